@@ -1,0 +1,147 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"gocloud.dev/docstore"
+	"gocloud.dev/gcerrors"
+
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) {
+	v := &validationError{}
+	p := parsePage(r, v)
+	status := r.URL.Query().Get("status")
+	if status != "" && !contains(herald.Statuses, status) {
+		v.add("must be one of pending, succeeded, failed, paused", "literal_error", "query", "status")
+	}
+	if !v.empty() {
+		writeValidation(w, v)
+		return
+	}
+	wh, ok := a.loadWebhook(w, r)
+	if !ok {
+		return
+	}
+	q := a.cfg.Deliveries.Query().Where("webhook_id", "=", wh.ID)
+	if status != "" {
+		q = q.Where("status", "=", status)
+	}
+	// The Where on id lets the query order by it (memdocstore and DynamoDB
+	// both want the ordered field constrained).
+	iter := q.Where("id", ">", int64(0)).OrderBy("id", docstore.Descending).Get(r.Context())
+	defer iter.Stop()
+	out := list[deliveryView]{Items: []deliveryView{}, Page: p.Page, PerPage: p.PerPage}
+	for {
+		var d herald.Delivery
+		err := iter.Next(r.Context(), &d)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			a.storeFailed(w, r, err)
+			return
+		}
+		if out.Total >= p.offset() && len(out.Items) < p.PerPage {
+			out.Items = append(out.Items, viewDelivery(&d))
+		}
+		out.Total++
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (a *API) getDelivery(w http.ResponseWriter, r *http.Request) {
+	d, ok := a.loadDelivery(w, r)
+	if !ok {
+		return
+	}
+	view := viewDelivery(d)
+	ev := &herald.Event{ID: d.EventID}
+	switch err := a.cfg.Events.Get(r.Context(), ev); {
+	case err == nil:
+		view.Payload = json.RawMessage(ev.Payload)
+	case gcerrors.Code(err) != gcerrors.NotFound:
+		a.storeFailed(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, view)
+}
+
+// retryDelivery makes a new attempt of a delivery now, whatever its status.
+func (a *API) retryDelivery(w http.ResponseWriter, r *http.Request) {
+	d, ok := a.loadDelivery(w, r)
+	if !ok {
+		return
+	}
+	now := a.cfg.Now()
+	switch {
+	case d.LeaseUntilMS > herald.Millis(now):
+		writeDetail(w, http.StatusConflict, "an attempt of this delivery is in flight")
+		return
+	case d.Status == herald.StatusPaused:
+		writeDetail(w, http.StatusConflict, "the webhook is paused; resume it to send held deliveries")
+		return
+	}
+	d.Status, d.NextAttemptMS, d.UpdatedMS = herald.StatusPending, herald.Millis(now), herald.Millis(now)
+	if err := a.cfg.Deliveries.Replace(r.Context(), d); err != nil {
+		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+			writeDetail(w, http.StatusConflict, "the delivery changed meanwhile; try again")
+			return
+		}
+		a.storeFailed(w, r, err)
+		return
+	}
+	job := herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}
+	if err := a.cfg.Enqueuer.Enqueue(r.Context(), job, now); err != nil {
+		a.storeFailed(w, r, err)
+		return
+	}
+	a.cfg.Logger.Info("delivery retried", "delivery_id", d.ID, "webhook_id", d.WebhookID, "attempt", job.Attempt)
+	writeJSON(w, http.StatusOK, viewDelivery(d))
+}
+
+// loadDelivery reads the delivery named in the path, answering 422 for an id
+// that is not an integer and 404 when it does not exist or belongs to another
+// webhook.
+func (a *API) loadDelivery(w http.ResponseWriter, r *http.Request) (*herald.Delivery, bool) {
+	id, err := strconv.ParseInt(r.PathValue("delivery_id"), 10, 64)
+	if err != nil || id <= 0 {
+		invalid(w, "must be a positive integer", "int_parsing", "path", "delivery_id")
+		return nil, false
+	}
+	wh, ok := a.loadWebhook(w, r)
+	if !ok {
+		return nil, false
+	}
+	d, err := a.delivery(r.Context(), id)
+	if err == nil && d.WebhookID != wh.ID {
+		err = herald.ErrNotFound
+	}
+	switch {
+	case errors.Is(err, herald.ErrNotFound):
+		writeDetail(w, http.StatusNotFound, "delivery not found")
+		return nil, false
+	case err != nil:
+		a.storeFailed(w, r, err)
+		return nil, false
+	}
+	return d, true
+}
+
+func (a *API) delivery(ctx context.Context, id int64) (*herald.Delivery, error) {
+	d := &herald.Delivery{ID: id}
+	if err := a.cfg.Deliveries.Get(ctx, d); err != nil {
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			return nil, herald.ErrNotFound
+		}
+		return nil, fmt.Errorf("read delivery %d: %w", id, err)
+	}
+	return d, nil
+}

@@ -1,0 +1,45 @@
+package admin
+
+import (
+	"errors"
+	"io"
+	"net/http"
+
+	"gocloud.dev/pubsub"
+
+	"github.com/heraldhq/herald/pkg/envelope"
+)
+
+// publishEvent validates an envelope and publishes it to the ingest topic:
+// 202 with its event_id, or 422 naming what is wrong. Delivery happens
+// asynchronously, as for events from any other publisher.
+func (a *API) publishEvent(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+	if err != nil {
+		invalid(w, "could not read the body", "body_error", "body")
+		return
+	}
+	env, err := a.cfg.Parser.Parse(body)
+	if err != nil {
+		var ve *envelope.ValidationError
+		if !errors.As(err, &ve) {
+			invalid(w, "invalid event", "value_error", "body")
+			return
+		}
+		v := &validationError{}
+		for _, p := range ve.Problems {
+			loc := []any{"body"}
+			if p.Field != "" {
+				loc = append(loc, p.Field)
+			}
+			v.add(p.Reason, p.Type, loc...)
+		}
+		writeValidation(w, v)
+		return
+	}
+	if err := a.cfg.Ingest.Send(r.Context(), &pubsub.Message{Body: env.Raw}); err != nil {
+		a.storeFailed(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]string{"event_id": env.EventID})
+}

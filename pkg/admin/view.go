@@ -1,0 +1,102 @@
+package admin
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+// webhookView is a webhook as the API shows it. Secret is set only in the
+// response that created it.
+type webhookView struct {
+	ID              string            `json:"id"`
+	Name            string            `json:"name"`
+	URL             string            `json:"url"`
+	Description     string            `json:"description"`
+	Events          []string          `json:"events"`
+	Categories      []string          `json:"categories"`
+	Filters         []herald.Filter   `json:"filters"`
+	Headers         map[string]string `json:"headers"`
+	Enabled         bool              `json:"enabled"`
+	Paused          bool              `json:"paused"`
+	TenantID        *string           `json:"tenant_id"`
+	PartnerID       *string           `json:"partner_id"`
+	RetrySchedule   []string          `json:"retry_schedule"`
+	PauseQueueLimit int               `json:"pause_queue_limit"`
+	Validated       bool              `json:"validated"`
+	CreatedAt       time.Time         `json:"created_at"`
+	UpdatedAt       time.Time         `json:"updated_at"`
+	Secret          string            `json:"secret,omitempty"`
+}
+
+func (a *API) viewWebhook(w *herald.Webhook) webhookView {
+	schedule := w.RetrySchedule
+	if len(schedule) == 0 {
+		schedule = a.cfg.Schedule.Strings()
+	}
+	return webhookView{
+		ID: w.ID, Name: w.Name, URL: w.URL, Description: w.Description,
+		Events: nonNil(w.Events), Categories: nonNil(w.Categories), Filters: nonNil(w.Filters),
+		Headers: nonNilMap(w.Headers), Enabled: w.Enabled, Paused: w.Paused,
+		TenantID: optional(w.TenantID), PartnerID: optional(w.PartnerID),
+		RetrySchedule: schedule, PauseQueueLimit: w.PauseQueueLimit, Validated: w.Validated,
+		CreatedAt: w.CreatedAt.UTC(), UpdatedAt: w.UpdatedAt.UTC(),
+	}
+}
+
+// deliveryView is a delivery as the API shows it. Payload is set on the
+// single-delivery read.
+type deliveryView struct {
+	ID            int64           `json:"id"`
+	WebhookID     string          `json:"webhook_id"`
+	EventID       string          `json:"event_id"`
+	EventType     string          `json:"event_type"`
+	Status        string          `json:"status"`
+	Attempts      []attemptView   `json:"attempts"`
+	NextAttemptAt *time.Time      `json:"next_attempt_at"`
+	CreatedAt     time.Time       `json:"created_at"`
+	Payload       json.RawMessage `json:"payload,omitempty"`
+}
+
+type attemptView struct {
+	herald.Attempt
+	At time.Time `json:"at"`
+}
+
+func viewDelivery(d *herald.Delivery) deliveryView {
+	v := deliveryView{
+		ID: d.ID, WebhookID: d.WebhookID, EventID: d.EventID, EventType: d.EventType,
+		Status: d.Status, Attempts: make([]attemptView, 0, len(d.Attempts)),
+		CreatedAt: herald.FromMillis(d.CreatedMS),
+	}
+	for _, a := range d.Attempts {
+		v.Attempts = append(v.Attempts, attemptView{Attempt: a, At: herald.FromMillis(a.AtMS)})
+	}
+	if d.Status == herald.StatusPending && d.NextAttemptMS != 0 {
+		t := herald.FromMillis(d.NextAttemptMS)
+		v.NextAttemptAt = &t
+	}
+	return v
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func nonNilMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

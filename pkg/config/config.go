@@ -1,0 +1,192 @@
+// Package config reads Herald's configuration from environment variables:
+// gocloud URLs for every topic, subscription and collection, and the
+// deployment's settings. Every variable and its default is listed in the
+// README; Vars below is the single list the README's table is checked against.
+package config
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/pkg/envelope"
+	"github.com/heraldhq/herald/pkg/retry"
+	"github.com/heraldhq/herald/pkg/signature"
+)
+
+// Config is everything a Herald function may need. Each function reads the
+// fields it uses.
+type Config struct {
+	Addr       string // HERALD_ADDR
+	AdminToken string // HERALD_ADMIN_TOKEN
+	DataDir    string // HERALD_DATA_DIR
+
+	HeaderPrefix        string         // HERALD_HEADER_PREFIX
+	RetrySchedule       retry.Schedule // HERALD_RETRY_SCHEDULE
+	AllowPrivateTargets bool           // HERALD_ALLOW_PRIVATE_TARGETS
+	DeliveryTimeout     time.Duration  // HERALD_DELIVERY_TIMEOUT
+	MaxEventBytes       int            // HERALD_MAX_EVENT_BYTES
+	Retention           time.Duration  // HERALD_RETENTION
+	PauseHold           time.Duration  // HERALD_PAUSE_HOLD
+	IngestConcurrency   int            // HERALD_INGEST_CONCURRENCY
+	DeliverConcurrency  int            // HERALD_DELIVER_CONCURRENCY
+	SweepGrace          time.Duration  // HERALD_SWEEP_GRACE
+	ExpiryInterval      time.Duration  // HERALD_EXPIRY_INTERVAL
+	LogLevel            string         // HERALD_LOG_LEVEL
+
+	IngestTopic          string // HERALD_INGEST_TOPIC
+	IngestSubscription   string // HERALD_INGEST_SUBSCRIPTION
+	DeliverTopic         string // HERALD_DELIVER_TOPIC
+	DeliverSubscription  string // HERALD_DELIVER_SUBSCRIPTION
+	WebhooksCollection   string // HERALD_WEBHOOKS_COLLECTION
+	EventsCollection     string // HERALD_EVENTS_COLLECTION
+	DeliveriesCollection string // HERALD_DELIVERIES_COLLECTION
+	ScheduleCollection   string // HERALD_SCHEDULE_COLLECTION
+}
+
+// Var is one environment variable with its default.
+type Var struct {
+	Name    string
+	Default string // the default outside local mode
+	Local   string // the default in local mode, where it differs
+	Doc     string
+}
+
+// Vars lists every variable Herald reads.
+var Vars = []Var{
+	{"HERALD_ADDR", "127.0.0.1:8080", "", "address the admin API listens on (long-running mode)"},
+	{"HERALD_ADMIN_TOKEN", "", "", "bootstrap bearer token with every scope; local mode generates and prints one when unset"},
+	{"HERALD_DATA_DIR", "./data", "", "local mode: where the memdocstore snapshot is kept"},
+	{"HERALD_HEADER_PREFIX", signature.DefaultPrefix, "", "prefix of the Event, Delivery-Id and Signature headers"},
+	{"HERALD_RETRY_SCHEDULE", "30s,1m,5m,15m,1h,6h,24h", "", "delays before each retry, comma-separated Go durations"},
+	{"HERALD_ALLOW_PRIVATE_TARGETS", "false", "true", "allow webhook URLs on loopback, private and link-local addresses"},
+	{"HERALD_DELIVERY_TIMEOUT", "10s", "", "timeout of one delivery attempt"},
+	{"HERALD_MAX_EVENT_BYTES", strconv.Itoa(envelope.DefaultMaxBytes), "", "largest accepted event envelope"},
+	{"HERALD_RETENTION", "720h", "", "how long events and finished deliveries are kept"},
+	{"HERALD_PAUSE_HOLD", "168h", "", "how long a paused webhook holds a delivery before it is given up"},
+	{"HERALD_INGEST_CONCURRENCY", "16", "", "events ingested at once per process"},
+	{"HERALD_DELIVER_CONCURRENCY", "64", "", "attempts in flight at once per process"},
+	{"HERALD_SWEEP_GRACE", "1m", "", "how long a pending delivery may be overdue before its job is published again"},
+	{"HERALD_EXPIRY_INTERVAL", "5m", "", "how often the expiry-notifier runs (long-running mode)"},
+	{"HERALD_LOG_LEVEL", "info", "", "debug, info, warn or error"},
+	{"HERALD_INGEST_TOPIC", "mem://herald-ingest", "", "gocloud URL of the ingest topic"},
+	{"HERALD_INGEST_SUBSCRIPTION", "mem://herald-ingest", "", "gocloud URL of the ingest function's subscription"},
+	{"HERALD_DELIVER_TOPIC", "mem://herald-deliver", "", "gocloud URL of the deliver topic"},
+	{"HERALD_DELIVER_SUBSCRIPTION", "mem://herald-deliver", "", "gocloud URL of the deliver function's subscription"},
+	{"HERALD_WEBHOOKS_COLLECTION", "mem://webhooks/id", "", "gocloud URL of the webhooks collection"},
+	{"HERALD_EVENTS_COLLECTION", "mem://events/id", "", "gocloud URL of the events collection"},
+	{"HERALD_DELIVERIES_COLLECTION", "mem://deliveries/id", "", "gocloud URL of the deliveries collection"},
+	{"HERALD_SCHEDULE_COLLECTION", "mem://schedule/id", "", "gocloud URL of the schedule (due-time) collection"},
+}
+
+// FromEnv reads the configuration through getenv (os.Getenv in production).
+// In local mode private targets are allowed by default and mem:// collections
+// keep a snapshot file under the data dir.
+func FromEnv(getenv func(string) string, local bool) (Config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		for _, v := range Vars {
+			if v.Name == name {
+				if local && v.Local != "" {
+					return v.Local
+				}
+				return v.Default
+			}
+		}
+		panic("config: unknown variable " + name)
+	}
+	var p parser
+	c := Config{
+		Addr:                 get("HERALD_ADDR"),
+		AdminToken:           get("HERALD_ADMIN_TOKEN"),
+		DataDir:              get("HERALD_DATA_DIR"),
+		HeaderPrefix:         get("HERALD_HEADER_PREFIX"),
+		RetrySchedule:        p.schedule("HERALD_RETRY_SCHEDULE", get("HERALD_RETRY_SCHEDULE")),
+		AllowPrivateTargets:  p.boolean("HERALD_ALLOW_PRIVATE_TARGETS", get("HERALD_ALLOW_PRIVATE_TARGETS")),
+		DeliveryTimeout:      p.duration("HERALD_DELIVERY_TIMEOUT", get("HERALD_DELIVERY_TIMEOUT")),
+		MaxEventBytes:        p.integer("HERALD_MAX_EVENT_BYTES", get("HERALD_MAX_EVENT_BYTES")),
+		Retention:            p.duration("HERALD_RETENTION", get("HERALD_RETENTION")),
+		PauseHold:            p.duration("HERALD_PAUSE_HOLD", get("HERALD_PAUSE_HOLD")),
+		IngestConcurrency:    p.integer("HERALD_INGEST_CONCURRENCY", get("HERALD_INGEST_CONCURRENCY")),
+		DeliverConcurrency:   p.integer("HERALD_DELIVER_CONCURRENCY", get("HERALD_DELIVER_CONCURRENCY")),
+		SweepGrace:           p.duration("HERALD_SWEEP_GRACE", get("HERALD_SWEEP_GRACE")),
+		ExpiryInterval:       p.duration("HERALD_EXPIRY_INTERVAL", get("HERALD_EXPIRY_INTERVAL")),
+		LogLevel:             get("HERALD_LOG_LEVEL"),
+		IngestTopic:          get("HERALD_INGEST_TOPIC"),
+		IngestSubscription:   get("HERALD_INGEST_SUBSCRIPTION"),
+		DeliverTopic:         get("HERALD_DELIVER_TOPIC"),
+		DeliverSubscription:  get("HERALD_DELIVER_SUBSCRIPTION"),
+		WebhooksCollection:   get("HERALD_WEBHOOKS_COLLECTION"),
+		EventsCollection:     get("HERALD_EVENTS_COLLECTION"),
+		DeliveriesCollection: get("HERALD_DELIVERIES_COLLECTION"),
+		ScheduleCollection:   get("HERALD_SCHEDULE_COLLECTION"),
+	}
+	if p.err != nil {
+		return Config{}, p.err
+	}
+	if local {
+		for _, u := range []*string{&c.WebhooksCollection, &c.EventsCollection, &c.DeliveriesCollection, &c.ScheduleCollection} {
+			*u = withSnapshot(*u, c.DataDir)
+		}
+	}
+	return c, nil
+}
+
+// withSnapshot adds a filename under dir to a mem:// collection URL without
+// one, so memdocstore loads it at open and writes it on close.
+func withSnapshot(u, dir string) string {
+	if !strings.HasPrefix(u, "mem://") || strings.Contains(u, "filename=") || dir == "" {
+		return u
+	}
+	name := strings.SplitN(strings.TrimPrefix(u, "mem://"), "/", 2)[0]
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	return u + sep + "filename=" + filepath.Join(dir, name+".gob")
+}
+
+// parser collects the first parse error.
+type parser struct{ err error }
+
+func (p *parser) fail(name, value, want string) {
+	if p.err == nil {
+		p.err = fmt.Errorf("%s=%q: want %s", name, value, want)
+	}
+}
+
+func (p *parser) duration(name, v string) time.Duration {
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		p.fail(name, v, "a positive Go duration like 30s")
+	}
+	return d
+}
+
+func (p *parser) integer(name, v string) int {
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		p.fail(name, v, "a positive integer")
+	}
+	return n
+}
+
+func (p *parser) boolean(name, v string) bool {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.fail(name, v, "true or false")
+	}
+	return b
+}
+
+func (p *parser) schedule(name, v string) retry.Schedule {
+	s, err := retry.ParseList(v)
+	if err != nil {
+		p.fail(name, v, "comma-separated positive durations ("+err.Error()+")")
+	}
+	return s
+}

@@ -1,0 +1,120 @@
+// Package consume is the long-running adapter for queue-fed functions: it
+// receives from a gocloud subscription and hands each message body to a domain
+// handler, acknowledging or leaving the message for redelivery by what the
+// handler returns.
+package consume
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gocloud.dev/pubsub"
+
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+// Handler processes one message body. It returns nil when the message is done,
+// a *herald.MalformedError when it can never be processed, and any other error
+// when it failed for a reason that may pass (the message is then redelivered).
+type Handler func(ctx context.Context, body []byte) error
+
+// Config configures Run.
+type Config struct {
+	// Name labels log lines ("ingest", "deliver"). Required.
+	Name string
+	// Concurrency is how many messages are handled at once. Defaults to 16.
+	Concurrency int
+	// Timeout bounds one handler call. Defaults to 1m.
+	Timeout time.Duration
+	// Stats, when set, counts what happened to each message.
+	Stats *Stats
+	// Logger defaults to a logger that discards.
+	Logger *slog.Logger
+}
+
+// Stats counts messages by outcome. Read the fields with Load.
+type Stats struct {
+	Received  atomic.Int64
+	Done      atomic.Int64 // handled and acknowledged
+	Malformed atomic.Int64 // acknowledged without processing
+	Failed    atomic.Int64 // left for redelivery
+}
+
+// Run receives from sub until ctx is done, then waits for the messages in hand
+// to finish and returns nil. It returns an error only when the subscription
+// fails for good.
+//
+// A malformed message is acknowledged, logged and counted: it is never
+// redelivered forever and never stops the function. A failed one is not
+// acknowledged, so the queue redelivers it after its ack deadline (an SQS
+// visibility timeout); Run does not nack, which on most drivers would
+// redeliver at once and spin on a persistent failure.
+func Run(ctx context.Context, sub *pubsub.Subscription, h Handler, cfg Config) error {
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 16
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = time.Minute
+	}
+	if cfg.Stats == nil {
+		cfg.Stats = new(Stats)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	log := cfg.Logger.With("function", cfg.Name)
+	sem := make(chan struct{}, cfg.Concurrency)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			return nil
+		}
+		msg, err := sub.Receive(ctx)
+		if err != nil {
+			<-sem
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		cfg.Stats.Received.Add(1)
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			handle(context.WithoutCancel(ctx), msg, h, cfg, log)
+		}()
+	}
+}
+
+// handle runs one message. It uses a context detached from Run's, so a
+// shutdown lets the message in hand finish (within Timeout) instead of
+// abandoning it half done.
+func handle(ctx context.Context, msg *pubsub.Message, h Handler, cfg Config, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	err := h(ctx, msg.Body)
+	switch {
+	case err == nil:
+		cfg.Stats.Done.Add(1)
+		msg.Ack()
+	case herald.IsMalformed(err):
+		cfg.Stats.Malformed.Add(1)
+		log.Warn("dropped malformed message", "error", err, "bytes", len(msg.Body))
+		msg.Ack()
+	default:
+		cfg.Stats.Failed.Add(1)
+		if errors.Is(err, context.Canceled) {
+			log.Info("message left for redelivery", "error", err)
+		} else {
+			log.Error("message failed, left for redelivery", "error", err)
+		}
+	}
+}

@@ -1,0 +1,89 @@
+package deliver
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gocloud.dev/gcerrors"
+
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+// load reads the delivery a job names and returns nil when the job is stale:
+// the delivery is gone or no longer pending, the attempt was already claimed,
+// or the previous attempt is still in flight.
+func (h *Handler) load(ctx context.Context, job herald.Job) (*herald.Delivery, error) {
+	d := &herald.Delivery{ID: job.DeliveryID}
+	if err := h.cfg.Deliveries.Get(ctx, d); err != nil {
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("read delivery %d: %w", job.DeliveryID, err)
+	}
+	switch {
+	case d.Status != herald.StatusPending:
+		return nil, nil
+	case job.Attempt != d.AttemptCount+1:
+		return nil, nil // a duplicate of a claimed attempt, or out of step
+	case d.LeaseUntilMS > herald.Millis(h.cfg.Now()):
+		return nil, nil // the previous attempt is in flight and will decide
+	}
+	return d, nil
+}
+
+// target reads the webhook and event of d. A non-empty reason says why the
+// delivery cannot be sent at all.
+func (h *Handler) target(ctx context.Context, d *herald.Delivery) (*herald.Webhook, *herald.Event, string, error) {
+	w := &herald.Webhook{ID: d.WebhookID}
+	if err := h.cfg.Webhooks.Get(ctx, w); err != nil {
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			return nil, nil, "webhook deleted", nil
+		}
+		return nil, nil, "", fmt.Errorf("read webhook %s: %w", d.WebhookID, err)
+	}
+	if !w.Enabled {
+		return nil, nil, "webhook disabled", nil
+	}
+	ev := &herald.Event{ID: d.EventID}
+	if err := h.cfg.Events.Get(ctx, ev); err != nil {
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			return nil, nil, "event no longer stored", nil
+		}
+		return nil, nil, "", fmt.Errorf("read event %s: %w", d.EventID, err)
+	}
+	return w, ev, "", nil
+}
+
+// claim takes attempt n with an optimistic-concurrency write, so that of two
+// workers holding the same job only one sends it. An attempt claimed earlier
+// that never recorded a result (its worker died) is recorded as interrupted.
+func (h *Handler) claim(ctx context.Context, d *herald.Delivery, n int) (bool, error) {
+	now := h.cfg.Now()
+	if n > 1 && !hasAttempt(d, n-1) {
+		d.Attempts = append(d.Attempts, herald.Attempt{Attempt: n - 1, AtMS: herald.Millis(now),
+			Error: "interrupted: no result was recorded"})
+	}
+	d.AttemptCount = n
+	d.LeaseUntilMS = herald.Millis(now.Add(h.lease()))
+	d.UpdatedMS = herald.Millis(now)
+	if err := h.cfg.Deliveries.Replace(ctx, d); err != nil {
+		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+			return false, nil // another worker claimed it first
+		}
+		return false, fmt.Errorf("claim attempt %d of delivery %d: %w", n, d.ID, err)
+	}
+	return true, nil
+}
+
+// lease is how long a claimed attempt is protected from the sweep.
+func (h *Handler) lease() time.Duration { return h.cfg.Timeout + 30*time.Second }
+
+func hasAttempt(d *herald.Delivery, n int) bool {
+	for _, a := range d.Attempts {
+		if a.Attempt == n {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,142 @@
+// Package deliver is the deliver function: it takes a deliver job, claims the
+// attempt, POSTs the signed event to the webhook, records the attempt, and
+// schedules the next one or gives the delivery up.
+package deliver
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"gocloud.dev/docstore"
+	"gocloud.dev/pubsub"
+
+	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/retry"
+	"github.com/heraldhq/herald/pkg/signature"
+)
+
+// Enqueuer puts a deliver job on the deliver topic at due.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, job herald.Job, due time.Time) error
+}
+
+// Config configures a Handler.
+type Config struct {
+	// Webhooks, Events and Deliveries are the collections. Required.
+	Webhooks   *docstore.Collection
+	Events     *docstore.Collection
+	Deliveries *docstore.Collection
+	// Enqueuer schedules retries. Required.
+	Enqueuer Enqueuer
+	// Ingest is the ingest topic, for Herald's own events. Required.
+	Ingest *pubsub.Topic
+	// Client sends the requests. Defaults to NewClient(ClientConfig{}).
+	Client *http.Client
+	// HeaderPrefix goes before Event, Delivery-Id and Signature. Defaults to
+	// "X-Herald-".
+	HeaderPrefix string
+	// Schedule is the deployment's retry schedule, used by webhooks without
+	// their own. Defaults to retry.Default().
+	Schedule retry.Schedule
+	// Timeout is the longest one attempt may take; it sizes the lease on a
+	// claimed attempt. Defaults to 10s.
+	Timeout time.Duration
+	// Now returns the current time. Defaults to time.Now.
+	Now func() time.Time
+	// Logger defaults to a logger that discards.
+	Logger *slog.Logger
+}
+
+// Handler is the deliver function's domain handler.
+type Handler struct {
+	cfg    Config
+	signer signature.Signer
+}
+
+// New returns a Handler for cfg.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Webhooks == nil || cfg.Events == nil || cfg.Deliveries == nil || cfg.Enqueuer == nil || cfg.Ingest == nil {
+		return nil, errors.New("deliver: Webhooks, Events, Deliveries, Enqueuer and Ingest are required")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.Client == nil {
+		cfg.Client = NewClient(ClientConfig{Timeout: cfg.Timeout})
+	}
+	if len(cfg.Schedule) == 0 {
+		cfg.Schedule = retry.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &Handler{cfg: cfg, signer: signature.Signer{Prefix: cfg.HeaderPrefix}}, nil
+}
+
+// earlyTolerance is how much before its due time a job is still made; an
+// earlier one is put back until it is due.
+const earlyTolerance = 50 * time.Millisecond
+
+// Handle processes one deliver job. A job that is stale (already claimed, the
+// delivery finished or gone) is done without sending; store failures are
+// returned for redelivery.
+func (h *Handler) Handle(ctx context.Context, body []byte) error {
+	job, err := herald.DecodeJob(body)
+	if err != nil {
+		return err
+	}
+	log := h.cfg.Logger.With("delivery_id", job.DeliveryID, "attempt", job.Attempt)
+	d, err := h.load(ctx, job)
+	if err != nil || d == nil {
+		return err
+	}
+	now := h.cfg.Now()
+	if due := herald.FromMillis(d.NextAttemptMS); now.Add(earlyTolerance).Before(due) {
+		return h.cfg.Enqueuer.Enqueue(ctx, job, due)
+	}
+	w, ev, reason, err := h.target(ctx, d)
+	if err != nil {
+		return err
+	}
+	if reason != "" {
+		log.Info("delivery not sent", "webhook_id", d.WebhookID, "reason", reason)
+		return h.stop(ctx, d, reason)
+	}
+	if w.Paused {
+		return h.hold(ctx, d)
+	}
+	claimed, err := h.claim(ctx, d, job.Attempt)
+	if err != nil || !claimed {
+		return err
+	}
+	keys, err := signingKeys(w)
+	if err != nil {
+		log.Error("webhook secret unusable", "webhook_id", w.ID)
+		return h.record(ctx, d, w, herald.Attempt{Attempt: job.Attempt, AtMS: herald.Millis(now), Error: "signing secret unusable"})
+	}
+	a := h.send(ctx, request{
+		url:     w.URL,
+		headers: w.Headers,
+		keys:    keys,
+		msg: signature.Message{ID: ev.ID, EventType: ev.Type, DeliveryID: d.ID,
+			Timestamp: now, Body: []byte(ev.Payload)},
+	})
+	a.Attempt = job.Attempt
+	log.Debug("attempt made", "webhook_id", w.ID, "event_id", ev.ID, "status_code", a.StatusCode, "error", a.Error)
+	return h.record(ctx, d, w, a)
+}
+
+func signingKeys(w *herald.Webhook) ([][]byte, error) {
+	key, err := signature.Key(w.Secret)
+	if err != nil {
+		return nil, err
+	}
+	return [][]byte{key}, nil
+}

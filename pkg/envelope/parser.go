@@ -1,0 +1,97 @@
+package envelope
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+// DefaultMaxBytes is the largest accepted envelope unless Config.MaxBytes
+// says otherwise: 256 KiB.
+const DefaultMaxBytes = 256 << 10
+
+// Config configures a Parser.
+type Config struct {
+	// MaxBytes is the largest accepted envelope. Defaults to DefaultMaxBytes
+	// (when zero or negative).
+	MaxBytes int
+	// Now returns the current time, used when timestamp is absent. Defaults
+	// to time.Now.
+	Now func() time.Time
+	// NewID returns a new event id, used when event_id is absent. Defaults to
+	// herald.NewEventID.
+	NewID func() string
+}
+
+// Parser parses envelopes. The zero value is not usable; use New. A Parser is
+// safe for concurrent use.
+type Parser struct {
+	maxBytes int
+	now      func() time.Time
+	newID    func() string
+	validate *validator.Validate
+}
+
+// New returns a Parser configured by cfg.
+func New(cfg Config) *Parser {
+	p := &Parser{maxBytes: cfg.MaxBytes, now: cfg.Now, newID: cfg.NewID, validate: newValidator()}
+	if p.maxBytes <= 0 {
+		p.maxBytes = DefaultMaxBytes
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	if p.newID == nil {
+		p.newID = herald.NewEventID
+	}
+	return p
+}
+
+// Parse parses and validates the envelope b. It returns a *ValidationError
+// listing every problem when b is over the size limit, is not a JSON object,
+// has a well-known field of the wrong JSON type or breaks a field rule.
+//
+// When event_id or timestamp is absent it is generated (Config.NewID, or
+// Config.Now in UTC as RFC 3339 with nanoseconds) and inserted into Raw;
+// present as null or "" it is rejected, since a value could not be inserted
+// without repeating the key. b is not retained.
+func (p *Parser) Parse(b []byte) (*Envelope, error) {
+	if len(b) > p.maxBytes {
+		return nil, invalid(Problem{Reason: fmt.Sprintf("exceeds %d bytes", p.maxBytes), Type: typeTooLong})
+	}
+	members, prob := decodeObject(b)
+	if prob != nil {
+		return nil, invalid(*prob)
+	}
+	e := &Envelope{}
+	problems := decodeFields(members, e)
+	problems = append(problems, checkRules(p.validate, e, problems)...)
+	if len(problems) > 0 {
+		return nil, invalid(problems...)
+	}
+
+	var generated []member
+	if _, ok := members["event_id"]; !ok {
+		e.EventID = p.newID()
+		generated = append(generated, member{"event_id", e.EventID})
+	}
+	if _, ok := members["timestamp"]; !ok {
+		e.Timestamp = p.now().UTC().Format(time.RFC3339Nano)
+		generated = append(generated, member{"timestamp", e.Timestamp})
+	}
+	if len(generated) > 0 {
+		e.Raw = insertMembers(b, generated, len(members) == 0)
+	} else {
+		e.Raw = append([]byte(nil), b...)
+	}
+	if err := json.Unmarshal(e.Raw, &e.Fields); err != nil {
+		// Unreachable: b is a valid object and the inserted members are
+		// valid JSON. Reported rather than delivering a broken envelope.
+		return nil, invalid(Problem{Reason: "invalid JSON", Type: typeJSONInvalid})
+	}
+	return e, nil
+}

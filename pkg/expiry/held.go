@@ -1,0 +1,54 @@
+package expiry
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"gocloud.dev/gcerrors"
+
+	"github.com/heraldhq/herald/pkg/deliver"
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+// expireHeld gives up deliveries held by a paused webhook for longer than the
+// hold limit: they become failed, and webhook.delivery.dropped is emitted for
+// each as for any delivery given up.
+func (n *Notifier) expireHeld(ctx context.Context, now time.Time) (int, error) {
+	cutoff := now.Add(-n.cfg.PauseHold)
+	iter := n.cfg.Deliveries.Query().
+		Where("status", "=", herald.StatusPaused).
+		Where("created_ms", "<", herald.Millis(cutoff)).
+		Get(ctx)
+	defer iter.Stop()
+	count := 0
+	for {
+		d := new(herald.Delivery)
+		err := iter.Next(ctx, d)
+		if err == io.EOF {
+			return count, nil
+		}
+		if err != nil {
+			return count, fmt.Errorf("query held deliveries: %w", err)
+		}
+		last := herald.Attempt{Attempt: d.AttemptCount + 1, AtMS: herald.Millis(now),
+			Error: fmt.Sprintf("not sent: held while the webhook was paused for over %s", n.cfg.PauseHold)}
+		d.Attempts = append(d.Attempts, last)
+		d.Status, d.DroppedMS, d.UpdatedMS = herald.StatusFailed, herald.Millis(now), herald.Millis(now)
+		if err := n.cfg.Deliveries.Replace(ctx, d); err != nil {
+			if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+				continue // resumed meanwhile
+			}
+			return count, fmt.Errorf("expire held delivery %d: %w", d.ID, err)
+		}
+		count++
+		w := &herald.Webhook{ID: d.WebhookID}
+		if err := n.cfg.Webhooks.Get(ctx, w); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+			return count, fmt.Errorf("read webhook %s: %w", d.WebhookID, err)
+		}
+		if err := deliver.PublishDropped(ctx, n.cfg.Ingest, d, w, last, now); err != nil {
+			return count, err
+		}
+	}
+}

@@ -1,0 +1,55 @@
+package herald
+
+// Delivery is one event on its way to one webhook, with every attempt made.
+// It is stored in the deliveries collection under ID.
+type Delivery struct {
+	ID        int64  `docstore:"id"`
+	WebhookID string `docstore:"webhook_id"`
+	EventID   string `docstore:"event_id"`
+	EventType string `docstore:"event_type"`
+	TenantID  string `docstore:"tenant_id"`
+	Status    string `docstore:"status"`
+
+	// AttemptCount is the number of attempts claimed so far. The deliver
+	// function claims attempt AttemptCount+1 with an optimistic-concurrency
+	// write before sending it.
+	AttemptCount int       `docstore:"attempt_count"`
+	Attempts     []Attempt `docstore:"attempts"`
+
+	// NextAttemptMS is when the next attempt is due (pending deliveries).
+	NextAttemptMS int64 `docstore:"next_attempt_ms"`
+	// LeaseUntilMS is when a claimed attempt counts as lost if no result has
+	// been recorded; until then the scheduler's sweep leaves it alone.
+	LeaseUntilMS int64 `docstore:"lease_until_ms"`
+	// DroppedMS is when the delivery was given up and the dropped event sent.
+	DroppedMS int64 `docstore:"dropped_ms"`
+
+	CreatedMS int64 `docstore:"created_ms"`
+	UpdatedMS int64 `docstore:"updated_ms"`
+
+	DocstoreRevision any
+}
+
+// Delivery statuses.
+const (
+	StatusPending   = "pending"
+	StatusSucceeded = "succeeded"
+	StatusFailed    = "failed"
+	StatusPaused    = "paused"
+)
+
+// Statuses lists every delivery status.
+var Statuses = []string{StatusPending, StatusSucceeded, StatusFailed, StatusPaused}
+
+// Attempt records one HTTP attempt of a delivery.
+type Attempt struct {
+	Attempt      int    `json:"attempt" docstore:"attempt"`
+	AtMS         int64  `json:"-" docstore:"at_ms"`
+	StatusCode   int    `json:"status_code" docstore:"status_code"`
+	DurationMS   int64  `json:"duration_ms" docstore:"duration_ms"`
+	Error        string `json:"error" docstore:"error"`
+	ResponseBody string `json:"response_body" docstore:"response_body"`
+}
+
+// Succeeded reports whether the attempt got a 2xx answer.
+func (a Attempt) Succeeded() bool { return a.StatusCode >= 200 && a.StatusCode < 300 }

@@ -1,0 +1,77 @@
+package herald
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Webhook is an endpoint subscribed to events. It is stored in the webhooks
+// collection under ID.
+type Webhook struct {
+	ID          string `docstore:"id"`
+	Name        string `docstore:"name"`
+	URL         string `docstore:"url"`
+	Description string `docstore:"description"`
+
+	// Events are event-type patterns ("secret.rotated", "secret.*", "**").
+	// Together with Categories they select events; both empty selects all.
+	Events     []string `docstore:"events"`
+	Categories []string `docstore:"categories"`
+	Filters    []Filter `docstore:"filters"`
+
+	// Headers are sent with every delivery, before Herald's own headers.
+	Headers map[string]string `docstore:"headers"`
+
+	Enabled bool `docstore:"enabled"`
+	Paused  bool `docstore:"paused"`
+
+	// TenantID and PartnerID scope the webhook: when set it sees only events
+	// of that tenant or partner.
+	TenantID  string `docstore:"tenant_id"`
+	PartnerID string `docstore:"partner_id"`
+
+	// RetrySchedule overrides the deployment's schedule when not empty.
+	RetrySchedule   []string `docstore:"retry_schedule"`
+	PauseQueueLimit int      `docstore:"pause_queue_limit"`
+
+	// Secret is the signing secret, "whsec_" + base64 of the key bytes.
+	Secret string `docstore:"secret"`
+
+	Validated bool `docstore:"validated"`
+
+	CreatedAt time.Time `docstore:"created_at"`
+	UpdatedAt time.Time `docstore:"updated_at"`
+
+	DocstoreRevision any
+}
+
+// DefaultPauseQueueLimit is how many deliveries a paused webhook holds before
+// new ones are dropped.
+const DefaultPauseQueueLimit = 1000
+
+// Filter is one predicate an event must satisfy: the value at the dotted Field
+// path of the envelope compared with Value by Op.
+type Filter struct {
+	Field string          `json:"field" docstore:"field"`
+	Op    string          `json:"op" docstore:"op"`
+	Value json.RawMessage `json:"value,omitempty" docstore:"value"`
+}
+
+// Filter operators.
+const (
+	OpEq       = "eq"
+	OpNeq      = "neq"
+	OpIn       = "in"
+	OpPrefix   = "prefix"
+	OpContains = "contains"
+	OpExists   = "exists"
+)
+
+// FilterOps lists every filter operator.
+var FilterOps = []string{OpEq, OpNeq, OpIn, OpPrefix, OpContains, OpExists}
+
+// Categories are the audit categories an event may carry (seed 000).
+var Categories = []string{
+	"AUTHENTICATION", "AUTHORIZATION", "FILE_ACCESS", "FILE_MODIFICATION",
+	"SHARING", "ADMIN", "SECURITY", "COMPLIANCE",
+}

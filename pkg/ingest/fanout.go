@@ -1,0 +1,161 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"gocloud.dev/docstore"
+	"gocloud.dev/gcerrors"
+
+	"github.com/heraldhq/herald/pkg/envelope"
+	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/match"
+)
+
+// maxIDRetries bounds how often a delivery id that is already taken is
+// replaced by a fresh one.
+const maxIDRetries = 5
+
+// fanOut creates a delivery for every matching webhook that has none yet and
+// enqueues the first attempt of each pending one. It returns how many
+// deliveries it created.
+func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bool) (int, error) {
+	hooks, err := h.matching(ctx, env)
+	if err != nil {
+		return 0, err
+	}
+	if resumed {
+		if hooks, err = h.withoutDelivery(ctx, env.EventID, hooks); err != nil {
+			return 0, err
+		}
+	}
+	now := h.cfg.Now()
+	var created []*herald.Delivery
+	for _, w := range hooks {
+		d := &herald.Delivery{
+			WebhookID:     w.ID,
+			EventID:       env.EventID,
+			EventType:     env.EventType,
+			TenantID:      env.TenantID,
+			Status:        herald.StatusPending,
+			NextAttemptMS: herald.Millis(now),
+			CreatedMS:     herald.Millis(now),
+			UpdatedMS:     herald.Millis(now),
+		}
+		if w.Paused {
+			held, err := h.heldCount(ctx, w)
+			if err != nil {
+				return 0, err
+			}
+			if held >= pauseLimit(w) {
+				h.cfg.Logger.Warn("paused webhook queue full: delivery dropped",
+					"webhook_id", w.ID, "event_id", env.EventID, "held", held)
+				continue
+			}
+			d.Status = herald.StatusPaused
+			d.NextAttemptMS = 0
+		}
+		created = append(created, d)
+	}
+	if err := h.create(ctx, created); err != nil {
+		return 0, err
+	}
+	for _, d := range created {
+		if d.Status != herald.StatusPending {
+			continue
+		}
+		if err := h.cfg.Enqueuer.Enqueue(ctx, herald.Job{DeliveryID: d.ID, Attempt: 1}, now); err != nil {
+			return 0, err
+		}
+	}
+	return len(created), nil
+}
+
+// create writes the deliveries in one action list, replacing ids that turn
+// out to be taken.
+func (h *Handler) create(ctx context.Context, ds []*herald.Delivery) error {
+	for try := 0; len(ds) > 0; try++ {
+		actions := h.cfg.Deliveries.Actions()
+		for _, d := range ds {
+			d.ID = h.cfg.IDs.Next(h.cfg.Now())
+			actions.Create(d)
+		}
+		err := actions.Do(ctx)
+		if err == nil {
+			return nil
+		}
+		var errs docstore.ActionListError
+		if !errors.As(err, &errs) || try == maxIDRetries {
+			return fmt.Errorf("create deliveries: %w", err)
+		}
+		var again []*herald.Delivery
+		for _, e := range errs {
+			if gcerrors.Code(e.Err) != gcerrors.AlreadyExists {
+				return fmt.Errorf("create deliveries: %w", err)
+			}
+			again = append(again, ds[e.Index])
+		}
+		ds = again
+	}
+	return nil
+}
+
+// matching returns the enabled webhooks whose subscription matches env.
+func (h *Handler) matching(ctx context.Context, env *envelope.Envelope) ([]*herald.Webhook, error) {
+	ev := match.Event{Type: env.EventType, Category: env.Category,
+		TenantID: env.TenantID, PartnerID: env.PartnerID, Fields: env.Fields}
+	// Webhooks are few next to events; a query over all of them is the
+	// deliberate scan of this collection.
+	iter := h.cfg.Webhooks.Query().Get(ctx)
+	defer iter.Stop()
+	var out []*herald.Webhook
+	for {
+		w := new(herald.Webhook)
+		err := iter.Next(ctx, w)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("query webhooks: %w", err)
+		}
+		if !w.Enabled {
+			continue
+		}
+		m, err := match.Compile(w)
+		if err != nil {
+			h.cfg.Logger.Error("webhook has an invalid subscription", "webhook_id", w.ID, "error", err)
+			continue
+		}
+		if m.Match(ev) {
+			out = append(out, w)
+		}
+	}
+}
+
+// withoutDelivery drops the webhooks that already have a delivery of the
+// event, left by an interrupted earlier attempt.
+func (h *Handler) withoutDelivery(ctx context.Context, eventID string, hooks []*herald.Webhook) ([]*herald.Webhook, error) {
+	iter := h.cfg.Deliveries.Query().Where("event_id", "=", eventID).Get(ctx, "webhook_id")
+	defer iter.Stop()
+	have := map[string]bool{}
+	for {
+		var d herald.Delivery
+		err := iter.Next(ctx, &d)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("query deliveries of event %s: %w", eventID, err)
+		}
+		have[d.WebhookID] = true
+	}
+	var out []*herald.Webhook
+	for _, w := range hooks {
+		if !have[w.ID] {
+			out = append(out, w)
+		}
+	}
+	return out, nil
+}

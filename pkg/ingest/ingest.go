@@ -1,0 +1,96 @@
+// Package ingest is the ingest function: it takes an event envelope from the
+// ingest topic, stores the event once, and creates and enqueues one delivery
+// per matching webhook.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"time"
+
+	"gocloud.dev/docstore"
+
+	"github.com/heraldhq/herald/pkg/envelope"
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+// Enqueuer puts a deliver job on the deliver topic at due.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, job herald.Job, due time.Time) error
+}
+
+// Config configures a Handler.
+type Config struct {
+	// Webhooks, Events and Deliveries are the collections. Required.
+	Webhooks   *docstore.Collection
+	Events     *docstore.Collection
+	Deliveries *docstore.Collection
+	// Enqueuer publishes the first attempt of each delivery. Required.
+	Enqueuer Enqueuer
+	// Parser parses envelopes. Defaults to envelope.New with its defaults.
+	Parser *envelope.Parser
+	// IDs mints delivery ids. Defaults to a new generator.
+	IDs *herald.DeliveryIDs
+	// Now returns the current time. Defaults to time.Now.
+	Now func() time.Time
+	// Logger defaults to a logger that discards.
+	Logger *slog.Logger
+}
+
+// Handler is the ingest function's domain handler.
+type Handler struct {
+	cfg Config
+}
+
+// New returns a Handler for cfg.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Webhooks == nil || cfg.Events == nil || cfg.Deliveries == nil || cfg.Enqueuer == nil {
+		return nil, errors.New("ingest: Webhooks, Events, Deliveries and Enqueuer are required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Parser == nil {
+		cfg.Parser = envelope.New(envelope.Config{Now: cfg.Now})
+	}
+	if cfg.IDs == nil {
+		cfg.IDs = new(herald.DeliveryIDs)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &Handler{cfg: cfg}, nil
+}
+
+// Handle ingests one envelope. An envelope that fails validation is a
+// *herald.MalformedError; store and publish failures are returned as they are,
+// so the message is redelivered and the fan-out resumes where it stopped.
+func (h *Handler) Handle(ctx context.Context, body []byte) error {
+	env, err := h.cfg.Parser.Parse(body)
+	if err != nil {
+		return herald.Malformed("invalid event envelope", err)
+	}
+	ev, resumed, err := h.storeEvent(ctx, env)
+	if err != nil || ev == nil {
+		return err
+	}
+	if resumed {
+		// A stored envelope is the one that counts; redelivered bytes may
+		// carry a different generated id or timestamp.
+		if env, err = h.cfg.Parser.Parse([]byte(ev.Payload)); err != nil {
+			return herald.Malformed("stored event no longer parses", err)
+		}
+	}
+	n, err := h.fanOut(ctx, env, resumed)
+	if err != nil {
+		return err
+	}
+	ev.FannedOut = true
+	if err := h.cfg.Events.Update(ctx, ev, docstore.Mods{"fanned_out": true}); err != nil {
+		return err
+	}
+	h.cfg.Logger.Debug("event ingested", "event_id", env.EventID, "event_type", env.EventType, "deliveries", n)
+	return nil
+}

@@ -1,0 +1,82 @@
+package local_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"testing"
+
+	"gocloud.dev/pubsub"
+
+	"github.com/heraldhq/herald/pkg/config"
+	"github.com/heraldhq/herald/pkg/contract"
+	"github.com/heraldhq/herald/pkg/local"
+	"github.com/heraldhq/herald/pkg/retry"
+)
+
+var systems atomic.Int64
+
+// memConfig returns a local-mode configuration on mem:// names of its own,
+// so tests running in parallel in one process never share a topic.
+func memConfig(t *testing.T, dataDir string) config.Config {
+	t.Helper()
+	n := systems.Add(1)
+	env := map[string]string{
+		"HERALD_ADDR":                  "127.0.0.1:0",
+		"HERALD_ADMIN_TOKEN":           "test-token",
+		"HERALD_DATA_DIR":              dataDir,
+		"HERALD_INGEST_TOPIC":          fmt.Sprintf("mem://ingest-%d", n),
+		"HERALD_INGEST_SUBSCRIPTION":   fmt.Sprintf("mem://ingest-%d", n),
+		"HERALD_DELIVER_TOPIC":         fmt.Sprintf("mem://deliver-%d", n),
+		"HERALD_DELIVER_SUBSCRIPTION":  fmt.Sprintf("mem://deliver-%d", n),
+		"HERALD_WEBHOOKS_COLLECTION":   fmt.Sprintf("mem://webhooks-%d/id", n),
+		"HERALD_EVENTS_COLLECTION":     fmt.Sprintf("mem://events-%d/id", n),
+		"HERALD_DELIVERIES_COLLECTION": fmt.Sprintf("mem://deliveries-%d/id", n),
+		"HERALD_SCHEDULE_COLLECTION":   fmt.Sprintf("mem://schedule-%d/id", n),
+	}
+	cfg, err := config.FromEnv(func(k string) string { return env[k] }, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func memBackend(t *testing.T, s contract.Settings) *contract.System {
+	cfg := memConfig(t, t.TempDir())
+	cfg.RetrySchedule = retry.Schedule(s.RetrySchedule)
+	cfg.HeaderPrefix = s.HeaderPrefix
+	return startSystem(t, cfg)
+}
+
+func startSystem(t *testing.T, cfg config.Config) *contract.System {
+	t.Helper()
+	sys, err := local.Start(context.Background(), cfg, local.Options{Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := sys.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	topic, err := pubsub.OpenTopic(context.Background(), cfg.IngestTopic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &contract.System{
+		BaseURL: "http://" + sys.Addr,
+		Token:   cfg.AdminToken,
+		Publish: func(ctx context.Context, body []byte) error {
+			return topic.Send(ctx, &pubsub.Message{Body: body})
+		},
+		IngestCounts: func() (int64, int64) {
+			return sys.IngestStats.Done.Load(), sys.IngestStats.Malformed.Load()
+		},
+	}
+}
+
+func TestContractMem(t *testing.T) {
+	t.Parallel()
+	contract.Run(t, memBackend)
+}

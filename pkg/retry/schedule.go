@@ -1,0 +1,78 @@
+// Package retry holds the retry schedule: the delays between attempts of a
+// delivery. The deliver function asks it when the next attempt is due; it never
+// sleeps or retries itself.
+package retry
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Schedule is the delay before each retry, measured from the previous attempt.
+// A schedule of n delays allows n+1 attempts.
+type Schedule []time.Duration
+
+// Default returns the default schedule: 30s, 1m, 5m, 15m, 1h, 6h, 24h
+// (7 retries, 8 attempts).
+func Default() Schedule {
+	return Schedule{
+		30 * time.Second, time.Minute, 5 * time.Minute, 15 * time.Minute,
+		time.Hour, 6 * time.Hour, 24 * time.Hour,
+	}
+}
+
+// Next returns the delay before attempt+1 after the given attempt (1-based)
+// failed, and false when the schedule is exhausted.
+func (s Schedule) Next(attempt int) (time.Duration, bool) {
+	if attempt < 1 || attempt > len(s) {
+		return 0, false
+	}
+	return s[attempt-1], true
+}
+
+// Strings returns the schedule as Go duration strings.
+func (s Schedule) Strings() []string {
+	out := make([]string, len(s))
+	for i, d := range s {
+		out[i] = d.String()
+	}
+	return out
+}
+
+// Limits on a schedule.
+const (
+	MaxSteps = 20
+	MaxStep  = 7 * 24 * time.Hour
+)
+
+// Parse parses Go duration strings ("30s", "1m") into a schedule. Every step
+// must be positive and at most MaxStep, and there are at most MaxSteps.
+func Parse(steps []string) (Schedule, error) {
+	if len(steps) > MaxSteps {
+		return nil, fmt.Errorf("at most %d steps", MaxSteps)
+	}
+	s := make(Schedule, 0, len(steps))
+	for _, step := range steps {
+		d, err := time.ParseDuration(strings.TrimSpace(step))
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a duration like \"30s\" or \"1m\"", step)
+		}
+		if d <= 0 || d > MaxStep {
+			return nil, fmt.Errorf("%q must be positive and at most %s", step, MaxStep)
+		}
+		s = append(s, d)
+	}
+	return s, nil
+}
+
+// ParseList parses a comma-separated schedule ("30s,1m,5m"). An empty list is
+// an error: a deployment needs at least one attempt's worth of schedule to
+// mean anything, and "no retries" is a schedule nobody should get by accident.
+func ParseList(list string) (Schedule, error) {
+	if strings.TrimSpace(list) == "" {
+		return nil, errors.New("empty retry schedule")
+	}
+	return Parse(strings.Split(list, ","))
+}

@@ -1,0 +1,50 @@
+package retry
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestScheduleNext(t *testing.T) {
+	t.Parallel()
+	s := Default()
+	for _, tc := range []struct {
+		attempt int
+		want    time.Duration
+		ok      bool
+	}{
+		{1, 30 * time.Second, true},
+		{2, time.Minute, true},
+		{7, 24 * time.Hour, true},
+		{8, 0, false}, // the eighth attempt was the last
+		{0, 0, false},
+	} {
+		got, ok := s.Next(tc.attempt)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("Next(%d) = %v, %v; want %v, %v", tc.attempt, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	s, err := ParseList("1m, 10m,20m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Schedule{time.Minute, 10 * time.Minute, 20 * time.Minute}); !slices.Equal(s, want) {
+		t.Fatalf("ParseList = %v, want %v", s, want)
+	}
+	if got := s.Strings(); !slices.Equal(got, []string{"1m0s", "10m0s", "20m0s"}) {
+		t.Fatalf("Strings = %v", got)
+	}
+	for _, bad := range [][]string{{"soon"}, {"-1s"}, {"0s"}, {"200h"}, make([]string, MaxSteps+1)} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("Parse(%q) accepted", bad)
+		}
+	}
+	if _, err := ParseList(" "); err == nil {
+		t.Error("ParseList of an empty list accepted")
+	}
+}

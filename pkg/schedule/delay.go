@@ -1,0 +1,43 @@
+package schedule
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"gocloud.dev/pubsub"
+)
+
+// sqsMaxDelay is the longest per-message delay SQS accepts.
+const sqsMaxDelay = 900 * time.Second
+
+// NativeMaxDelay returns the longest per-message delay topic supports natively,
+// or 0 when it has none.
+func NativeMaxDelay(topic *pubsub.Topic) time.Duration {
+	var c *sqs.Client
+	if topic.As(&c) {
+		return sqsMaxDelay
+	}
+	return 0
+}
+
+// publishDelayed publishes body to topic to be received after delay. The delay
+// must be within NativeMaxDelay(topic); on a topic without native delays it is
+// ignored. SQS counts whole seconds, so the delay is rounded up: a message may
+// arrive up to a second late, never early.
+func publishDelayed(ctx context.Context, topic *pubsub.Topic, body []byte, delay time.Duration) error {
+	m := &pubsub.Message{Body: body}
+	if delay > 0 {
+		secs := int32(math.Ceil(delay.Seconds()))
+		m.BeforeSend = func(as func(any) bool) error {
+			var entry *sqstypes.SendMessageBatchRequestEntry
+			if as(&entry) {
+				entry.DelaySeconds = secs
+			}
+			return nil
+		}
+	}
+	return topic.Send(ctx, m)
+}

@@ -1,0 +1,65 @@
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"gocloud.dev/gcerrors"
+
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+// Sweep publishes again the job of every pending delivery that has been due
+// for longer than the sweep grace with no attempt in flight: its message was
+// lost (a crash between writing the delivery and publishing, a process that
+// died holding it). It moves the delivery's due time to now, so a delivery
+// whose job is only slow in the queue is published again at most once per
+// grace period. It returns how many jobs it published.
+func (s *Scheduler) Sweep(ctx context.Context) (int, error) {
+	return s.sweep(ctx, s.cfg.SweepGrace)
+}
+
+// Recover re-arms every pending delivery that is already due, without a grace
+// period. A process that keeps its deliver queue in memory calls it at start.
+func (s *Scheduler) Recover(ctx context.Context) (int, error) {
+	return s.sweep(ctx, 0)
+}
+
+func (s *Scheduler) sweep(ctx context.Context, grace time.Duration) (int, error) {
+	now := s.cfg.Now()
+	cutoff := herald.Millis(now.Add(-grace))
+	iter := s.cfg.Deliveries.Query().
+		Where("status", "=", herald.StatusPending).
+		Where("next_attempt_ms", "<=", cutoff).
+		Get(ctx)
+	defer iter.Stop()
+	n := 0
+	for {
+		var d herald.Delivery
+		err := iter.Next(ctx, &d)
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, fmt.Errorf("query overdue deliveries: %w", err)
+		}
+		if d.LeaseUntilMS > herald.Millis(now) {
+			continue // an attempt is in flight
+		}
+		d.NextAttemptMS = herald.Millis(now)
+		if err := s.cfg.Deliveries.Replace(ctx, &d); err != nil {
+			if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+				continue // changed under us: someone else is on it
+			}
+			return n, fmt.Errorf("touch overdue delivery %d: %w", d.ID, err)
+		}
+		job := herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}
+		if err := publishDelayed(ctx, s.cfg.Topic, job.Encode(), 0); err != nil {
+			return n, fmt.Errorf("publish swept job: %w", err)
+		}
+		s.cfg.Logger.Info("re-published overdue delivery", "delivery_id", d.ID, "attempt", job.Attempt)
+		n++
+	}
+}
