@@ -12,6 +12,9 @@ import (
 	"os/signal"
 	"syscall"
 
+	_ "gocloud.dev/docstore/memdocstore" // mem:// collections
+	_ "gocloud.dev/pubsub/mempubsub"     // mem:// topics
+
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/local"
 	"github.com/heraldhq/herald/pkg/logging"
@@ -29,7 +32,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	log := logging.New(os.Stderr, cfg.LogLevel, "local")
+	log := logging.New(os.Stderr, cfg.LogLevel, "")
 	if cfg.AdminToken == "" {
 		cfg.AdminToken = rand.Text()
 		fmt.Printf("HERALD_ADMIN_TOKEN was not set; this run's admin token is:\n\n    %s\n\n", cfg.AdminToken)

@@ -78,4 +78,3 @@ func (a *API) recoverPanics(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-

@@ -25,8 +25,6 @@ type Handler func(ctx context.Context, body []byte) error
 
 // Config configures Run.
 type Config struct {
-	// Name labels log lines ("ingest", "deliver"). Required.
-	Name string
 	// Concurrency is how many messages are handled at once. Defaults to 16.
 	Concurrency int
 	// Timeout bounds one handler call. Defaults to 1m.
@@ -67,7 +65,7 @@ func Run(ctx context.Context, sub *pubsub.Subscription, h Handler, cfg Config) e
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	log := cfg.Logger.With("function", cfg.Name)
+	log := cfg.Logger
 	sem := make(chan struct{}, cfg.Concurrency)
 	var wg sync.WaitGroup
 	defer wg.Wait()

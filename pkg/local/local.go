@@ -6,6 +6,7 @@ package local
 
 import (
 	"context"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
@@ -20,11 +21,19 @@ import (
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/deliver"
-	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/expiry"
 	"github.com/heraldhq/herald/pkg/ingest"
 	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/wire"
 )
+
+func init() {
+	// memdocstore snapshots documents with gob, which must know the dynamic
+	// types stored in them.
+	gob.Register(time.Time{})
+	gob.Register(map[string]any{})
+	gob.Register([]any{})
+}
 
 // Options are what a caller of Start sets beyond the environment's Config.
 type Options struct {
@@ -41,7 +50,7 @@ type System struct {
 	// IngestStats and DeliverStats count the messages each consumer saw.
 	IngestStats, DeliverStats consume.Stats
 
-	res    *resources
+	res    *config.Resources
 	log    *slog.Logger
 	cancel context.CancelFunc
 	errc   chan error
@@ -65,25 +74,25 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 			return nil, fmt.Errorf("create data dir: %w", err)
 		}
 	}
-	res, err := open(ctx, cfg)
+	res, err := cfg.Open(ctx, config.Subscriptions{Ingest: true, Deliver: true})
 	if err != nil {
 		return nil, err
 	}
 	s := &System{res: res, log: opt.Logger, errc: make(chan error, 8)}
 	fns, err := s.build(cfg, opt)
 	if err != nil {
-		res.close(ctx)
+		_ = res.Close(ctx)
 		return nil, err
 	}
 	if n, err := fns.scheduler.Recover(ctx); err != nil {
-		res.close(ctx)
+		_ = res.Close(ctx)
 		return nil, fmt.Errorf("re-arm pending deliveries: %w", err)
 	} else if n > 0 {
 		s.log.Info("re-armed pending deliveries", "count", n)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		res.close(ctx)
+		_ = res.Close(ctx)
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	s.Addr = ln.Addr().String()
@@ -97,13 +106,13 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 		return nil
 	})
 	s.goRun(runCtx, "ingest", func(ctx context.Context) error {
-		return consume.Run(ctx, res.ingestSub, fns.ingest.Handle, consume.Config{Name: "ingest",
-			Concurrency: cfg.IngestConcurrency, Stats: &s.IngestStats, Logger: s.log})
+		return consume.Run(ctx, res.IngestSub, fns.ingest.Handle, consume.Config{
+			Concurrency: cfg.IngestConcurrency, Stats: &s.IngestStats, Logger: s.log.With("function", "ingest")})
 	})
 	s.goRun(runCtx, "deliver", func(ctx context.Context) error {
-		return consume.Run(ctx, res.deliverSub, fns.deliver.Handle, consume.Config{Name: "deliver",
+		return consume.Run(ctx, res.DeliverSub, fns.deliver.Handle, consume.Config{
 			Concurrency: cfg.DeliverConcurrency, Timeout: cfg.DeliveryTimeout + 30*time.Second,
-			Stats: &s.DeliverStats, Logger: s.log})
+			Stats: &s.DeliverStats, Logger: s.log.With("function", "deliver")})
 	})
 	s.goRun(runCtx, "retry-scheduler", fns.scheduler.Run)
 	s.goRun(runCtx, "expiry-notifier", fns.expiry.Run)
@@ -120,40 +129,24 @@ type functions struct {
 }
 
 func (s *System) build(cfg config.Config, opt Options) (*functions, error) {
-	r := s.res
 	var f functions
 	var err error
-	if f.scheduler, err = schedule.New(schedule.Config{Topic: r.deliver, Table: r.schedule,
-		Deliveries: r.deliveries, Now: opt.Now, SweepGrace: cfg.SweepGrace, Logger: s.log}); err != nil {
+	env := wire.Env{Config: cfg, Res: s.res, Logger: s.log, Now: opt.Now}
+	if f.scheduler, err = wire.Scheduler(env); err != nil {
 		return nil, err
 	}
-	enq, err := schedule.NewEnqueuer(schedule.EnqueuerConfig{Topic: r.deliver, Table: r.schedule,
-		Now: opt.Now, OnSchedule: f.scheduler.Wake})
-	if err != nil {
+	// One process: the scheduler hears of every table entry as it is written.
+	env.OnSchedule = f.scheduler.Wake
+	if f.ingest, err = wire.Ingest(env); err != nil {
 		return nil, err
 	}
-	parser := envelope.New(envelope.Config{MaxBytes: cfg.MaxEventBytes, Now: opt.Now})
-	if f.ingest, err = ingest.New(ingest.Config{Webhooks: r.webhooks, Events: r.events,
-		Deliveries: r.deliveries, Enqueuer: enq, Parser: parser, Now: opt.Now, Logger: s.log}); err != nil {
+	if f.deliver, err = wire.Deliver(env); err != nil {
 		return nil, err
 	}
-	client := deliver.NewClient(deliver.ClientConfig{Timeout: cfg.DeliveryTimeout,
-		AllowPrivate: cfg.AllowPrivateTargets, MaxConnsPerHost: cfg.DeliverConcurrency})
-	if f.deliver, err = deliver.New(deliver.Config{Webhooks: r.webhooks, Events: r.events,
-		Deliveries: r.deliveries, Enqueuer: enq, Ingest: r.ingest, Client: client,
-		HeaderPrefix: cfg.HeaderPrefix, Schedule: cfg.RetrySchedule, Timeout: cfg.DeliveryTimeout,
-		Now: opt.Now, Logger: s.log}); err != nil {
+	if f.expiry, err = wire.Expiry(env); err != nil {
 		return nil, err
 	}
-	if f.expiry, err = expiry.New(expiry.Config{Webhooks: r.webhooks, Events: r.events,
-		Deliveries: r.deliveries, Ingest: r.ingest, Retention: cfg.Retention, PauseHold: cfg.PauseHold,
-		Interval: cfg.ExpiryInterval, Now: opt.Now, Logger: s.log}); err != nil {
-		return nil, err
-	}
-	if f.admin, err = admin.New(admin.Config{Webhooks: r.webhooks, Events: r.events,
-		Deliveries: r.deliveries, Ingest: r.ingest, Enqueuer: enq, AdminToken: cfg.AdminToken,
-		Parser: parser, HeaderPrefix: cfg.HeaderPrefix, Schedule: cfg.RetrySchedule,
-		AllowPrivateTargets: cfg.AllowPrivateTargets, Now: opt.Now, Logger: s.log}); err != nil {
+	if f.admin, err = wire.Admin(env); err != nil {
 		return nil, err
 	}
 	return &f, nil
@@ -191,7 +184,7 @@ func (s *System) Close() error {
 		shutdownErr := s.server.Shutdown(ctx)
 		s.cancel()
 		s.wg.Wait()
-		s.err = errors.Join(shutdownErr, s.res.close(ctx))
+		s.err = errors.Join(shutdownErr, s.res.Close(ctx))
 	})
 	return s.err
 }

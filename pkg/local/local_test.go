@@ -7,7 +7,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	_ "gocloud.dev/docstore/memdocstore"
 	"gocloud.dev/pubsub"
+	_ "gocloud.dev/pubsub/mempubsub"
 
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/contract"

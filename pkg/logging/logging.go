@@ -9,7 +9,8 @@ import (
 )
 
 // New returns a JSON logger writing to w at level ("debug", "info", "warn",
-// "error"; anything else is info), labelled with the function's name.
+// "error"; anything else is info), labelled with the function's name unless
+// it is empty.
 func New(w io.Writer, level, function string) *slog.Logger {
 	var l slog.Level
 	switch strings.ToLower(level) {
@@ -20,5 +21,9 @@ func New(w io.Writer, level, function string) *slog.Logger {
 	case "error":
 		l = slog.LevelError
 	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})).With("function", function)
+	log := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+	if function != "" {
+		log = log.With("function", function)
+	}
+	return log
 }

@@ -32,13 +32,26 @@ func (s Schedule) Next(attempt int) (time.Duration, bool) {
 	return s[attempt-1], true
 }
 
-// Strings returns the schedule as Go duration strings.
+// Strings returns the schedule as Go duration strings, without zero units
+// ("1m", not "1m0s"), as a person would write them.
 func (s Schedule) Strings() []string {
 	out := make([]string, len(s))
 	for i, d := range s {
-		out[i] = d.String()
+		out[i] = Format(d)
 	}
 	return out
+}
+
+// Format writes d as a Go duration string without trailing zero units.
+func Format(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // Limits on a schedule.

@@ -36,8 +36,14 @@ func TestParse(t *testing.T) {
 	if want := (Schedule{time.Minute, 10 * time.Minute, 20 * time.Minute}); !slices.Equal(s, want) {
 		t.Fatalf("ParseList = %v, want %v", s, want)
 	}
-	if got := s.Strings(); !slices.Equal(got, []string{"1m0s", "10m0s", "20m0s"}) {
+	if got := s.Strings(); !slices.Equal(got, []string{"1m", "10m", "20m"}) {
 		t.Fatalf("Strings = %v", got)
+	}
+	if got := Default().Strings(); !slices.Equal(got, []string{"30s", "1m", "5m", "15m", "1h", "6h", "24h"}) {
+		t.Fatalf("Default().Strings() = %v", got)
+	}
+	if got := Format(90*time.Minute + 1500*time.Millisecond); got != "1h30m1.5s" {
+		t.Fatalf("Format = %q", got)
 	}
 	for _, bad := range [][]string{{"soon"}, {"-1s"}, {"0s"}, {"200h"}, make([]string, MaxSteps+1)} {
 		if _, err := Parse(bad); err == nil {

@@ -1,0 +1,114 @@
+// Package wire builds each Herald function's domain handler from the
+// configuration and the opened resources, the same way for every mode: local
+// mode builds all five in one process, each functions/<name> binary builds its
+// own.
+package wire
+
+import (
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/heraldhq/herald/pkg/admin"
+	"github.com/heraldhq/herald/pkg/config"
+	"github.com/heraldhq/herald/pkg/deliver"
+	"github.com/heraldhq/herald/pkg/envelope"
+	"github.com/heraldhq/herald/pkg/expiry"
+	"github.com/heraldhq/herald/pkg/ingest"
+	"github.com/heraldhq/herald/pkg/schedule"
+)
+
+// Env is what every builder needs.
+type Env struct {
+	// Config is the configuration. Required.
+	Config config.Config
+	// Res are the opened resources. Required.
+	Res *config.Resources
+	// Logger defaults to a logger that discards.
+	Logger *slog.Logger
+	// Now returns the current time. Defaults to time.Now.
+	Now func() time.Time
+	// OnSchedule is passed to the Enqueuer (see schedule.EnqueuerConfig).
+	OnSchedule func(due time.Time)
+}
+
+func (e *Env) defaults() {
+	if e.Logger == nil {
+		e.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if e.Now == nil {
+		e.Now = time.Now
+	}
+}
+
+// Enqueuer builds the deliver-job enqueuer.
+func Enqueuer(e Env) (*schedule.Enqueuer, error) {
+	e.defaults()
+	return schedule.NewEnqueuer(schedule.EnqueuerConfig{Topic: e.Res.Deliver, Table: e.Res.Schedule,
+		Now: e.Now, OnSchedule: e.OnSchedule})
+}
+
+func parser(e Env) *envelope.Parser {
+	return envelope.New(envelope.Config{MaxBytes: e.Config.MaxEventBytes, Now: e.Now})
+}
+
+// Scheduler builds the retry-scheduler.
+func Scheduler(e Env) (*schedule.Scheduler, error) {
+	e.defaults()
+	return schedule.New(schedule.Config{Topic: e.Res.Deliver, Table: e.Res.Schedule,
+		Deliveries: e.Res.Deliveries, Now: e.Now, SweepGrace: e.Config.SweepGrace,
+		Logger: e.Logger.With("function", "retry-scheduler")})
+}
+
+// Ingest builds the ingest function.
+func Ingest(e Env) (*ingest.Handler, error) {
+	e.defaults()
+	enq, err := Enqueuer(e)
+	if err != nil {
+		return nil, err
+	}
+	return ingest.New(ingest.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
+		Deliveries: e.Res.Deliveries, Enqueuer: enq, Parser: parser(e), Now: e.Now,
+		Logger: e.Logger.With("function", "ingest")})
+}
+
+// Deliver builds the deliver function.
+func Deliver(e Env) (*deliver.Handler, error) {
+	e.defaults()
+	enq, err := Enqueuer(e)
+	if err != nil {
+		return nil, err
+	}
+	c := e.Config
+	client := deliver.NewClient(deliver.ClientConfig{Timeout: c.DeliveryTimeout,
+		AllowPrivate: c.AllowPrivateTargets, MaxConnsPerHost: c.DeliverConcurrency})
+	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
+		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.Ingest, Client: client,
+		HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
+		Now: e.Now, Logger: e.Logger.With("function", "deliver")})
+}
+
+// Expiry builds the expiry-notifier.
+func Expiry(e Env) (*expiry.Notifier, error) {
+	e.defaults()
+	c := e.Config
+	return expiry.New(expiry.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
+		Deliveries: e.Res.Deliveries, Ingest: e.Res.Ingest, Retention: c.Retention,
+		PauseHold: c.PauseHold, Interval: c.ExpiryInterval, Now: e.Now,
+		Logger: e.Logger.With("function", "expiry-notifier")})
+}
+
+// Admin builds the admin API.
+func Admin(e Env) (*admin.API, error) {
+	e.defaults()
+	enq, err := Enqueuer(e)
+	if err != nil {
+		return nil, err
+	}
+	c := e.Config
+	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
+		Deliveries: e.Res.Deliveries, Ingest: e.Res.Ingest, Enqueuer: enq, AdminToken: c.AdminToken,
+		Parser: parser(e), HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule,
+		AllowPrivateTargets: c.AllowPrivateTargets, Now: e.Now,
+		Logger: e.Logger.With("function", "admin")})
+}
