@@ -58,6 +58,9 @@ func Run(t *testing.T, backend Backend) {
 	}
 }
 
+// NewAPI returns a client of the admin API at base with token.
+func NewAPI(t testing.TB, base, token string) *API { return &API{t: t, base: base, token: token} }
+
 // start starts a system with the suite's default settings.
 func start(t *testing.T, b Backend, schedule ...time.Duration) (*System, *API) {
 	if len(schedule) == 0 {

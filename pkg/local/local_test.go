@@ -53,9 +53,27 @@ func memBackend(t *testing.T, s contract.Settings) *contract.System {
 
 func startSystem(t *testing.T, cfg config.Config) *contract.System {
 	t.Helper()
-	sys, err := local.Start(context.Background(), cfg, local.Options{Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	s, err := startLocal(t, cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return s.System
+}
+
+// running is a started local system and the contract's view of it.
+type running struct {
+	*contract.System
+	Close func() error
+}
+
+// startLocal starts local mode on cfg, logging to the test's output; it is
+// closed when the test ends, if not before.
+func startLocal(t *testing.T, cfg config.Config) (*running, error) {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	sys, err := local.Start(context.Background(), cfg, local.Options{Logger: log})
+	if err != nil {
+		return nil, err
 	}
 	t.Cleanup(func() {
 		if err := sys.Close(); err != nil {
@@ -64,9 +82,9 @@ func startSystem(t *testing.T, cfg config.Config) *contract.System {
 	})
 	topic, err := pubsub.OpenTopic(context.Background(), cfg.IngestTopic)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return &contract.System{
+	return &running{Close: sys.Close, System: &contract.System{
 		BaseURL: "http://" + sys.Addr,
 		Token:   cfg.AdminToken,
 		Publish: func(ctx context.Context, body []byte) error {
@@ -75,7 +93,7 @@ func startSystem(t *testing.T, cfg config.Config) *contract.System {
 		IngestCounts: func() (int64, int64) {
 			return sys.IngestStats.Done.Load(), sys.IngestStats.Malformed.Load()
 		},
-	}
+	}}, nil
 }
 
 func TestContractMem(t *testing.T) {

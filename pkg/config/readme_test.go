@@ -1,0 +1,64 @@
+package config
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestREADMEListsEveryVariable keeps the README's configuration table in step
+// with Vars.
+func TestREADMEListsEveryVariable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Vars {
+		line := ""
+		for _, l := range strings.Split(string(readme), "\n") {
+			if strings.HasPrefix(l, "| `"+v.Name+"` |") {
+				line = l
+			}
+		}
+		if line == "" {
+			t.Errorf("README has no table row for %s", v.Name)
+			continue
+		}
+		if v.Default != "" && !strings.Contains(line, "`"+v.Default+"`") {
+			t.Errorf("README row for %s does not show its default %q: %s", v.Name, v.Default, line)
+		}
+	}
+}
+
+func TestFromEnvDefaultsAndErrors(t *testing.T) {
+	cfg, err := FromEnv(func(string) string { return "" }, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.AllowPrivateTargets || len(cfg.RetrySchedule) != 7 || cfg.Addr != "127.0.0.1:8080" {
+		t.Errorf("local defaults = %+v", cfg)
+	}
+	if want := "mem://webhooks/id?filename=data/webhooks.gob"; cfg.WebhooksCollection != want {
+		t.Errorf("webhooks URL = %q, want %q", cfg.WebhooksCollection, want)
+	}
+	cfg, err = FromEnv(func(string) string { return "" }, false)
+	if err != nil || cfg.AllowPrivateTargets || strings.Contains(cfg.WebhooksCollection, "filename") {
+		t.Errorf("non-local defaults = %+v, %v", cfg, err)
+	}
+	for name, bad := range map[string]string{
+		"HERALD_RETRY_SCHEDULE":        "30s,soon",
+		"HERALD_DELIVERY_TIMEOUT":      "-1s",
+		"HERALD_ALLOW_PRIVATE_TARGETS": "perhaps",
+		"HERALD_DELIVER_CONCURRENCY":   "0",
+	} {
+		_, err := FromEnv(func(k string) string {
+			if k == name {
+				return bad
+			}
+			return ""
+		}, false)
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%q: err = %v, want one naming the variable", name, bad, err)
+		}
+	}
+}
