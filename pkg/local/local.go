@@ -96,7 +96,8 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	s.Addr = ln.Addr().String()
-	s.server = &http.Server{Handler: fns.admin, ReadHeaderTimeout: 10 * time.Second}
+	s.server = &http.Server{Handler: fns.admin, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	s.goRun(runCtx, "admin", func(context.Context) error {

@@ -21,7 +21,7 @@ var systems atomic.Int64
 
 // memConfig returns a local-mode configuration on mem:// names of its own,
 // so tests running in parallel in one process never share a topic.
-func memConfig(t *testing.T, dataDir string) config.Config {
+func memConfig(t testing.TB, dataDir string) config.Config {
 	t.Helper()
 	n := systems.Add(1)
 	env := map[string]string{
