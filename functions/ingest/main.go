@@ -5,10 +5,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
 	_ "gocloud.dev/docstore/awsdynamodb/v2" // dynamodb:// collections
 	_ "gocloud.dev/docstore/memdocstore"    // mem:// collections
@@ -17,36 +13,16 @@ import (
 
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/consume"
-	"github.com/heraldhq/herald/pkg/logging"
 	"github.com/heraldhq/herald/pkg/wire"
 )
 
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "ingest:", err)
-		os.Exit(1)
-	}
-}
-
-func run() error {
-	cfg, err := config.FromEnv(os.Getenv, false)
-	if err != nil {
-		return err
-	}
-	log := logging.New(os.Stderr, cfg.LogLevel, "ingest")
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	res, err := cfg.Open(ctx, config.Subscriptions{Ingest: true})
-	if err != nil {
-		return err
-	}
-	defer res.Close(context.Background())
-	env := wire.Env{Config: cfg, Res: res, Logger: log}
-	h, err := wire.Ingest(env)
-	if err != nil {
-		return err
-	}
-	log.Info("ingest is running")
-	return consume.Run(ctx, res.IngestSub, h.Handle, consume.Config{
-		Concurrency: cfg.IngestConcurrency, Logger: log})
+	wire.Main("ingest", config.Subscriptions{Ingest: true}, func(ctx context.Context, env wire.Env) error {
+		h, err := wire.Ingest(env)
+		if err != nil {
+			return err
+		}
+		return consume.Run(ctx, env.Res.IngestSub, h.Handle, consume.Config{
+			Concurrency: env.Config.IngestConcurrency, Logger: env.Logger})
+	})
 }

@@ -5,10 +5,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
 	_ "gocloud.dev/docstore/awsdynamodb/v2" // dynamodb:// collections
 	_ "gocloud.dev/docstore/memdocstore"    // mem:// collections
@@ -16,35 +12,15 @@ import (
 	_ "gocloud.dev/pubsub/mempubsub"        // mem:// topics
 
 	"github.com/heraldhq/herald/pkg/config"
-	"github.com/heraldhq/herald/pkg/logging"
 	"github.com/heraldhq/herald/pkg/wire"
 )
 
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "retry-scheduler:", err)
-		os.Exit(1)
-	}
-}
-
-func run() error {
-	cfg, err := config.FromEnv(os.Getenv, false)
-	if err != nil {
-		return err
-	}
-	log := logging.New(os.Stderr, cfg.LogLevel, "retry-scheduler")
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	res, err := cfg.Open(ctx, config.Subscriptions{})
-	if err != nil {
-		return err
-	}
-	defer res.Close(context.Background())
-	env := wire.Env{Config: cfg, Res: res, Logger: log}
-	s, err := wire.Scheduler(env)
-	if err != nil {
-		return err
-	}
-	log.Info("retry-scheduler is running")
-	return s.Run(ctx)
+	wire.Main("retry-scheduler", config.Subscriptions{}, func(ctx context.Context, env wire.Env) error {
+		s, err := wire.Scheduler(env)
+		if err != nil {
+			return err
+		}
+		return s.Run(ctx)
+	})
 }
