@@ -113,8 +113,12 @@ func (s *Scheduler) PublishDue(ctx context.Context) (next time.Time, published i
 			return time.Time{}, published, fmt.Errorf("publish scheduled job: %w", err)
 		}
 		// Publish first, then delete: a crash in between republishes the
-		// job, which the deliver function recognises as a duplicate.
-		if err := s.cfg.Table.Delete(ctx, &ent); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+		// job, which the deliver function recognises as a duplicate. The
+		// delete checks the revision, so an entry rescheduled meanwhile
+		// (FailedPrecondition) stays for its new due time.
+		switch err := s.cfg.Table.Delete(ctx, &ent); gcerrors.Code(err) {
+		case gcerrors.OK, gcerrors.NotFound, gcerrors.FailedPrecondition:
+		default:
 			return time.Time{}, published, fmt.Errorf("delete schedule entry: %w", err)
 		}
 		published++
