@@ -3,6 +3,7 @@ package deliver
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gocloud.dev/gcerrors"
@@ -17,39 +18,55 @@ const maxWriteTries = 3
 
 // record stores attempt a on d and moves the delivery on: succeeded, pending
 // with the next attempt scheduled, or failed with the dropped event emitted.
+//
+// The dropped event is published before the failure is written: if the
+// publish fails, nothing is recorded, the attempt's lease runs out and the
+// sweep makes the delivery try once more and announce again, whereas a
+// failure written first would leave the event unannounced for good. The event
+// id is derived from the delivery, so announcing twice delivers once.
 func (h *Handler) record(ctx context.Context, d *herald.Delivery, w *herald.Webhook, a herald.Attempt) error {
 	now := h.cfg.Now()
-	var next time.Time
-	var dropped bool
-	err := h.update(ctx, d, func(d *herald.Delivery) {
-		if !hasAttempt(d, a.Attempt) {
-			d.Attempts = append(d.Attempts, a)
+	delay, retry := h.schedule(w).Next(a.Attempt)
+	if !a.Succeeded() && !retry && d.DroppedMS == 0 {
+		final := *d
+		final.Attempts = withAttempt(d.Attempts, a)
+		if err := PublishDropped(ctx, h.cfg.Ingest, &final, w, a, now); err != nil {
+			return err
 		}
+	}
+	var next time.Time
+	err := h.update(ctx, d, func(d *herald.Delivery) {
+		d.Attempts = withAttempt(d.Attempts, a)
 		d.LeaseUntilMS = 0
-		next, dropped = time.Time{}, false
-		switch delay, ok := h.schedule(w).Next(a.Attempt); {
+		next = time.Time{}
+		switch {
 		case a.Succeeded():
 			d.Status, d.NextAttemptMS = herald.StatusSucceeded, 0
-		case ok:
+		case retry:
 			next = now.Add(delay)
 			d.Status, d.NextAttemptMS = herald.StatusPending, herald.Millis(next)
 		default:
 			d.Status, d.NextAttemptMS = herald.StatusFailed, 0
 			if d.DroppedMS == 0 {
-				d.DroppedMS, dropped = herald.Millis(now), true
+				d.DroppedMS = herald.Millis(now)
 			}
 		}
 	})
-	if err != nil {
+	if err != nil || next.IsZero() {
 		return err
 	}
-	switch {
-	case !next.IsZero():
-		return h.cfg.Enqueuer.Enqueue(ctx, herald.Job{DeliveryID: d.ID, Attempt: a.Attempt + 1}, next)
-	case dropped:
-		return PublishDropped(ctx, h.cfg.Ingest, d, w, a, now)
+	return h.cfg.Enqueuer.Enqueue(ctx, herald.Job{DeliveryID: d.ID, Attempt: a.Attempt + 1}, next)
+}
+
+// withAttempt returns attempts with a added, unless an attempt of its number
+// is there already.
+func withAttempt(attempts []herald.Attempt, a herald.Attempt) []herald.Attempt {
+	for _, x := range attempts {
+		if x.Attempt == a.Attempt {
+			return attempts
+		}
 	}
-	return nil
+	return append(slices.Clip(attempts), a)
 }
 
 // stop ends a delivery that cannot be sent, without an attempt or event.

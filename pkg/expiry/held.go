@@ -36,6 +36,15 @@ func (n *Notifier) expireHeld(ctx context.Context, now time.Time) (int, error) {
 			Error: fmt.Sprintf("not sent: held while the webhook was paused for over %s", n.cfg.PauseHold)}
 		d.Attempts = append(d.Attempts, last)
 		d.Status, d.DroppedMS, d.UpdatedMS = herald.StatusFailed, herald.Millis(now), herald.Millis(now)
+		w := &herald.Webhook{ID: d.WebhookID}
+		if err := n.cfg.Webhooks.Get(ctx, w); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+			return count, fmt.Errorf("read webhook %s: %w", d.WebhookID, err)
+		}
+		// Announce, then record: a failed publish leaves the delivery held
+		// for the next tick instead of given up unannounced.
+		if err := deliver.PublishDropped(ctx, n.cfg.Ingest, d, w, last, now); err != nil {
+			return count, err
+		}
 		if err := n.cfg.Deliveries.Replace(ctx, d); err != nil {
 			if gcerrors.Code(err) == gcerrors.FailedPrecondition {
 				continue // resumed meanwhile
@@ -43,12 +52,5 @@ func (n *Notifier) expireHeld(ctx context.Context, now time.Time) (int, error) {
 			return count, fmt.Errorf("expire held delivery %d: %w", d.ID, err)
 		}
 		count++
-		w := &herald.Webhook{ID: d.WebhookID}
-		if err := n.cfg.Webhooks.Get(ctx, w); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
-			return count, fmt.Errorf("read webhook %s: %w", d.WebhookID, err)
-		}
-		if err := deliver.PublishDropped(ctx, n.cfg.Ingest, d, w, last, now); err != nil {
-			return count, err
-		}
 	}
 }

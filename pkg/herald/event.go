@@ -16,6 +16,10 @@ type Event struct {
 	// a redelivered ingest message finishes an interrupted fan-out and a
 	// repeated event_id creates nothing.
 	FannedOut bool `docstore:"fanned_out"`
+	// FanOutLeaseMS is when the fan-out in progress counts as abandoned. A
+	// duplicate message that finds the lease live leaves the fan-out to its
+	// holder instead of creating deliveries alongside it.
+	FanOutLeaseMS int64 `docstore:"fan_out_lease_ms"`
 
 	CreatedMS int64 `docstore:"created_ms"`
 

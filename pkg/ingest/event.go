@@ -2,7 +2,9 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"gocloud.dev/gcerrors"
 
@@ -10,11 +12,22 @@ import (
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
-// storeEvent creates the event document. It returns nil when the event was
-// ingested before (a repeated event_id creates no new deliveries), and
-// resumed=true when an earlier attempt stored it but did not finish the
-// fan-out.
+// fanOutLease is how long one handler owns an event's fan-out. It outlasts
+// a handler call (the consume timeout), so a live lease means a live holder.
+const fanOutLease = 2 * time.Minute
+
+// errFanOutInProgress is returned for a duplicate of an event whose fan-out
+// another handler holds: the message is redelivered later and then finds the
+// event fanned out.
+var errFanOutInProgress = errors.New("fan-out of this event is in progress elsewhere")
+
+// storeEvent creates the event document, taking the fan-out lease with it.
+// It returns nil when the event was ingested before (a repeated event_id
+// creates no new deliveries), and resumed=true when an earlier attempt stored
+// it but did not finish the fan-out and its lease has run out, in which case
+// this handler has taken the lease over.
 func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *herald.Event, resumed bool, err error) {
+	now := h.cfg.Now()
 	ev = &herald.Event{
 		ID:        env.EventID,
 		Type:      env.EventType,
@@ -22,7 +35,9 @@ func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *h
 		PartnerID: env.PartnerID,
 		Category:  env.Category,
 		Payload:   string(env.Raw),
-		CreatedMS: herald.Millis(h.cfg.Now()),
+		CreatedMS: herald.Millis(now),
+
+		FanOutLeaseMS: herald.Millis(now.Add(fanOutLease)),
 	}
 	err = h.cfg.Events.Create(ctx, ev)
 	if err == nil {
@@ -31,13 +46,52 @@ func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *h
 	if gcerrors.Code(err) != gcerrors.AlreadyExists {
 		return nil, false, fmt.Errorf("store event %s: %w", env.EventID, err)
 	}
-	stored := &herald.Event{ID: env.EventID}
-	if err := h.cfg.Events.Get(ctx, stored); err != nil {
-		return nil, false, fmt.Errorf("read event %s: %w", env.EventID, err)
+	stored, err := h.awaitFanOut(ctx, env.EventID)
+	if err != nil {
+		return nil, false, err
 	}
-	if stored.FannedOut {
+	switch {
+	case stored.FannedOut:
 		h.cfg.Logger.Info("duplicate event ignored", "event_id", env.EventID)
 		return nil, false, nil
+	case stored.FanOutLeaseMS > herald.Millis(h.cfg.Now()):
+		return nil, false, errFanOutInProgress
+	}
+	now = h.cfg.Now()
+	stored.FanOutLeaseMS = herald.Millis(now.Add(fanOutLease))
+	if err := h.cfg.Events.Replace(ctx, stored); err != nil {
+		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+			return nil, false, errFanOutInProgress // another handler took it
+		}
+		return nil, false, fmt.Errorf("take over fan-out of %s: %w", env.EventID, err)
 	}
 	return stored, true, nil
+}
+
+// Waiting for a fan-out held elsewhere: a duplicate usually arrives while
+// its twin is still creating deliveries, which takes milliseconds, so it
+// waits a little rather than come back after a whole ack deadline.
+const (
+	fanOutWait = 2 * time.Second
+	fanOutPoll = 20 * time.Millisecond
+)
+
+// awaitFanOut reads the stored event, re-reading it for up to fanOutWait
+// while another handler's fan-out lease on it is live.
+func (h *Handler) awaitFanOut(ctx context.Context, id string) (*herald.Event, error) {
+	deadline := time.Now().Add(fanOutWait)
+	for {
+		stored := &herald.Event{ID: id}
+		if err := h.cfg.Events.Get(ctx, stored); err != nil {
+			return nil, fmt.Errorf("read event %s: %w", id, err)
+		}
+		if stored.FannedOut || stored.FanOutLeaseMS <= herald.Millis(h.cfg.Now()) || time.Now().After(deadline) {
+			return stored, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(fanOutPoll):
+		}
+	}
 }

@@ -26,12 +26,20 @@ func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bo
 	if err != nil {
 		return 0, err
 	}
+	now := h.cfg.Now()
 	if resumed {
-		if hooks, err = h.withoutDelivery(ctx, env.EventID, hooks); err != nil {
+		var unsent []int64
+		if hooks, unsent, err = h.withoutDelivery(ctx, env.EventID, hooks); err != nil {
 			return 0, err
 		}
+		// Deliveries created before the interruption may never have been
+		// enqueued; a second job for one is harmless.
+		for _, id := range unsent {
+			if err := h.cfg.Enqueuer.Enqueue(ctx, herald.Job{DeliveryID: id, Attempt: 1}, now); err != nil {
+				return 0, err
+			}
+		}
 	}
-	now := h.cfg.Now()
 	var created []*herald.Delivery
 	for _, w := range hooks {
 		d := &herald.Delivery{
@@ -135,11 +143,13 @@ func (h *Handler) matching(ctx context.Context, env *envelope.Envelope) ([]*hera
 }
 
 // withoutDelivery drops the webhooks that already have a delivery of the
-// event, left by an interrupted earlier attempt.
-func (h *Handler) withoutDelivery(ctx context.Context, eventID string, hooks []*herald.Webhook) ([]*herald.Webhook, error) {
-	iter := h.cfg.Deliveries.Query().Where("event_id", "=", eventID).Get(ctx, "webhook_id")
+// event, left by an interrupted earlier attempt, and returns the ids of those
+// deliveries still waiting for their first attempt.
+func (h *Handler) withoutDelivery(ctx context.Context, eventID string, hooks []*herald.Webhook) ([]*herald.Webhook, []int64, error) {
+	iter := h.cfg.Deliveries.Query().Where("event_id", "=", eventID).Get(ctx, "id", "webhook_id", "status", "attempt_count")
 	defer iter.Stop()
 	have := map[string]bool{}
+	var unsent []int64
 	for {
 		var d herald.Delivery
 		err := iter.Next(ctx, &d)
@@ -147,9 +157,12 @@ func (h *Handler) withoutDelivery(ctx context.Context, eventID string, hooks []*
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("query deliveries of event %s: %w", eventID, err)
+			return nil, nil, fmt.Errorf("query deliveries of event %s: %w", eventID, err)
 		}
 		have[d.WebhookID] = true
+		if d.Status == herald.StatusPending && d.AttemptCount == 0 {
+			unsent = append(unsent, d.ID)
+		}
 	}
 	var out []*herald.Webhook
 	for _, w := range hooks {
@@ -157,5 +170,5 @@ func (h *Handler) withoutDelivery(ctx context.Context, eventID string, hooks []*
 			out = append(out, w)
 		}
 	}
-	return out, nil
+	return out, unsent, nil
 }

@@ -85,6 +85,9 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 	}
 	n, err := h.fanOut(ctx, env, resumed)
 	if err != nil {
+		// Let the redelivered message resume at once rather than wait out
+		// the lease; if this write fails too, the lease runs out by itself.
+		_ = h.cfg.Events.Update(ctx, ev, docstore.Mods{"fan_out_lease_ms": int64(0)})
 		return err
 	}
 	ev.FannedOut = true

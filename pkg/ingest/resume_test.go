@@ -1,0 +1,154 @@
+package ingest_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/ingest"
+)
+
+func TestHandleResumesInterruptedFanOut(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addWebhook(t, "wh_a", nil)
+	f.addWebhook(t, "wh_b", nil)
+	ctx := context.Background()
+	// An earlier Handle stored the event and A's delivery, then stopped.
+	if err := f.events.Create(ctx, &herald.Event{ID: "evt_1", Type: "order.created", TenantID: "tnt_1",
+		Payload: orderCreated, CreatedMS: herald.Millis(t0)}); err != nil {
+		t.Fatal(err)
+	}
+	existing := &herald.Delivery{ID: 1, WebhookID: "wh_a", EventID: "evt_1", EventType: "order.created",
+		TenantID: "tnt_1", Status: herald.StatusPending, NextAttemptMS: herald.Millis(t0)}
+	if err := f.deliveries.Create(ctx, existing); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := f.handle(orderCreated); err != nil {
+		t.Fatal(err)
+	}
+
+	ds := f.allDeliveries(t)
+	if got, want := webhookIDs(ds), []string{"wh_a", "wh_b"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("deliveries for %v, want %v", got, want)
+	}
+	if ds[0].ID != existing.ID {
+		t.Errorf("A's delivery was replaced: id %d, want %d", ds[0].ID, existing.ID)
+	}
+	b := ds[1]
+	if b.EventID != "evt_1" || b.Status != herald.StatusPending {
+		t.Errorf("B's delivery = %+v", b)
+	}
+	// B's new delivery is enqueued, and A's again: nothing says its first
+	// job was ever published (a second job for it is harmless).
+	got := map[herald.Job]bool{}
+	for _, e := range f.enq.Got() {
+		got[e.Job] = e.Due.Equal(t0)
+	}
+	wantJobs := map[herald.Job]bool{{DeliveryID: b.ID, Attempt: 1}: true, {DeliveryID: existing.ID, Attempt: 1}: true}
+	if !reflect.DeepEqual(got, wantJobs) {
+		t.Errorf("enqueued %+v, want %+v due %v", f.enq.Got(), wantJobs, t0)
+	}
+	if ev := f.event(t, "evt_1"); ev == nil || !ev.FannedOut {
+		t.Errorf("event = %+v, want it marked fanned out", ev)
+	}
+}
+
+func TestHandleEnqueueFailureIsRetriedWithoutDuplicates(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addWebhook(t, "wh_a", nil)
+	f.addWebhook(t, "wh_b", nil)
+	f.enq.setFailAfter(1) // the deliver topic goes down after one job
+
+	err := f.handle(orderCreated)
+	if err == nil || herald.IsMalformed(err) || !errors.Is(err, errQueueDown) {
+		t.Fatalf("Handle = %v, want the Enqueuer's error, not malformed (the message must be redelivered)", err)
+	}
+	first := f.allDeliveries(t)
+	if len(first) != 2 {
+		t.Fatalf("%d deliveries after the failed Handle, want 2", len(first))
+	}
+	if ev := f.event(t, "evt_1"); ev == nil || ev.FannedOut {
+		t.Errorf("event = %+v, want it stored and not marked fanned out", ev)
+	}
+
+	f.enq.setFailAfter(-1) // the redelivered message finds the topic back
+	if err := f.handle(orderCreated); err != nil {
+		t.Fatalf("Handle again = %v", err)
+	}
+	again := f.allDeliveries(t)
+	if len(again) != 2 || again[0].ID != first[0].ID || again[1].ID != first[1].ID {
+		t.Errorf("deliveries after redelivery = %v (ids %d, %d), want the same two",
+			webhookIDs(again), again[0].ID, again[1].ID)
+	}
+	if ev := f.event(t, "evt_1"); ev == nil || !ev.FannedOut {
+		t.Errorf("event = %+v, want it marked fanned out", ev)
+	}
+}
+
+func TestHandleReplacesTakenDeliveryID(t *testing.T) {
+	t.Parallel()
+	ids := new(herald.DeliveryIDs)
+	// Within one millisecond the generator counts up, so after x it mints
+	// x+1: take that id with another delivery first.
+	x := ids.Next(t0)
+	f := newFixture(t, func(c *ingest.Config) { c.IDs = ids })
+	f.addWebhook(t, "wh_a", nil)
+	taken := &herald.Delivery{ID: x + 1, WebhookID: "wh_other", EventID: "evt_old", Status: herald.StatusSucceeded}
+	if err := f.deliveries.Create(context.Background(), taken); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := f.handle(orderCreated); err != nil {
+		t.Fatal(err)
+	}
+	ds := f.allDeliveries(t)
+	if got, want := webhookIDs(ds), []string{"wh_a", "wh_other"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("deliveries for %v, want %v", got, want)
+	}
+	if ds[0].ID == x+1 || ds[0].EventID != "evt_1" {
+		t.Errorf("new delivery = %+v, want a fresh id", ds[0])
+	}
+	if ds[1].ID != x+1 || ds[1].EventID != "evt_old" {
+		t.Errorf("the delivery holding the id was changed: %+v", ds[1])
+	}
+	if got := f.enq.Got(); len(got) != 1 || got[0].Job != (herald.Job{DeliveryID: ds[0].ID, Attempt: 1}) {
+		t.Errorf("enqueued %+v, want attempt 1 of delivery %d", got, ds[0].ID)
+	}
+}
+
+// TestHandleConcurrentDuplicatesCreateOneDeliveryEach handles the same
+// envelope in several goroutines at once: the fan-out lease lets one of them
+// create the deliveries; the others create none and return an error (so
+// their messages come back later and find the event fanned out) or nil.
+func TestHandleConcurrentDuplicatesCreateOneDeliveryEach(t *testing.T) {
+	t.Parallel()
+	for round := range 20 {
+		f := newFixture(t)
+		f.addWebhook(t, "wh_a", nil)
+		f.addWebhook(t, "wh_b", nil)
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := f.handle(orderCreated); err != nil && herald.IsMalformed(err) {
+					t.Errorf("round %d: Handle = %v", round, err)
+				}
+			}()
+		}
+		wg.Wait()
+		// The messages that stepped aside come back and are duplicates.
+		if err := f.handle(orderCreated); err != nil {
+			t.Fatalf("round %d: redelivered Handle = %v", round, err)
+		}
+		if got := webhookIDs(f.allDeliveries(t)); !reflect.DeepEqual(got, []string{"wh_a", "wh_b"}) {
+			t.Fatalf("round %d: deliveries for %v, want one each for wh_a and wh_b", round, got)
+		}
+	}
+}
