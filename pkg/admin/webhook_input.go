@@ -1,15 +1,7 @@
 package admin
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
-	"net/http"
-	"reflect"
-	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -45,42 +37,6 @@ type webhookInput struct {
 	RetrySchedule   *[]string          `json:"retry_schedule" validate:"omitnil,max=20"`
 	PauseQueueLimit *int               `json:"pause_queue_limit" validate:"omitnil,min=1,max=100000"`
 	Secret          *string            `json:"secret"`
-}
-
-// validate is built once: go-playground validators cache struct metadata and
-// are safe for concurrent use.
-var validate = sync.OnceValue(func() *validator.Validate {
-	v := validator.New(validator.WithRequiredStructEnabled())
-	v.RegisterTagNameFunc(func(f reflect.StructField) string {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		return name
-	})
-	_ = v.RegisterValidation("category", func(fl validator.FieldLevel) bool {
-		return contains(herald.Categories, fl.Field().String())
-	})
-	return v
-})
-
-// decodeBody decodes a JSON object body into dst, refusing unknown fields.
-// Problems go into v with their location.
-func decodeBody(r *http.Request, dst any, v *validationError) {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBodyBytes))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(dst)
-	if err == nil && dec.More() {
-		err = errors.New("trailing data")
-	}
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		v.add(fmt.Sprintf("must be of type %s", jsonType(typeErr.Type)), "type_error", bodyLoc(typeErr.Field)...)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		v.add("unknown field", "extra_forbidden", "body", field)
-	default:
-		v.add("body must be a JSON object", "json_invalid", "body")
-	}
 }
 
 // check validates in and returns its problems. create requires name and url.
@@ -153,80 +109,4 @@ func minStep(s retry.Schedule) time.Duration {
 		m = min(m, d)
 	}
 	return m
-}
-
-// tagMessage turns a validator failure into a short message.
-func tagMessage(fe validator.FieldError) string {
-	switch fe.Tag() {
-	case "min":
-		return "must be at least " + fe.Param() + lengthUnit(fe)
-	case "max":
-		return "must be at most " + fe.Param() + lengthUnit(fe)
-	case "category":
-		return "must be one of " + strings.Join(herald.Categories, ", ")
-	}
-	return "invalid value"
-}
-
-func lengthUnit(fe validator.FieldError) string {
-	switch fe.Kind() {
-	case reflect.String:
-		return " characters long"
-	case reflect.Slice, reflect.Map:
-		return " items"
-	}
-	return ""
-}
-
-// namespaceLoc turns "webhookInput.events[2]" into ["body", "events", 2].
-func namespaceLoc(ns string) []any {
-	_, rest, _ := strings.Cut(ns, ".")
-	loc := []any{"body"}
-	for _, part := range strings.Split(rest, ".") {
-		name, idx, ok := strings.Cut(part, "[")
-		loc = append(loc, name)
-		if ok {
-			idx = strings.TrimSuffix(idx, "]")
-			if n, err := strconv.Atoi(idx); err == nil {
-				loc = append(loc, n)
-			} else {
-				loc = append(loc, idx)
-			}
-		}
-	}
-	return loc
-}
-
-// bodyLoc turns a dotted JSON field path into a body location.
-func bodyLoc(field string) []any {
-	loc := []any{"body"}
-	for _, p := range strings.Split(field, ".") {
-		loc = append(loc, p)
-	}
-	return loc
-}
-
-func jsonType(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.String:
-		return "string"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int64, reflect.Float64:
-		return "number"
-	case reflect.Slice:
-		return "array"
-	case reflect.Map, reflect.Struct:
-		return "object"
-	}
-	return t.String()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
