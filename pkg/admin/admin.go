@@ -4,7 +4,6 @@
 package admin
 
 import (
-	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -15,15 +14,10 @@ import (
 	"gocloud.dev/pubsub"
 
 	"github.com/heraldhq/herald/pkg/envelope"
-	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/retry"
+	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/signature"
 )
-
-// Enqueuer puts a deliver job on the deliver topic at due.
-type Enqueuer interface {
-	Enqueue(ctx context.Context, job herald.Job, due time.Time) error
-}
 
 // Config configures the API.
 type Config struct {
@@ -34,7 +28,7 @@ type Config struct {
 	// Ingest is the ingest topic POST /api/v1/events publishes to. Required.
 	Ingest *pubsub.Topic
 	// Enqueuer enqueues manual retries and resumed deliveries. Required.
-	Enqueuer Enqueuer
+	Enqueuer schedule.JobEnqueuer
 	// AdminToken is the bootstrap bearer token, with every scope. Required.
 	AdminToken string
 	// Parser validates published events. Defaults to envelope.New with its

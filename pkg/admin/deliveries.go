@@ -13,6 +13,7 @@ import (
 	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/schedule"
 )
 
 func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) {
@@ -89,8 +90,7 @@ func (a *API) retryDelivery(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusConflict, "the webhook is paused; resume it to send held deliveries")
 		return
 	}
-	d.Status, d.NextAttemptMS, d.UpdatedMS = herald.StatusPending, herald.Millis(now), herald.Millis(now)
-	if err := a.cfg.Deliveries.Replace(r.Context(), d); err != nil {
+	if err := schedule.Rearm(r.Context(), a.cfg.Deliveries, a.cfg.Enqueuer, d, now); err != nil {
 		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
 			writeDetail(w, http.StatusConflict, "the delivery changed meanwhile; try again")
 			return
@@ -98,12 +98,7 @@ func (a *API) retryDelivery(w http.ResponseWriter, r *http.Request) {
 		a.storeFailed(w, r, err)
 		return
 	}
-	job := herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}
-	if err := a.cfg.Enqueuer.Enqueue(r.Context(), job, now); err != nil {
-		a.storeFailed(w, r, err)
-		return
-	}
-	a.cfg.Logger.Info("delivery retried", "delivery_id", d.ID, "webhook_id", d.WebhookID, "attempt", job.Attempt)
+	a.cfg.Logger.Info("delivery retried", "delivery_id", d.ID, "webhook_id", d.WebhookID, "attempt", d.AttemptCount+1)
 	writeJSON(w, http.StatusOK, viewDelivery(d))
 }
 

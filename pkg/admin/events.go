@@ -4,14 +4,17 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"gocloud.dev/pubsub"
 
 	"github.com/heraldhq/herald/pkg/envelope"
+	"github.com/heraldhq/herald/pkg/herald"
 )
 
 // publishEvent validates an envelope and publishes it to the ingest topic:
-// 202 with its event_id, or 422 naming what is wrong. Delivery happens
+// 202 with its event_id, or 422 naming what is wrong. Herald's own event
+// types (webhook.*) cannot be published from outside. Delivery happens
 // asynchronously, as for events from any other publisher.
 func (a *API) publishEvent(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
@@ -35,6 +38,10 @@ func (a *API) publishEvent(w http.ResponseWriter, r *http.Request) {
 			v.add(p.Reason, p.Type, loc...)
 		}
 		writeValidation(w, v)
+		return
+	}
+	if strings.HasPrefix(env.EventType, herald.OwnEventPrefix) {
+		invalid(w, "the webhook.* event types are reserved for Herald's own events", "value_error", "body", "event_type")
 		return
 	}
 	if err := a.cfg.Ingest.Send(r.Context(), &pubsub.Message{Body: env.Raw}); err != nil {

@@ -9,6 +9,7 @@ import (
 	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/schedule"
 )
 
 // resumeHeld enqueues the deliveries a paused webhook held, oldest first.
@@ -30,14 +31,8 @@ func (a *API) resumeHeld(ctx context.Context, webhookID string) error {
 		if err != nil {
 			return fmt.Errorf("query held deliveries: %w", err)
 		}
-		d.Status, d.NextAttemptMS, d.UpdatedMS = herald.StatusPending, herald.Millis(now), herald.Millis(now)
-		if err := a.cfg.Deliveries.Replace(ctx, d); err != nil {
-			if gcerrors.Code(err) == gcerrors.FailedPrecondition {
-				continue
-			}
-			return fmt.Errorf("resume delivery %d: %w", d.ID, err)
-		}
-		if err := a.cfg.Enqueuer.Enqueue(ctx, herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}, now); err != nil {
+		if err := schedule.Rearm(ctx, a.cfg.Deliveries, a.cfg.Enqueuer, d, now); err != nil &&
+			gcerrors.Code(err) != gcerrors.FailedPrecondition {
 			return err
 		}
 	}

@@ -121,6 +121,7 @@ func testAdminErrors(t *testing.T, b Backend) {
 			{`{"event_type":"a.b","category":"NOPE"}`, "body.category"},
 			{`{"event_type":"a.b","timestamp":"yesterday"}`, "body.timestamp"},
 			{`not json`, "body"},
+			{`{"event_type":"webhook.delivery.dropped"}`, "body.event_type"},
 			{`{"event_type":"a.b","data":"` + strings.Repeat("x", 300<<10) + `"}`, "body"},
 		} {
 			var e httpValidationError

@@ -50,6 +50,7 @@ func Run(t *testing.T, backend Backend) {
 		{"MalformedIngestMessage", testMalformedIngestMessage},
 		{"AdminErrors", testAdminErrors},
 		{"Pause", testPause},
+		{"ResumeUnderLoad", testResumeUnderLoad},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

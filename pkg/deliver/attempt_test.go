@@ -260,3 +260,44 @@ func TestHandleDroppedPublishFailureRecordsNothing(t *testing.T) {
 			got.Status, got.DroppedMS, len(got.Attempts), got.LeaseUntilMS)
 	}
 }
+
+// TestRetryAfterNotSentRecordsTheRealAttempt: a delivery stopped because its
+// webhook was disabled, retried after the webhook is enabled again, keeps the
+// "not sent" record and records the real attempt under the next number.
+func TestRetryAfterNotSentRecordsTheRealAttempt(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, deliver.Config{})
+	r := newReceiver(t, status(http.StatusOK))
+	wh := newWebhook(r.URL)
+	wh.Enabled = false
+	d := newDelivery()
+	f.seed(t, wh, d)
+	if err := f.handle(herald.Job{DeliveryID: d.ID, Attempt: 1}); err != nil {
+		t.Fatal(err)
+	}
+	stopped := f.delivery(t, d.ID)
+	if stopped.Status != herald.StatusFailed || stopped.AttemptCount != 1 {
+		t.Fatalf("stopped delivery = %+v", stopped)
+	}
+
+	ctx := context.Background()
+	wh.Enabled = true
+	if err := f.webhooks.Replace(ctx, wh); err != nil {
+		t.Fatal(err)
+	}
+	stopped.Status, stopped.NextAttemptMS = herald.StatusPending, herald.Millis(t0) // what a manual retry does
+	if err := f.deliveries.Replace(ctx, stopped); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.handle(herald.Job{DeliveryID: d.ID, Attempt: stopped.AttemptCount + 1}); err != nil {
+		t.Fatal(err)
+	}
+	got := f.delivery(t, d.ID)
+	if got.Status != herald.StatusSucceeded || len(got.Attempts) != 2 ||
+		!strings.HasPrefix(got.Attempts[0].Error, "not sent") || got.Attempts[1].StatusCode != 200 {
+		t.Errorf("after retry: status %s attempts %+v", got.Status, got.Attempts)
+	}
+	if n := len(r.Got()); n != 1 {
+		t.Errorf("receiver got %d requests, want 1", n)
+	}
+}

@@ -16,13 +16,9 @@ import (
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/retry"
+	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/signature"
 )
-
-// Enqueuer puts a deliver job on the deliver topic at due.
-type Enqueuer interface {
-	Enqueue(ctx context.Context, job herald.Job, due time.Time) error
-}
 
 // Config configures a Handler.
 type Config struct {
@@ -31,7 +27,7 @@ type Config struct {
 	Events     *docstore.Collection
 	Deliveries *docstore.Collection
 	// Enqueuer schedules retries. Required.
-	Enqueuer Enqueuer
+	Enqueuer schedule.JobEnqueuer
 	// Ingest is the ingest topic, for Herald's own events. Required.
 	Ingest *pubsub.Topic
 	// Client sends the requests. Defaults to NewClient(ClientConfig{}).

@@ -10,6 +10,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/retry"
+	"github.com/heraldhq/herald/pkg/schedule"
 )
 
 // maxWriteTries bounds how often a result is re-applied to a delivery that
@@ -69,20 +70,28 @@ func withAttempt(attempts []herald.Attempt, a herald.Attempt) []herald.Attempt {
 	return append(slices.Clip(attempts), a)
 }
 
-// stop ends a delivery that cannot be sent, without an attempt or event.
+// stop ends a delivery that cannot be sent, without a request or event. The
+// attempt it records ("not sent: …") takes its number, so a later retry of the
+// delivery gets the next one.
 func (h *Handler) stop(ctx context.Context, d *herald.Delivery, reason string) error {
 	return h.update(ctx, d, func(d *herald.Delivery) {
 		d.Status, d.NextAttemptMS, d.LeaseUntilMS = herald.StatusFailed, 0, 0
-		d.Attempts = append(d.Attempts, herald.Attempt{Attempt: d.AttemptCount + 1,
+		d.AttemptCount++
+		d.Attempts = append(d.Attempts, herald.Attempt{Attempt: d.AttemptCount,
 			AtMS: herald.Millis(h.cfg.Now()), Error: "not sent: " + reason})
 	})
 }
 
-// hold parks a delivery of a paused webhook; resuming enqueues it again.
+// hold parks a delivery of a paused webhook; resuming enqueues it again. A
+// resume that raced with the write is caught by ReleaseHeld.
 func (h *Handler) hold(ctx context.Context, d *herald.Delivery) error {
-	return h.update(ctx, d, func(d *herald.Delivery) {
+	err := h.update(ctx, d, func(d *herald.Delivery) {
 		d.Status, d.NextAttemptMS, d.LeaseUntilMS = herald.StatusPaused, 0, 0
 	})
+	if err != nil {
+		return err
+	}
+	return schedule.ReleaseHeld(ctx, h.cfg.Webhooks, h.cfg.Deliveries, h.cfg.Enqueuer, []*herald.Delivery{d}, h.cfg.Now())
 }
 
 // update applies change to d and writes it with d's revision; when the

@@ -85,6 +85,12 @@ func (p *Parser) Parse(b []byte) (*Envelope, error) {
 	}
 	if len(generated) > 0 {
 		e.Raw = insertMembers(b, generated, len(members) == 0)
+		// The limit holds for what is delivered: an envelope that fits only
+		// without its generated fields would be refused downstream.
+		if len(e.Raw) > p.maxBytes {
+			return nil, invalid(Problem{Type: typeTooLong,
+				Reason: fmt.Sprintf("exceeds %d bytes once event_id and timestamp are added", p.maxBytes)})
+		}
 	} else {
 		e.Raw = append([]byte(nil), b...)
 	}

@@ -33,6 +33,8 @@ func TestParseRejectsBadInput(t *testing.T) {
 		{"event_id with space", `{"event_type":"a","event_id":"evt 1"}`, 0, "event_id", typeValueError},
 		{"long event_id", `{"event_type":"a","event_id":"` + strings.Repeat("x", 256) + `"}`, 0, "event_id", typeTooLong},
 		{"over size", `{"event_type":"secret.rotated"}`, 16, "", typeTooLong},
+		// 30 bytes fit; with a generated event_id and timestamp they do not.
+		{"over size once completed", `{"event_type":"secret.rotated"}`, 40, "", typeTooLong},
 		{"not JSON", `{"event_type":`, 0, "", typeJSONInvalid},
 		{"empty body", ``, 0, "", typeJSONInvalid},
 		{"nesting too deep", `{"event_type":"a","data":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`, 0, "", typeJSONInvalid},

@@ -12,6 +12,8 @@ import (
 
 	"gocloud.dev/docstore"
 	"gocloud.dev/pubsub"
+
+	"github.com/heraldhq/herald/pkg/schedule"
 )
 
 // Config configures a Notifier.
@@ -22,6 +24,10 @@ type Config struct {
 	Deliveries *docstore.Collection
 	// Ingest is the ingest topic, for Herald's own events. Required.
 	Ingest *pubsub.Topic
+	// Enqueuer, when set, lets each tick send the deliveries still held for
+	// a webhook that is no longer paused (a backstop for a resume that
+	// raced with a hold). Defaults to nil: no such pass.
+	Enqueuer schedule.JobEnqueuer
 	// Retention is how long events and finished deliveries are kept.
 	// Defaults to 30 days.
 	Retention time.Duration
@@ -69,6 +75,7 @@ type Report struct {
 	DeletedEvents     int
 	DeletedDeliveries int
 	ExpiredHeld       int
+	ReleasedHeld      int
 }
 
 // Tick runs every duty once.
@@ -76,6 +83,9 @@ func (n *Notifier) Tick(ctx context.Context) (Report, error) {
 	var r Report
 	var err error
 	now := n.cfg.Now()
+	if r.ReleasedHeld, err = n.releaseHeld(ctx, now); err != nil {
+		return r, err
+	}
 	if r.ExpiredHeld, err = n.expireHeld(ctx, now); err != nil {
 		return r, err
 	}
@@ -100,7 +110,8 @@ func (n *Notifier) Run(ctx context.Context) error {
 			n.cfg.Logger.Error("expiry tick", "error", err)
 		case r != Report{}:
 			n.cfg.Logger.Info("expiry tick", "deleted_events", r.DeletedEvents,
-				"deleted_deliveries", r.DeletedDeliveries, "expired_held", r.ExpiredHeld)
+				"deleted_deliveries", r.DeletedDeliveries, "expired_held", r.ExpiredHeld,
+				"released_held", r.ReleasedHeld)
 		}
 		select {
 		case <-ctx.Done():

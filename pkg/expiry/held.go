@@ -10,6 +10,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/schedule"
 )
 
 // expireHeld gives up deliveries held by a paused webhook for longer than the
@@ -32,7 +33,8 @@ func (n *Notifier) expireHeld(ctx context.Context, now time.Time) (int, error) {
 		if err != nil {
 			return count, fmt.Errorf("query held deliveries: %w", err)
 		}
-		last := herald.Attempt{Attempt: d.AttemptCount + 1, AtMS: herald.Millis(now),
+		d.AttemptCount++ // the "not sent" record takes the number
+		last := herald.Attempt{Attempt: d.AttemptCount, AtMS: herald.Millis(now),
 			Error: fmt.Sprintf("not sent: held while the webhook was paused for over %s", n.cfg.PauseHold)}
 		d.Attempts = append(d.Attempts, last)
 		d.Status, d.DroppedMS, d.UpdatedMS = herald.StatusFailed, herald.Millis(now), herald.Millis(now)
@@ -53,4 +55,36 @@ func (n *Notifier) expireHeld(ctx context.Context, now time.Time) (int, error) {
 		}
 		count++
 	}
+}
+
+// releaseHeld sends the held deliveries whose webhook is not paused any more.
+// It returns how many held deliveries it looked at that are no longer held.
+func (n *Notifier) releaseHeld(ctx context.Context, now time.Time) (int, error) {
+	if n.cfg.Enqueuer == nil {
+		return 0, nil
+	}
+	iter := n.cfg.Deliveries.Query().Where("status", "=", herald.StatusPaused).Get(ctx)
+	defer iter.Stop()
+	var held []*herald.Delivery
+	for {
+		d := new(herald.Delivery)
+		err := iter.Next(ctx, d)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, fmt.Errorf("query held deliveries: %w", err)
+		}
+		held = append(held, d)
+	}
+	if err := schedule.ReleaseHeld(ctx, n.cfg.Webhooks, n.cfg.Deliveries, n.cfg.Enqueuer, held, now); err != nil {
+		return 0, err
+	}
+	released := 0
+	for _, d := range held {
+		if d.Status != herald.StatusPaused {
+			released++
+		}
+	}
+	return released, nil
 }

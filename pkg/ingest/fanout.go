@@ -12,6 +12,7 @@ import (
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/match"
+	"github.com/heraldhq/herald/pkg/schedule"
 )
 
 // maxIDRetries bounds how often a delivery id that is already taken is
@@ -70,13 +71,19 @@ func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bo
 	if err := h.create(ctx, created); err != nil {
 		return 0, err
 	}
+	var held []*herald.Delivery
 	for _, d := range created {
 		if d.Status != herald.StatusPending {
+			held = append(held, d)
 			continue
 		}
 		if err := h.cfg.Enqueuer.Enqueue(ctx, herald.Job{DeliveryID: d.ID, Attempt: 1}, now); err != nil {
 			return 0, err
 		}
+	}
+	// A webhook resumed while its deliveries were being created: send them.
+	if err := schedule.ReleaseHeld(ctx, h.cfg.Webhooks, h.cfg.Deliveries, h.cfg.Enqueuer, held, now); err != nil {
+		return 0, err
 	}
 	return len(created), nil
 }

@@ -14,12 +14,8 @@ import (
 
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/schedule"
 )
-
-// Enqueuer puts a deliver job on the deliver topic at due.
-type Enqueuer interface {
-	Enqueue(ctx context.Context, job herald.Job, due time.Time) error
-}
 
 // Config configures a Handler.
 type Config struct {
@@ -28,7 +24,7 @@ type Config struct {
 	Events     *docstore.Collection
 	Deliveries *docstore.Collection
 	// Enqueuer publishes the first attempt of each delivery. Required.
-	Enqueuer Enqueuer
+	Enqueuer schedule.JobEnqueuer
 	// Parser parses envelopes. Defaults to envelope.New with its defaults.
 	Parser *envelope.Parser
 	// IDs mints delivery ids. Defaults to a new generator.

@@ -91,9 +91,13 @@ func Deliver(e Env) (*deliver.Handler, error) {
 // Expiry builds the expiry-notifier.
 func Expiry(e Env) (*expiry.Notifier, error) {
 	e.defaults()
+	enq, err := Enqueuer(e)
+	if err != nil {
+		return nil, err
+	}
 	c := e.Config
 	return expiry.New(expiry.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
-		Deliveries: e.Res.Deliveries, Ingest: e.Res.Ingest, Retention: c.Retention,
+		Deliveries: e.Res.Deliveries, Ingest: e.Res.Ingest, Enqueuer: enq, Retention: c.Retention,
 		PauseHold: c.PauseHold, Interval: c.ExpiryInterval, Now: e.Now,
 		Logger: e.Logger.With("function", "expiry-notifier")})
 }
