@@ -29,6 +29,10 @@ type Config struct {
 	Concurrency int
 	// Timeout bounds one handler call. Defaults to 1m.
 	Timeout time.Duration
+	// DrainIdle, when set, makes Run keep receiving after ctx is done until
+	// no message arrives for DrainIdle: for an in-memory topic that dies
+	// with the process. Defaults to 0: stop receiving at once.
+	DrainIdle time.Duration
 	// Stats, when set, counts what happened to each message.
 	Stats *Stats
 	// Logger defaults to a logger that discards.
@@ -73,15 +77,28 @@ func Run(ctx context.Context, sub *pubsub.Subscription, h Handler, cfg Config) e
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
-			return nil
-		}
-		msg, err := sub.Receive(ctx)
-		if err != nil {
-			<-sem
-			if ctx.Err() != nil {
+			if cfg.DrainIdle <= 0 {
 				return nil
 			}
-			return err
+			sem <- struct{}{}
+		}
+		recvCtx, cancel := ctx, context.CancelFunc(func() {})
+		draining := ctx.Err() != nil
+		if draining {
+			// Wait a little for each further message.
+			recvCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), cfg.DrainIdle)
+		}
+		msg, err := sub.Receive(recvCtx)
+		cancel()
+		if err != nil {
+			<-sem
+			switch {
+			case ctx.Err() == nil:
+				return err
+			case cfg.DrainIdle > 0 && !draining:
+				continue // cancelled while waiting: now drain
+			}
+			return nil
 		}
 		cfg.Stats.Received.Add(1)
 		wg.Add(1)

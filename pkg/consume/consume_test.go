@@ -330,3 +330,39 @@ func TestRunReturnsSubscriptionError(t *testing.T) {
 		t.Fatal("Run did not return on a shut-down subscription")
 	}
 }
+
+// TestRunDrainsAfterCancel: with DrainIdle, messages already on the topic
+// when the context ends are still handled before Run returns.
+func TestRunDrainsAfterCancel(t *testing.T) {
+	t.Parallel()
+	topic := mempubsub.NewTopic()
+	sub := mempubsub.NewSubscription(topic, time.Minute)
+	defer topic.Shutdown(context.Background())
+	defer sub.Shutdown(context.Background())
+	var handled atomic.Int64
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- consume.Run(ctx, sub, func(context.Context, []byte) error {
+			handled.Add(1)
+			return nil
+		}, consume.Config{DrainIdle: 500 * time.Millisecond})
+	}()
+	cancel() // Run is (or soon will be) waiting in Receive
+	for i := range 5 {
+		if err := topic.Send(context.Background(), &pubsub.Message{Body: []byte{byte(i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return")
+	}
+	if n := handled.Load(); n != 5 {
+		t.Errorf("handled %d messages while draining, want 5", n)
+	}
+}

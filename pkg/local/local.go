@@ -50,14 +50,17 @@ type System struct {
 	// IngestStats and DeliverStats count the messages each consumer saw.
 	IngestStats, DeliverStats consume.Stats
 
-	res    *config.Resources
-	log    *slog.Logger
-	cancel context.CancelFunc
-	errc   chan error
-	wg     sync.WaitGroup
-	server *http.Server
-	once   sync.Once
-	err    error
+	res *config.Resources
+	log *slog.Logger
+	// Shutdown runs in two phases: first everything but ingest (which may
+	// still receive Herald's own events from deliver), then ingest, which
+	// drains its in-memory topic before it stops.
+	cancel, cancelIngest context.CancelFunc
+	wg, ingestWG         sync.WaitGroup
+	errc                 chan error
+	server               *http.Server
+	once                 sync.Once
+	err                  error
 }
 
 // Start opens the resources of cfg, re-arms pending deliveries, and starts
@@ -99,24 +102,26 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 	s.server = &http.Server{Handler: fns.admin, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s.cancel = cancel
-	s.goRun(runCtx, "admin", func(context.Context) error {
+	ingestCtx, cancelIngest := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancel, s.cancelIngest = cancel, cancelIngest
+	s.goRun(runCtx, &s.wg, "admin", func(context.Context) error {
 		if err := s.server.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}
 		return nil
 	})
-	s.goRun(runCtx, "ingest", func(ctx context.Context) error {
+	s.goRun(ingestCtx, &s.ingestWG, "ingest", func(ctx context.Context) error {
 		return consume.Run(ctx, res.IngestSub, fns.ingest.Handle, consume.Config{
-			Concurrency: cfg.IngestConcurrency, Stats: &s.IngestStats, Logger: s.log.With("function", "ingest")})
+			Concurrency: cfg.IngestConcurrency, Stats: &s.IngestStats, Logger: s.log.With("function", "ingest"),
+			DrainIdle: drainIdle})
 	})
-	s.goRun(runCtx, "deliver", func(ctx context.Context) error {
+	s.goRun(runCtx, &s.wg, "deliver", func(ctx context.Context) error {
 		return consume.Run(ctx, res.DeliverSub, fns.deliver.Handle, consume.Config{
 			Concurrency: cfg.DeliverConcurrency, Timeout: cfg.DeliveryTimeout + 30*time.Second,
 			Stats: &s.DeliverStats, Logger: s.log.With("function", "deliver")})
 	})
-	s.goRun(runCtx, "retry-scheduler", fns.scheduler.Run)
-	s.goRun(runCtx, "expiry-notifier", fns.expiry.Run)
+	s.goRun(runCtx, &s.wg, "retry-scheduler", fns.scheduler.Run)
+	s.goRun(runCtx, &s.wg, "expiry-notifier", fns.expiry.Run)
 	return s, nil
 }
 
@@ -154,10 +159,10 @@ func (s *System) build(cfg config.Config, opt Options) (*functions, error) {
 }
 
 // goRun runs one function; its error, if any, ends the whole system.
-func (s *System) goRun(ctx context.Context, name string, run func(context.Context) error) {
-	s.wg.Add(1)
+func (s *System) goRun(ctx context.Context, wg *sync.WaitGroup, name string, run func(context.Context) error) {
+	wg.Add(1)
 	go func() {
-		defer s.wg.Done()
+		defer wg.Done()
 		if err := run(ctx); err != nil {
 			s.errc <- fmt.Errorf("%s: %w", name, err)
 		}
@@ -176,8 +181,17 @@ func (s *System) Wait(ctx context.Context) error {
 	return errors.Join(failed, s.Close())
 }
 
+// drainIdle is how long ingest waits for one more message while it drains
+// at shutdown; mempubsub polls every 250 ms when idle.
+const drainIdle = 500 * time.Millisecond
+
 // Close stops intake, lets messages in hand finish, stops every function
-// and closes the resources, which writes the mem:// snapshots.
+// and closes the resources, which writes the mem:// snapshots. The admin API
+// stops first, then deliver, the scheduler and the expiry-notifier; ingest
+// stops last, after draining what is left on its in-memory topic (accepted
+// events, Herald's own events), so nothing accepted is lost. Deliver jobs
+// left on the in-memory deliver topic are not lost either: their deliveries
+// are pending in the store and re-armed at the next start.
 func (s *System) Close() error {
 	s.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -185,6 +199,8 @@ func (s *System) Close() error {
 		shutdownErr := s.server.Shutdown(ctx)
 		s.cancel()
 		s.wg.Wait()
+		s.cancelIngest()
+		s.ingestWG.Wait()
 		s.err = errors.Join(shutdownErr, s.res.Close(ctx))
 	})
 	return s.err

@@ -60,3 +60,54 @@ func TestRestartKeepsStateAndRearmsPending(t *testing.T) {
 		t.Errorf("succeeded delivery sent %d times across the restart, want 1", n)
 	}
 }
+
+// TestCleanShutdownLosesNoAcceptedEvent publishes events and shuts down at
+// once: every event answered 202 is delivered, before the shutdown or after
+// the restart.
+func TestCleanShutdownLosesNoAcceptedEvent(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := memConfig(t, dir)
+	r := contract.NewReceiver(t, "X-Herald-")
+	first, err := startLocal(t, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := contract.NewAPI(t, first.BaseURL, first.Token)
+	api.CreateWebhook(r, map[string]any{})
+	const n = 50
+	accepted := map[string]bool{}
+	for range n {
+		accepted[api.Publish(map[string]any{"event_type": "order.created"})] = true
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	fresh := memConfig(t, dir)
+	cfg.IngestTopic, cfg.IngestSubscription = fresh.IngestTopic, fresh.IngestSubscription
+	cfg.DeliverTopic, cfg.DeliverSubscription = fresh.DeliverTopic, fresh.DeliverSubscription
+	if _, err := startLocal(t, cfg); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := map[string]bool{}
+		for _, g := range r.Got() {
+			got[g.Header.Get("webhook-id")] = true
+		}
+		missing := 0
+		for id := range accepted {
+			if !got[id] {
+				missing++
+			}
+		}
+		if missing == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d accepted events never delivered", missing, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
