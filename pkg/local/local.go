@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"gocloud.dev/docstore"
+
 	"github.com/heraldhq/herald/pkg/admin"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/consume"
@@ -80,6 +82,12 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 	res, err := cfg.Open(ctx, config.Subscriptions{Ingest: true, Deliver: true})
 	if err != nil {
 		return nil, err
+	}
+	for _, c := range []*docstore.Collection{res.Webhooks, res.Events, res.Deliveries, res.Schedule} {
+		if err := renumberRevisions(ctx, c); err != nil {
+			_ = res.Close(ctx)
+			return nil, err
+		}
 	}
 	s := &System{res: res, log: opt.Logger, errc: make(chan error, 8)}
 	fns, err := s.build(cfg, opt)
