@@ -35,14 +35,17 @@ func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) {
 	if status != "" {
 		q = q.Where("status", "=", status)
 	}
-	// The Where on id lets the query order by it (memdocstore and DynamoDB
-	// both want the ordered field constrained).
-	iter := q.Where("id", ">", int64(0)).OrderBy("id", docstore.Descending).Get(r.Context())
+	// Count with ids only, then read the page's deliveries whole: attempts
+	// carry response bodies, and only one page of them is shown. The Where
+	// on id lets the query order by it (memdocstore and DynamoDB both want
+	// the ordered field constrained).
+	iter := q.Where("id", ">", int64(0)).OrderBy("id", docstore.Descending).Get(r.Context(), "id")
 	defer iter.Stop()
 	out := list[deliveryView]{Items: []deliveryView{}, Page: p.Page, PerPage: p.PerPage}
+	var pageIDs []*herald.Delivery
 	for {
-		var d herald.Delivery
-		err := iter.Next(r.Context(), &d)
+		d := new(herald.Delivery)
+		err := iter.Next(r.Context(), d)
 		if err == io.EOF {
 			break
 		}
@@ -50,10 +53,25 @@ func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) {
 			a.storeFailed(w, r, err)
 			return
 		}
-		if out.Total >= p.offset() && len(out.Items) < p.PerPage {
-			out.Items = append(out.Items, viewDelivery(&d))
+		if out.Total >= p.offset() && len(pageIDs) < p.PerPage {
+			pageIDs = append(pageIDs, d)
 		}
 		out.Total++
+	}
+	if len(pageIDs) > 0 {
+		gets := a.cfg.Deliveries.Actions()
+		for _, d := range pageIDs {
+			gets.Get(d)
+		}
+		if err := gets.Do(r.Context()); err != nil && !allNotFound(err) {
+			a.storeFailed(w, r, err)
+			return
+		}
+	}
+	for _, d := range pageIDs {
+		if d.WebhookID != "" { // empty: deleted since it was counted
+			out.Items = append(out.Items, viewDelivery(d))
+		}
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -139,4 +157,19 @@ func (a *API) delivery(ctx context.Context, id int64) (*herald.Delivery, error) 
 		return nil, fmt.Errorf("read delivery %d: %w", id, err)
 	}
 	return d, nil
+}
+
+// allNotFound reports whether err is an action list error whose every
+// action failed with NotFound.
+func allNotFound(err error) bool {
+	var errs docstore.ActionListError
+	if !errors.As(err, &errs) {
+		return false
+	}
+	for _, e := range errs {
+		if gcerrors.Code(e.Err) != gcerrors.NotFound {
+			return false
+		}
+	}
+	return true
 }

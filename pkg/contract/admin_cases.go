@@ -2,6 +2,7 @@ package contract
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -158,4 +159,38 @@ func testAdminErrors(t *testing.T, b Backend) {
 			t.Errorf("get after delete: %d", status)
 		}
 	})
+}
+
+// testDeliveryPaging lists a webhook's deliveries page by page.
+func testDeliveryPaging(t *testing.T, b Backend) {
+	_, api := start(t, b)
+	r := NewReceiver(t, "X-Herald-")
+	wh := api.CreateWebhook(r, map[string]any{})
+	for range 5 {
+		api.Publish(map[string]any{"event_type": "order.created"})
+	}
+	waitCount(t, func() bool { return api.Deliveries(wh.ID, "?status=succeeded").Total == 5 })
+	all := api.Deliveries(wh.ID, "")
+	for i := 1; i < len(all.Items); i++ {
+		if all.Items[i-1].ID <= all.Items[i].ID {
+			t.Fatalf("deliveries not newest first: %d before %d", all.Items[i-1].ID, all.Items[i].ID)
+		}
+	}
+	for page, want := range map[int][]int64{
+		1: {all.Items[0].ID, all.Items[1].ID},
+		3: {all.Items[4].ID},
+		4: {},
+	} {
+		l := api.Deliveries(wh.ID, "?per_page=2&page="+strconv.Itoa(page))
+		got := []int64{}
+		for _, d := range l.Items {
+			got = append(got, d.ID)
+			if len(d.Attempts) != 1 {
+				t.Errorf("page %d: delivery %d has %d attempts, want 1", page, d.ID, len(d.Attempts))
+			}
+		}
+		if l.Total != 5 || !slices.Equal(got, want) {
+			t.Errorf("page %d: total %d items %v, want 5 and %v", page, l.Total, got, want)
+		}
+	}
 }

@@ -49,6 +49,7 @@ func Run(t *testing.T, backend Backend) {
 		{"ManualRetry", testManualRetry},
 		{"MalformedIngestMessage", testMalformedIngestMessage},
 		{"AdminErrors", testAdminErrors},
+		{"DeliveryPaging", testDeliveryPaging},
 		{"Pause", testPause},
 		{"ResumeUnderLoad", testResumeUnderLoad},
 	} {
