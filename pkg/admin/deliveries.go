@@ -93,7 +93,9 @@ func (a *API) getDelivery(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, view)
 }
 
-// retryDelivery makes a new attempt of a delivery now, whatever its status.
+// retryDelivery makes one new attempt of a delivery now, whatever its status.
+// It is one shot: if it fails the delivery is failed, with no automatic
+// retries after it and no second dropped event.
 func (a *API) retryDelivery(w http.ResponseWriter, r *http.Request) {
 	d, ok := a.loadDelivery(w, r)
 	if !ok {
@@ -108,6 +110,7 @@ func (a *API) retryDelivery(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusConflict, "the webhook is paused; resume it to send held deliveries")
 		return
 	}
+	d.ManualAttempt = d.AttemptCount + 1
 	if err := schedule.Rearm(r.Context(), a.cfg.Deliveries, a.cfg.Enqueuer, d, now); err != nil {
 		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
 			writeDetail(w, http.StatusConflict, "the delivery changed meanwhile; try again")

@@ -301,3 +301,28 @@ func TestRetryAfterNotSentRecordsTheRealAttempt(t *testing.T) {
 		t.Errorf("receiver got %d requests, want 1", n)
 	}
 }
+
+// TestManualAttemptIsOneShot: a failed manual attempt fails the delivery
+// without scheduling retries or announcing a drop.
+func TestManualAttemptIsOneShot(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, deliver.Config{Schedule: retry.Schedule{time.Minute, time.Hour}})
+	r := newReceiver(t, status(http.StatusInternalServerError))
+	wh := newWebhook(r.URL)
+	d := newDelivery()
+	d.Status, d.AttemptCount, d.ManualAttempt = herald.StatusPending, 0, 1 // a retried succeeded delivery, say
+	f.seed(t, wh, d)
+	if err := f.handle(herald.Job{DeliveryID: d.ID, Attempt: 1}); err != nil {
+		t.Fatal(err)
+	}
+	got := f.delivery(t, d.ID)
+	if got.Status != herald.StatusFailed || got.DroppedMS != 0 || len(got.Attempts) != 1 {
+		t.Errorf("after a failed manual attempt: %+v", got)
+	}
+	if e := f.enq.Got(); len(e) != 0 {
+		t.Errorf("manual attempt scheduled %+v", e)
+	}
+	if body := f.published(t, 200*time.Millisecond); body != nil {
+		t.Errorf("manual attempt published %s", body)
+	}
+}

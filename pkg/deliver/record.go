@@ -27,8 +27,10 @@ const maxWriteTries = 3
 // id is derived from the delivery, so announcing twice delivers once.
 func (h *Handler) record(ctx context.Context, d *herald.Delivery, w *herald.Webhook, a herald.Attempt) error {
 	now := h.cfg.Now()
+	manual := a.Attempt == d.ManualAttempt
 	delay, retry := h.schedule(w).Next(a.Attempt)
-	if !a.Succeeded() && !retry && d.DroppedMS == 0 {
+	retry = retry && !manual
+	if !a.Succeeded() && !retry && !manual && d.DroppedMS == 0 {
 		final := *d
 		final.Attempts = withAttempt(d.Attempts, a)
 		if err := PublishDropped(ctx, h.cfg.Ingest, &final, w, a, now); err != nil {
@@ -48,7 +50,7 @@ func (h *Handler) record(ctx context.Context, d *herald.Delivery, w *herald.Webh
 			d.Status, d.NextAttemptMS = herald.StatusPending, herald.Millis(next)
 		default:
 			d.Status, d.NextAttemptMS = herald.StatusFailed, 0
-			if d.DroppedMS == 0 {
+			if d.DroppedMS == 0 && !manual {
 				d.DroppedMS = herald.Millis(now)
 			}
 		}

@@ -23,6 +23,10 @@ type Delivery struct {
 	LeaseUntilMS int64 `docstore:"lease_until_ms"`
 	// DroppedMS is when the delivery was given up and the dropped event sent.
 	DroppedMS int64 `docstore:"dropped_ms"`
+	// ManualAttempt is the number of the attempt an admin asked for. It is
+	// one shot: when it fails the delivery is failed again, with no further
+	// retries and no second dropped event.
+	ManualAttempt int `docstore:"manual_attempt"`
 
 	CreatedMS int64 `docstore:"created_ms"`
 	UpdatedMS int64 `docstore:"updated_ms"`

@@ -75,8 +75,12 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 		opt.Now = time.Now
 	}
 	if cfg.DataDir != "" {
+		// The snapshot holds signing secrets: only the owner may read it.
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
+		}
+		if err := os.Chmod(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("restrict data dir: %w", err)
 		}
 	}
 	res, err := cfg.Open(ctx, config.Subscriptions{Ingest: true, Deliver: true})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/heraldhq/herald/pkg/config"
@@ -35,6 +36,21 @@ func mainErr(name string, subs config.Subscriptions, run func(context.Context, E
 		return err
 	}
 	defer res.Close(context.Background())
+	if u := memURL(cfg); u != "" {
+		log.Warn("a mem:// resource lives inside this one process and reaches no other function; "+
+			"set the HERALD_* URLs, or run all five together with functions/local", "url", u)
+	}
 	log.Info(name + " is running")
 	return run(ctx, Env{Config: cfg, Res: res, Logger: log})
+}
+
+// memURL returns the first mem:// URL in cfg, or "".
+func memURL(cfg config.Config) string {
+	for _, u := range []string{cfg.IngestTopic, cfg.IngestSubscription, cfg.DeliverTopic, cfg.DeliverSubscription,
+		cfg.WebhooksCollection, cfg.EventsCollection, cfg.DeliveriesCollection, cfg.ScheduleCollection} {
+		if strings.HasPrefix(u, "mem://") {
+			return u
+		}
+	}
+	return ""
 }
