@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"gocloud.dev/docstore"
@@ -20,7 +21,7 @@ func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) {
 	v := &validationError{}
 	p := parsePage(r, v)
 	status := r.URL.Query().Get("status")
-	if status != "" && !contains(herald.Statuses, status) {
+	if status != "" && !slices.Contains(herald.Statuses, status) {
 		v.add("must be one of pending, succeeded, failed, paused", "literal_error", "query", "status")
 	}
 	if !v.empty() {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,7 +26,7 @@ var validate = sync.OnceValue(func() *validator.Validate {
 		return name
 	})
 	_ = v.RegisterValidation("category", func(fl validator.FieldLevel) bool {
-		return contains(herald.Categories, fl.Field().String())
+		return slices.Contains(herald.Categories, fl.Field().String())
 	})
 	return v
 })
@@ -117,13 +118,4 @@ func jsonType(t reflect.Type) string {
 		return "object"
 	}
 	return t.String()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
