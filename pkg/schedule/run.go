@@ -66,3 +66,14 @@ func (s *Scheduler) sleepUntil(ctx context.Context, timer *time.Timer, target ti
 		}
 	}
 }
+
+// Tick is one pass for a scheduled invocation (the Lambda adapter, every
+// minute): publish what is due — on SQS, what falls due within the native
+// delay, with its remaining delay — and sweep for lost jobs.
+func (s *Scheduler) Tick(ctx context.Context) error {
+	if _, _, err := s.PublishDue(ctx); err != nil {
+		return err
+	}
+	_, err := s.Sweep(ctx)
+	return err
+}

@@ -1,0 +1,74 @@
+package schedule_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"gocloud.dev/docstore/memdocstore"
+	"gocloud.dev/pubsub/awssnssqs"
+
+	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/moto"
+	"github.com/heraldhq/herald/pkg/schedule"
+)
+
+// TestEnqueueUsesSQSDelay enqueues a job due in 2 s on a gocloud SQS topic
+// (moto): it goes out at once with DelaySeconds, not through the due-time
+// table, and the queue holds it back until it is due.
+func TestEnqueueUsesSQSDelay(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	client := sqs.NewFromConfig(moto.Config(moto.Start(t)))
+	q, err := client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("deliver")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	topic := awssnssqs.OpenSQSTopicV2(ctx, client, aws.ToString(q.QueueUrl), nil)
+	defer topic.Shutdown(ctx)
+	if got := schedule.NativeMaxDelay(topic); got != 900*time.Second {
+		t.Fatalf("NativeMaxDelay(SQS topic) = %v, want 900s", got)
+	}
+	table, err := memdocstore.OpenCollection("id", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scheduled := 0
+	enq, err := schedule.NewEnqueuer(schedule.EnqueuerConfig{Topic: topic, Table: table,
+		OnSchedule: func(time.Time) { scheduled++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	job := herald.Job{DeliveryID: 42, Attempt: 2}
+	sent := time.Now()
+	if err := enq.Enqueue(ctx, job, sent.Add(2*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if scheduled != 0 {
+		t.Fatal("a 2 s step went through the due-time table")
+	}
+	for {
+		out, err := client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Messages) == 0 {
+			if time.Since(sent) > 10*time.Second {
+				t.Fatal("the delayed job never arrived")
+			}
+			continue
+		}
+		waited := time.Since(sent)
+		got, err := herald.DecodeJob([]byte(aws.ToString(out.Messages[0].Body)))
+		if err != nil || got != job {
+			t.Fatalf("received %v, %v; want %+v", got, err, job)
+		}
+		if waited < 1900*time.Millisecond || waited > 4*time.Second {
+			t.Errorf("job arrived after %s, want about 2s", waited)
+		}
+		return
+	}
+}
