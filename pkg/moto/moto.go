@@ -59,8 +59,10 @@ func Start(t testing.TB) string {
 // Config returns an AWS SDK configuration for the emulator at endpoint.
 func Config(endpoint string) aws.Config {
 	return aws.Config{
-		Region:       Region,
-		Credentials:  aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, nil }),
+		Region: Region,
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, nil
+		}),
 		BaseEndpoint: aws.String(endpoint),
 	}
 }
