@@ -1,6 +1,7 @@
 // Command admin runs Herald's admin function as a long-running process against
 // the topics and collections named by the HERALD_* environment variables (see
-// the README). The Lambda adapter arrives with the AWS deployment.
+// the README). Inside AWS Lambda (AWS_LAMBDA_RUNTIME_API set) it runs the Lambda adapter
+// instead.
 package main
 
 import (
@@ -14,6 +15,9 @@ import (
 	_ "gocloud.dev/pubsub/awssnssqs"        // awssns:// and awssqs:// topics
 	_ "gocloud.dev/pubsub/mempubsub"        // mem:// topics
 
+	"github.com/aws/aws-lambda-go/lambdaurl"
+
+	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/wire"
 )
@@ -26,6 +30,9 @@ func main() {
 		api, err := wire.Admin(env)
 		if err != nil {
 			return err
+		}
+		if awslambda.OnLambda() {
+			lambdaurl.Start(api) // behind a Function URL with response streaming
 		}
 		srv := &http.Server{Addr: env.Config.Addr, Handler: api, ReadHeaderTimeout: 10 * time.Second,
 			ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}

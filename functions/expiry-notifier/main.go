@@ -1,6 +1,7 @@
 // Command expiry-notifier runs Herald's expiry-notifier function as a long-running process against
 // the topics and collections named by the HERALD_* environment variables (see
-// the README). The Lambda adapter arrives with the AWS deployment.
+// the README). Inside AWS Lambda (AWS_LAMBDA_RUNTIME_API set) it runs the Lambda adapter
+// instead.
 package main
 
 import (
@@ -11,6 +12,9 @@ import (
 	_ "gocloud.dev/pubsub/awssnssqs"        // awssns:// and awssqs:// topics
 	_ "gocloud.dev/pubsub/mempubsub"        // mem:// topics
 
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/wire"
 )
@@ -20,6 +24,12 @@ func main() {
 		n, err := wire.Expiry(env)
 		if err != nil {
 			return err
+		}
+		if awslambda.OnLambda() {
+			lambda.Start(awslambda.Schedule(func(ctx context.Context) error {
+				_, err := n.Tick(ctx)
+				return err
+			}, env.Logger))
 		}
 		return n.Run(ctx)
 	})

@@ -1,6 +1,7 @@
 // Command ingest runs Herald's ingest function as a long-running process against
 // the topics and collections named by the HERALD_* environment variables (see
-// the README). The Lambda adapter arrives with the AWS deployment.
+// the README). Inside AWS Lambda (AWS_LAMBDA_RUNTIME_API set) it runs the Lambda adapter
+// instead.
 package main
 
 import (
@@ -11,6 +12,9 @@ import (
 	_ "gocloud.dev/pubsub/awssnssqs"        // awssns:// and awssqs:// topics
 	_ "gocloud.dev/pubsub/mempubsub"        // mem:// topics
 
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/wire"
@@ -21,6 +25,9 @@ func main() {
 		h, err := wire.Ingest(env)
 		if err != nil {
 			return err
+		}
+		if awslambda.OnLambda() {
+			lambda.Start(awslambda.SQS(h.Handle, nil, env.Logger))
 		}
 		return consume.Run(ctx, env.Res.IngestSub, h.Handle, consume.Config{
 			Concurrency: env.Config.IngestConcurrency, Logger: env.Logger})

@@ -1,6 +1,7 @@
 // Command retry-scheduler runs Herald's retry-scheduler function as a long-running process against
 // the topics and collections named by the HERALD_* environment variables (see
-// the README). The Lambda adapter arrives with the AWS deployment.
+// the README). Inside AWS Lambda (AWS_LAMBDA_RUNTIME_API set) it runs the Lambda adapter
+// instead.
 package main
 
 import (
@@ -11,6 +12,9 @@ import (
 	_ "gocloud.dev/pubsub/awssnssqs"        // awssns:// and awssqs:// topics
 	_ "gocloud.dev/pubsub/mempubsub"        // mem:// topics
 
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/wire"
 )
@@ -20,6 +24,9 @@ func main() {
 		s, err := wire.Scheduler(env)
 		if err != nil {
 			return err
+		}
+		if awslambda.OnLambda() {
+			lambda.Start(awslambda.Schedule(s.Tick, env.Logger))
 		}
 		return s.Run(ctx)
 	})

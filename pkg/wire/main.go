@@ -8,13 +8,14 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/logging"
 )
 
 // Main is the body of a functions/<name> binary: it reads the configuration
 // from the environment, opens the resources (with the subscriptions asked
-// for), and calls run with a context that ends on SIGINT or SIGTERM. It exits
+// for, except on Lambda, where the event source mapping receives), and calls run with a context that ends on SIGINT or SIGTERM. It exits
 // the process with status 1 when anything fails.
 func Main(name string, subs config.Subscriptions, run func(ctx context.Context, env Env) error) {
 	if err := mainErr(name, subs, run); err != nil {
@@ -31,6 +32,9 @@ func mainErr(name string, subs config.Subscriptions, run func(context.Context, E
 	log := logging.New(os.Stderr, cfg.LogLevel, name)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if awslambda.OnLambda() {
+		subs = config.Subscriptions{} // Lambda's event source mapping receives
+	}
 	res, err := cfg.Open(ctx, subs)
 	if err != nil {
 		return err
