@@ -3,7 +3,6 @@
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN         ?= bin
-FUNCTIONS   := admin ingest deliver retry-scheduler expiry-notifier local
 
 .DEFAULT_GOAL := help
 
@@ -19,11 +18,24 @@ run: ## Run Herald in local mode: all five functions, one process, admin API on 
 test: ## Run every test with the race detector.
 	$(GO) test -race -count=1 ./...
 
+# Lambda builds: linux/arm64 (Graviton), static, no RPC mode, small.
+LAMBDA_ENV   := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
+LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w'
+LAMBDAS      := admin ingest deliver retry-scheduler expiry-notifier
+
 .PHONY: build
-build: ## Build the function binaries for this machine into bin/.
-	@mkdir -p $(BIN)
-	@for f in $(FUNCTIONS); do $(GO) build -trimpath -o $(BIN)/$$f ./functions/$$f || exit 1; done
-	@ls -l $(BIN)
+build: ## Build the Lambda bootstrap of each function into bin/<function>/bootstrap and list their sizes.
+	@for f in $(LAMBDAS); do \
+	  mkdir -p $(BIN)/$$f && $(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(BIN)/$$f/bootstrap ./functions/$$f || exit 1; \
+	done
+	@for f in $(LAMBDAS); do printf '  %-16s %6d KiB\n' $$f $$(( $$(stat -c %s $(BIN)/$$f/bootstrap) / 1024 )); done
+
+# `sam build` (BuildMethod: makefile) calls build-<LogicalId> with ARTIFACTS_DIR set.
+build-AdminFunction:          ; $(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/admin
+build-IngestFunction:         ; $(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/ingest
+build-DeliverFunction:        ; $(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/deliver
+build-RetrySchedulerFunction: ; $(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/retry-scheduler
+build-ExpiryNotifierFunction: ; $(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/expiry-notifier
 
 .PHONY: lint
 lint: ## go vet, gofmt and staticcheck; fails on any finding.
@@ -38,6 +50,10 @@ fuzz: ## Run every fuzz target for FUZZTIME (default 60s) each.
 	    echo "$$pkg $$f"; $(GO) test $$pkg -run '^$$' -fuzz "^$$f$$" -fuzztime $${FUZZTIME:-60s} || exit 1; \
 	  done; \
 	done
+
+.PHONY: validate
+validate: ## Lint template.yaml (SAM transform included) with cfn-lint.
+	cfn-lint template.yaml
 
 .PHONY: clean
 clean: ## Remove build output.
