@@ -23,6 +23,10 @@ LAMBDA_ENV   := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w'
 LAMBDAS      := admin ingest deliver retry-scheduler expiry-notifier
 
+.PHONY: test-emulator
+test-emulator: ## The AWS tests alone: the contract suite on SQS/SNS/DynamoDB (moto_server), SQS round trip and delay.
+	$(GO) test -race -count=1 -run 'TestContractEmulator|TestDecodeRecordRoundTripThroughSQS|TestEnqueueUsesSQSDelay' ./pkg/...
+
 .PHONY: build
 build: ## Build the Lambda bootstrap of each function into bin/<function>/bootstrap and list their sizes.
 	@for f in $(LAMBDAS); do \

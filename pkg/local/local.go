@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -87,7 +88,11 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range []*docstore.Collection{res.Webhooks, res.Events, res.Deliveries, res.Schedule} {
+	for c, u := range map[*docstore.Collection]string{res.Webhooks: cfg.WebhooksCollection,
+		res.Events: cfg.EventsCollection, res.Deliveries: cfg.DeliveriesCollection, res.Schedule: cfg.ScheduleCollection} {
+		if !strings.HasPrefix(u, "mem://") {
+			continue // only memdocstore's snapshot restarts the revision counter
+		}
 		if err := renumberRevisions(ctx, c); err != nil {
 			_ = res.Close(ctx)
 			return nil, err

@@ -1,0 +1,78 @@
+package emulator_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	_ "gocloud.dev/docstore/awsdynamodb/v2"
+	_ "gocloud.dev/pubsub/awssnssqs"
+
+	"github.com/heraldhq/herald/pkg/config"
+	"github.com/heraldhq/herald/pkg/contract"
+	"github.com/heraldhq/herald/pkg/emulator"
+	"github.com/heraldhq/herald/pkg/local"
+	"github.com/heraldhq/herald/pkg/moto"
+	"github.com/heraldhq/herald/pkg/retry"
+)
+
+func TestMain(m *testing.M) {
+	// The gocloud URL openers take credentials from the environment.
+	os.Setenv("AWS_ACCESS_KEY_ID", "test")
+	os.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	os.Setenv("AWS_REGION", moto.Region)
+	os.Exit(m.Run())
+}
+
+var systems atomic.Int64
+
+// TestContractEmulator runs the contract suite against SQS, SNS and DynamoDB
+// on moto_server: the template's resources, created from template.yaml, and
+// the five functions on gocloud's AWS drivers. Events published by the
+// suite's plain publisher go to the SNS ingest topic through the AWS SDK.
+func TestContractEmulator(t *testing.T) {
+	endpoint := moto.Start(t)
+	awsCfg := moto.Config(endpoint)
+	contract.Run(t, func(t *testing.T, s contract.Settings) *contract.System {
+		ctx := context.Background()
+		prefix := fmt.Sprintf("t%d-", systems.Add(1))
+		created, err := emulator.Create(ctx, awsCfg, "../../template.yaml", prefix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env := created.Env(endpoint, moto.Region)
+		env["HERALD_ADDR"] = "127.0.0.1:0"
+		env["HERALD_ADMIN_TOKEN"] = "test-token"
+		env["HERALD_ALLOW_PRIVATE_TARGETS"] = "true"
+		cfg, err := config.FromEnv(func(k string) string { return env[k] }, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.RetrySchedule = retry.Schedule(s.RetrySchedule)
+		cfg.HeaderPrefix = s.HeaderPrefix
+		log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
+		sys, err := local.Start(ctx, cfg, local.Options{Logger: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = sys.Close() })
+		publisher := sns.NewFromConfig(awsCfg)
+		return &contract.System{
+			BaseURL: "http://" + sys.Addr,
+			Token:   cfg.AdminToken,
+			Publish: func(ctx context.Context, body []byte) error {
+				_, err := publisher.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(created.TopicARN["IngestTopic"]),
+					Message: aws.String(string(body))})
+				return err
+			},
+			IngestCounts: func() (int64, int64) {
+				return sys.IngestStats.Done.Load(), sys.IngestStats.Malformed.Load()
+			},
+		}
+	})
+}
