@@ -72,5 +72,6 @@ func start(t *testing.T, b Backend, schedule ...time.Duration) (*System, *API) {
 	return s, &API{t: t, base: s.BaseURL, token: s.Token}
 }
 
-// wait is how long a test waits for something that should take milliseconds.
-const wait = 10 * time.Second
+// wait bounds how long a test waits for something that should take
+// milliseconds on mem:// and seconds on the emulators under -race.
+const wait = 30 * time.Second
