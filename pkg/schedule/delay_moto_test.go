@@ -72,3 +72,73 @@ func TestEnqueueUsesSQSDelay(t *testing.T) {
 		return
 	}
 }
+
+// TestLongStepGoesThroughTableThenSQSDelay: a 6 h step on SQS is written to
+// the due-time table; when the scheduler runs within the native delay of its
+// due time, it publishes the job with the remaining delay, so the job still
+// arrives exactly when due.
+func TestLongStepGoesThroughTableThenSQSDelay(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	client := sqs.NewFromConfig(moto.Config(moto.Start(t)))
+	q, err := client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("deliver")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	topic := awssnssqs.OpenSQSTopicV2(ctx, client, aws.ToString(q.QueueUrl), nil)
+	defer topic.Shutdown(ctx)
+	table, err := memdocstore.OpenCollection("id", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliveries, err := memdocstore.OpenCollection("id", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A clock the test moves: it starts 6 h before the due time.
+	start := time.Now()
+	offset := time.Duration(0)
+	now := func() time.Time { return time.Now().Add(offset) }
+	enq, err := schedule.NewEnqueuer(schedule.EnqueuerConfig{Topic: topic, Table: table, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched, err := schedule.New(schedule.Config{Topic: topic, Table: table, Deliveries: deliveries, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := herald.Job{DeliveryID: 7, Attempt: 6}
+	due := start.Add(6 * time.Hour)
+	if err := enq.Enqueue(ctx, job, due); err != nil {
+		t.Fatal(err)
+	}
+	if _, n, err := sched.PublishDue(ctx); err != nil || n != 0 {
+		t.Fatalf("6 h ahead: published %d, %v; want nothing yet", n, err)
+	}
+	// Jump to 3 s before due: within SQS's 900 s, so it goes out now with
+	// a 3 s delay.
+	offset = due.Add(-3 * time.Second).Sub(time.Now())
+	published := time.Now()
+	if _, n, err := sched.PublishDue(ctx); err != nil || n != 1 {
+		t.Fatalf("3 s before due: published %d, %v; want 1", n, err)
+	}
+	for {
+		out, err := client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Messages) == 0 {
+			if time.Since(published) > 10*time.Second {
+				t.Fatal("the scheduled job never arrived")
+			}
+			continue
+		}
+		if waited := time.Since(published); waited < 2900*time.Millisecond || waited > 5*time.Second {
+			t.Errorf("job arrived %s after publishing, want about 3s (its remaining delay)", waited)
+		}
+		if got, _ := herald.DecodeJob([]byte(aws.ToString(out.Messages[0].Body))); got != job {
+			t.Errorf("received %+v, want %+v", got, job)
+		}
+		return
+	}
+}
