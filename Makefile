@@ -23,6 +23,10 @@ LAMBDA_ENV   := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w'
 LAMBDAS      := admin ingest deliver retry-scheduler expiry-notifier
 
+.PHONY: emulator
+emulator: ## Run the five functions as separate processes against moto_server (SQS, SNS, DynamoDB) on 127.0.0.1.
+	$(GO) run ./scripts/emulator
+
 .PHONY: test-emulator
 test-emulator: ## The AWS tests alone: the contract suite on SQS/SNS/DynamoDB (moto_server), SQS round trip and delay.
 	$(GO) test -race -count=1 -run 'TestContractEmulator|TestDecodeRecordRoundTripThroughSQS|TestEnqueueUsesSQSDelay|TestLongStepGoesThroughTableThenSQSDelay' ./pkg/...

@@ -32,25 +32,41 @@ func Start(t testing.TB) string {
 		t.Skip("moto_server is not installed (pip install 'moto[server]'); skipping the AWS emulator test")
 	}
 	port := freePort(t)
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION="+Region)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start moto_server: %v", err)
+	cmd, endpoint, err := Run(bin, fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 	})
-	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
+	return endpoint
+}
+
+// Run starts moto_server (bin) on addr and waits until it answers. The
+// caller stops it.
+func Run(bin, addr string) (*exec.Cmd, string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, "", err
+	}
+	cmd := exec.Command(bin, "-H", host, "-p", port)
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION="+Region)
+	if err := cmd.Start(); err != nil {
+		return nil, "", fmt.Errorf("start moto_server: %w", err)
+	}
+	endpoint := "http://" + addr
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		resp, err := http.Get(endpoint + "/moto-api/")
 		if err == nil {
 			resp.Body.Close()
-			return endpoint
+			return cmd, endpoint, nil
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not answer on %s: %v", endpoint, err)
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			return nil, "", fmt.Errorf("moto_server did not answer on %s: %w", endpoint, err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
