@@ -29,7 +29,7 @@ emulator: ## Run the five functions as separate processes against moto_server (S
 
 .PHONY: test-emulator
 test-emulator: ## The AWS tests alone: the contract suite on SQS/SNS/DynamoDB (moto_server), SQS round trip and delay.
-	$(GO) test -race -count=1 -run 'TestContractEmulator|TestDecodeRecordRoundTripThroughSQS|TestEnqueueUsesSQSDelay|TestLongStepGoesThroughTableThenSQSDelay' ./pkg/...
+	$(GO) test -race -count=1 -run 'TestContractEmulator|TestDecodeRecordRoundTripThroughSQS|TestEnqueueUsesSQSDelay|TestLongStepGoesThroughTableThenSQSDelay|TestKillDeliverLosesNothing' ./pkg/...
 
 .PHONY: build
 build: ## Build the Lambda bootstrap of each function into bin/<function>/bootstrap and list their sizes.

@@ -33,6 +33,7 @@ type Config struct {
 	IngestConcurrency   int            // HERALD_INGEST_CONCURRENCY
 	DeliverConcurrency  int            // HERALD_DELIVER_CONCURRENCY
 	SweepGrace          time.Duration  // HERALD_SWEEP_GRACE
+	SweepInterval       time.Duration  // HERALD_SWEEP_INTERVAL
 	ExpiryInterval      time.Duration  // HERALD_EXPIRY_INTERVAL
 	LogLevel            string         // HERALD_LOG_LEVEL
 
@@ -69,6 +70,7 @@ var Vars = []Var{
 	{"HERALD_INGEST_CONCURRENCY", "16", "", "events ingested at once per process"},
 	{"HERALD_DELIVER_CONCURRENCY", "64", "", "attempts in flight at once per process"},
 	{"HERALD_SWEEP_GRACE", "1m", "", "how long a pending delivery may be overdue before its job is published again"},
+	{"HERALD_SWEEP_INTERVAL", "1m", "", "how often the retry-scheduler sweeps for lost jobs (long-running mode; on Lambda, every run)"},
 	{"HERALD_EXPIRY_INTERVAL", "5m", "", "how often the expiry-notifier runs (long-running mode)"},
 	{"HERALD_LOG_LEVEL", "info", "", "debug, info, warn or error"},
 	{"HERALD_INGEST_TOPIC", "mem://herald-ingest", "", "gocloud URL of the ingest topic"},
@@ -114,6 +116,7 @@ func FromEnv(getenv func(string) string, local bool) (Config, error) {
 		IngestConcurrency:    p.integer("HERALD_INGEST_CONCURRENCY", get("HERALD_INGEST_CONCURRENCY")),
 		DeliverConcurrency:   p.integer("HERALD_DELIVER_CONCURRENCY", get("HERALD_DELIVER_CONCURRENCY")),
 		SweepGrace:           p.duration("HERALD_SWEEP_GRACE", get("HERALD_SWEEP_GRACE")),
+		SweepInterval:        p.duration("HERALD_SWEEP_INTERVAL", get("HERALD_SWEEP_INTERVAL")),
 		ExpiryInterval:       p.duration("HERALD_EXPIRY_INTERVAL", get("HERALD_EXPIRY_INTERVAL")),
 		LogLevel:             get("HERALD_LOG_LEVEL"),
 		IngestTopic:          get("HERALD_INGEST_TOPIC"),

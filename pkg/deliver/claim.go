@@ -76,8 +76,12 @@ func (h *Handler) claim(ctx context.Context, d *herald.Delivery, n int) (bool, e
 	return true, nil
 }
 
+// leaseMargin is how long, beyond the request timeout, recording an
+// attempt's result may take before the attempt counts as lost.
+const leaseMargin = 5 * time.Second
+
 // lease is how long a claimed attempt is protected from the sweep.
-func (h *Handler) lease() time.Duration { return h.cfg.Timeout + 30*time.Second }
+func (h *Handler) lease() time.Duration { return h.cfg.Timeout + leaseMargin }
 
 func hasAttempt(d *herald.Delivery, n int) bool {
 	for _, a := range d.Attempts {

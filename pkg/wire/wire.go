@@ -57,7 +57,8 @@ func Scheduler(e Env) (*schedule.Scheduler, error) {
 	e.defaults()
 	return schedule.New(schedule.Config{Topic: e.Res.Deliver, Table: e.Res.Schedule,
 		Deliveries: e.Res.Deliveries, Now: e.Now, SweepGrace: e.Config.SweepGrace,
-		Logger: e.Logger.With("function", "retry-scheduler")})
+		SweepInterval: e.Config.SweepInterval,
+		Logger:        e.Logger.With("function", "retry-scheduler")})
 }
 
 // Ingest builds the ingest function.
