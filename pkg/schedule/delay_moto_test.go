@@ -117,7 +117,7 @@ func TestLongStepGoesThroughTableThenSQSDelay(t *testing.T) {
 	}
 	// Jump to 3 s before due: within SQS's 900 s, so it goes out now with
 	// a 3 s delay.
-	offset = due.Add(-3 * time.Second).Sub(time.Now())
+	offset = time.Until(due.Add(-3 * time.Second))
 	published := time.Now()
 	if _, n, err := sched.PublishDue(ctx); err != nil || n != 1 {
 		t.Fatalf("3 s before due: published %d, %v; want 1", n, err)
