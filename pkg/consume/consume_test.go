@@ -232,7 +232,9 @@ func TestRunLimitsConcurrency(t *testing.T) {
 
 func TestRunFinishesInFlightOnCancel(t *testing.T) {
 	t.Parallel()
-	q := newQueue(t, 200*time.Millisecond)
+	// The ack deadline must outlast the time the message is held (200 ms
+	// below, more on a loaded machine), or the queue rightly redelivers it.
+	q := newQueue(t, time.Second)
 	started := make(chan struct{})
 	release := make(chan struct{})
 	ctxErr := make(chan error, 1)
@@ -277,7 +279,7 @@ func TestRunFinishesInFlightOnCancel(t *testing.T) {
 	}
 
 	// Acknowledged: the message does not come back after its ack deadline.
-	rctx, rcancel := context.WithTimeout(context.Background(), time.Second)
+	rctx, rcancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	defer rcancel()
 	if m, err := q.sub.Receive(rctx); err == nil {
 		m.Ack()

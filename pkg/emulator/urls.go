@@ -13,7 +13,10 @@ func (c *Created) Env(endpoint, region string) map[string]string {
 	sqsURL := func(id string) string {
 		u := c.QueueURL[id]
 		u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
-		return "awssqs://" + u + "?" + aws + "&raw=true&waittime=1s"
+		// No waittime: short polls (gocloud sleeps 250 ms when a poll is
+		// empty). Long polls on moto_server lose a message now and then
+		// under load, and delay what arrives during the poll.
+		return "awssqs://" + u + "?" + aws + "&raw=true"
 	}
 	table := func(id, extra string) string {
 		return "dynamodb://" + c.TableName[id] + "?partition_key=id&" + aws + extra
@@ -21,7 +24,7 @@ func (c *Created) Env(endpoint, region string) map[string]string {
 	return map[string]string{
 		"HERALD_INGEST_TOPIC":          "awssns:///" + c.TopicARN["IngestTopic"] + "?" + aws,
 		"HERALD_INGEST_SUBSCRIPTION":   sqsURL("IngestQueue"),
-		"HERALD_DELIVER_TOPIC":         strings.TrimSuffix(sqsURL("DeliverQueue"), "&raw=true&waittime=1s"),
+		"HERALD_DELIVER_TOPIC":         strings.TrimSuffix(sqsURL("DeliverQueue"), "&raw=true"),
 		"HERALD_DELIVER_SUBSCRIPTION":  sqsURL("DeliverQueue"),
 		"HERALD_WEBHOOKS_COLLECTION":   table("WebhooksTable", "&allow_scans=true"),
 		"HERALD_EVENTS_COLLECTION":     table("EventsTable", "&allow_scans=true"),
