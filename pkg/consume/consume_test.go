@@ -109,7 +109,7 @@ func (r *recorder) none(t *testing.T, d time.Duration) {
 
 func TestRunAcksHandledMessage(t *testing.T) {
 	t.Parallel()
-	q := newQueue(t, 200*time.Millisecond)
+	q := newQueue(t, 500*time.Millisecond)
 	rec := newRecorder(func(string) error { return nil })
 	var stats consume.Stats
 	stop := q.run(t, rec.handle, consume.Config{Stats: &stats})
@@ -117,8 +117,8 @@ func TestRunAcksHandledMessage(t *testing.T) {
 	if got := rec.next(t, 5*time.Second); got != "ok" {
 		t.Fatalf("handled %q", got)
 	}
-	// Five ack deadlines: an unacknowledged message would be back by now.
-	rec.none(t, time.Second)
+	// Three ack deadlines: an unacknowledged message would be back by now.
+	rec.none(t, 1500*time.Millisecond)
 	stop()
 	if r, d := stats.Received.Load(), stats.Done.Load(); r != 1 || d != 1 {
 		t.Fatalf("Received, Done = %d, %d; want 1, 1", r, d)
@@ -127,7 +127,7 @@ func TestRunAcksHandledMessage(t *testing.T) {
 
 func TestRunAcksMalformedAndGoesOn(t *testing.T) {
 	t.Parallel()
-	q := newQueue(t, 200*time.Millisecond)
+	q := newQueue(t, 500*time.Millisecond)
 	rec := newRecorder(func(body string) error {
 		if body == "garbage" {
 			return herald.Malformed("not a job", errors.New("bad JSON"))
@@ -145,7 +145,7 @@ func TestRunAcksMalformedAndGoesOn(t *testing.T) {
 	if got := rec.next(t, 5*time.Second); got != "ok" {
 		t.Fatalf("handled %q, want the next message", got)
 	}
-	rec.none(t, time.Second)
+	rec.none(t, 1500*time.Millisecond)
 	stop()
 	if m, d, f := stats.Malformed.Load(), stats.Done.Load(), stats.Failed.Load(); m != 1 || d != 1 || f != 0 {
 		t.Fatalf("Malformed, Done, Failed = %d, %d, %d; want 1, 1, 0", m, d, f)
@@ -154,7 +154,7 @@ func TestRunAcksMalformedAndGoesOn(t *testing.T) {
 
 func TestRunLeavesFailedForRedelivery(t *testing.T) {
 	t.Parallel()
-	q := newQueue(t, 200*time.Millisecond)
+	q := newQueue(t, 500*time.Millisecond)
 	var calls atomic.Int64
 	rec := newRecorder(func(string) error {
 		if calls.Add(1) == 1 {
@@ -166,11 +166,11 @@ func TestRunLeavesFailedForRedelivery(t *testing.T) {
 	stop := q.run(t, rec.handle, consume.Config{Stats: &stats})
 	q.publish(t, "job")
 	rec.next(t, 5*time.Second)
-	// Not acknowledged: back after the 200 ms ack deadline.
-	if got := rec.next(t, 1500*time.Millisecond); got != "job" {
+	// Not acknowledged: back after the 500 ms ack deadline.
+	if got := rec.next(t, 3*time.Second); got != "job" {
 		t.Fatalf("redelivered %q", got)
 	}
-	rec.none(t, time.Second) // done the second time
+	rec.none(t, 1500*time.Millisecond) // done the second time
 	stop()
 	if r, f, d := stats.Received.Load(), stats.Failed.Load(), stats.Done.Load(); r != 2 || f != 1 || d != 1 {
 		t.Fatalf("Received, Failed, Done = %d, %d, %d; want 2, 1, 1", r, f, d)
