@@ -40,7 +40,7 @@ func mainErr(name string, subs config.Subscriptions, run func(context.Context, E
 		return err
 	}
 	defer res.Close(context.Background())
-	if u := memURL(cfg); u != "" {
+	if u := memURL(cfg, subs); u != "" {
 		log.Warn("a mem:// resource lives inside this one process and reaches no other function; "+
 			"set the HERALD_* URLs, or run all five together with functions/local", "url", u)
 	}
@@ -48,10 +48,18 @@ func mainErr(name string, subs config.Subscriptions, run func(context.Context, E
 	return run(ctx, Env{Config: cfg, Res: res, Logger: log})
 }
 
-// memURL returns the first mem:// URL in cfg, or "".
-func memURL(cfg config.Config) string {
-	for _, u := range []string{cfg.IngestTopic, cfg.IngestSubscription, cfg.DeliverTopic, cfg.DeliverSubscription,
-		cfg.WebhooksCollection, cfg.EventsCollection, cfg.DeliveriesCollection, cfg.ScheduleCollection} {
+// memURL returns the first mem:// URL among the resources Open opened with
+// subs, or "".
+func memURL(cfg config.Config, subs config.Subscriptions) string {
+	urls := []string{cfg.IngestTopic, cfg.DeliverTopic,
+		cfg.WebhooksCollection, cfg.EventsCollection, cfg.DeliveriesCollection, cfg.ScheduleCollection}
+	if subs.Ingest {
+		urls = append(urls, cfg.IngestSubscription)
+	}
+	if subs.Deliver {
+		urls = append(urls, cfg.DeliverSubscription)
+	}
+	for _, u := range urls {
 		if strings.HasPrefix(u, "mem://") {
 			return u
 		}
