@@ -42,21 +42,7 @@ func TestContractEmulator(t *testing.T) {
 	contract.Run(t, func(t *testing.T, s contract.Settings) *contract.System {
 		ctx := context.Background()
 		prefix := fmt.Sprintf("t%d-", systems.Add(1))
-		created, err := emulator.Create(ctx, awsCfg, "../../template.yaml", prefix)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// A message moto loses between a long poll and its answer (seen
-		// once under a loaded CI run: sent, never received) reappears
-		// after the visibility timeout; keep it short here so a test
-		// waits seconds for it, not the template's three minutes.
-		queues := sqs.NewFromConfig(awsCfg)
-		for _, u := range created.QueueURL {
-			if _, err := queues.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: aws.String(u),
-				Attributes: map[string]string{"VisibilityTimeout": "5"}}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		created := createStack(t, awsCfg, prefix)
 		env := created.Env(endpoint, moto.Region)
 		env["HERALD_ADDR"] = "127.0.0.1:0"
 		env["HERALD_ADMIN_TOKEN"] = "test-token"
@@ -87,4 +73,26 @@ func TestContractEmulator(t *testing.T) {
 			},
 		}
 	})
+}
+
+// createStack creates the template's resources on the emulator under prefix.
+// A message moto loses between a long poll and its answer (seen once under a
+// loaded CI run: sent, never received) reappears after the visibility
+// timeout; the queues get a short one here, so a test waits seconds for it,
+// not the template's three minutes.
+func createStack(t *testing.T, awsCfg aws.Config, prefix string) *emulator.Created {
+	t.Helper()
+	ctx := context.Background()
+	created, err := emulator.Create(ctx, awsCfg, "../../template.yaml", prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queues := sqs.NewFromConfig(awsCfg)
+	for _, u := range created.QueueURL {
+		if _, err := queues.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: aws.String(u),
+			Attributes: map[string]string{"VisibilityTimeout": "5"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return created
 }

@@ -16,10 +16,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/heraldhq/herald/pkg/contract"
-	"github.com/heraldhq/herald/pkg/emulator"
 	"github.com/heraldhq/herald/pkg/moto"
 )
 
@@ -35,17 +33,7 @@ func TestKillDeliverLosesNothing(t *testing.T) {
 	ctx := context.Background()
 	endpoint := moto.Start(t)
 	awsCfg := moto.Config(endpoint)
-	created, err := emulator.Create(ctx, awsCfg, "../../template.yaml", "kill-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	queues := sqs.NewFromConfig(awsCfg)
-	for _, u := range created.QueueURL {
-		if _, err := queues.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: aws.String(u),
-			Attributes: map[string]string{"VisibilityTimeout": "5"}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	created := createStack(t, awsCfg, "kill-")
 	bin := t.TempDir()
 	build := exec.Command("go", "build", "-o", bin+string(filepath.Separator),
 		"../../functions/admin", "../../functions/ingest", "../../functions/deliver", "../../functions/retry-scheduler")

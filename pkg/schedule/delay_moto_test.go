@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"gocloud.dev/docstore/memdocstore"
+	"gocloud.dev/pubsub"
 	"gocloud.dev/pubsub/awssnssqs"
 
 	"github.com/heraldhq/herald/pkg/herald"
@@ -21,13 +22,7 @@ import (
 func TestEnqueueUsesSQSDelay(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	client := sqs.NewFromConfig(moto.Config(moto.Start(t)))
-	q, err := client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("deliver")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	topic := awssnssqs.OpenSQSTopicV2(ctx, client, aws.ToString(q.QueueUrl), nil)
-	defer topic.Shutdown(ctx)
+	client, q, topic := deliverQueue(t)
 	if got := schedule.NativeMaxDelay(topic); got != 900*time.Second {
 		t.Fatalf("NativeMaxDelay(SQS topic) = %v, want 900s", got)
 	}
@@ -80,13 +75,7 @@ func TestEnqueueUsesSQSDelay(t *testing.T) {
 func TestLongStepGoesThroughTableThenSQSDelay(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	client := sqs.NewFromConfig(moto.Config(moto.Start(t)))
-	q, err := client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("deliver")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	topic := awssnssqs.OpenSQSTopicV2(ctx, client, aws.ToString(q.QueueUrl), nil)
-	defer topic.Shutdown(ctx)
+	client, q, topic := deliverQueue(t)
 	table, err := memdocstore.OpenCollection("id", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -141,4 +130,19 @@ func TestLongStepGoesThroughTableThenSQSDelay(t *testing.T) {
 		}
 		return
 	}
+}
+
+// deliverQueue starts moto and returns an SQS client, a queue, and a gocloud
+// topic on it (shut down when the test ends).
+func deliverQueue(t *testing.T) (*sqs.Client, *sqs.CreateQueueOutput, *pubsub.Topic) {
+	t.Helper()
+	ctx := context.Background()
+	client := sqs.NewFromConfig(moto.Config(moto.Start(t)))
+	q, err := client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("deliver")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	topic := awssnssqs.OpenSQSTopicV2(ctx, client, aws.ToString(q.QueueUrl), nil)
+	t.Cleanup(func() { _ = topic.Shutdown(ctx) })
+	return client, q, topic
 }
