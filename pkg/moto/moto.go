@@ -52,6 +52,7 @@ func Run(bin, addr string) (*exec.Cmd, string, error) {
 	}
 	cmd := exec.Command(bin, "-H", host, "-p", port)
 	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION="+Region)
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, "", fmt.Errorf("start moto_server: %w", err)
 	}

@@ -81,6 +81,7 @@ func run(motoAddr, addr string) error {
 		}
 		p := exec.Command(out)
 		p.Env, p.Stdout, p.Stderr = env, os.Stdout, os.Stderr
+		dieWithParent(p)
 		if err := p.Start(); err != nil {
 			return fmt.Errorf("start %s: %w", f, err)
 		}
