@@ -12,6 +12,8 @@ import (
 	_ "gocloud.dev/docstore/memdocstore"    // mem:// collections
 	_ "gocloud.dev/pubsub/awssnssqs"        // awssns:// and awssqs:// topics
 	_ "gocloud.dev/pubsub/mempubsub"        // mem:// topics
+	_ "gocloud.dev/secrets/awskms"          // awskms:// keepers
+	_ "gocloud.dev/secrets/localsecrets"    // base64key:// keepers
 
 	"github.com/aws/aws-lambda-go/lambda"
 

@@ -14,6 +14,8 @@ import (
 
 	_ "gocloud.dev/docstore/memdocstore" // mem:// collections
 	_ "gocloud.dev/pubsub/mempubsub"     // mem:// topics
+	_ "gocloud.dev/secrets/awskms"       // awskms:// keepers
+	_ "gocloud.dev/secrets/localsecrets" // base64key:// keepers
 
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/local"

@@ -13,24 +13,35 @@ import (
 	"gocloud.dev/docstore"
 	"gocloud.dev/pubsub"
 
+	"github.com/heraldhq/herald/pkg/auth"
+	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/envelope"
+	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/retry"
 	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/signature"
 )
 
 // Config configures the API.
 type Config struct {
-	// Webhooks, Events and Deliveries are the collections. Required.
-	Webhooks   *docstore.Collection
-	Events     *docstore.Collection
-	Deliveries *docstore.Collection
+	// Webhooks, Events, Deliveries and Applications are the collections.
+	// Required.
+	Webhooks     *docstore.Collection
+	Events       *docstore.Collection
+	Deliveries   *docstore.Collection
+	Applications *docstore.Collection
 	// Ingest is the ingest topic POST /api/v1/events publishes to. Required.
 	Ingest *pubsub.Topic
 	// Enqueuer enqueues manual retries and resumed deliveries. Required.
 	Enqueuer schedule.JobEnqueuer
-	// AdminToken is the bootstrap bearer token, with every scope. Required.
-	AdminToken string
+	// Auth authenticates bearer tokens. Required.
+	Auth *auth.Authenticator
+	// Sealer encrypts webhook signing secrets at rest. Required.
+	Sealer *seal.Sealer
+	// Client sends test and validation requests. Defaults to a client that
+	// refuses non-public addresses unless AllowPrivateTargets.
+	Client *http.Client
 	// Parser validates published events. Defaults to envelope.New with its
 	// defaults.
 	Parser *envelope.Parser
@@ -57,11 +68,12 @@ type API struct {
 
 // New returns the API for cfg.
 func New(cfg Config) (*API, error) {
-	if cfg.Webhooks == nil || cfg.Events == nil || cfg.Deliveries == nil || cfg.Ingest == nil || cfg.Enqueuer == nil {
-		return nil, errors.New("admin: Webhooks, Events, Deliveries, Ingest and Enqueuer are required")
+	if cfg.Webhooks == nil || cfg.Events == nil || cfg.Deliveries == nil || cfg.Applications == nil ||
+		cfg.Ingest == nil || cfg.Enqueuer == nil {
+		return nil, errors.New("admin: Webhooks, Events, Deliveries, Applications, Ingest and Enqueuer are required")
 	}
-	if cfg.AdminToken == "" {
-		return nil, errors.New("admin: AdminToken is required")
+	if cfg.Auth == nil || cfg.Sealer == nil {
+		return nil, errors.New("admin: Auth and Sealer are required")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -78,6 +90,9 @@ func New(cfg Config) (*API, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if cfg.Client == nil {
+		cfg.Client = deliver.NewClient(deliver.ClientConfig{AllowPrivate: cfg.AllowPrivateTargets})
+	}
 	a := &API{cfg: cfg}
 	a.handler = a.recoverPanics(a.routes())
 	return a, nil
@@ -87,20 +102,43 @@ func New(cfg Config) (*API, error) {
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
 
 func (a *API) routes() http.Handler {
+	const (
+		read    = herald.ScopeWebhooksRead
+		write   = herald.ScopeWebhooksWrite
+		publish = herald.ScopeEventsPublish
+		admin   = herald.ScopeAdminWrite
+	)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /openapi.json", a.openAPI)
+	mux.HandleFunc("POST /oauth/token", a.token)
 
 	const hooks = "/api/v1/admin/webhooks/"
 	const hook = hooks + "{webhook_id}"
-	mux.Handle("GET "+hooks+"{$}", a.auth(a.listWebhooks))
-	mux.Handle("POST "+hooks+"{$}", a.auth(a.createWebhook))
-	mux.Handle("GET "+hook, a.auth(a.getWebhook))
-	mux.Handle("PATCH "+hook, a.auth(a.patchWebhook))
-	mux.Handle("DELETE "+hook, a.auth(a.deleteWebhook))
-	mux.Handle("GET "+hook+"/deliveries", a.auth(a.listDeliveries))
-	mux.Handle("GET "+hook+"/deliveries/{delivery_id}", a.auth(a.getDelivery))
-	mux.Handle("POST "+hook+"/deliveries/{delivery_id}/retry", a.auth(a.retryDelivery))
-	mux.Handle("POST /api/v1/events", a.auth(a.publishEvent))
+	mux.Handle("GET "+hooks+"{$}", a.auth(read, a.listWebhooks))
+	mux.Handle("POST "+hooks+"{$}", a.auth(write, a.createWebhook))
+	mux.Handle("GET "+hooks+"events", a.auth(read, a.listEventTypes))
+	mux.Handle("GET "+hook, a.auth(read, a.getWebhook))
+	mux.Handle("PATCH "+hook, a.auth(write, a.patchWebhook))
+	mux.Handle("DELETE "+hook, a.auth(write, a.deleteWebhook))
+	mux.Handle("GET "+hook+"/deliveries", a.auth(read, a.listDeliveries))
+	mux.Handle("GET "+hook+"/deliveries/{delivery_id}", a.auth(read, a.getDelivery))
+	mux.Handle("POST "+hook+"/deliveries/{delivery_id}/retry", a.auth(write, a.retryDelivery))
+	mux.Handle("POST "+hook+"/rotate-secret", a.auth(write, a.rotateSecret))
+	mux.Handle("GET "+hook+"/stats", a.auth(read, a.webhookStats))
+	mux.Handle("POST "+hook+"/test", a.auth(write, a.testWebhook))
+	mux.Handle("POST "+hook+"/pause", a.auth(write, a.pauseWebhook))
+	mux.Handle("POST "+hook+"/resume", a.auth(write, a.resumeWebhook))
+	mux.Handle("POST "+hook+"/validate", a.auth(write, a.validateWebhook))
+	mux.Handle("POST /api/v1/events", a.auth(publish, a.publishEvent))
+
+	const apps = "/api/v1/admin/applications/"
+	const app = apps + "{application_id}"
+	mux.Handle("GET "+apps+"{$}", a.auth(admin, a.listApplications))
+	mux.Handle("POST "+apps+"{$}", a.auth(admin, a.createApplication))
+	mux.Handle("GET "+app, a.auth(admin, a.getApplication))
+	mux.Handle("DELETE "+app, a.auth(admin, a.deleteApplication))
+	mux.Handle("POST "+app+"/rotate-secret", a.auth(admin, a.rotateApplicationSecret))
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusNotFound, "Not Found")

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 
 	"gocloud.dev/pubsub"
 
@@ -40,8 +39,8 @@ func (a *API) publishEvent(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, v)
 		return
 	}
-	if strings.HasPrefix(env.EventType, herald.OwnEventPrefix) {
-		invalid(w, "the webhook.* event types are reserved for Herald's own events", "value_error", "body", "event_type")
+	if herald.IsOwnEvent(env.EventType) {
+		invalid(w, "the webhook.* and application.* event types are reserved for Herald's own events", "value_error", "body", "event_type")
 		return
 	}
 	if err := a.cfg.Ingest.Send(r.Context(), &pubsub.Message{Body: env.Raw}); err != nil {

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"slices"
 	"time"
 
 	"github.com/heraldhq/herald/pkg/herald"
@@ -21,7 +22,30 @@ func (in *webhookInput) apply(wh *herald.Webhook, now time.Time) {
 	set(&wh.PartnerID, in.PartnerID)
 	set(&wh.RetrySchedule, in.RetrySchedule)
 	set(&wh.PauseQueueLimit, in.PauseQueueLimit)
+	if in.SecretExpiresAt != nil {
+		wh.SecretExpiresMS = herald.Millis(*in.SecretExpiresAt)
+		wh.SecretExpiryNotified = 0
+	}
 	wh.UpdatedAt = now
+}
+
+// changed lists the fields in sets, for the audit event of a patch.
+func (in *webhookInput) changed() []string {
+	var out []string
+	for name, present := range map[string]bool{
+		"name": in.Name != nil, "url": in.URL != nil, "description": in.Description != nil,
+		"events": in.Events != nil, "categories": in.Categories != nil, "filters": in.Filters != nil,
+		"headers": in.Headers != nil, "enabled": in.Enabled != nil, "paused": in.Paused != nil,
+		"tenant_id": in.TenantID != nil, "partner_id": in.PartnerID != nil,
+		"retry_schedule": in.RetrySchedule != nil, "pause_queue_limit": in.PauseQueueLimit != nil,
+		"secret_expires_at": in.SecretExpiresAt != nil,
+	} {
+		if present {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func set[T any](dst *T, src *T) {

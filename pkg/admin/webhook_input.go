@@ -37,6 +37,12 @@ type webhookInput struct {
 	RetrySchedule   *[]string          `json:"retry_schedule" validate:"omitnil,max=20"`
 	PauseQueueLimit *int               `json:"pause_queue_limit" validate:"omitnil,min=1,max=100000"`
 	Secret          *string            `json:"secret"`
+	// SecretExpiresAt, when set, is when the signing secret should be
+	// rotated; the expiry-notifier warns before it.
+	SecretExpiresAt *time.Time `json:"secret_expires_at"`
+	// Validate, on create, says whether to validate the endpoint at once.
+	// Defaults to true.
+	Validate *bool `json:"validate"`
 }
 
 // check validates in and returns its problems. create requires name and url.
@@ -49,8 +55,13 @@ func (a *API) check(in *webhookInput, create bool) *validationError {
 		if in.URL == nil {
 			v.add("field required", "missing", "body", "url")
 		}
-	} else if in.Secret != nil {
-		v.add("the secret can only be set on create", "extra_forbidden", "body", "secret")
+	} else {
+		if in.Secret != nil {
+			v.add("the secret can only be set on create; use rotate-secret", "extra_forbidden", "body", "secret")
+		}
+		if in.Validate != nil {
+			v.add("only on create; use POST …/validate", "extra_forbidden", "body", "validate")
+		}
 	}
 	if err := validate().Struct(in); err != nil {
 		var errs validator.ValidationErrors

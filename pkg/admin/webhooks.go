@@ -21,12 +21,16 @@ func (a *API) listWebhooks(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, v)
 		return
 	}
-	q := a.cfg.Webhooks.Query()
-	if t := r.URL.Query().Get("tenant_id"); t != "" {
-		q = q.Where("tenant_id", "=", t)
+	tenant, partner := r.URL.Query().Get("tenant_id"), r.URL.Query().Get("partner_id")
+	if !bind(w, principal(r), &tenant, &partner) {
+		return
 	}
-	if pt := r.URL.Query().Get("partner_id"); pt != "" {
-		q = q.Where("partner_id", "=", pt)
+	q := a.cfg.Webhooks.Query()
+	if tenant != "" {
+		q = q.Where("tenant_id", "=", tenant)
+	}
+	if partner != "" {
+		q = q.Where("partner_id", "=", partner)
 	}
 	iter := q.Get(r.Context())
 	defer iter.Stop()
@@ -67,20 +71,34 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
 		ID:              herald.NewWebhookID(),
 		Enabled:         true,
 		PauseQueueLimit: herald.DefaultPauseQueueLimit,
-		Secret:          signature.NewSecret(),
 		CreatedAt:       now,
 	}
 	in.apply(wh, now)
-	if in.Secret != nil {
-		wh.Secret = *in.Secret
+	if !bind(w, principal(r), &wh.TenantID, &wh.PartnerID) {
+		return
 	}
+	secret := signature.NewSecret()
+	if in.Secret != nil {
+		secret = *in.Secret
+	}
+	sealed, err := a.cfg.Sealer.Seal(r.Context(), secret)
+	if err != nil {
+		a.storeFailed(w, r, err)
+		return
+	}
+	wh.SealedSecret = sealed
 	if err := a.cfg.Webhooks.Create(r.Context(), wh); err != nil {
 		a.storeFailed(w, r, err)
 		return
 	}
-	view := a.viewWebhook(wh)
-	view.Secret = wh.Secret
 	a.cfg.Logger.Info("webhook created", "webhook_id", wh.ID)
+	a.audit(r.Context(), r, herald.EventEndpointCreated, wh.TenantID, wh.PartnerID,
+		auditData{WebhookID: wh.ID, Name: wh.Name})
+	if in.Validate == nil || *in.Validate {
+		a.validateOnCreate(r, wh)
+	}
+	view := a.viewWebhook(wh)
+	view.Secret = secret
 	writeJSON(w, http.StatusCreated, view)
 }
 
@@ -105,6 +123,12 @@ func (a *API) patchWebhook(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, v)
 		return
 	}
+	if (in.TenantID != nil || in.PartnerID != nil) && principal(r).Bound() {
+		tenant, partner := deref(in.TenantID), deref(in.PartnerID)
+		if !bind(w, principal(r), &tenant, &partner) {
+			return
+		}
+	}
 	wasPaused := wh.Paused
 	in.apply(wh, a.cfg.Now().UTC())
 	if err := a.cfg.Webhooks.Replace(r.Context(), wh); err != nil {
@@ -115,6 +139,8 @@ func (a *API) patchWebhook(w http.ResponseWriter, r *http.Request) {
 		a.storeFailed(w, r, err)
 		return
 	}
+	a.audit(r.Context(), r, herald.EventEndpointUpdated, wh.TenantID, wh.PartnerID,
+		auditData{WebhookID: wh.ID, Name: wh.Name, Changed: in.changed()})
 	if wasPaused && !wh.Paused {
 		if err := a.resumeHeld(r.Context(), wh.ID); err != nil {
 			a.storeFailed(w, r, err)
@@ -134,13 +160,18 @@ func (a *API) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.cfg.Logger.Info("webhook deleted", "webhook_id", wh.ID)
+	a.audit(r.Context(), r, herald.EventEndpointDeleted, wh.TenantID, wh.PartnerID,
+		auditData{WebhookID: wh.ID, Name: wh.Name})
 	w.WriteHeader(http.StatusNoContent)
 }
 
 // loadWebhook reads the webhook named in the path, answering 404 when there
-// is none.
+// is none or the caller's tenant binding does not reach it.
 func (a *API) loadWebhook(w http.ResponseWriter, r *http.Request) (*herald.Webhook, bool) {
 	wh, err := a.webhook(r.Context(), r.PathValue("webhook_id"))
+	if err == nil && !principal(r).Sees(wh.TenantID, wh.PartnerID) {
+		err = herald.ErrNotFound
+	}
 	switch {
 	case errors.Is(err, herald.ErrNotFound):
 		writeDetail(w, http.StatusNotFound, "webhook not found")
@@ -164,4 +195,11 @@ func (a *API) webhook(ctx context.Context, id string) (*herald.Webhook, error) {
 		return nil, err
 	}
 	return wh, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

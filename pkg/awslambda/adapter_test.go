@@ -18,12 +18,15 @@ import (
 	"gocloud.dev/docstore"
 	"gocloud.dev/docstore/memdocstore"
 	"gocloud.dev/pubsub/mempubsub"
+	"gocloud.dev/secrets/localsecrets"
 
 	"github.com/heraldhq/herald/pkg/admin"
+	"github.com/heraldhq/herald/pkg/auth"
 	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/ingest"
+	"github.com/heraldhq/herald/pkg/seal"
 )
 
 // sample decodes one of the sample invocation events in events/.
@@ -128,9 +131,13 @@ func TestFunctionURLSampleRequest(t *testing.T) {
 	t.Parallel()
 	var req events.LambdaFunctionURLRequest
 	sample(t, "function-url-list-webhooks.json", &req)
+	authn, err := auth.New(auth.Config{AdminToken: "sample-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	api, err := admin.New(admin.Config{Webhooks: memCollection(t), Events: memCollection(t),
-		Deliveries: memCollection(t), Ingest: mempubsub.NewTopic(), Enqueuer: nopEnqueuer{},
-		AdminToken: "sample-token"})
+		Deliveries: memCollection(t), Applications: memCollection(t), Ingest: mempubsub.NewTopic(),
+		Enqueuer: nopEnqueuer{}, Auth: authn, Sealer: seal.New(localsecrets.NewKeeper([32]byte{7}))})
 	if err != nil {
 		t.Fatal(err)
 	}

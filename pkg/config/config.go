@@ -37,14 +37,21 @@ type Config struct {
 	ExpiryInterval      time.Duration  // HERALD_EXPIRY_INTERVAL
 	LogLevel            string         // HERALD_LOG_LEVEL
 
-	IngestTopic          string // HERALD_INGEST_TOPIC
-	IngestSubscription   string // HERALD_INGEST_SUBSCRIPTION
-	DeliverTopic         string // HERALD_DELIVER_TOPIC
-	DeliverSubscription  string // HERALD_DELIVER_SUBSCRIPTION
-	WebhooksCollection   string // HERALD_WEBHOOKS_COLLECTION
-	EventsCollection     string // HERALD_EVENTS_COLLECTION
-	DeliveriesCollection string // HERALD_DELIVERIES_COLLECTION
-	ScheduleCollection   string // HERALD_SCHEDULE_COLLECTION
+	SecretsKeeper   string // HERALD_SECRETS_KEEPER
+	TokenSigningKey string // HERALD_TOKEN_SIGNING_KEY
+	JWKSURL         string // HERALD_JWKS_URL
+	JWTIssuer       string // HERALD_JWT_ISSUER
+	JWTAudience     string // HERALD_JWT_AUDIENCE
+
+	IngestTopic            string // HERALD_INGEST_TOPIC
+	IngestSubscription     string // HERALD_INGEST_SUBSCRIPTION
+	DeliverTopic           string // HERALD_DELIVER_TOPIC
+	DeliverSubscription    string // HERALD_DELIVER_SUBSCRIPTION
+	WebhooksCollection     string // HERALD_WEBHOOKS_COLLECTION
+	EventsCollection       string // HERALD_EVENTS_COLLECTION
+	DeliveriesCollection   string // HERALD_DELIVERIES_COLLECTION
+	ScheduleCollection     string // HERALD_SCHEDULE_COLLECTION
+	ApplicationsCollection string // HERALD_APPLICATIONS_COLLECTION
 }
 
 // Var is one environment variable with its default.
@@ -73,6 +80,11 @@ var Vars = []Var{
 	{"HERALD_SWEEP_INTERVAL", "1m", "", "how often the retry-scheduler sweeps for lost jobs (long-running mode; on Lambda, every run)"},
 	{"HERALD_EXPIRY_INTERVAL", "5m", "", "how often the expiry-notifier runs (long-running mode)"},
 	{"HERALD_LOG_LEVEL", "info", "", "debug, info, warn or error"},
+	{"HERALD_SECRETS_KEEPER", "", "", "gocloud secrets URL that encrypts signing secrets at rest; required by admin and deliver outside local mode"},
+	{"HERALD_TOKEN_SIGNING_KEY", "", "", "HMAC key (at least 32 bytes) of the tokens `POST /oauth/token` issues; derived from `HERALD_ADMIN_TOKEN` when unset"},
+	{"HERALD_JWKS_URL", "", "", "JWKS of an external identity provider whose JWTs the admin API accepts; unset: none"},
+	{"HERALD_JWT_ISSUER", "", "", "the `iss` external JWTs must carry (required with `HERALD_JWKS_URL`)"},
+	{"HERALD_JWT_AUDIENCE", "", "", "the `aud` external JWTs must carry (required with `HERALD_JWKS_URL`)"},
 	{"HERALD_INGEST_TOPIC", "mem://herald-ingest", "", "gocloud URL of the ingest topic"},
 	{"HERALD_INGEST_SUBSCRIPTION", "mem://herald-ingest", "", "gocloud URL of the ingest function's subscription"},
 	{"HERALD_DELIVER_TOPIC", "mem://herald-deliver", "", "gocloud URL of the deliver topic"},
@@ -81,6 +93,7 @@ var Vars = []Var{
 	{"HERALD_EVENTS_COLLECTION", "mem://events/id", "", "gocloud URL of the events collection"},
 	{"HERALD_DELIVERIES_COLLECTION", "mem://deliveries/id", "", "gocloud URL of the deliveries collection"},
 	{"HERALD_SCHEDULE_COLLECTION", "mem://schedule/id", "", "gocloud URL of the schedule (due-time) collection"},
+	{"HERALD_APPLICATIONS_COLLECTION", "mem://applications/id", "", "gocloud URL of the applications (OAuth clients) collection"},
 }
 
 // FromEnv reads the configuration through getenv (os.Getenv in production).
@@ -103,36 +116,46 @@ func FromEnv(getenv func(string) string, local bool) (Config, error) {
 	}
 	var p parser
 	c := Config{
-		Addr:                 get("HERALD_ADDR"),
-		AdminToken:           get("HERALD_ADMIN_TOKEN"),
-		DataDir:              get("HERALD_DATA_DIR"),
-		HeaderPrefix:         get("HERALD_HEADER_PREFIX"),
-		RetrySchedule:        p.schedule("HERALD_RETRY_SCHEDULE", get("HERALD_RETRY_SCHEDULE")),
-		AllowPrivateTargets:  p.boolean("HERALD_ALLOW_PRIVATE_TARGETS", get("HERALD_ALLOW_PRIVATE_TARGETS")),
-		DeliveryTimeout:      p.duration("HERALD_DELIVERY_TIMEOUT", get("HERALD_DELIVERY_TIMEOUT")),
-		MaxEventBytes:        p.integer("HERALD_MAX_EVENT_BYTES", get("HERALD_MAX_EVENT_BYTES")),
-		Retention:            p.duration("HERALD_RETENTION", get("HERALD_RETENTION")),
-		PauseHold:            p.duration("HERALD_PAUSE_HOLD", get("HERALD_PAUSE_HOLD")),
-		IngestConcurrency:    p.integer("HERALD_INGEST_CONCURRENCY", get("HERALD_INGEST_CONCURRENCY")),
-		DeliverConcurrency:   p.integer("HERALD_DELIVER_CONCURRENCY", get("HERALD_DELIVER_CONCURRENCY")),
-		SweepGrace:           p.duration("HERALD_SWEEP_GRACE", get("HERALD_SWEEP_GRACE")),
-		SweepInterval:        p.duration("HERALD_SWEEP_INTERVAL", get("HERALD_SWEEP_INTERVAL")),
-		ExpiryInterval:       p.duration("HERALD_EXPIRY_INTERVAL", get("HERALD_EXPIRY_INTERVAL")),
-		LogLevel:             get("HERALD_LOG_LEVEL"),
-		IngestTopic:          get("HERALD_INGEST_TOPIC"),
-		IngestSubscription:   get("HERALD_INGEST_SUBSCRIPTION"),
-		DeliverTopic:         get("HERALD_DELIVER_TOPIC"),
-		DeliverSubscription:  get("HERALD_DELIVER_SUBSCRIPTION"),
-		WebhooksCollection:   get("HERALD_WEBHOOKS_COLLECTION"),
-		EventsCollection:     get("HERALD_EVENTS_COLLECTION"),
-		DeliveriesCollection: get("HERALD_DELIVERIES_COLLECTION"),
-		ScheduleCollection:   get("HERALD_SCHEDULE_COLLECTION"),
+		Addr:                   get("HERALD_ADDR"),
+		AdminToken:             get("HERALD_ADMIN_TOKEN"),
+		DataDir:                get("HERALD_DATA_DIR"),
+		HeaderPrefix:           get("HERALD_HEADER_PREFIX"),
+		RetrySchedule:          p.schedule("HERALD_RETRY_SCHEDULE", get("HERALD_RETRY_SCHEDULE")),
+		AllowPrivateTargets:    p.boolean("HERALD_ALLOW_PRIVATE_TARGETS", get("HERALD_ALLOW_PRIVATE_TARGETS")),
+		DeliveryTimeout:        p.duration("HERALD_DELIVERY_TIMEOUT", get("HERALD_DELIVERY_TIMEOUT")),
+		MaxEventBytes:          p.integer("HERALD_MAX_EVENT_BYTES", get("HERALD_MAX_EVENT_BYTES")),
+		Retention:              p.duration("HERALD_RETENTION", get("HERALD_RETENTION")),
+		PauseHold:              p.duration("HERALD_PAUSE_HOLD", get("HERALD_PAUSE_HOLD")),
+		IngestConcurrency:      p.integer("HERALD_INGEST_CONCURRENCY", get("HERALD_INGEST_CONCURRENCY")),
+		DeliverConcurrency:     p.integer("HERALD_DELIVER_CONCURRENCY", get("HERALD_DELIVER_CONCURRENCY")),
+		SweepGrace:             p.duration("HERALD_SWEEP_GRACE", get("HERALD_SWEEP_GRACE")),
+		SweepInterval:          p.duration("HERALD_SWEEP_INTERVAL", get("HERALD_SWEEP_INTERVAL")),
+		ExpiryInterval:         p.duration("HERALD_EXPIRY_INTERVAL", get("HERALD_EXPIRY_INTERVAL")),
+		LogLevel:               get("HERALD_LOG_LEVEL"),
+		SecretsKeeper:          get("HERALD_SECRETS_KEEPER"),
+		TokenSigningKey:        get("HERALD_TOKEN_SIGNING_KEY"),
+		JWKSURL:                get("HERALD_JWKS_URL"),
+		JWTIssuer:              get("HERALD_JWT_ISSUER"),
+		JWTAudience:            get("HERALD_JWT_AUDIENCE"),
+		IngestTopic:            get("HERALD_INGEST_TOPIC"),
+		IngestSubscription:     get("HERALD_INGEST_SUBSCRIPTION"),
+		DeliverTopic:           get("HERALD_DELIVER_TOPIC"),
+		DeliverSubscription:    get("HERALD_DELIVER_SUBSCRIPTION"),
+		WebhooksCollection:     get("HERALD_WEBHOOKS_COLLECTION"),
+		EventsCollection:       get("HERALD_EVENTS_COLLECTION"),
+		DeliveriesCollection:   get("HERALD_DELIVERIES_COLLECTION"),
+		ScheduleCollection:     get("HERALD_SCHEDULE_COLLECTION"),
+		ApplicationsCollection: get("HERALD_APPLICATIONS_COLLECTION"),
 	}
 	if p.err != nil {
 		return Config{}, p.err
 	}
+	if c.JWKSURL != "" && (c.JWTIssuer == "" || c.JWTAudience == "") {
+		return Config{}, fmt.Errorf("HERALD_JWKS_URL needs HERALD_JWT_ISSUER and HERALD_JWT_AUDIENCE")
+	}
 	if local {
-		for _, u := range []*string{&c.WebhooksCollection, &c.EventsCollection, &c.DeliveriesCollection, &c.ScheduleCollection} {
+		for _, u := range []*string{&c.WebhooksCollection, &c.EventsCollection, &c.DeliveriesCollection,
+			&c.ScheduleCollection, &c.ApplicationsCollection} {
 			*u = withSnapshot(*u, c.DataDir)
 		}
 	}

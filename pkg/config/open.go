@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"gocloud.dev/docstore"
+	"gocloud.dev/gcerrors"
 	"gocloud.dev/pubsub"
+	"gocloud.dev/secrets"
 )
 
 // Resources are the topics, subscriptions and collections of a process, each
@@ -17,6 +20,10 @@ type Resources struct {
 	IngestSub, DeliverSub *pubsub.Subscription // nil unless asked for
 	Webhooks, Events      *docstore.Collection
 	Deliveries, Schedule  *docstore.Collection
+	Applications          *docstore.Collection
+	// Keeper encrypts secrets at rest; nil when HERALD_SECRETS_KEEPER is
+	// unset.
+	Keeper *secrets.Keeper
 }
 
 // Subscriptions says which subscriptions Open opens.
@@ -40,10 +47,19 @@ func (c Config) Open(ctx context.Context, subs Subscriptions) (_ *Resources, err
 	}{
 		{&r.Webhooks, c.WebhooksCollection}, {&r.Events, c.EventsCollection},
 		{&r.Deliveries, c.DeliveriesCollection}, {&r.Schedule, c.ScheduleCollection},
+		{&r.Applications, c.ApplicationsCollection},
 	}
 	for _, cl := range colls {
 		if *cl.dst, err = docstore.OpenCollection(ctx, cl.url); err != nil {
 			return nil, fmt.Errorf("open collection %s: %w", cl.url, err)
+		}
+	}
+	if c.SecretsKeeper != "" {
+		if r.Keeper, err = secrets.OpenKeeper(ctx, c.SecretsKeeper); err != nil {
+			// The URL may hold a key: show its scheme and the error's code,
+			// never the URL.
+			scheme, _, _ := strings.Cut(c.SecretsKeeper, "://")
+			return nil, fmt.Errorf("open secrets keeper %s://…: %v", scheme, gcerrors.Code(err))
 		}
 	}
 	if r.Ingest, err = pubsub.OpenTopic(ctx, c.IngestTopic); err != nil {
@@ -80,7 +96,10 @@ func (r *Resources) Close(ctx context.Context) error {
 			errs = append(errs, t.Shutdown(ctx))
 		}
 	}
-	for _, c := range []*docstore.Collection{r.Webhooks, r.Events, r.Deliveries, r.Schedule} {
+	if r.Keeper != nil {
+		errs = append(errs, r.Keeper.Close())
+	}
+	for _, c := range []*docstore.Collection{r.Webhooks, r.Events, r.Deliveries, r.Schedule, r.Applications} {
 		if c != nil {
 			errs = append(errs, c.Close())
 		}

@@ -93,9 +93,10 @@ func testGiveUpEmitsDropped(t *testing.T, b Backend) {
 	failing := NewReceiver(t, "X-Herald-", 500)
 	wh := api.CreateWebhook(failing, map[string]any{"events": []string{"invoice.*"}})
 	// webhook.delivery.dropped has three segments: "*" matches one, so an
-	// admin subscribes to Herald's own events with "webhook.**".
+	// admin subscribes to it with "webhook.delivery.**" ("webhook.**" would
+	// bring the audit events of creating these webhooks too).
 	alerts := NewReceiver(t, "X-Herald-")
-	api.CreateWebhook(alerts, map[string]any{"events": []string{"webhook.**"}})
+	api.CreateWebhook(alerts, map[string]any{"events": []string{"webhook.delivery.**"}})
 
 	api.Publish(map[string]any{"event_type": "invoice.paid", "tenant_id": "tnt_1"})
 	failing.WaitFor(2, wait)

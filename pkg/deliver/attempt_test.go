@@ -48,7 +48,7 @@ func TestHandleSuccessSendsSignedRequestAndRecordsAttempt(t *testing.T) {
 	if string(req.Body) != testPayload {
 		t.Errorf("body = %s, want the stored envelope unchanged", req.Body)
 	}
-	verifier, err := standardwebhooks.NewWebhook(wh.Secret)
+	verifier, err := standardwebhooks.NewWebhook(secretOf(t, wh))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestHandleSuccessSendsSignedRequestAndRecordsAttempt(t *testing.T) {
 		"webhook-timestamp":       strconv.FormatInt(t0.Unix(), 10),
 		"X-ScaiDrive-Event":       testEventType,
 		"X-ScaiDrive-Delivery-Id": strconv.FormatInt(testDeliveryID, 10),
-		"X-ScaiDrive-Signature":   hexSignature(t, wh.Secret, req.Body),
+		"X-ScaiDrive-Signature":   hexSignature(t, secretOf(t, wh), req.Body),
 		"Content-Type":            "application/json",
 		"Authorization":           "Bearer receiver-token",
 		"X-Team":                  "payments",

@@ -17,6 +17,7 @@ import (
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/retry"
 	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/signature"
 )
 
@@ -30,6 +31,8 @@ type Config struct {
 	Enqueuer schedule.JobEnqueuer
 	// Ingest is the ingest topic, for Herald's own events. Required.
 	Ingest *pubsub.Topic
+	// Sealer opens the webhooks' sealed signing secrets. Required.
+	Sealer *seal.Sealer
 	// Client sends the requests. Defaults to NewClient(ClientConfig{}).
 	Client *http.Client
 	// HeaderPrefix goes before Event, Delivery-Id and Signature. Defaults to
@@ -55,8 +58,9 @@ type Handler struct {
 
 // New returns a Handler for cfg.
 func New(cfg Config) (*Handler, error) {
-	if cfg.Webhooks == nil || cfg.Events == nil || cfg.Deliveries == nil || cfg.Enqueuer == nil || cfg.Ingest == nil {
-		return nil, errors.New("deliver: Webhooks, Events, Deliveries, Enqueuer and Ingest are required")
+	if cfg.Webhooks == nil || cfg.Events == nil || cfg.Deliveries == nil || cfg.Enqueuer == nil ||
+		cfg.Ingest == nil || cfg.Sealer == nil {
+		return nil, errors.New("deliver: Webhooks, Events, Deliveries, Enqueuer, Ingest and Sealer are required")
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
@@ -112,7 +116,7 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 	if err != nil || !claimed {
 		return err
 	}
-	keys, err := signingKeys(w)
+	keys, err := SigningKeys(ctx, h.cfg.Sealer, w, now)
 	if err != nil {
 		log.Error("webhook secret unusable", "webhook_id", w.ID)
 		return h.record(ctx, d, w, herald.Attempt{Attempt: job.Attempt, AtMS: herald.Millis(now), Error: "signing secret unusable"})
@@ -129,10 +133,24 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 	return h.record(ctx, d, w, a)
 }
 
-func signingKeys(w *herald.Webhook) ([][]byte, error) {
-	key, err := signature.Key(w.Secret)
-	if err != nil {
-		return nil, err
+// SigningKeys opens the HMAC keys w's deliveries are signed with at now: the
+// current secret's, then the previous secret's while its grace period lasts.
+func SigningKeys(ctx context.Context, s *seal.Sealer, w *herald.Webhook, now time.Time) ([][]byte, error) {
+	sealed := []string{w.SealedSecret}
+	if w.PreviousSealedSecret != "" && herald.Millis(now) < w.PreviousSecretUntilMS {
+		sealed = append(sealed, w.PreviousSealedSecret)
 	}
-	return [][]byte{key}, nil
+	keys := make([][]byte, 0, len(sealed))
+	for _, sv := range sealed {
+		secret, err := s.Open(ctx, sv)
+		if err != nil {
+			return nil, err
+		}
+		key, err := signature.Key(secret)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, key)
+	}
+	return keys, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"gocloud.dev/pubsub"
@@ -29,7 +28,7 @@ type droppedData struct {
 // publishing it twice delivers it once. A delivery of one of Herald's own
 // events emits nothing, so a broken admin endpoint cannot feed itself.
 func PublishDropped(ctx context.Context, ingest *pubsub.Topic, d *herald.Delivery, w *herald.Webhook, last herald.Attempt, now time.Time) error {
-	if strings.HasPrefix(d.EventType, herald.OwnEventPrefix) {
+	if herald.IsOwnEvent(d.EventType) {
 		return nil
 	}
 	ev := herald.OwnEvent{

@@ -15,9 +15,11 @@ import (
 	"gocloud.dev/docstore/memdocstore"
 	"gocloud.dev/pubsub"
 	"gocloud.dev/pubsub/mempubsub"
+	"gocloud.dev/secrets/localsecrets"
 
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/signature"
 )
 
@@ -150,6 +152,7 @@ func newFixture(t *testing.T, cfg deliver.Config) *fixture {
 	if cfg.Client == nil {
 		cfg.Client = deliver.NewClient(deliver.ClientConfig{Timeout: 5 * time.Second, AllowPrivate: true})
 	}
+	cfg.Sealer = testSealer
 	h, err := deliver.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -176,10 +179,28 @@ const (
 	testDeliveryID = int64(4242)
 )
 
-// newWebhook returns an enabled webhook pointing at url.
+// testSealer seals the fixtures' signing secrets, as the admin API does.
+var testSealer = seal.New(localsecrets.NewKeeper([32]byte{1, 2, 3}))
+
+// newWebhook returns an enabled webhook pointing at url, with a sealed
+// secret (see secretOf).
 func newWebhook(url string) *herald.Webhook {
+	sealed, err := testSealer.Seal(context.Background(), signature.NewSecret())
+	if err != nil {
+		panic(err)
+	}
 	return &herald.Webhook{ID: "wh_1", Name: "acme", URL: url, Enabled: true,
-		TenantID: "tnt_acme", Secret: signature.NewSecret()}
+		TenantID: "tnt_acme", SealedSecret: sealed}
+}
+
+// secretOf returns the plain signing secret of wh.
+func secretOf(t *testing.T, wh *herald.Webhook) string {
+	t.Helper()
+	s, err := testSealer.Open(context.Background(), wh.SealedSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // newDelivery returns a pending delivery of the test event to wh_1, due at t0,

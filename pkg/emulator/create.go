@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -20,6 +22,9 @@ type Created struct {
 	QueueARN  map[string]string
 	TopicARN  map[string]string
 	TableName map[string]string
+	// SecretsKey is a random base64key:// key standing in for the
+	// template's KMS key, shared by every process of one system.
+	SecretsKey string
 }
 
 type queueProps struct {
@@ -63,7 +68,7 @@ func Create(ctx context.Context, cfg aws.Config, path, prefix string) (*Created,
 	if err != nil {
 		return nil, err
 	}
-	c := &Created{QueueURL: map[string]string{}, QueueARN: map[string]string{},
+	c := &Created{SecretsKey: newSecretsKey(), QueueURL: map[string]string{}, QueueARN: map[string]string{},
 		TopicARN: map[string]string{}, TableName: map[string]string{}}
 	if err := c.queues(ctx, sqs.NewFromConfig(cfg), t, prefix); err != nil {
 		return nil, err
@@ -173,4 +178,10 @@ func keys(ks []keyElem) []ddbtypes.KeySchemaElement {
 		out = append(out, ddbtypes.KeySchemaElement{AttributeName: aws.String(k.AttributeName), KeyType: ddbtypes.KeyType(k.KeyType)})
 	}
 	return out
+}
+
+func newSecretsKey() string {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key) // crypto/rand.Read never fails
+	return base64.URLEncoding.EncodeToString(key)
 }

@@ -22,13 +22,17 @@ func (c *Created) Env(endpoint, region string) map[string]string {
 		return "dynamodb://" + c.TableName[id] + "?partition_key=id&" + aws + extra
 	}
 	return map[string]string{
-		"HERALD_INGEST_TOPIC":          "awssns:///" + c.TopicARN["IngestTopic"] + "?" + aws,
-		"HERALD_INGEST_SUBSCRIPTION":   sqsURL("IngestQueue"),
-		"HERALD_DELIVER_TOPIC":         strings.TrimSuffix(sqsURL("DeliverQueue"), "&raw=true"),
-		"HERALD_DELIVER_SUBSCRIPTION":  sqsURL("DeliverQueue"),
-		"HERALD_WEBHOOKS_COLLECTION":   table("WebhooksTable", "&allow_scans=true"),
-		"HERALD_EVENTS_COLLECTION":     table("EventsTable", "&allow_scans=true"),
-		"HERALD_DELIVERIES_COLLECTION": table("DeliveriesTable", ""),
-		"HERALD_SCHEDULE_COLLECTION":   table("ScheduleTable", ""),
+		"HERALD_INGEST_TOPIC":            "awssns:///" + c.TopicARN["IngestTopic"] + "?" + aws,
+		"HERALD_INGEST_SUBSCRIPTION":     sqsURL("IngestQueue"),
+		"HERALD_DELIVER_TOPIC":           strings.TrimSuffix(sqsURL("DeliverQueue"), "&raw=true"),
+		"HERALD_DELIVER_SUBSCRIPTION":    sqsURL("DeliverQueue"),
+		"HERALD_WEBHOOKS_COLLECTION":     table("WebhooksTable", "&allow_scans=true"),
+		"HERALD_EVENTS_COLLECTION":       table("EventsTable", "&allow_scans=true"),
+		"HERALD_DELIVERIES_COLLECTION":   table("DeliveriesTable", ""),
+		"HERALD_SCHEDULE_COLLECTION":     table("ScheduleTable", ""),
+		"HERALD_APPLICATIONS_COLLECTION": table("ApplicationsTable", "&allow_scans=true"),
+		// moto emulates KMS too, but the template's key is not created
+		// there: a local key stands in for it.
+		"HERALD_SECRETS_KEEPER": "base64key://" + c.SecretsKey,
 	}
 }

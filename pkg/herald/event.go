@@ -1,6 +1,9 @@
 package herald
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Event is an ingested event as stored in the events collection. Payload is the
 // envelope exactly as it will be delivered.
@@ -31,11 +34,43 @@ const (
 	EventDeliveryDropped = "webhook.delivery.dropped"
 	EventTest            = "webhook.test"
 	EventValidation      = "webhook.validation"
+
+	// Audit events (category ADMIN): changes made through the admin API.
+	EventEndpointCreated    = "webhook.endpoint.created"
+	EventEndpointUpdated    = "webhook.endpoint.updated"
+	EventEndpointDeleted    = "webhook.endpoint.deleted"
+	EventEndpointPaused     = "webhook.endpoint.paused"
+	EventEndpointResumed    = "webhook.endpoint.resumed"
+	EventSecretRotated      = "webhook.secret.rotated"
+	EventApplicationCreated = "application.created"
+	EventApplicationDeleted = "application.deleted"
+	EventAppSecretRotated   = "application.secret.rotated"
+
+	// Secret lifecycle events (category SECURITY), from the expiry-notifier.
+	EventSecretExpiring      = "webhook.secret.expiring"
+	EventSecretGraceEnded    = "webhook.secret.grace_ended"
+	EventAppSecretExpiring   = "application.secret.expiring"
+	EventAppSecretGraceEnded = "application.secret.grace_ended"
 )
 
-// OwnEventPrefix marks Herald's own event types. A failure delivering one of
-// them never emits another event, so there is no feedback loop.
+// OwnEventPrefix marks Herald's own event types; application.* are Herald's
+// too (see IsOwnEvent). A failure delivering one of them never emits another
+// event, so there is no feedback loop.
 const OwnEventPrefix = "webhook."
+
+// ownPrefixes are the prefixes of every event type Herald emits itself.
+var ownPrefixes = []string{OwnEventPrefix, "application."}
+
+// IsOwnEvent reports whether eventType is reserved for Herald's own events:
+// publishers may not send it, and failing to deliver it emits nothing.
+func IsOwnEvent(eventType string) bool {
+	for _, p := range ownPrefixes {
+		if strings.HasPrefix(eventType, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // Millis converts t to Unix milliseconds, the stored form of compared times.
 func Millis(t time.Time) int64 { return t.UnixMilli() }

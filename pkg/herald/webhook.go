@@ -34,10 +34,31 @@ type Webhook struct {
 	RetrySchedule   []string `docstore:"retry_schedule"`
 	PauseQueueLimit int      `docstore:"pause_queue_limit"`
 
-	// Secret is the signing secret, "whsec_" + base64 of the key bytes.
-	Secret string `docstore:"secret"`
+	// SealedSecret is the signing secret ("whsec_" + base64 of the key
+	// bytes) encrypted with the deployment's secrets keeper (see pkg/seal);
+	// the plain secret is never stored.
+	SealedSecret string `docstore:"secret"`
+	// PreviousSealedSecret is the secret a rotation replaced, sealed. Until
+	// PreviousSecretUntilMS deliveries are signed with both; after it the
+	// expiry-notifier drops it.
+	PreviousSealedSecret  string `docstore:"previous_secret"`
+	PreviousSecretUntilMS int64  `docstore:"previous_secret_until_ms"`
+	// SecretExpiresMS, when set, is when the current secret should be
+	// rotated; the expiry-notifier warns at each threshold before it.
+	// SecretExpiryNotified is the smallest threshold already warned of
+	// (see SecretExpiryThresholds), 0 for none.
+	SecretExpiresMS      int64         `docstore:"secret_expires_ms"`
+	SecretExpiryNotified time.Duration `docstore:"secret_expiry_notified"`
 
-	Validated bool `docstore:"validated"`
+	// Validated is set when the endpoint answered a validation call with a
+	// 2xx; ValidatedAt and ValidationError describe the last such call.
+	Validated       bool      `docstore:"validated"`
+	ValidatedAt     time.Time `docstore:"validated_at"`
+	ValidationError string    `docstore:"validation_error"`
+
+	// PauseDropped counts deliveries dropped because the webhook was paused
+	// with its pause queue full.
+	PauseDropped int64 `docstore:"pause_dropped"`
 
 	CreatedAt time.Time `docstore:"created_at"`
 	UpdatedAt time.Time `docstore:"updated_at"`
@@ -75,3 +96,10 @@ var Categories = []string{
 	"AUTHENTICATION", "AUTHORIZATION", "FILE_ACCESS", "FILE_MODIFICATION",
 	"SHARING", "ADMIN", "SECURITY", "COMPLIANCE",
 }
+
+// SecretExpiryThresholds are the points before a secret's expiry at which an
+// expiring event is emitted, once each, largest first.
+var SecretExpiryThresholds = []time.Duration{30 * 24 * time.Hour, 7 * 24 * time.Hour, 24 * time.Hour}
+
+// DefaultSecretGrace is how long a rotated-out secret keeps working.
+const DefaultSecretGrace = 24 * time.Hour

@@ -15,7 +15,6 @@ import (
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/ingest"
-	"github.com/heraldhq/herald/pkg/signature"
 )
 
 // t0 is the fixed time of the injected clock.
@@ -101,7 +100,7 @@ func openCollection(t *testing.T) *docstore.Collection {
 func (f *fixture) addWebhook(t *testing.T, id string, change func(w *herald.Webhook)) {
 	t.Helper()
 	w := &herald.Webhook{ID: id, Name: id, URL: "https://example.com/" + id, Enabled: true,
-		Secret: signature.NewSecret()}
+		SealedSecret: "sealed:v1:unused"}
 	if change != nil {
 		change(w)
 	}

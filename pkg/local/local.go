@@ -75,6 +75,7 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	var err error
 	if cfg.DataDir != "" {
 		// The snapshot holds signing secrets: only the owner may read it.
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
@@ -84,12 +85,18 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 			return nil, fmt.Errorf("restrict data dir: %w", err)
 		}
 	}
+	if cfg.SecretsKeeper == "" {
+		if cfg.SecretsKeeper, err = keeperURL(cfg.DataDir); err != nil {
+			return nil, err
+		}
+	}
 	res, err := cfg.Open(ctx, config.Subscriptions{Ingest: true, Deliver: true})
 	if err != nil {
 		return nil, err
 	}
 	for c, u := range map[*docstore.Collection]string{res.Webhooks: cfg.WebhooksCollection,
-		res.Events: cfg.EventsCollection, res.Deliveries: cfg.DeliveriesCollection, res.Schedule: cfg.ScheduleCollection} {
+		res.Events: cfg.EventsCollection, res.Deliveries: cfg.DeliveriesCollection, res.Schedule: cfg.ScheduleCollection,
+		res.Applications: cfg.ApplicationsCollection} {
 		if !strings.HasPrefix(u, "mem://") {
 			continue // only memdocstore's snapshot restarts the revision counter
 		}

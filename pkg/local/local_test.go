@@ -10,6 +10,7 @@ import (
 	_ "gocloud.dev/docstore/memdocstore"
 	"gocloud.dev/pubsub"
 	_ "gocloud.dev/pubsub/mempubsub"
+	_ "gocloud.dev/secrets/localsecrets"
 
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/contract"
@@ -25,17 +26,18 @@ func memConfig(t testing.TB, dataDir string) config.Config {
 	t.Helper()
 	n := systems.Add(1)
 	env := map[string]string{
-		"HERALD_ADDR":                  "127.0.0.1:0",
-		"HERALD_ADMIN_TOKEN":           "test-token",
-		"HERALD_DATA_DIR":              dataDir,
-		"HERALD_INGEST_TOPIC":          fmt.Sprintf("mem://ingest-%d", n),
-		"HERALD_INGEST_SUBSCRIPTION":   fmt.Sprintf("mem://ingest-%d", n),
-		"HERALD_DELIVER_TOPIC":         fmt.Sprintf("mem://deliver-%d", n),
-		"HERALD_DELIVER_SUBSCRIPTION":  fmt.Sprintf("mem://deliver-%d", n),
-		"HERALD_WEBHOOKS_COLLECTION":   fmt.Sprintf("mem://webhooks-%d/id", n),
-		"HERALD_EVENTS_COLLECTION":     fmt.Sprintf("mem://events-%d/id", n),
-		"HERALD_DELIVERIES_COLLECTION": fmt.Sprintf("mem://deliveries-%d/id", n),
-		"HERALD_SCHEDULE_COLLECTION":   fmt.Sprintf("mem://schedule-%d/id", n),
+		"HERALD_ADDR":                    "127.0.0.1:0",
+		"HERALD_ADMIN_TOKEN":             "test-token",
+		"HERALD_DATA_DIR":                dataDir,
+		"HERALD_INGEST_TOPIC":            fmt.Sprintf("mem://ingest-%d", n),
+		"HERALD_INGEST_SUBSCRIPTION":     fmt.Sprintf("mem://ingest-%d", n),
+		"HERALD_DELIVER_TOPIC":           fmt.Sprintf("mem://deliver-%d", n),
+		"HERALD_DELIVER_SUBSCRIPTION":    fmt.Sprintf("mem://deliver-%d", n),
+		"HERALD_WEBHOOKS_COLLECTION":     fmt.Sprintf("mem://webhooks-%d/id", n),
+		"HERALD_EVENTS_COLLECTION":       fmt.Sprintf("mem://events-%d/id", n),
+		"HERALD_DELIVERIES_COLLECTION":   fmt.Sprintf("mem://deliveries-%d/id", n),
+		"HERALD_SCHEDULE_COLLECTION":     fmt.Sprintf("mem://schedule-%d/id", n),
+		"HERALD_APPLICATIONS_COLLECTION": fmt.Sprintf("mem://applications-%d/id", n),
 	}
 	cfg, err := config.FromEnv(func(k string) string { return env[k] }, true)
 	if err != nil {

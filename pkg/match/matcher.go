@@ -90,9 +90,14 @@ func (m *Matcher) Match(ev Event) bool {
 }
 
 // selects reports whether the event's category or type is subscribed to.
+// Herald's own events (herald.IsOwnEvent: webhook.*, application.*) are
+// selected only by asking for them: by category, or by a pattern that names
+// its first segment ("webhook.**", "application.created"); a webhook with no
+// patterns, or with "**" or "*.…", does not get them.
 func (m *Matcher) selects(ev Event) bool {
+	own := herald.IsOwnEvent(ev.Type)
 	if m.all {
-		return true
+		return !own
 	}
 	if ev.Category != "" && slices.Contains(m.categories, ev.Category) {
 		return true
@@ -102,6 +107,9 @@ func (m *Matcher) selects(ev Event) bool {
 	}
 	typ := splitType(ev.Type)
 	for _, p := range m.patterns {
+		if own && (p[0] == "*" || p[0] == "**") {
+			continue
+		}
 		if matchSegments(p, typ) {
 			return true
 		}

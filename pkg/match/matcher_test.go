@@ -185,3 +185,29 @@ func mustCompile(t *testing.T, w *herald.Webhook) *Matcher {
 	}
 	return m
 }
+
+func TestOwnEventsOnlyWhenAskedFor(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		events, categories []string
+		typ, category      string
+		want               bool
+	}{
+		{nil, nil, "webhook.endpoint.created", "ADMIN", false},
+		{[]string{"**"}, nil, "webhook.endpoint.created", "ADMIN", false},
+		{[]string{"*.delivery.dropped"}, nil, "webhook.delivery.dropped", "SECURITY", false},
+		{[]string{"webhook.**"}, nil, "webhook.endpoint.created", "ADMIN", true},
+		{[]string{"application.*"}, nil, "application.created", "ADMIN", true},
+		{nil, []string{"ADMIN"}, "webhook.endpoint.deleted", "ADMIN", true},
+		{nil, nil, "secret.rotated", "", true},
+		{[]string{"**"}, nil, "secret.rotated", "", true},
+	} {
+		m, err := Compile(&herald.Webhook{Events: tc.events, Categories: tc.categories})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Match(Event{Type: tc.typ, Category: tc.category}); got != tc.want {
+			t.Errorf("events %v categories %v, %s: got %v, want %v", tc.events, tc.categories, tc.typ, got, tc.want)
+		}
+	}
+}

@@ -80,11 +80,15 @@ func Deliver(e Env) (*deliver.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	sealer, err := Sealer(e)
+	if err != nil {
+		return nil, err
+	}
 	c := e.Config
 	client := deliver.NewClient(deliver.ClientConfig{Timeout: c.DeliveryTimeout,
 		AllowPrivate: c.AllowPrivateTargets, MaxConnsPerHost: c.DeliverConcurrency})
 	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
-		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.Ingest, Client: client,
+		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.Ingest, Client: client, Sealer: sealer,
 		HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
 		Now: e.Now, Logger: e.Logger.With("function", "deliver")})
 }
@@ -110,9 +114,19 @@ func Admin(e Env) (*admin.API, error) {
 	if err != nil {
 		return nil, err
 	}
+	sealer, err := Sealer(e)
+	if err != nil {
+		return nil, err
+	}
+	authn, err := Auth(e)
+	if err != nil {
+		return nil, err
+	}
 	c := e.Config
+	client := deliver.NewClient(deliver.ClientConfig{Timeout: c.DeliveryTimeout, AllowPrivate: c.AllowPrivateTargets})
 	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
-		Deliveries: e.Res.Deliveries, Ingest: e.Res.Ingest, Enqueuer: enq, AdminToken: c.AdminToken,
+		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest,
+		Enqueuer: enq, Auth: authn, Sealer: sealer, Client: client,
 		Parser: parser(e), HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule,
 		AllowPrivateTargets: c.AllowPrivateTargets, Now: e.Now,
 		Logger: e.Logger.With("function", "admin")})

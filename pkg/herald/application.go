@@ -1,0 +1,52 @@
+package herald
+
+import "time"
+
+// Application is an OAuth client of the admin API (seed 000): it exchanges
+// its client_id and client_secret at POST /oauth/token for a short-lived
+// bearer token carrying its scopes and its tenant or partner binding. It is
+// stored in the applications collection under ID, which is also its
+// client_id.
+type Application struct {
+	ID          string   `docstore:"id"`
+	Name        string   `docstore:"name"`
+	Description string   `docstore:"description"`
+	Scopes      []string `docstore:"scopes"`
+	// TenantID and PartnerID bind the application: its tokens see and change
+	// only that tenant's (partner's) webhooks and deliveries.
+	TenantID  string `docstore:"tenant_id"`
+	PartnerID string `docstore:"partner_id"`
+	// TokenLifetime is how long an issued token is valid.
+	TokenLifetime time.Duration `docstore:"token_lifetime"`
+
+	// SecretHash is a slow, salted hash of the client secret (PHC string
+	// format); the secret itself is shown once and never stored.
+	SecretHash string `docstore:"secret_hash"`
+	// PreviousSecretHash is the hash of the secret a rotation replaced; it
+	// is accepted until PreviousSecretUntilMS.
+	PreviousSecretHash    string `docstore:"previous_secret_hash"`
+	PreviousSecretUntilMS int64  `docstore:"previous_secret_until_ms"`
+	// SecretExpiresMS and SecretExpiryNotified: as on Webhook.
+	SecretExpiresMS      int64         `docstore:"secret_expires_ms"`
+	SecretExpiryNotified time.Duration `docstore:"secret_expiry_notified"`
+
+	CreatedAt time.Time `docstore:"created_at"`
+	UpdatedAt time.Time `docstore:"updated_at"`
+
+	DocstoreRevision any
+}
+
+// DefaultTokenLifetime is an application's token lifetime unless it says
+// otherwise.
+const DefaultTokenLifetime = time.Hour
+
+// Scopes of the admin API.
+const (
+	ScopeWebhooksRead  = "webhooks:read"
+	ScopeWebhooksWrite = "webhooks:write"
+	ScopeEventsPublish = "events:publish"
+	ScopeAdminWrite    = "admin:write"
+)
+
+// AllScopes lists every scope.
+var AllScopes = []string{ScopeWebhooksRead, ScopeWebhooksWrite, ScopeEventsPublish, ScopeAdminWrite}
