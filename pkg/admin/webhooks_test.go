@@ -1,0 +1,42 @@
+package admin_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/heraldhq/herald/pkg/admin"
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+func TestCreateSealsSecretAndEmitsAudit(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, admin.Config{})
+	view := f.createWebhook(t, adminToken, map[string]any{"tenant_id": "tnt_a"})
+	secret, _ := view["secret"].(string)
+	if !strings.HasPrefix(secret, "whsec_") {
+		t.Fatalf("create returned secret %q", secret)
+	}
+	wh := &herald.Webhook{ID: view["id"].(string)}
+	if err := f.webhooks.Get(context.Background(), wh); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(wh.SealedSecret, strings.TrimPrefix(secret, "whsec_")) {
+		t.Fatal("the stored webhook holds the secret in the clear")
+	}
+	if got, err := f.sealer.Open(context.Background(), wh.SealedSecret); err != nil || got != secret {
+		t.Fatalf("stored secret opens to %q, %v", got, err)
+	}
+	var read map[string]any
+	if status, raw := f.do(t, adminToken, "GET", "/api/v1/admin/webhooks/"+wh.ID, nil, &read); status != http.StatusOK ||
+		strings.Contains(string(raw), "whsec_") || strings.Contains(string(raw), "sealed:") {
+		t.Fatalf("read: %d %s", status, raw)
+	}
+	ev := f.published(t)
+	data, _ := ev["data"].(map[string]any)
+	if ev["event_type"] != herald.EventEndpointCreated || ev["category"] != "ADMIN" || ev["tenant_id"] != "tnt_a" ||
+		data["webhook_id"] != wh.ID || data["actor"] != "admin" {
+		t.Fatalf("audit event = %v", ev)
+	}
+}
