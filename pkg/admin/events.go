@@ -14,14 +14,16 @@ import (
 // publishEvent validates an envelope and publishes it to the ingest topic:
 // 202 with its event_id, or 422 naming what is wrong. Herald's own event
 // types (webhook.*) cannot be published from outside. Delivery happens
-// asynchronously, as for events from any other publisher.
+// asynchronously, as for events from any other publisher. A token bound to
+// a tenant or partner publishes only for it (see bind).
 func (a *API) publishEvent(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 	if err != nil {
 		invalid(w, "could not read the body", "body_error", "body")
 		return
 	}
-	env, err := a.cfg.Parser.Parse(body)
+	p := principal(r)
+	env, err := a.cfg.Parser.ParseScoped(body, p.TenantID, p.PartnerID)
 	if err != nil {
 		var ve *envelope.ValidationError
 		if !errors.As(err, &ve) {
@@ -37,6 +39,12 @@ func (a *API) publishEvent(w http.ResponseWriter, r *http.Request) {
 			v.add(p.Reason, p.Type, loc...)
 		}
 		writeValidation(w, v)
+		return
+	}
+	// A bound publisher's events are stamped with its tenant (partner) when
+	// they name none; naming another (or an empty one) is refused.
+	if (p.TenantID != "" && env.TenantID != p.TenantID) || (p.PartnerID != "" && env.PartnerID != p.PartnerID) {
+		writeDetail(w, http.StatusForbidden, "this token publishes only for its own tenant and partner")
 		return
 	}
 	if herald.IsOwnEvent(env.EventType) {

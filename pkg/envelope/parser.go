@@ -59,7 +59,13 @@ func New(cfg Config) *Parser {
 // Config.Now in UTC as RFC 3339 with nanoseconds) and inserted into Raw;
 // present as null or "" it is rejected, since a value could not be inserted
 // without repeating the key. b is not retained.
-func (p *Parser) Parse(b []byte) (*Envelope, error) {
+func (p *Parser) Parse(b []byte) (*Envelope, error) { return p.ParseScoped(b, "", "") }
+
+// ParseScoped is Parse for a publisher bound to a tenant and/or partner (a
+// non-empty tenantID or partnerID): the envelope's tenant_id (partner_id) is
+// set to it when absent. Whether a present value matches is the caller's
+// check.
+func (p *Parser) ParseScoped(b []byte, tenantID, partnerID string) (*Envelope, error) {
 	if len(b) > p.maxBytes {
 		return nil, invalid(Problem{Reason: fmt.Sprintf("exceeds %d bytes", p.maxBytes), Type: typeTooLong})
 	}
@@ -83,13 +89,21 @@ func (p *Parser) Parse(b []byte) (*Envelope, error) {
 		e.Timestamp = p.now().UTC().Format(time.RFC3339Nano)
 		generated = append(generated, member{"timestamp", e.Timestamp})
 	}
+	if _, ok := members["tenant_id"]; !ok && tenantID != "" {
+		e.TenantID = tenantID
+		generated = append(generated, member{"tenant_id", tenantID})
+	}
+	if _, ok := members["partner_id"]; !ok && partnerID != "" {
+		e.PartnerID = partnerID
+		generated = append(generated, member{"partner_id", partnerID})
+	}
 	if len(generated) > 0 {
 		e.Raw = insertMembers(b, generated, len(members) == 0)
 		// The limit holds for what is delivered: an envelope that fits only
 		// without its generated fields would be refused downstream.
 		if len(e.Raw) > p.maxBytes {
 			return nil, invalid(Problem{Type: typeTooLong,
-				Reason: fmt.Sprintf("exceeds %d bytes once event_id and timestamp are added", p.maxBytes)})
+				Reason: fmt.Sprintf("exceeds %d bytes once event_id, timestamp and the publisher's scope are added", p.maxBytes)})
 		}
 	} else {
 		e.Raw = append([]byte(nil), b...)

@@ -184,3 +184,22 @@ func TestParseDefaultsGenerateValidValues(t *testing.T) {
 		t.Errorf("Timestamp %q: %v", e.Timestamp, err)
 	}
 }
+
+func TestParseScopedStampsAbsentTenantAndPartner(t *testing.T) {
+	t.Parallel()
+	p := New(Config{})
+	e, err := p.ParseScoped([]byte(`{"event_type":"a.b","data":{"x":1}}`), "tnt_1", "ptn_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.TenantID != "tnt_1" || e.PartnerID != "ptn_1" || e.Fields["tenant_id"] != "tnt_1" || e.Fields["partner_id"] != "ptn_1" {
+		t.Fatalf("not stamped: %+v %s", e, e.Raw)
+	}
+	e, err = p.ParseScoped([]byte(`{"event_type":"a.b","tenant_id":"tnt_2"}`), "tnt_1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.TenantID != "tnt_2" || bytes.Count(e.Raw, []byte("tenant_id")) != 1 {
+		t.Fatalf("a present tenant_id must be kept as sent (the caller refuses it): %s", e.Raw)
+	}
+}
