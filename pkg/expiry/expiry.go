@@ -1,6 +1,7 @@
 // Package expiry is the expiry-notifier: on a schedule it deletes events and
-// finished deliveries past retention and gives up deliveries that a paused
-// webhook has held longer than the hold limit.
+// finished deliveries past retention, gives up deliveries that a paused
+// webhook has held longer than the hold limit, drops rotated-out secrets whose
+// grace period is over and warns of secrets nearing expiry.
 package expiry
 
 import (
@@ -22,6 +23,9 @@ type Config struct {
 	Webhooks   *docstore.Collection
 	Events     *docstore.Collection
 	Deliveries *docstore.Collection
+	// Applications is the applications collection. Defaults to nil: the
+	// applications' secrets are left alone.
+	Applications *docstore.Collection
 	// Ingest is the ingest topic, for Herald's own events. Required.
 	Ingest *pubsub.Topic
 	// Enqueuer, when set, lets each tick send the deliveries still held for
@@ -76,6 +80,11 @@ type Report struct {
 	DeletedDeliveries int
 	ExpiredHeld       int
 	ReleasedHeld      int
+	// GraceEnded counts rotated-out secrets dropped, webhooks' and
+	// applications' together.
+	GraceEnded int
+	// ExpiringNotified counts secret-expiring events emitted.
+	ExpiringNotified int
 }
 
 // Tick runs every duty once.
@@ -95,7 +104,8 @@ func (n *Notifier) Tick(ctx context.Context) (Report, error) {
 	if r.DeletedEvents, err = n.deleteEvents(ctx, now.Add(-n.cfg.Retention)); err != nil {
 		return r, err
 	}
-	return r, nil
+	r.GraceEnded, r.ExpiringNotified, err = n.secretDuties(ctx, now)
+	return r, err
 }
 
 // Run is the long-running adapter: Tick now and every Interval until ctx is
@@ -111,7 +121,8 @@ func (n *Notifier) Run(ctx context.Context) error {
 		case r != Report{}:
 			n.cfg.Logger.Info("expiry tick", "deleted_events", r.DeletedEvents,
 				"deleted_deliveries", r.DeletedDeliveries, "expired_held", r.ExpiredHeld,
-				"released_held", r.ReleasedHeld)
+				"released_held", r.ReleasedHeld, "grace_ended", r.GraceEnded,
+				"expiring_notified", r.ExpiringNotified)
 		}
 		select {
 		case <-ctx.Done():

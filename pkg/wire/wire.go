@@ -102,7 +102,8 @@ func Expiry(e Env) (*expiry.Notifier, error) {
 	}
 	c := e.Config
 	return expiry.New(expiry.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
-		Deliveries: e.Res.Deliveries, Ingest: e.Res.Ingest, Enqueuer: enq, Retention: c.Retention,
+		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest,
+		Enqueuer: enq, Retention: c.Retention,
 		PauseHold: c.PauseHold, Interval: c.ExpiryInterval, Now: e.Now,
 		Logger: e.Logger.With("function", "expiry-notifier")})
 }
