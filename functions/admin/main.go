@@ -25,7 +25,7 @@ import (
 )
 
 func main() {
-	wire.Main("admin", config.Subscriptions{}, func(ctx context.Context, env wire.Env) error {
+	wire.Main("admin", config.Subscriptions{Keeper: true}, func(ctx context.Context, env wire.Env) error {
 		if env.Config.AdminToken == "" {
 			return errors.New("HERALD_ADMIN_TOKEN is required")
 		}

@@ -24,7 +24,7 @@ import (
 )
 
 func main() {
-	wire.Main("deliver", config.Subscriptions{Deliver: true}, func(ctx context.Context, env wire.Env) error {
+	wire.Main("deliver", config.Subscriptions{Deliver: true, Keeper: true}, func(ctx context.Context, env wire.Env) error {
 		h, err := wire.Deliver(env)
 		if err != nil {
 			return err

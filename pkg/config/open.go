@@ -26,9 +26,12 @@ type Resources struct {
 	Keeper *secrets.Keeper
 }
 
-// Subscriptions says which subscriptions Open opens.
+// Subscriptions says which subscriptions Open opens, and whether it opens
+// the secrets keeper (HERALD_SECRETS_KEEPER: admin and deliver need it; the
+// other functions do not link its drivers).
 type Subscriptions struct {
 	Ingest, Deliver bool
+	Keeper          bool
 }
 
 // Open opens every collection, both topics and the subscriptions asked for.
@@ -54,7 +57,7 @@ func (c Config) Open(ctx context.Context, subs Subscriptions) (_ *Resources, err
 			return nil, fmt.Errorf("open collection %s: %w", cl.url, err)
 		}
 	}
-	if c.SecretsKeeper != "" {
+	if subs.Keeper && c.SecretsKeeper != "" {
 		if r.Keeper, err = secrets.OpenKeeper(ctx, c.SecretsKeeper); err != nil {
 			// The URL may hold a key: show its scheme and the error's code,
 			// never the URL.

@@ -90,7 +90,7 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 			return nil, err
 		}
 	}
-	res, err := cfg.Open(ctx, config.Subscriptions{Ingest: true, Deliver: true})
+	res, err := cfg.Open(ctx, config.Subscriptions{Ingest: true, Deliver: true, Keeper: true})
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func mainErr(name string, subs config.Subscriptions, run func(context.Context, E
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if awslambda.OnLambda() {
-		subs = config.Subscriptions{} // Lambda's event source mapping receives
+		subs = config.Subscriptions{Keeper: subs.Keeper} // Lambda's event source mapping receives
 	}
 	res, err := cfg.Open(ctx, subs)
 	if err != nil {
