@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	_ "gocloud.dev/docstore/awsdynamodb/v2"
 	_ "gocloud.dev/pubsub/awssnssqs"
-	_ "gocloud.dev/secrets/localsecrets"
+	_ "gocloud.dev/secrets/awskms"
 
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/contract"

@@ -2,8 +2,6 @@ package emulator
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -11,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -22,9 +21,7 @@ type Created struct {
 	QueueARN  map[string]string
 	TopicARN  map[string]string
 	TableName map[string]string
-	// SecretsKey is a random base64key:// key standing in for the
-	// template's KMS key, shared by every process of one system.
-	SecretsKey string
+	KeyID     map[string]string // KMS key id
 }
 
 type queueProps struct {
@@ -60,16 +57,16 @@ type tableProps struct {
 	} `yaml:"GlobalSecondaryIndexes"`
 }
 
-// Create makes every SQS queue, SNS topic, SNS subscription and DynamoDB
-// table of the template at path on the emulator cfg points at, each named
+// Create makes every SQS queue, SNS topic, SNS subscription, DynamoDB table
+// and KMS key of the template at path on the emulator cfg points at, each named
 // prefix + its logical id.
 func Create(ctx context.Context, cfg aws.Config, path, prefix string) (*Created, error) {
 	t, err := readTemplate(path)
 	if err != nil {
 		return nil, err
 	}
-	c := &Created{SecretsKey: newSecretsKey(), QueueURL: map[string]string{}, QueueARN: map[string]string{},
-		TopicARN: map[string]string{}, TableName: map[string]string{}}
+	c := &Created{QueueURL: map[string]string{}, QueueARN: map[string]string{},
+		TopicARN: map[string]string{}, TableName: map[string]string{}, KeyID: map[string]string{}}
 	if err := c.queues(ctx, sqs.NewFromConfig(cfg), t, prefix); err != nil {
 		return nil, err
 	}
@@ -77,6 +74,9 @@ func Create(ctx context.Context, cfg aws.Config, path, prefix string) (*Created,
 		return nil, err
 	}
 	if err := c.tables(ctx, dynamodb.NewFromConfig(cfg), t, prefix); err != nil {
+		return nil, err
+	}
+	if err := c.kmsKeys(ctx, kms.NewFromConfig(cfg), t, prefix); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -180,8 +180,13 @@ func keys(ks []keyElem) []ddbtypes.KeySchemaElement {
 	return out
 }
 
-func newSecretsKey() string {
-	key := make([]byte, 32)
-	_, _ = rand.Read(key) // crypto/rand.Read never fails
-	return base64.URLEncoding.EncodeToString(key)
+func (c *Created) kmsKeys(ctx context.Context, client *kms.Client, t *template, prefix string) error {
+	for _, id := range t.ofType("AWS::KMS::Key") {
+		out, err := client.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String(prefix + id)})
+		if err != nil {
+			return fmt.Errorf("create key %s: %w", id, err)
+		}
+		c.KeyID[id] = aws.ToString(out.KeyMetadata.KeyId)
+	}
+	return nil
 }

@@ -31,8 +31,6 @@ func (c *Created) Env(endpoint, region string) map[string]string {
 		"HERALD_DELIVERIES_COLLECTION":   table("DeliveriesTable", ""),
 		"HERALD_SCHEDULE_COLLECTION":     table("ScheduleTable", ""),
 		"HERALD_APPLICATIONS_COLLECTION": table("ApplicationsTable", "&allow_scans=true"),
-		// moto emulates KMS too, but the template's key is not created
-		// there: a local key stands in for it.
-		"HERALD_SECRETS_KEEPER": "base64key://" + c.SecretsKey,
+		"HERALD_SECRETS_KEEPER":          "awskms://" + c.KeyID["SecretsKey"] + "?" + aws,
 	}
 }
