@@ -7,8 +7,9 @@ import (
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
-// webhookView is a webhook as the API shows it. Secret is set only in the
-// response that created it.
+// webhookView is a webhook as the API shows it: never a sealed secret.
+// Secret is set only in the answers to create and rotate-secret; Held only in
+// the answers to pause and resume.
 type webhookView struct {
 	ID              string            `json:"id"`
 	Name            string            `json:"name"`
@@ -25,9 +26,22 @@ type webhookView struct {
 	RetrySchedule   []string          `json:"retry_schedule"`
 	PauseQueueLimit int               `json:"pause_queue_limit"`
 	Validated       bool              `json:"validated"`
-	CreatedAt       time.Time         `json:"created_at"`
-	UpdatedAt       time.Time         `json:"updated_at"`
-	Secret          string            `json:"secret,omitempty"`
+	// ValidatedAt is when the last validation call was made, null before
+	// the first; ValidationError says why it failed, "" when it did not.
+	ValidatedAt     *time.Time `json:"validated_at"`
+	ValidationError string     `json:"validation_error"`
+	// PauseDropped counts deliveries dropped while paused with a full queue.
+	PauseDropped int64 `json:"pause_dropped"`
+	// Held counts the deliveries held while paused.
+	Held *int `json:"held,omitempty"`
+	// SecretExpiresAt is when the secret should be rotated, null for never.
+	SecretExpiresAt *time.Time `json:"secret_expires_at"`
+	// PreviousSecretExpiresAt is when the rotated-out secret stops signing,
+	// null unless it still does.
+	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at"`
+	CreatedAt               time.Time  `json:"created_at"`
+	UpdatedAt               time.Time  `json:"updated_at"`
+	Secret                  string     `json:"secret,omitempty"`
 }
 
 func (a *API) viewWebhook(w *herald.Webhook) webhookView {
@@ -35,14 +49,20 @@ func (a *API) viewWebhook(w *herald.Webhook) webhookView {
 	if len(schedule) == 0 {
 		schedule = a.cfg.Schedule.Strings()
 	}
-	return webhookView{
+	v := webhookView{
 		ID: w.ID, Name: w.Name, URL: w.URL, Description: w.Description,
 		Events: nonNil(w.Events), Categories: nonNil(w.Categories), Filters: nonNil(w.Filters),
 		Headers: nonNilMap(w.Headers), Enabled: w.Enabled, Paused: w.Paused,
 		TenantID: optional(w.TenantID), PartnerID: optional(w.PartnerID),
 		RetrySchedule: schedule, PauseQueueLimit: w.PauseQueueLimit, Validated: w.Validated,
+		ValidatedAt: optionalTime(w.ValidatedAt), ValidationError: w.ValidationError,
+		PauseDropped: w.PauseDropped, SecretExpiresAt: optionalTime(herald.FromMillis(w.SecretExpiresMS)),
 		CreatedAt: w.CreatedAt.UTC(), UpdatedAt: w.UpdatedAt.UTC(),
 	}
+	if w.PreviousSealedSecret != "" && herald.Millis(a.cfg.Now()) < w.PreviousSecretUntilMS {
+		v.PreviousSecretExpiresAt = optionalTime(herald.FromMillis(w.PreviousSecretUntilMS))
+	}
+	return v
 }
 
 // deliveryView is a delivery as the API shows it. Payload is set on the
@@ -92,6 +112,14 @@ func nonNilMap(m map[string]string) map[string]string {
 		return map[string]string{}
 	}
 	return m
+}
+
+func optionalTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
 }
 
 func optional(s string) *string {

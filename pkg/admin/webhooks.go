@@ -141,6 +141,9 @@ func (a *API) patchWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	a.audit(r.Context(), r, herald.EventEndpointUpdated, wh.TenantID, wh.PartnerID,
 		auditData{WebhookID: wh.ID, Name: wh.Name, Changed: in.changed()})
+	if wasPaused != wh.Paused {
+		a.auditPause(r, wh)
+	}
 	if wasPaused && !wh.Paused {
 		if err := a.resumeHeld(r.Context(), wh.ID); err != nil {
 			a.storeFailed(w, r, err)

@@ -52,6 +52,9 @@ func Run(t *testing.T, backend Backend) {
 		{"DeliveryPaging", testDeliveryPaging},
 		{"Pause", testPause},
 		{"ResumeUnderLoad", testResumeUnderLoad},
+		{"SecretRotation", testSecretRotation},
+		{"TestNotLogged", testTestNotLogged},
+		{"PauseOverflow", testPauseOverflow},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -53,7 +53,7 @@ type Config struct {
 // Handler is the deliver function's domain handler.
 type Handler struct {
 	cfg    Config
-	signer signature.Signer
+	sender Sender
 }
 
 // New returns a Handler for cfg.
@@ -77,7 +77,8 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Handler{cfg: cfg, signer: signature.Signer{Prefix: cfg.HeaderPrefix}}, nil
+	sender := Sender{Client: cfg.Client, Signer: signature.Signer{Prefix: cfg.HeaderPrefix}, Now: cfg.Now}
+	return &Handler{cfg: cfg, sender: sender}, nil
 }
 
 // earlyTolerance is how much before its due time a job is still made; an
@@ -121,11 +122,11 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 		log.Error("webhook secret unusable", "webhook_id", w.ID)
 		return h.record(ctx, d, w, herald.Attempt{Attempt: job.Attempt, AtMS: herald.Millis(now), Error: "signing secret unusable"})
 	}
-	a := h.send(ctx, request{
-		url:     w.URL,
-		headers: w.Headers,
-		keys:    keys,
-		msg: signature.Message{ID: ev.ID, EventType: ev.Type, DeliveryID: d.ID,
+	a := h.sender.Send(ctx, Request{
+		URL:     w.URL,
+		Headers: w.Headers,
+		Keys:    keys,
+		Message: signature.Message{ID: ev.ID, EventType: ev.Type, DeliveryID: d.ID,
 			Timestamp: now, Body: []byte(ev.Payload)},
 	})
 	a.Attempt = job.Attempt

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"syscall"
+	"time"
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/netguard"
@@ -28,34 +29,58 @@ const (
 // userAgent identifies Herald to receivers.
 const userAgent = "Herald-Webhooks/1"
 
-// request is one signed POST to make.
-type request struct {
-	url     string
-	headers map[string]string
-	msg     signature.Message
-	keys    [][]byte
+// Request is one signed POST to make.
+type Request struct {
+	// URL is the endpoint. Required.
+	URL string
+	// Headers are the webhook's custom headers, set before Herald's own.
+	Headers map[string]string
+	// Keys are the HMAC keys to sign with: the current one first (see
+	// SigningKeys). Required.
+	Keys [][]byte
+	// Message is what is signed and sent.
+	Message signature.Message
 }
 
-// send makes one attempt and describes its outcome. It never retries or
-// sleeps; the caller decides what a failure means.
-func (h *Handler) send(ctx context.Context, r request) herald.Attempt {
-	start := h.cfg.Now()
+// Sender POSTs signed requests and classifies the outcome. It is shared by
+// the deliver function and the admin API's test and validation calls. It
+// never retries or sleeps; the caller decides what a failure means.
+type Sender struct {
+	// Client sends the requests; it should not follow redirects (see
+	// NewClient). Required.
+	Client *http.Client
+	// Signer writes the signature headers. The zero value uses the default
+	// header prefix.
+	Signer signature.Signer
+	// Now returns the current time. Defaults to time.Now.
+	Now func() time.Time
+}
+
+// Send makes one attempt and describes its outcome: the status code and the
+// first 4 KiB of the response body, or a short error text for a transport
+// failure, a redirect or a non-2xx status. Attempt.Attempt is left zero.
+func (s Sender) Send(ctx context.Context, r Request) herald.Attempt {
+	now := s.Now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
 	a := herald.Attempt{AtMS: herald.Millis(start)}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url, bytes.NewReader(r.msg.Body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.URL, bytes.NewReader(r.Message.Body))
 	if err != nil {
 		a.Error = "invalid url"
 		return a
 	}
-	for k, v := range r.headers {
+	for k, v := range r.Headers {
 		req.Header.Set(k, v)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", userAgent)
-	h.signer.Sign(req.Header, r.msg, r.keys...)
+	s.Signer.Sign(req.Header, r.Message, r.Keys...)
 
-	resp, err := h.cfg.Client.Do(req)
+	resp, err := s.Client.Do(req)
 	if err != nil {
-		a.DurationMS = h.cfg.Now().Sub(start).Milliseconds()
+		a.DurationMS = now().Sub(start).Milliseconds()
 		a.Error = describe(err)
 		return a
 	}
@@ -64,7 +89,7 @@ func (h *Handler) send(ctx context.Context, r request) herald.Attempt {
 	// as it came.
 	kept, _ := io.ReadAll(io.LimitReader(resp.Body, maxKeptBody))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrainedBody))
-	a.DurationMS = h.cfg.Now().Sub(start).Milliseconds()
+	a.DurationMS = now().Sub(start).Milliseconds()
 	a.StatusCode = resp.StatusCode
 	a.ResponseBody = string(bytes.ToValidUTF8(kept, []byte("\uFFFD")))
 	switch {

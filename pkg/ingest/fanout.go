@@ -61,6 +61,7 @@ func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bo
 			if held >= pauseLimit(w) {
 				h.cfg.Logger.Warn("paused webhook queue full: delivery dropped",
 					"webhook_id", w.ID, "event_id", env.EventID, "held", held)
+				h.countPauseDropped(ctx, w)
 				continue
 			}
 			d.Status = herald.StatusPaused

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"gocloud.dev/docstore"
+
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
@@ -33,5 +35,19 @@ func (h *Handler) heldCount(ctx context.Context, w *herald.Webhook) (int, error)
 			return 0, fmt.Errorf("count held deliveries of %s: %w", w.ID, err)
 		}
 		n++
+	}
+}
+
+// countPauseDropped adds one to the webhook's count of deliveries dropped
+// while paused, with an atomic increment that needs no read and no revision
+// (memdocstore and DynamoDB both apply it in place). Counting is best effort:
+// a failure is logged, not returned, so the event's fan-out is not redone
+// for it (which could drop, and count, again).
+func (h *Handler) countPauseDropped(ctx context.Context, w *herald.Webhook) {
+	err := h.cfg.Webhooks.Actions().
+		Update(&herald.Webhook{ID: w.ID}, docstore.Mods{"pause_dropped": docstore.Increment(1)}).
+		Do(ctx)
+	if err != nil {
+		h.cfg.Logger.Error("pause_dropped not counted", "webhook_id", w.ID, "error", err)
 	}
 }

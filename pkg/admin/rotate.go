@@ -1,0 +1,130 @@
+package admin
+
+import (
+	"net/http"
+	"time"
+
+	"gocloud.dev/gcerrors"
+
+	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/signature"
+)
+
+// maxSecretGrace is the longest grace period a rotated-out secret may get.
+const maxSecretGrace = 7 * 24 * time.Hour
+
+// rotateInput is the optional body of POST …/rotate-secret.
+type rotateInput struct {
+	// GracePeriod is how long the old secret keeps signing, a Go duration
+	// from 0s to 168h. Defaults to herald.DefaultSecretGrace.
+	GracePeriod *string `json:"grace_period"`
+	// Secret is a caller-chosen new secret ("whsec_…"). Defaults to a new
+	// random one.
+	Secret *string `json:"secret"`
+	// SecretExpiresAt is when the new secret should be rotated in turn
+	// (RFC 3339, in the future). Defaults to never.
+	SecretExpiresAt *string `json:"secret_expires_at"`
+}
+
+// rotation is a checked rotateInput.
+type rotation struct {
+	grace     time.Duration
+	secret    string
+	expiresAt time.Time
+}
+
+// check validates in against now.
+func (in *rotateInput) check(now time.Time) (rotation, *validationError) {
+	v := &validationError{}
+	rot := rotation{grace: herald.DefaultSecretGrace, secret: signature.NewSecret()}
+	if in.GracePeriod != nil {
+		d, err := time.ParseDuration(*in.GracePeriod)
+		switch {
+		case err != nil:
+			v.add("must be a duration such as \"24h\"", "value_error", "body", "grace_period")
+		case d < 0 || d > maxSecretGrace:
+			v.add("must be between 0s and 168h", "value_error", "body", "grace_period")
+		default:
+			rot.grace = d
+		}
+	}
+	if in.Secret != nil {
+		if _, err := signature.Key(*in.Secret); err != nil {
+			v.add(err.Error(), "value_error", "body", "secret")
+		} else {
+			rot.secret = *in.Secret
+		}
+	}
+	if in.SecretExpiresAt != nil {
+		t, err := time.Parse(time.RFC3339, *in.SecretExpiresAt)
+		switch {
+		case err != nil:
+			v.add("must be an RFC 3339 time", "datetime_parsing", "body", "secret_expires_at")
+		case !t.After(now):
+			v.add("must be in the future", "value_error", "body", "secret_expires_at")
+		default:
+			rot.expiresAt = t
+		}
+	}
+	return rot, v
+}
+
+// rotateSecret gives a webhook a new signing secret. The old one keeps
+// signing, next to the new one, for the grace period, so receivers can
+// switch over without losing a delivery. The new secret is in the answer,
+// and only there.
+func (a *API) rotateSecret(w http.ResponseWriter, r *http.Request) {
+	var in rotateInput
+	v := &validationError{}
+	decodeOptionalBody(r, &in, v)
+	now := a.cfg.Now().UTC()
+	var rot rotation
+	if v.empty() {
+		rot, v = in.check(now)
+	}
+	if !v.empty() {
+		writeValidation(w, v)
+		return
+	}
+	wh, ok := a.loadWebhook(w, r)
+	if !ok {
+		return
+	}
+	sealed, err := a.cfg.Sealer.Seal(r.Context(), rot.secret)
+	if err != nil {
+		a.storeFailed(w, r, err)
+		return
+	}
+	rot.apply(wh, sealed, now)
+	if err := a.cfg.Webhooks.Replace(r.Context(), wh); err != nil {
+		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+			writeDetail(w, http.StatusConflict, "the webhook changed meanwhile; read it and try again")
+			return
+		}
+		a.storeFailed(w, r, err)
+		return
+	}
+	a.cfg.Logger.Info("webhook secret rotated", "webhook_id", wh.ID, "grace", rot.grace)
+	a.audit(r.Context(), r, herald.EventSecretRotated, wh.TenantID, wh.PartnerID,
+		auditData{WebhookID: wh.ID, Name: wh.Name})
+	view := a.viewWebhook(wh)
+	view.Secret = rot.secret
+	writeJSON(w, http.StatusOK, view)
+}
+
+// apply puts the new sealed secret on wh and keeps the old one for the grace
+// period; a zero grace drops the old one at once.
+func (rot rotation) apply(wh *herald.Webhook, sealed string, now time.Time) {
+	wh.PreviousSealedSecret, wh.PreviousSecretUntilMS = "", 0
+	if rot.grace > 0 {
+		wh.PreviousSealedSecret = wh.SealedSecret
+		wh.PreviousSecretUntilMS = herald.Millis(now.Add(rot.grace))
+	}
+	wh.SealedSecret = sealed
+	wh.SecretExpiresMS = 0
+	if !rot.expiresAt.IsZero() {
+		wh.SecretExpiresMS = herald.Millis(rot.expiresAt)
+	}
+	wh.SecretExpiryNotified = 0
+	wh.UpdatedAt = now
+}

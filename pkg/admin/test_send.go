@@ -1,0 +1,93 @@
+package admin
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/heraldhq/herald/pkg/envelope"
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+// testMessage is the data.message of the default test event.
+const testMessage = "Test event from Herald"
+
+// testInput is the optional body of POST …/test: a custom event to send
+// instead of the default webhook.test.
+type testInput struct {
+	// EventType defaults to "webhook.test".
+	EventType *string `json:"event_type"`
+	// Data must be a JSON object. Defaults to {"webhook_id", "message"}.
+	Data *map[string]json.RawMessage `json:"data"`
+}
+
+// testResult is the receiver's answer to a test event.
+type testResult struct {
+	Success      bool   `json:"success"`
+	StatusCode   *int   `json:"status_code"`
+	DurationMS   int64  `json:"duration_ms"`
+	ResponseBody string `json:"response_body"`
+	Error        string `json:"error"`
+}
+
+// testWebhook sends a signed test event to the webhook now and answers with
+// what the receiver answered, a failure included. Nothing is stored: no
+// event, no delivery, no attempt (DESIGN §2).
+func (a *API) testWebhook(w http.ResponseWriter, r *http.Request) {
+	var in testInput
+	v := &validationError{}
+	if decodeOptionalBody(r, &in, v); !v.empty() {
+		writeValidation(w, v)
+		return
+	}
+	wh, ok := a.loadWebhook(w, r)
+	if !ok {
+		return
+	}
+	ev := a.newCall(wh, herald.EventTest, map[string]string{"webhook_id": wh.ID, "message": testMessage})
+	if in.EventType != nil {
+		ev.EventType = *in.EventType
+	}
+	if in.Data != nil {
+		ev.Data = *in.Data
+	}
+	if v := a.checkCall(ev); !v.empty() {
+		writeValidation(w, v)
+		return
+	}
+	at, err := a.call(r.Context(), wh, ev)
+	if err != nil {
+		a.storeFailed(w, r, err)
+		return
+	}
+	a.cfg.Logger.Info("test event sent", "webhook_id", wh.ID, "status_code", at.StatusCode, "error", at.Error)
+	res := testResult{Success: at.Succeeded(), DurationMS: at.DurationMS, ResponseBody: at.ResponseBody, Error: at.Error}
+	if at.StatusCode != 0 {
+		res.StatusCode = &at.StatusCode
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// checkCall validates a custom test event as ingest would validate it.
+func (a *API) checkCall(ev callEnvelope) *validationError {
+	v := &validationError{}
+	body, err := json.Marshal(ev)
+	if err == nil {
+		_, err = a.cfg.Parser.Parse(body)
+	}
+	var ve *envelope.ValidationError
+	switch {
+	case err == nil:
+	case errors.As(err, &ve):
+		for _, p := range ve.Problems {
+			loc := []any{"body"}
+			if p.Field != "" {
+				loc = append(loc, p.Field)
+			}
+			v.add(p.Reason, p.Type, loc...)
+		}
+	default:
+		v.add("invalid event", "value_error", "body")
+	}
+	return v
+}
