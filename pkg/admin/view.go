@@ -9,7 +9,7 @@ import (
 
 // webhookView is a webhook as the API shows it: never a sealed secret.
 // Secret is set only in the answers to create and rotate-secret; Held only in
-// the answers to pause and resume.
+// the answers to a single read, pause and resume.
 type webhookView struct {
 	ID              string            `json:"id"`
 	Name            string            `json:"name"`

@@ -104,9 +104,17 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) getWebhook(w http.ResponseWriter, r *http.Request) {
 	wh, ok := a.loadWebhook(w, r)
-	if ok {
-		writeJSON(w, http.StatusOK, a.viewWebhook(wh))
+	if !ok {
+		return
 	}
+	view := a.viewWebhook(wh)
+	held, err := a.heldCount(r.Context(), wh.ID)
+	if err != nil {
+		a.storeFailed(w, r, err)
+		return
+	}
+	view.Held = &held
+	writeJSON(w, http.StatusOK, view)
 }
 
 func (a *API) patchWebhook(w http.ResponseWriter, r *http.Request) {
