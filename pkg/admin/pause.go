@@ -2,13 +2,12 @@ package admin
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"net/http"
 
 	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/schedule"
 )
 
 // pauseWebhook pauses a webhook: new deliveries are held (up to its
@@ -67,21 +66,5 @@ func (a *API) auditPause(r *http.Request, wh *herald.Webhook) {
 
 // heldCount counts the deliveries a webhook holds while paused.
 func (a *API) heldCount(ctx context.Context, webhookID string) (int, error) {
-	iter := a.cfg.Deliveries.Query().
-		Where("webhook_id", "=", webhookID).
-		Where("status", "=", herald.StatusPaused).
-		Get(ctx, "id")
-	defer iter.Stop()
-	n := 0
-	for {
-		var d herald.Delivery
-		err := iter.Next(ctx, &d)
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return 0, fmt.Errorf("count held deliveries of %s: %w", webhookID, err)
-		}
-		n++
-	}
+	return schedule.HeldCount(ctx, a.cfg.Deliveries, webhookID)
 }

@@ -2,12 +2,11 @@ package ingest
 
 import (
 	"context"
-	"fmt"
-	"io"
 
 	"gocloud.dev/docstore"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/schedule"
 )
 
 func pauseLimit(w *herald.Webhook) int {
@@ -19,23 +18,7 @@ func pauseLimit(w *herald.Webhook) int {
 
 // heldCount counts the deliveries a paused webhook holds.
 func (h *Handler) heldCount(ctx context.Context, w *herald.Webhook) (int, error) {
-	iter := h.cfg.Deliveries.Query().
-		Where("webhook_id", "=", w.ID).
-		Where("status", "=", herald.StatusPaused).
-		Get(ctx, "id")
-	defer iter.Stop()
-	n := 0
-	for {
-		var d herald.Delivery
-		err := iter.Next(ctx, &d)
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return 0, fmt.Errorf("count held deliveries of %s: %w", w.ID, err)
-		}
-		n++
-	}
+	return schedule.HeldCount(ctx, h.cfg.Deliveries, w.ID)
 }
 
 // countPauseDropped adds one to the webhook's count of deliveries dropped
