@@ -87,3 +87,12 @@ func scopes(s ...string) []any {
 	}
 	return out
 }
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
