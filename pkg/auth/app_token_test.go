@@ -253,3 +253,20 @@ func TestAdminTokenStillWorks(t *testing.T) {
 		t.Fatalf("empty: %v", err)
 	}
 }
+
+func TestStoreFailureIsNotAVerdict(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, auth.Config{})
+	app, secret := e.addApp(t, &herald.Application{Scopes: herald.AllScopes})
+	tok := e.issue(t, app.ID, secret, "").AccessToken
+	if err := e.apps.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.auth.Authenticate(context.Background(), tok); err == nil || errors.Is(err, auth.ErrUnauthenticated) {
+		t.Fatalf("Authenticate with the store down: %v", err)
+	}
+	if _, err := e.auth.Issue(context.Background(), app.ID, secret, ""); err == nil ||
+		errors.Is(err, auth.ErrInvalidClient) {
+		t.Fatalf("Issue with the store down: %v", err)
+	}
+}

@@ -32,9 +32,10 @@ const (
 // idp is an identity provider: a key pair and a JWKS endpoint serving the
 // public halves of its current keys.
 type idp struct {
-	mu   sync.Mutex
-	keys []jwk.Key // private keys
-	srv  *httptest.Server
+	mu      sync.Mutex
+	keys    []jwk.Key // private keys
+	fetches int
+	srv     *httptest.Server
 }
 
 func newIdP(t *testing.T) *idp {
@@ -44,6 +45,7 @@ func newIdP(t *testing.T) *idp {
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
+		p.fetches++
 		set := jwk.NewSet()
 		for _, k := range p.keys {
 			pub, err := k.PublicKey()
@@ -234,4 +236,30 @@ func rsaKey(t *testing.T, kid string) jwk.Key {
 	}
 	_ = k.Set(jwk.KeyIDKey, kid)
 	return k
+}
+
+func TestExternalForcedRefreshIsRateLimited(t *testing.T) {
+	t.Parallel()
+	p := newIdP(t)
+	e := externalEnv(t, p)
+	stranger := rsaKey(t, "unknown")
+	token := signWith(t, claims(t, nil), jwa.RS256(), stranger)
+	fetches := func() int {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.fetches
+	}
+	for range 3 {
+		if _, err := e.auth.Authenticate(context.Background(), token); !errors.Is(err, auth.ErrUnauthenticated) {
+			t.Fatalf("err = %v", err)
+		}
+	}
+	if n := fetches(); n != 2 {
+		t.Fatalf("JWKS fetched %d times for three tokens with an unknown kid, want 2 (first fetch, one forced refresh)", n)
+	}
+	e.clock.Advance(time.Minute)
+	_, _ = e.auth.Authenticate(context.Background(), token)
+	if n := fetches(); n != 3 {
+		t.Fatalf("JWKS fetched %d times after the refresh interval, want 3", n)
+	}
 }

@@ -81,7 +81,8 @@ func (k *keySource) set(ctx context.Context) (jwk.Set, error) {
 func (k *keySource) refresh(ctx context.Context) bool {
 	k.mu.Lock()
 	now := k.now()
-	if !k.lastRefresh.IsZero() && now.Sub(k.lastRefresh) < forcedRefreshEvery && now.After(k.lastRefresh) {
+	// A clock that went back (now before lastRefresh) does not block.
+	if !k.lastRefresh.IsZero() && !now.Before(k.lastRefresh) && now.Sub(k.lastRefresh) < forcedRefreshEvery {
 		k.mu.Unlock()
 		return false
 	}
