@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,7 +25,7 @@ const (
 type applicationInput struct {
 	Name        *string  `json:"name" validate:"required,min=1,max=200"`
 	Description string   `json:"description" validate:"max=2000"`
-	Scopes      []string `json:"scopes" validate:"required,min=1,max=4,unique,dive,oneof=webhooks:read webhooks:write events:publish admin:write"`
+	Scopes      []string `json:"scopes" validate:"required,min=1,max=4,unique"`
 	TenantID    string   `json:"tenant_id" validate:"max=255"`
 	PartnerID   string   `json:"partner_id" validate:"max=255"`
 	// TokenLifetime is in seconds. Defaults to herald.DefaultTokenLifetime.
@@ -53,6 +54,11 @@ func (in *applicationInput) check(now time.Time) (time.Time, *validationError) {
 				msg, typ := applicationMessage(fe)
 				v.add(msg, typ, namespaceLoc(fe.Namespace())...)
 			}
+		}
+	}
+	for i, sc := range in.Scopes {
+		if !slices.Contains(herald.AllScopes, sc) {
+			v.add("must be one of "+strings.Join(herald.AllScopes, ", "), "enum", "body", "scopes", i)
 		}
 	}
 	expires := futureTime(in.SecretExpiresAt, now, v)
@@ -95,8 +101,6 @@ func applicationMessage(fe validator.FieldError) (string, string) {
 	switch fe.Tag() {
 	case "required":
 		return "field required", "missing"
-	case "oneof":
-		return "must be one of " + strings.Join(herald.AllScopes, ", "), "enum"
 	case "unique":
 		return "must not repeat a scope", "value_error"
 	}

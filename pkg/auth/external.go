@@ -7,6 +7,10 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jwt"
 )
 
+// ErrKeysUnavailable is returned when the external JWKS cannot be fetched,
+// so a token cannot be checked.
+var ErrKeysUnavailable = errors.New("auth: identity provider keys unavailable")
+
 // Claims of external tokens, besides the registered ones.
 const claimScp = "scp"
 
@@ -78,7 +82,3 @@ func stringClaim(tok jwt.Token, name string) string {
 	s, _ := v.(string)
 	return s
 }
-
-// ErrKeysUnavailable is returned when the external JWKS cannot be fetched,
-// so a token cannot be checked.
-var ErrKeysUnavailable = errors.New("auth: identity provider keys unavailable")
