@@ -206,3 +206,21 @@ func (f *fixture) createWebhook(t *testing.T, token string, body map[string]any)
 	}
 	return out
 }
+
+// newAuthFixture is newFixture whose Authenticator also accepts tokens
+// issued to the fixture's applications (over f.applications and f.clock).
+// The Authenticator is filled in after newFixture has opened the
+// collections the API and it share.
+func newAuthFixture(t *testing.T, cfg admin.Config) *fixture {
+	t.Helper()
+	authn := new(auth.Authenticator)
+	cfg.Auth = authn
+	f := newFixture(t, cfg)
+	a, err := auth.New(auth.Config{AdminToken: adminToken, Applications: f.applications, Now: f.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	*authn = *a
+	return f
+}

@@ -13,33 +13,74 @@ import (
 // expired, revoked or not Herald's to accept.
 var ErrUnauthenticated = errors.New("auth: not authenticated")
 
-// Config configures an Authenticator.
-type Config struct {
-	// AdminToken is the bootstrap token, with every scope. Required.
-	AdminToken string
-}
+// errNotOurs says a token is not a valid Herald-issued token, so the next
+// kind of token is tried.
+var errNotOurs = errors.New("auth: not a Herald token")
 
-// Authenticator turns bearer tokens into principals.
+// Authenticator turns bearer tokens into principals and issues tokens to
+// applications. It is safe for concurrent use.
 type Authenticator struct {
 	cfg   Config
 	admin [sha256.Size]byte
+	// dummyHash is verified against for unknown clients, so that Issue
+	// takes as long for them as for a wrong secret.
+	dummyHash string
+	// jwks is nil unless Config.JWKSURL is set.
+	jwks *keySource
 }
 
-// New returns an Authenticator for cfg.
+// New returns an Authenticator for cfg. With a JWKSURL it starts fetching
+// the JWKS in the background; Close stops that.
 func New(cfg Config) (*Authenticator, error) {
-	if cfg.AdminToken == "" {
-		return nil, errors.New("auth: AdminToken is required")
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
 	}
-	return &Authenticator{cfg: cfg, admin: sha256.Sum256([]byte(cfg.AdminToken))}, nil
+	dummy, err := HashSecret(NewSecret())
+	if err != nil {
+		return nil, err
+	}
+	a := &Authenticator{cfg: cfg, admin: sha256.Sum256([]byte(cfg.AdminToken)), dummyHash: dummy}
+	if cfg.JWKSURL != "" {
+		if a.jwks, err = newKeySource(cfg); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// Close stops the background refresh of the external JWKS, if any.
+func (a *Authenticator) Close() error {
+	if a.jwks == nil {
+		return nil
+	}
+	return a.jwks.close()
 }
 
 // Authenticate returns the principal token stands for, or
-// ErrUnauthenticated. The admin token is compared as a SHA-256 digest in
-// constant time, so neither its content nor its length leaks through timing.
+// ErrUnauthenticated. It tries, in order: the bootstrap admin token, a token
+// Herald issued to an application, a token of the external identity
+// provider. Any other error is a failure to check (the applications store or
+// the JWKS is unavailable), not a verdict on the token.
+//
+// The admin token is compared as a SHA-256 digest in constant time, so
+// neither its content nor its length leaks through timing.
 func (a *Authenticator) Authenticate(ctx context.Context, token string) (*Principal, error) {
 	got := sha256.Sum256([]byte(token))
 	if subtle.ConstantTimeCompare(got[:], a.admin[:]) == 1 {
 		return &Principal{Subject: "admin", Kind: KindAdminToken, Scopes: herald.AllScopes}, nil
+	}
+	if token == "" {
+		return nil, ErrUnauthenticated
+	}
+	if a.cfg.Applications != nil {
+		p, err := a.applicationPrincipal(ctx, token)
+		if !errors.Is(err, errNotOurs) {
+			return p, err
+		}
+	}
+	if a.jwks != nil {
+		return a.externalPrincipal(ctx, token)
 	}
 	return nil, ErrUnauthenticated
 }

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/heraldhq/herald/pkg/auth"
 	"github.com/heraldhq/herald/pkg/seal"
@@ -10,7 +11,16 @@ import (
 // Auth builds the admin API's authenticator.
 func Auth(e Env) (*auth.Authenticator, error) {
 	e.defaults()
-	return auth.New(auth.Config{AdminToken: e.Config.AdminToken})
+	c := e.Config
+	var key []byte
+	if c.TokenSigningKey != "" {
+		key = []byte(c.TokenSigningKey)
+		if len(key) < auth.MinSigningKeyBytes {
+			return nil, fmt.Errorf("HERALD_TOKEN_SIGNING_KEY must be at least %d bytes", auth.MinSigningKeyBytes)
+		}
+	}
+	return auth.New(auth.Config{AdminToken: c.AdminToken, SigningKey: key, Applications: e.Res.Applications,
+		JWKSURL: c.JWKSURL, JWTIssuer: c.JWTIssuer, JWTAudience: c.JWTAudience, Now: e.Now})
 }
 
 // Sealer builds the sealer of signing secrets over the opened keeper.

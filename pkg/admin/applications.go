@@ -1,0 +1,188 @@
+package admin
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"time"
+
+	"gocloud.dev/gcerrors"
+
+	"github.com/heraldhq/herald/pkg/auth"
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+func (a *API) listApplications(w http.ResponseWriter, r *http.Request) {
+	v := &validationError{}
+	p := parsePage(r, v)
+	if !v.empty() {
+		writeValidation(w, v)
+		return
+	}
+	tenant, partner := r.URL.Query().Get("tenant_id"), r.URL.Query().Get("partner_id")
+	if !bind(w, principal(r), &tenant, &partner) {
+		return
+	}
+	all, err := a.applications(r.Context(), tenant, partner)
+	if err != nil {
+		a.storeFailed(w, r, err)
+		return
+	}
+	out := list[applicationView]{Items: []applicationView{}, Page: p.Page, PerPage: p.PerPage, Total: len(all)}
+	for _, app := range window(all, p) {
+		out.Items = append(out.Items, a.viewApplication(app))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// applications returns the applications of a tenant and partner ("" for
+// any) in creation order.
+func (a *API) applications(ctx context.Context, tenant, partner string) ([]*herald.Application, error) {
+	q := a.cfg.Applications.Query()
+	if tenant != "" {
+		q = q.Where("tenant_id", "=", tenant)
+	}
+	if partner != "" {
+		q = q.Where("partner_id", "=", partner)
+	}
+	iter := q.Get(ctx)
+	defer iter.Stop()
+	var all []*herald.Application
+	for {
+		app := new(herald.Application)
+		err := iter.Next(ctx, app)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, app)
+	}
+	// Ids are time-ordered: list in creation order.
+	slices.SortFunc(all, func(x, y *herald.Application) int { return cmp.Compare(x.ID, y.ID) })
+	return all, nil
+}
+
+func (a *API) createApplication(w http.ResponseWriter, r *http.Request) {
+	var in applicationInput
+	v := &validationError{}
+	now := a.cfg.Now().UTC()
+	var expires time.Time
+	if decodeBody(r, &in, v); v.empty() {
+		expires, v = in.check(now)
+	}
+	if !v.empty() {
+		writeValidation(w, v)
+		return
+	}
+	p := principal(r)
+	if !bind(w, p, &in.TenantID, &in.PartnerID) || !grantable(w, p, in.Scopes) {
+		return
+	}
+	app := &herald.Application{
+		ID: auth.NewApplicationID(), Name: *in.Name, Description: in.Description, Scopes: in.Scopes,
+		TenantID: in.TenantID, PartnerID: in.PartnerID, TokenLifetime: herald.DefaultTokenLifetime,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if in.TokenLifetime != nil {
+		app.TokenLifetime = time.Duration(*in.TokenLifetime) * time.Second
+	}
+	if !expires.IsZero() {
+		app.SecretExpiresMS = herald.Millis(expires)
+	}
+	secret, ok := a.newSecret(w, r, app)
+	if !ok {
+		return
+	}
+	if err := a.cfg.Applications.Create(r.Context(), app); err != nil {
+		a.storeFailed(w, r, err)
+		return
+	}
+	a.cfg.Logger.Info("application created", "application_id", app.ID)
+	a.audit(r.Context(), r, herald.EventApplicationCreated, app.TenantID, app.PartnerID,
+		auditData{ApplicationID: app.ID, Name: app.Name})
+	view := a.viewApplication(app)
+	view.ClientSecret = secret
+	writeJSON(w, http.StatusCreated, view)
+}
+
+func (a *API) getApplication(w http.ResponseWriter, r *http.Request) {
+	if app, ok := a.loadApplication(w, r); ok {
+		writeJSON(w, http.StatusOK, a.viewApplication(app))
+	}
+}
+
+func (a *API) deleteApplication(w http.ResponseWriter, r *http.Request) {
+	app, ok := a.loadApplication(w, r)
+	if !ok {
+		return
+	}
+	if err := a.cfg.Applications.Delete(r.Context(), app); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+		a.storeFailed(w, r, err)
+		return
+	}
+	a.cfg.Logger.Info("application deleted", "application_id", app.ID)
+	a.audit(r.Context(), r, herald.EventApplicationDeleted, app.TenantID, app.PartnerID,
+		auditData{ApplicationID: app.ID, Name: app.Name})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// grantable reports whether the caller holds every scope it grants; it
+// answers 403 when not, so no token can mint a more powerful one.
+func grantable(w http.ResponseWriter, p *auth.Principal, scopes []string) bool {
+	for _, s := range scopes {
+		if !p.Has(s) {
+			writeDetail(w, http.StatusForbidden, "this token cannot grant the "+s+" scope")
+			return false
+		}
+	}
+	return true
+}
+
+// newSecret sets a new secret's hash on app and returns the secret.
+func (a *API) newSecret(w http.ResponseWriter, r *http.Request, app *herald.Application) (string, bool) {
+	secret := auth.NewSecret()
+	hash, err := auth.HashSecret(secret)
+	if err != nil {
+		a.storeFailed(w, r, err)
+		return "", false
+	}
+	app.SecretHash = hash
+	return secret, true
+}
+
+// loadApplication reads the application named in the path, answering 404
+// when there is none or the caller's binding does not reach it.
+func (a *API) loadApplication(w http.ResponseWriter, r *http.Request) (*herald.Application, bool) {
+	app, err := a.application(r.Context(), r.PathValue("application_id"))
+	if err == nil && !principal(r).Sees(app.TenantID, app.PartnerID) {
+		err = herald.ErrNotFound
+	}
+	switch {
+	case errors.Is(err, herald.ErrNotFound):
+		writeDetail(w, http.StatusNotFound, "application not found")
+		return nil, false
+	case err != nil:
+		a.storeFailed(w, r, err)
+		return nil, false
+	}
+	return app, true
+}
+
+func (a *API) application(ctx context.Context, id string) (*herald.Application, error) {
+	if id == "" || len(id) > 64 {
+		return nil, herald.ErrNotFound
+	}
+	app := &herald.Application{ID: id}
+	if err := a.cfg.Applications.Get(ctx, app); err != nil {
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			return nil, herald.ErrNotFound
+		}
+		return nil, err
+	}
+	return app, nil
+}

@@ -1,0 +1,89 @@
+package auth_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"gocloud.dev/docstore"
+	"gocloud.dev/docstore/memdocstore"
+
+	"github.com/heraldhq/herald/pkg/auth"
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+const adminToken = "auth-test-admin-token-0123456789abcdef"
+
+var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// env is an Authenticator over a mem:// applications collection and a
+// hand-moved clock.
+type env struct {
+	clock *clock
+	apps  *docstore.Collection
+	auth  *auth.Authenticator
+}
+
+func newEnv(t *testing.T, cfg auth.Config) *env {
+	t.Helper()
+	apps, err := memdocstore.OpenCollection("id", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = apps.Close() })
+	e := &env{clock: &clock{now: t0}, apps: apps}
+	cfg.AdminToken, cfg.Applications, cfg.Now = adminToken, apps, e.clock.Now
+	a, err := auth.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	e.auth = a
+	return e
+}
+
+// addApp stores an application with a fresh secret and returns both.
+func (e *env) addApp(t *testing.T, app *herald.Application) (*herald.Application, string) {
+	t.Helper()
+	secret := auth.NewSecret()
+	hash, err := auth.HashSecret(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.ID == "" {
+		app.ID = auth.NewApplicationID()
+	}
+	app.SecretHash = hash
+	if err := e.apps.Create(context.Background(), app); err != nil {
+		t.Fatal(err)
+	}
+	return app, secret
+}
+
+// issue issues a token, failing the test on error.
+func (e *env) issue(t *testing.T, clientID, secret, scope string) auth.Token {
+	t.Helper()
+	tok, err := e.auth.Issue(context.Background(), clientID, secret, scope)
+	if err != nil {
+		t.Fatalf("issue: %v", err)
+	}
+	return tok
+}
