@@ -1,10 +1,7 @@
 package admin
 
 import (
-	"bytes"
 	"errors"
-	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -18,7 +15,6 @@ import (
 const (
 	minTokenLifetime = 60
 	maxTokenLifetime = 86400
-	maxSecretGrace   = 7 * 24 * time.Hour
 )
 
 // applicationInput is the body of POST /api/v1/admin/applications/.
@@ -35,8 +31,8 @@ type applicationInput struct {
 	SecretExpiresAt *string `json:"secret_expires_at"`
 }
 
-// rotateInput is the optional body of POST …/applications/{id}/rotate-secret.
-type rotateInput struct {
+// appRotateInput is the optional body of POST …/applications/{id}/rotate-secret.
+type appRotateInput struct {
 	// GracePeriod is how long the old secret keeps working, a Go duration
 	// from 0s to 168h. Defaults to herald.DefaultSecretGrace.
 	GracePeriod *string `json:"grace_period"`
@@ -67,17 +63,23 @@ func (in *applicationInput) check(now time.Time) (time.Time, *validationError) {
 
 // check validates a rotate body; it returns the grace period and the new
 // secret's expiry.
-func (in *rotateInput) check(now time.Time) (time.Duration, time.Time, *validationError) {
+func (in *appRotateInput) check(now time.Time) (time.Duration, time.Time, *validationError) {
 	v := &validationError{}
-	grace := herald.DefaultSecretGrace
-	if in.GracePeriod != nil {
-		d, err := time.ParseDuration(*in.GracePeriod)
-		if err != nil || d < 0 || d > maxSecretGrace {
-			v.add("must be a duration from 0s to 168h", "value_error", "body", "grace_period")
-		}
-		grace = d
-	}
+	grace := gracePeriod(in.GracePeriod, v)
 	return grace, futureTime(in.SecretExpiresAt, now, v), v
+}
+
+// gracePeriod parses an optional grace_period: a Go duration from 0s to
+// 168h, herald.DefaultSecretGrace when absent.
+func gracePeriod(s *string, v *validationError) time.Duration {
+	if s == nil {
+		return herald.DefaultSecretGrace
+	}
+	d, err := time.ParseDuration(*s)
+	if err != nil || d < 0 || d > maxSecretGrace {
+		v.add("must be a duration from 0s to 168h, such as \"24h\"", "value_error", "body", "grace_period")
+	}
+	return d
 }
 
 // futureTime parses an optional RFC 3339 secret_expires_at that must be
@@ -105,19 +107,4 @@ func applicationMessage(fe validator.FieldError) (string, string) {
 		return "must not repeat a scope", "value_error"
 	}
 	return tagMessage(fe), fe.Tag()
-}
-
-// decodeOptionalBody decodes a JSON body into dst like decodeBody, but an
-// empty body leaves dst as is.
-func decodeOptionalBody(r *http.Request, dst any, v *validationError) {
-	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
-	if err != nil {
-		v.add("body could not be read", "json_invalid", "body")
-		return
-	}
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return
-	}
-	r.Body = io.NopCloser(bytes.NewReader(raw))
-	decodeBody(r, dst, v)
 }

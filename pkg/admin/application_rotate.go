@@ -17,7 +17,7 @@ func (a *API) rotateApplicationSecret(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var in rotateInput
+	var in appRotateInput
 	v := &validationError{}
 	now := a.cfg.Now().UTC()
 	decodeOptionalBody(r, &in, v)

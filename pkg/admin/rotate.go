@@ -36,18 +36,8 @@ type rotation struct {
 // check validates in against now.
 func (in *rotateInput) check(now time.Time) (rotation, *validationError) {
 	v := &validationError{}
-	rot := rotation{grace: herald.DefaultSecretGrace, secret: signature.NewSecret()}
-	if in.GracePeriod != nil {
-		d, err := time.ParseDuration(*in.GracePeriod)
-		switch {
-		case err != nil:
-			v.add("must be a duration such as \"24h\"", "value_error", "body", "grace_period")
-		case d < 0 || d > maxSecretGrace:
-			v.add("must be between 0s and 168h", "value_error", "body", "grace_period")
-		default:
-			rot.grace = d
-		}
-	}
+	rot := rotation{secret: signature.NewSecret()}
+	rot.grace = gracePeriod(in.GracePeriod, v)
 	if in.Secret != nil {
 		if _, err := signature.Key(*in.Secret); err != nil {
 			v.add(err.Error(), "value_error", "body", "secret")
@@ -55,17 +45,7 @@ func (in *rotateInput) check(now time.Time) (rotation, *validationError) {
 			rot.secret = *in.Secret
 		}
 	}
-	if in.SecretExpiresAt != nil {
-		t, err := time.Parse(time.RFC3339, *in.SecretExpiresAt)
-		switch {
-		case err != nil:
-			v.add("must be an RFC 3339 time", "datetime_parsing", "body", "secret_expires_at")
-		case !t.After(now):
-			v.add("must be in the future", "value_error", "body", "secret_expires_at")
-		default:
-			rot.expiresAt = t
-		}
-	}
+	rot.expiresAt = futureTime(in.SecretExpiresAt, now, v)
 	return rot, v
 }
 
