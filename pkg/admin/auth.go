@@ -27,6 +27,10 @@ func (a *API) auth(scope string, next http.HandlerFunc) http.Handler {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="herald"`)
 			writeDetail(w, http.StatusUnauthorized, "Not authenticated")
 			return
+		case errors.Is(err, auth.ErrKeysUnavailable):
+			a.cfg.Logger.Error("identity provider keys unavailable", "error", err)
+			writeDetail(w, http.StatusServiceUnavailable, "temporarily unavailable, try again")
+			return
 		case err != nil:
 			a.storeFailed(w, r, err)
 			return
