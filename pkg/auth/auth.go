@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
+	"runtime"
 
 	"github.com/heraldhq/herald/pkg/herald"
 )
@@ -25,6 +26,8 @@ type Authenticator struct {
 	// dummyHash is verified against for unknown clients, so that Issue
 	// takes as long for them as for a wrong secret.
 	dummyHash string
+	// hashing holds a slot per client-secret check in progress.
+	hashing chan struct{}
 	// jwks is nil unless Config.JWKSURL is set.
 	jwks *keySource
 }
@@ -40,7 +43,8 @@ func New(cfg Config) (*Authenticator, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Authenticator{cfg: cfg, admin: sha256.Sum256([]byte(cfg.AdminToken)), dummyHash: dummy}
+	a := &Authenticator{cfg: cfg, admin: sha256.Sum256([]byte(cfg.AdminToken)), dummyHash: dummy,
+		hashing: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}
 	if cfg.JWKSURL != "" {
 		if a.jwks, err = newKeySource(cfg); err != nil {
 			return nil, err

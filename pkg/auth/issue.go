@@ -82,6 +82,11 @@ func (a *Authenticator) issuer(ctx context.Context, clientID string) (*herald.Ap
 // computes two hashes, so its time does not tell whether the application
 // has a previous secret either.
 func (a *Authenticator) secretMatches(app *herald.Application, secret string, now time.Time) bool {
+	// Each hash takes 19 MiB for tens of milliseconds: bound how many run
+	// at once, so a flood of token requests queues instead of exhausting
+	// memory.
+	a.hashing <- struct{}{}
+	defer func() { <-a.hashing }()
 	ms := herald.Millis(now)
 	previous, inGrace := app.PreviousSecretHash, ms < app.PreviousSecretUntilMS
 	if previous == "" || !inGrace {
