@@ -145,3 +145,48 @@ func TestTenantBoundTokenSeesOnlyItsTenant(t *testing.T) {
 		t.Errorf("the other tenant's webhook is gone: %d", s)
 	}
 }
+
+// TestBoundTokenCannotWidenItsScope: a bound token may not move its own
+// webhook out of its binding (clearing tenant_id would make it receive
+// every tenant's events), may not publish into scopes it cannot see, and may
+// not mint an application bound on a further dimension.
+func TestBoundTokenCannotWidenItsScope(t *testing.T) {
+	t.Parallel()
+	f := newAuthFixture(t, admin.Config{})
+	app := f.createApp(t, adminToken, map[string]any{
+		"scopes": scopes("webhooks:write", "events:publish", "admin:write"), "tenant_id": "tnt_a"})
+	tok := f.issue(t, app, "")
+	mine := hooksPath + f.createWebhook(t, tok, map[string]any{})["id"].(string)
+
+	for _, body := range []map[string]any{{"tenant_id": ""}, {"tenant_id": "tnt_b"}} {
+		if s, raw := f.do(t, tok, "PATCH", mine, body, nil); s != http.StatusForbidden {
+			t.Errorf("PATCH %v: %d %s, want 403", body, s, raw)
+		}
+	}
+	var read map[string]any
+	if f.do(t, tok, "GET", mine, nil, &read); read["tenant_id"] != "tnt_a" {
+		t.Fatalf("the webhook left its tenant: %v", read["tenant_id"])
+	}
+	if s := f.status(t, tok, "PATCH", mine, map[string]any{"tenant_id": "tnt_a", "name": "kept"}); s != http.StatusOK {
+		t.Errorf("PATCH naming its own tenant: %d", s)
+	}
+
+	for _, ev := range []map[string]any{
+		{"event_type": "invoice.paid", "partner_id": "ptn_other"},
+		{"event_type": "invoice.paid", "tenant_id": "tnt_b"},
+		{"event_type": "invoice.paid", "tenant_id": ""},
+	} {
+		if s, raw := f.do(t, tok, "POST", "/api/v1/events", ev, nil); s != http.StatusForbidden {
+			t.Errorf("publish %v: %d %s, want 403", ev, s, raw)
+		}
+	}
+	var accepted map[string]any
+	if s, raw := f.do(t, tok, "POST", "/api/v1/events", map[string]any{"event_type": "invoice.paid"}, &accepted); s != http.StatusAccepted {
+		t.Errorf("publish for its own tenant: %d %s", s, raw)
+	}
+
+	if s, raw := f.do(t, tok, "POST", appsPath, map[string]any{"name": "wider", "scopes": scopes("events:publish"),
+		"partner_id": "ptn_other"}, nil); s != http.StatusForbidden {
+		t.Errorf("create an application bound on another dimension: %d %s", s, raw)
+	}
+}

@@ -36,6 +36,7 @@ func (a *API) rotateApplicationSecret(w http.ResponseWriter, r *http.Request) {
 	app.PreviousSecretHash, app.PreviousSecretUntilMS = app.SecretHash, herald.Millis(now.Add(grace))
 	if grace == 0 {
 		app.PreviousSecretHash, app.PreviousSecretUntilMS = "", 0
+		app.TokensNotBeforeMS = herald.Millis(now)
 	}
 	secret, ok := a.newSecret(w, r, app)
 	if !ok {

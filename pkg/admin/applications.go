@@ -83,6 +83,12 @@ func (a *API) createApplication(w http.ResponseWriter, r *http.Request) {
 	if !bind(w, p, &in.TenantID, &in.PartnerID) || !grantable(w, p, in.Scopes) {
 		return
 	}
+	// A bound caller's applications have exactly its binding: one bound on
+	// another dimension too could publish into scopes the caller cannot see.
+	if p.Bound() && (in.TenantID != p.TenantID || in.PartnerID != p.PartnerID) {
+		writeDetail(w, http.StatusForbidden, "this token creates applications with its own binding only")
+		return
+	}
 	app := &herald.Application{
 		ID: auth.NewApplicationID(), Name: *in.Name, Description: in.Description, Scopes: in.Scopes,
 		TenantID: in.TenantID, PartnerID: in.PartnerID, TokenLifetime: herald.DefaultTokenLifetime,

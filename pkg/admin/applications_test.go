@@ -224,3 +224,32 @@ func TestRotateApplicationSecret(t *testing.T) {
 		t.Errorf("rotate unknown: %d", s)
 	}
 }
+
+// TestRotateWithoutGraceRevokesIssuedTokens: the answer to a leaked client
+// secret is a rotation with no grace, and it must stop the tokens minted with
+// the leaked secret too, not only the secret.
+func TestRotateWithoutGraceRevokesIssuedTokens(t *testing.T) {
+	t.Parallel()
+	f := newAuthFixture(t, admin.Config{})
+	app := f.createApp(t, adminToken, map[string]any{"scopes": scopes("webhooks:read")})
+	id := app["id"].(string)
+	leaked := f.issue(t, app, "")
+	graced := map[string]any{}
+	f.clock.Advance(2 * time.Second)
+	f.do(t, adminToken, "POST", appsPath+id+"/rotate-secret", map[string]any{"grace_period": "1h"}, &graced)
+	if s := f.status(t, leaked, "GET", "/api/v1/admin/webhooks/", nil); s != http.StatusOK {
+		t.Fatalf("a rotation with grace stopped an issued token: %d", s)
+	}
+	f.clock.Advance(2 * time.Second)
+	var rotated map[string]any
+	if s, raw := f.do(t, adminToken, "POST", appsPath+id+"/rotate-secret", map[string]any{"grace_period": "0s"}, &rotated); s != http.StatusOK {
+		t.Fatalf("rotate: %d %s", s, raw)
+	}
+	if s := f.status(t, leaked, "GET", "/api/v1/admin/webhooks/", nil); s != http.StatusUnauthorized {
+		t.Fatalf("token minted before a no-grace rotation: %d, want 401", s)
+	}
+	fresh := f.issue(t, map[string]any{"client_id": id, "client_secret": rotated["client_secret"]}, "")
+	if s := f.status(t, fresh, "GET", "/api/v1/admin/webhooks/", nil); s != http.StatusOK {
+		t.Fatalf("token minted with the new secret: %d", s)
+	}
+}

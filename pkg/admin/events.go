@@ -42,8 +42,11 @@ func (a *API) publishEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A bound publisher's events are stamped with its tenant (partner) when
-	// they name none; naming another (or an empty one) is refused.
-	if (p.TenantID != "" && env.TenantID != p.TenantID) || (p.PartnerID != "" && env.PartnerID != p.PartnerID) {
+	// they name none. It publishes for its own scope only: naming another
+	// tenant (partner), an empty one, or one on a dimension it is not bound
+	// on (a tenant-bound token naming a partner) is refused, since events
+	// reach every webhook of the scope they name.
+	if p.Bound() && (env.TenantID != p.TenantID || env.PartnerID != p.PartnerID) {
 		writeDetail(w, http.StatusForbidden, "this token publishes only for its own tenant and partner")
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"gocloud.dev/docstore"
 	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/herald"
@@ -26,11 +27,17 @@ func (a *API) setPaused(w http.ResponseWriter, r *http.Request, paused bool) {
 	}
 	if wh.Paused != paused {
 		wh.Paused, wh.UpdatedAt = paused, a.cfg.Now().UTC()
-		if err := a.cfg.Webhooks.Replace(r.Context(), wh); err != nil {
-			if gcerrors.Code(err) == gcerrors.FailedPrecondition {
-				writeDetail(w, http.StatusConflict, "the webhook changed meanwhile; read it and try again")
-				return
-			}
+		// An update of these two fields alone, not a revision-checked
+		// replace: an overflowing paused webhook has its pause_dropped
+		// counter bumped by every event, and resuming it must not lose
+		// that race.
+		err := a.cfg.Webhooks.Update(r.Context(), &herald.Webhook{ID: wh.ID},
+			docstore.Mods{"paused": paused, "updated_at": wh.UpdatedAt})
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			writeDetail(w, http.StatusNotFound, "webhook not found")
+			return
+		}
+		if err != nil {
 			a.storeFailed(w, r, err)
 			return
 		}

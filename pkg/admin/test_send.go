@@ -12,10 +12,14 @@ import (
 // testMessage is the data.message of the default test event.
 const testMessage = "Test event from Herald"
 
-// testInput is the optional body of POST …/test: a custom event to send
-// instead of the default webhook.test.
+// testOrigin is the envelope's origin on a test call.
+const testOrigin = "test"
+
+// testInput is the optional body of POST …/test: custom data for the
+// webhook.test event.
 type testInput struct {
-	// EventType defaults to "webhook.test".
+	// EventType may only be "webhook.test": a test call never sends a signed
+	// event of another type (that is publishing, with its own scope).
 	EventType *string `json:"event_type"`
 	// Data must be a JSON object. Defaults to {"webhook_id", "message"}.
 	Data *map[string]json.RawMessage `json:"data"`
@@ -40,14 +44,17 @@ func (a *API) testWebhook(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, v)
 		return
 	}
+	if in.EventType != nil && *in.EventType != herald.EventTest {
+		invalid(w, "a test sends webhook.test only; publish other events with POST /api/v1/events",
+			"value_error", "body", "event_type")
+		return
+	}
 	wh, ok := a.loadWebhook(w, r)
 	if !ok {
 		return
 	}
 	ev := a.newCall(wh, herald.EventTest, map[string]string{"webhook_id": wh.ID, "message": testMessage})
-	if in.EventType != nil {
-		ev.EventType = *in.EventType
-	}
+	ev.Origin = testOrigin
 	if in.Data != nil {
 		ev.Data = *in.Data
 	}

@@ -127,18 +127,19 @@ func TestTestCustomEvent(t *testing.T) {
 	f := newFixture(t, admin.Config{})
 	r := newHookReceiver(t)
 	id := f.createWebhook(t, adminToken, map[string]any{"url": r.URL})["id"].(string)
-	body := map[string]any{"event_type": "secret.rotated", "data": map[string]any{"path": "a/b", "new_version": 4}}
+	body := map[string]any{"event_type": "webhook.test", "data": map[string]any{"path": "a/b", "new_version": 4}}
 	if status, raw := f.do(t, adminToken, "POST", hookPath(id, "/test"), body, nil); status != http.StatusOK {
 		t.Fatalf("custom test: %d %s", status, raw)
 	}
 	var ev struct {
 		EventType string         `json:"event_type"`
+		Origin    string         `json:"origin"`
 		Data      map[string]any `json:"data"`
 	}
 	if err := json.Unmarshal(r.Got()[0].Body, &ev); err != nil {
 		t.Fatal(err)
 	}
-	if ev.EventType != "secret.rotated" || ev.Data["path"] != "a/b" || ev.Data["new_version"] != float64(4) {
+	if ev.EventType != "webhook.test" || ev.Origin != "test" || ev.Data["path"] != "a/b" || ev.Data["new_version"] != float64(4) {
 		t.Errorf("custom test event = %s", r.Got()[0].Body)
 	}
 
@@ -147,6 +148,10 @@ func TestTestCustomEvent(t *testing.T) {
 		loc  string
 	}{
 		{map[string]any{"event_type": "Not Valid"}, "body.event_type"},
+		// Signing an event of another type would be publishing without
+		// events:publish, and forging Herald's own events.
+		{map[string]any{"event_type": "secret.rotated"}, "body.event_type"},
+		{map[string]any{"event_type": "webhook.secret.rotated"}, "body.event_type"},
 		{map[string]any{"event_type": ""}, "body.event_type"},
 		{map[string]any{"data": []int{1}}, "body.data"},
 		{map[string]any{"other": 1}, "body.other"},

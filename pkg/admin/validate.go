@@ -84,6 +84,10 @@ func (a *API) saveValidation(ctx context.Context, wh *herald.Webhook, res valida
 		if err != nil {
 			return fmt.Errorf("re-read webhook %s: %w", wh.ID, err)
 		}
+		if fresh.URL != wh.URL {
+			*wh = *fresh // the result was for a URL the webhook no longer has
+			return nil
+		}
 		*wh = *fresh
 	}
 }

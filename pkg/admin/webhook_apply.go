@@ -10,6 +10,10 @@ import (
 // apply copies the fields present in in onto wh.
 func (in *webhookInput) apply(wh *herald.Webhook, now time.Time) {
 	set(&wh.Name, in.Name)
+	if in.URL != nil && *in.URL != wh.URL {
+		// A new URL has not been validated.
+		wh.Validated, wh.ValidatedAt, wh.ValidationError = false, time.Time{}, ""
+	}
 	set(&wh.URL, in.URL)
 	set(&wh.Description, in.Description)
 	set(&wh.Events, in.Events)

@@ -71,6 +71,9 @@ func (a *API) check(in *webhookInput, create bool) *validationError {
 			}
 		}
 	}
+	if in.SecretExpiresAt != nil && !in.SecretExpiresAt.After(a.cfg.Now()) {
+		v.add("must be in the future", "value_error", "body", "secret_expires_at")
+	}
 	if in.URL != nil {
 		if err := netguard.CheckURL(*in.URL, a.cfg.AllowPrivateTargets); err != nil {
 			v.add(err.Error(), "url_error", "body", "url")

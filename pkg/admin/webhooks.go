@@ -131,14 +131,14 @@ func (a *API) patchWebhook(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, v)
 		return
 	}
-	if (in.TenantID != nil || in.PartnerID != nil) && principal(r).Bound() {
-		tenant, partner := deref(in.TenantID), deref(in.PartnerID)
-		if !bind(w, principal(r), &tenant, &partner) {
-			return
-		}
-	}
-	wasPaused := wh.Paused
+	was := *wh
 	in.apply(wh, a.cfg.Now().UTC())
+	// A bound caller keeps the webhook within its binding: it may not move
+	// it elsewhere, nor widen it by clearing tenant_id or partner_id.
+	if p := principal(r); !p.Sees(wh.TenantID, wh.PartnerID) {
+		writeDetail(w, http.StatusForbidden, "this token is bound to another tenant or partner")
+		return
+	}
 	if err := a.cfg.Webhooks.Replace(r.Context(), wh); err != nil {
 		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
 			writeDetail(w, http.StatusConflict, "the webhook changed meanwhile; read it and try again")
@@ -147,8 +147,13 @@ func (a *API) patchWebhook(w http.ResponseWriter, r *http.Request) {
 		a.storeFailed(w, r, err)
 		return
 	}
-	a.audit(r.Context(), r, herald.EventEndpointUpdated, wh.TenantID, wh.PartnerID,
-		auditData{WebhookID: wh.ID, Name: wh.Name, Changed: in.changed()})
+	changed := auditData{WebhookID: wh.ID, Name: wh.Name, Changed: in.changed()}
+	a.audit(r.Context(), r, herald.EventEndpointUpdated, wh.TenantID, wh.PartnerID, changed)
+	if was.TenantID != wh.TenantID || was.PartnerID != wh.PartnerID {
+		// The webhook left a scope: its former owner hears of it too.
+		a.audit(r.Context(), r, herald.EventEndpointUpdated, was.TenantID, was.PartnerID, changed)
+	}
+	wasPaused := was.Paused
 	if wasPaused != wh.Paused {
 		a.auditPause(r, wh)
 	}
@@ -206,11 +211,4 @@ func (a *API) webhook(ctx context.Context, id string) (*herald.Webhook, error) {
 		return nil, err
 	}
 	return wh, nil
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -3,6 +3,7 @@ package admin_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -38,5 +39,21 @@ func TestCreateSealsSecretAndEmitsAudit(t *testing.T) {
 	if ev["event_type"] != herald.EventEndpointCreated || ev["category"] != "ADMIN" || ev["tenant_id"] != "tnt_a" ||
 		data["webhook_id"] != wh.ID || data["actor"] != "admin" {
 		t.Fatalf("audit event = %v", ev)
+	}
+}
+
+func TestNewURLIsNotValidated(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, admin.Config{})
+	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	t.Cleanup(ok.Close)
+	view := f.createWebhook(t, adminToken, map[string]any{"url": ok.URL, "validate": true})
+	if view["validated"] != true {
+		t.Fatalf("created: %v", view)
+	}
+	var patched map[string]any
+	f.do(t, adminToken, "PATCH", "/api/v1/admin/webhooks/"+view["id"].(string), map[string]any{"url": ok.URL + "/elsewhere"}, &patched)
+	if patched["validated"] != false || patched["validated_at"] != nil {
+		t.Fatalf("a new URL kept the old validation: %v", patched)
 	}
 }

@@ -66,6 +66,11 @@ func (a *Authenticator) applicationPrincipal(ctx context.Context, token string) 
 	if err != nil {
 		return nil, err
 	}
+	// iat has whole seconds: a token of the second of the revocation (minted
+	// with the new secret, or a hair before it) is let through.
+	if iat, ok := tok.IssuedAt(); !ok || iat.Unix() < app.TokensNotBeforeMS/1000 {
+		return nil, ErrUnauthenticated
+	}
 	var scope string
 	_ = tok.Get(claimScope, &scope)
 	return &Principal{

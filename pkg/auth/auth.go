@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"runtime"
+	"slices"
 
 	"github.com/heraldhq/herald/pkg/herald"
 )
@@ -72,7 +73,7 @@ func (a *Authenticator) Close() error {
 func (a *Authenticator) Authenticate(ctx context.Context, token string) (*Principal, error) {
 	got := sha256.Sum256([]byte(token))
 	if subtle.ConstantTimeCompare(got[:], a.admin[:]) == 1 {
-		return &Principal{Subject: "admin", Kind: KindAdminToken, Scopes: herald.AllScopes}, nil
+		return &Principal{Subject: "admin", Kind: KindAdminToken, Scopes: slices.Clone(herald.AllScopes)}, nil
 	}
 	if token == "" {
 		return nil, ErrUnauthenticated

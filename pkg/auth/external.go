@@ -36,13 +36,33 @@ func (a *Authenticator) externalPrincipal(ctx context.Context, token string) (*P
 		return nil, ErrUnauthenticated
 	}
 	sub, _ := tok.Subject()
+	tenant, ok1 := bindingClaim(tok, claimTenantID)
+	partner, ok2 := bindingClaim(tok, claimPartnerID)
+	if !ok1 || !ok2 {
+		return nil, ErrUnauthenticated
+	}
 	return &Principal{
 		Subject:   sub,
 		Kind:      KindExternal,
 		Scopes:    known(externalScopes(tok)),
-		TenantID:  stringClaim(tok, claimTenantID),
-		PartnerID: stringClaim(tok, claimPartnerID),
+		TenantID:  tenant,
+		PartnerID: partner,
 	}, nil
+}
+
+// bindingClaim reads a tenant_id or partner_id claim. It fails closed: a
+// claim that is present but not a non-empty string (a number, an array, "")
+// makes the token unusable rather than unbound.
+func bindingClaim(tok jwt.Token, name string) (string, bool) {
+	if !tok.Has(name) {
+		return "", true
+	}
+	var v any
+	if err := tok.Get(name, &v); err != nil {
+		return "", false
+	}
+	s, ok := v.(string)
+	return s, ok && s != ""
 }
 
 // externalScopes reads "scope" (a space-separated string) or, failing

@@ -173,6 +173,14 @@ func TestExternalTokenRefusals(t *testing.T) {
 		"unknown kid, stranger":  signWith(t, claims(t, good), jwa.ES256(), must(t, strangerKey, jwk.KeyIDKey, "k9")),
 		"RS256 by unlisted key":  signWith(t, claims(t, good), jwa.RS256(), rsaKey(t, "k1")),
 		"herald key, not issued": signWith(t, claims(t, good), jwa.HS256(), []byte("0123456789abcdef0123456789abcdef")),
+		// A binding claim that is not a non-empty string fails closed:
+		// read as "", it would make the token see every tenant.
+		"numeric tenant": signWith(t, claims(t, map[string]any{"scope": "webhooks:read", "tenant_id": 12345}),
+			jwa.ES256(), p.key()),
+		"array tenant": signWith(t, claims(t, map[string]any{"scope": "webhooks:read", "tenant_id": []string{"tnt_a"}}),
+			jwa.ES256(), p.key()),
+		"empty partner": signWith(t, claims(t, map[string]any{"scope": "webhooks:read", "partner_id": ""}),
+			jwa.ES256(), p.key()),
 	} {
 		if _, err := e.auth.Authenticate(context.Background(), token); !errors.Is(err, auth.ErrUnauthenticated) {
 			t.Errorf("%s: err = %v", name, err)

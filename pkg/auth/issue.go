@@ -36,6 +36,15 @@ type Token struct {
 // separated; empty means all of the application's scopes). Errors:
 // ErrInvalidClient, ErrInvalidScope, or a store failure.
 func (a *Authenticator) Issue(ctx context.Context, clientID, clientSecret, scope string) (Token, error) {
+	// Each check hashes twice with 19 MiB for tens of milliseconds: bound
+	// how many run at once, so a flood of token requests queues instead of
+	// exhausting memory, and a request given up while queued costs nothing.
+	select {
+	case a.hashing <- struct{}{}:
+		defer func() { <-a.hashing }()
+	case <-ctx.Done():
+		return Token{}, ctx.Err()
+	}
 	app, err := a.issuer(ctx, clientID)
 	switch {
 	case errors.Is(err, ErrUnauthenticated):
@@ -82,11 +91,6 @@ func (a *Authenticator) issuer(ctx context.Context, clientID string) (*herald.Ap
 // computes two hashes, so its time does not tell whether the application
 // has a previous secret either.
 func (a *Authenticator) secretMatches(app *herald.Application, secret string, now time.Time) bool {
-	// Each hash takes 19 MiB for tens of milliseconds: bound how many run
-	// at once, so a flood of token requests queues instead of exhausting
-	// memory.
-	a.hashing <- struct{}{}
-	defer func() { <-a.hashing }()
 	ms := herald.Millis(now)
 	previous, inGrace := app.PreviousSecretHash, ms < app.PreviousSecretUntilMS
 	if previous == "" || !inGrace {

@@ -6,12 +6,15 @@ package deliver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"gocloud.dev/docstore"
+	"gocloud.dev/gcerrors"
 	"gocloud.dev/pubsub"
 
 	"github.com/heraldhq/herald/pkg/herald"
@@ -113,13 +116,19 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 	if w.Paused {
 		return h.hold(ctx, d)
 	}
-	claimed, err := h.claim(ctx, d, job.Attempt)
-	if err != nil || !claimed {
+	// The keys are opened before the attempt is claimed: a keeper that is
+	// unavailable (KMS throttling, an outage) costs no attempt, the job is
+	// simply tried again.
+	keys, err := SigningKeys(ctx, h.cfg.Sealer, w, now)
+	if err != nil && !errors.Is(err, ErrSecretUnusable) {
 		return err
 	}
-	keys, err := SigningKeys(ctx, h.cfg.Sealer, w, now)
+	claimed, cerr := h.claim(ctx, d, job.Attempt)
+	if cerr != nil || !claimed {
+		return cerr
+	}
 	if err != nil {
-		log.Error("webhook secret unusable", "webhook_id", w.ID)
+		log.Error("webhook secret unusable", "webhook_id", w.ID, "error", err)
 		return h.record(ctx, d, w, herald.Attempt{Attempt: job.Attempt, AtMS: herald.Millis(now), Error: "signing secret unusable"})
 	}
 	a := h.sender.Send(ctx, Request{
@@ -134,24 +143,53 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 	return h.record(ctx, d, w, a)
 }
 
+// ErrSecretUnusable marks a stored signing secret that can never be used:
+// not sealed with this deployment's keeper, or not a valid secret. Other
+// errors of SigningKeys are the keeper's, and worth trying again.
+var ErrSecretUnusable = errors.New("signing secret unusable")
+
 // SigningKeys opens the HMAC keys w's deliveries are signed with at now: the
 // current secret's, then the previous secret's while its grace period lasts.
+// A secret stored in the clear by a release before secrets were sealed
+// ("whsec_…") is still used, until a rotation seals its successor.
 func SigningKeys(ctx context.Context, s *seal.Sealer, w *herald.Webhook, now time.Time) ([][]byte, error) {
-	sealed := []string{w.SealedSecret}
+	stored := []string{w.SealedSecret}
 	if w.PreviousSealedSecret != "" && herald.Millis(now) < w.PreviousSecretUntilMS {
-		sealed = append(sealed, w.PreviousSealedSecret)
+		stored = append(stored, w.PreviousSealedSecret)
 	}
-	keys := make([][]byte, 0, len(sealed))
-	for _, sv := range sealed {
-		secret, err := s.Open(ctx, sv)
-		if err != nil {
-			return nil, err
+	keys := make([][]byte, 0, len(stored))
+	for _, sv := range stored {
+		secret := sv
+		if !strings.HasPrefix(sv, signature.SecretPrefix) {
+			var err error
+			if secret, err = s.Open(ctx, sv); err != nil && !keeperMayRecover(err) {
+				return nil, fmt.Errorf("%w: %w", ErrSecretUnusable, err)
+			} else if err != nil {
+				return nil, err
+			}
 		}
 		key, err := signature.Key(secret)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w: %w", ErrSecretUnusable, err)
 		}
 		keys = append(keys, key)
 	}
 	return keys, nil
+}
+
+// keeperMayRecover reports whether a keeper's failure to open a secret may
+// pass: anything but a value no keeper will ever open (not sealed, a
+// ciphertext the key refuses, a key that is gone). An outage or throttling
+// of KMS shows as Unknown, Internal or ResourceExhausted: retried, it costs
+// no attempt; a deployment that lost its key holds its deliveries until the
+// key is back.
+func keeperMayRecover(err error) bool {
+	if errors.Is(err, seal.ErrNotSealed) {
+		return false
+	}
+	switch gcerrors.Code(err) {
+	case gcerrors.InvalidArgument, gcerrors.NotFound:
+		return false
+	}
+	return true
 }

@@ -45,7 +45,7 @@ func TestKillDeliverLosesNothing(t *testing.T) {
 	for k, v := range created.Env(endpoint, moto.Region) {
 		env = append(env, k+"="+v)
 	}
-	env = append(env, "HERALD_ADDR="+addr, "HERALD_ADMIN_TOKEN=kill-test-token", "HERALD_ALLOW_PRIVATE_TARGETS=true",
+	env = append(env, "HERALD_ADDR="+addr, "HERALD_ADMIN_TOKEN=kill-test-token-0123456789abcdefghij", "HERALD_ALLOW_PRIVATE_TARGETS=true",
 		"HERALD_DELIVERY_TIMEOUT=2s", "HERALD_SWEEP_GRACE=1s", "HERALD_SWEEP_INTERVAL=1s",
 		"HERALD_RETRY_SCHEDULE=1s,1s,1s", "HERALD_LOG_LEVEL=warn")
 	start := func(name string) *exec.Cmd {
@@ -64,7 +64,7 @@ func TestKillDeliverLosesNothing(t *testing.T) {
 	waitHealthy(t, "http://"+addr+"/healthz")
 
 	r := contract.NewReceiver(t, "X-Herald-")
-	api := contract.NewAPI(t, "http://"+addr, "kill-test-token")
+	api := contract.NewAPI(t, "http://"+addr, "kill-test-token-0123456789abcdefghij")
 	api.CreateWebhook(r, map[string]any{})
 
 	const n = 60

@@ -26,6 +26,10 @@ type Application struct {
 	// is accepted until PreviousSecretUntilMS.
 	PreviousSecretHash    string `docstore:"previous_secret_hash"`
 	PreviousSecretUntilMS int64  `docstore:"previous_secret_until_ms"`
+	// TokensNotBeforeMS revokes the tokens issued before it: a rotation
+	// with no grace period (the answer to a leaked secret) sets it, so the
+	// tokens minted with the leaked secret stop too.
+	TokensNotBeforeMS int64 `docstore:"tokens_not_before_ms"`
 	// SecretExpiresMS and SecretExpiryNotified: as on Webhook.
 	SecretExpiresMS      int64         `docstore:"secret_expires_ms"`
 	SecretExpiryNotified time.Duration `docstore:"secret_expiry_notified"`

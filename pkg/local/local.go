@@ -90,6 +90,11 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 			return nil, err
 		}
 	}
+	if cfg.TokenSigningKey == "" {
+		if cfg.TokenSigningKey, err = tokenSigningKey(cfg.DataDir); err != nil {
+			return nil, err
+		}
+	}
 	res, err := cfg.Open(ctx, config.Subscriptions{Ingest: true, Deliver: true, Keeper: true})
 	if err != nil {
 		return nil, err

@@ -64,6 +64,11 @@ func run(motoAddr, addr string) error {
 	}
 	env = append(env, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION="+moto.Region,
 		"HERALD_ADMIN_TOKEN="+token, "HERALD_ADDR="+addr, "HERALD_ALLOW_PRIVATE_TARGETS=true")
+	if os.Getenv("HERALD_TOKEN_SIGNING_KEY") == "" {
+		// The key of the tokens /oauth/token issues; every process that
+		// checks them shares it.
+		env = append(env, "HERALD_TOKEN_SIGNING_KEY="+rand.Text()+rand.Text())
+	}
 
 	var procs []*exec.Cmd
 	defer func() {
