@@ -81,7 +81,7 @@ var Vars = []Var{
 	{"HERALD_EXPIRY_INTERVAL", "5m", "", "how often the expiry-notifier runs (long-running mode)"},
 	{"HERALD_LOG_LEVEL", "info", "", "debug, info, warn or error"},
 	{"HERALD_SECRETS_KEEPER", "", "", "gocloud secrets URL that encrypts signing secrets at rest; required by admin and deliver outside local mode"},
-	{"HERALD_TOKEN_SIGNING_KEY", "", "", "HMAC key (at least 32 bytes) of the tokens `POST /oauth/token` issues; derived from `HERALD_ADMIN_TOKEN` when unset"},
+	{"HERALD_TOKEN_SIGNING_KEY", "", "", "HMAC key (at least 32 bytes) of the tokens `POST /oauth/token` issues; derived from a HERALD_ADMIN_TOKEN of at least 32 bytes when unset; local mode keeps one in the data dir"},
 	{"HERALD_JWKS_URL", "", "", "JWKS of an external identity provider whose JWTs the admin API accepts; unset: none"},
 	{"HERALD_JWT_ISSUER", "", "", "the `iss` external JWTs must carry (required with `HERALD_JWKS_URL`)"},
 	{"HERALD_JWT_AUDIENCE", "", "", "the `aud` external JWTs must carry (required with `HERALD_JWKS_URL`)"},
