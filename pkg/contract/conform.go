@@ -18,12 +18,6 @@ import (
 	"github.com/heraldhq/herald/pkg/admin"
 )
 
-// skipNotImplemented leaves 501 answers unchecked. 501 is not part of the
-// API (the document does not describe it); it exists only while a branch
-// still has stub handlers. Set it to false (or delete it) once every
-// endpoint is built.
-const skipNotImplemented = true
-
 // openAPIValidator is built once from admin.OpenAPI(): it is safe for
 // concurrent use.
 var openAPIValidator = sync.OnceValues(func() (validator.Validator, error) {
@@ -66,9 +60,6 @@ func Conform(t testing.TB, req *http.Request, resp *http.Response, body []byte) 
 //   - a path or method the document does not know must be answered 404
 //     with {"detail": string}.
 func Mismatches(req *http.Request, resp *http.Response, body []byte) ([]string, error) {
-	if skipNotImplemented && resp.StatusCode == http.StatusNotImplemented {
-		return nil, nil
-	}
 	v, err := openAPIValidator()
 	if err != nil {
 		return nil, err
