@@ -116,29 +116,24 @@ func routes(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// eval evaluates a string constant expression: literals, constants
+	// declared before it in the file, and their concatenation.
 	consts := map[string]string{}
-	var eval func(ast.Expr) string
-	eval = func(e ast.Expr) string {
+	var eval func(ast.Expr) (string, bool)
+	eval = func(e ast.Expr) (string, bool) {
 		switch e := e.(type) {
 		case *ast.BasicLit:
 			s, err := strconv.Unquote(e.Value)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
+			return s, err == nil && e.Kind == token.STRING
 		case *ast.Ident:
-			v, ok := consts[e.Name]
-			if !ok {
-				t.Fatalf("admin.go: route pattern uses %s, not a string constant", e.Name)
-			}
-			return v
+			s, ok := consts[e.Name]
+			return s, ok
 		case *ast.BinaryExpr:
-			if e.Op == token.ADD {
-				return eval(e.X) + eval(e.Y)
-			}
+			x, okx := eval(e.X)
+			y, oky := eval(e.Y)
+			return x + y, okx && oky && e.Op == token.ADD
 		}
-		t.Fatalf("admin.go: cannot evaluate route pattern at %s", fset.Position(e.Pos()))
-		return ""
+		return "", false
 	}
 	var out []string
 	ast.Inspect(file, func(n ast.Node) bool {
@@ -146,13 +141,9 @@ func routes(t *testing.T) []string {
 		case *ast.ValueSpec:
 			for i, name := range n.Names {
 				if i < len(n.Values) {
-					if lit, ok := n.Values[i].(*ast.BasicLit); ok && lit.Kind != token.STRING {
-						continue
+					if s, ok := eval(n.Values[i]); ok {
+						consts[name.Name] = s
 					}
-					if _, isIdent := n.Values[i].(*ast.SelectorExpr); isIdent {
-						continue
-					}
-					consts[name.Name] = eval(n.Values[i])
 				}
 			}
 		case *ast.CallExpr:
@@ -163,7 +154,11 @@ func routes(t *testing.T) []string {
 			if x, ok := sel.X.(*ast.Ident); !ok || x.Name != "mux" {
 				return true
 			}
-			if p := eval(n.Args[0]); p != "/" {
+			p, ok := eval(n.Args[0])
+			if !ok {
+				t.Fatalf("admin.go: cannot evaluate the route pattern at %s", fset.Position(n.Pos()))
+			}
+			if p != "/" {
 				out = append(out, p)
 			}
 		}
