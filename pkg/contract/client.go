@@ -53,6 +53,7 @@ func (a *API) DoToken(token, method, path string, body any, out any) int {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
+	Conform(a.t, req, resp, raw)
 	if out != nil && len(raw) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
 			a.t.Fatalf("%s %s: %d %s: %v", method, path, resp.StatusCode, raw, err)
