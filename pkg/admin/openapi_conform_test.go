@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -186,54 +187,75 @@ const (
 "created_at":"2026-11-23T12:00:00Z","updated_at":"2026-11-23T12:00:00Z"`
 )
 
-// TestOpenAPIAcceptsPromisedShapes checks exchanges of the endpoints other
-// branches build, with the field names they implement, against the document.
-func TestOpenAPIAcceptsPromisedShapes(t *testing.T) {
+// TestOpenAPIConformanceOfEveryOperation calls every operation the live API
+// has beyond TestOpenAPIConformance's — webhook operations, applications,
+// tokens — through a client that checks each exchange against the document,
+// successes and errors alike.
+func TestOpenAPIConformanceOfEveryOperation(t *testing.T) {
 	t.Parallel()
-	for _, e := range []exchange{
-		{name: "event types", method: "GET", path: "/api/v1/admin/webhooks/events", status: 200,
-			respBody: `{"event_types":[{"type":"secret.rotated","description":"d","source":"scaivault","category":"SECURITY"},{"type":"webhook.test","description":"d","source":"herald"}],"categories":["ADMIN"]}`},
-		{name: "stats empty", method: "GET", path: wh + "/stats", status: 200,
-			respBody: `{"webhook_id":"wh_1","window":{"deliveries":0,"from":null,"to":null},"counts":{"pending":0,"succeeded":0,"failed":0,"paused":0},"success_rate":null,"attempts":0,"latency_ms":{"p50":null,"p95":null},"last_success_at":null,"last_failure_at":null,"consecutive_failures":0}`},
-		{name: "stats", method: "GET", path: wh + "/stats", status: 200,
-			respBody: `{"webhook_id":"wh_1","window":{"deliveries":3,"from":"2026-11-23T12:00:00Z","to":"2026-11-23T13:00:00Z"},"counts":{"pending":1,"succeeded":1,"failed":1,"paused":0},"success_rate":0.5,"attempts":4,"latency_ms":{"p50":12.5,"p95":80},"last_success_at":"2026-11-23T12:00:00Z","last_failure_at":"2026-11-23T12:30:00Z","consecutive_failures":1}`},
-		{name: "test", method: "POST", path: wh + "/test", body: `{"event_type":"webhook.test","data":{"hello":"world"}}`, status: 200,
-			respBody: `{"success":true,"status_code":200,"duration_ms":5,"response_body":"ok","error":""}`},
-		{name: "test without body", method: "POST", path: wh + "/test", status: 200,
-			respBody: `{"success":false,"status_code":0,"duration_ms":10000,"response_body":"","error":"timeout"}`},
-		{name: "pause", method: "POST", path: wh + "/pause", status: 200, respBody: webhook + `}`},
-		{name: "resume", method: "POST", path: wh + "/resume", status: 200, respBody: webhook + `}`},
-		{name: "validate", method: "POST", path: wh + "/validate", status: 200, respBody: webhook + `}`},
-		{name: "rotate", method: "POST", path: wh + "/rotate-secret", body: `{"grace_period":"1h30m","secret_expires_at":"2027-01-01T00:00:00Z"}`, status: 200,
-			respBody: webhook + `,"secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}`},
-		{name: "rotate without body", method: "POST", path: wh + "/rotate-secret", status: 200,
-			respBody: webhook + `,"secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}`},
-		{name: "rotate 422", method: "POST", path: wh + "/rotate-secret", body: `{"grace_period":"999h"}`, status: 422,
-			respBody: `{"detail":[{"loc":["body","grace_period"],"msg":"at most 168h","type":"value_error"}]}`},
-		{name: "pause 409", method: "POST", path: wh + "/pause", status: 409, respBody: `{"detail":"changed meanwhile"}`},
-		{name: "get 403", method: "GET", path: wh, status: 403, respBody: `{"detail":"this token lacks the webhooks:read scope"}`},
-		{name: "list 503", method: "GET", path: "/api/v1/admin/webhooks/", status: 503, respBody: `{"detail":"temporarily unavailable, try again"}`},
-		{name: "create app", method: "POST", path: "/api/v1/admin/applications/",
-			body: `{"name":"ci","scopes":["webhooks:read","events:publish"],"tenant_id":"tnt_a","token_lifetime":600}`, status: 201,
-			respBody: application + `,"client_secret":"s3cr3t"}`},
-		{name: "list apps", method: "GET", path: "/api/v1/admin/applications/?page=1&per_page=10", status: 200,
-			respBody: `{"items":[` + application + `}],"page":1,"per_page":10,"total":1}`},
-		{name: "get app", method: "GET", path: app, status: 200, respBody: application + `}`},
-		{name: "delete app", method: "DELETE", path: app, status: 204},
-		{name: "rotate app", method: "POST", path: app + "/rotate-secret", body: `{"grace_period":"0s"}`, status: 200,
-			respBody: application + `,"client_secret":"s3cr3t2"}`},
-		{name: "app 404", method: "GET", path: app, status: 404, respBody: `{"detail":"application not found"}`},
-		{name: "token", method: "POST", path: "/oauth/token", reqType: "application/x-www-form-urlencoded",
-			body: "grant_type=client_credentials&client_id=app_1&client_secret=s3cr3t&scope=webhooks%3Aread", status: 200,
-			respBody: `{"access_token":"eyJ.x.y","token_type":"Bearer","expires_in":3600,"scope":"webhooks:read"}`},
-		{name: "token 401", method: "POST", path: "/oauth/token", reqType: "application/x-www-form-urlencoded",
-			body: "grant_type=client_credentials&client_id=app_1&client_secret=wrong", status: 401,
-			respBody: `{"error":"invalid_client","error_description":"unknown client or wrong secret"}`},
-		{name: "token 400", method: "POST", path: "/oauth/token", reqType: "application/x-www-form-urlencoded",
-			body: "grant_type=password", status: 400, respBody: `{"error":"unsupported_grant_type"}`},
+	f := newAuthFixture(t, admin.Config{})
+	c := f.srv.Client()
+	c.Transport = contract.Transport(t, c.Transport)
+	r := newHookReceiver(t, http.StatusOK, http.StatusOK, http.StatusInternalServerError)
+	hook := f.createWebhook(t, adminToken, map[string]any{"url": r.URL, "validate": true})
+	id := hook["id"].(string)
+	storeDelivery(t, f, id)
+	gone := newHookReceiver(t)
+	gone.Close() // a refused connection: a test answered without a status code
+	unreachable := f.createWebhook(t, adminToken, map[string]any{"url": gone.URL})["id"].(string)
+	empty := f.createWebhook(t, adminToken, map[string]any{})["id"].(string)
+
+	app := f.createApp(t, adminToken, map[string]any{"name": "ci", "scopes": scopes("webhooks:read"),
+		"tenant_id": "tnt_a", "token_lifetime": 600, "secret_expires_at": "2027-06-01T00:00:00Z"})
+	appID := app["id"].(string)
+	readOnly := f.issue(t, app, "webhooks:read")
+	grant := url.Values{"grant_type": {"client_credentials"}}
+	f.tokenRequest(t, true, appID, app["client_secret"].(string), grant)
+	f.tokenRequest(t, false, appID, "wrong", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {appID}, "client_secret": {"wrong"}})
+	f.tokenRequest(t, true, appID, "wrong", grant)
+	f.tokenRequest(t, true, appID, app["client_secret"].(string), url.Values{"grant_type": {"password"}})
+	f.tokenRequest(t, true, appID, app["client_secret"].(string), url.Values{"grant_type": {"client_credentials"},
+		"scope": {"admin:write"}})
+
+	for _, tc := range []struct {
+		token, method, path string
+		body                any
+		want                int
+	}{
+		{adminToken, "GET", hooksPath + "events", nil, 200},
+		{adminToken, "GET", hookPath(id, "/stats"), nil, 200},
+		{adminToken, "GET", hookPath(empty, "/stats"), nil, 200},
+		{adminToken, "POST", hookPath(id, "/test"), nil, 200},
+		{adminToken, "POST", hookPath(id, "/test"), map[string]any{"data": map[string]any{"hello": "world"}}, 200},
+		{adminToken, "POST", hookPath(unreachable, "/test"), nil, 200},
+		{adminToken, "POST", hookPath(id, "/test"), map[string]any{"event_type": "secret.rotated"}, 422},
+		{adminToken, "POST", hookPath(id, "/validate"), nil, 200}, // the receiver's 500: validated false
+		{adminToken, "POST", hookPath(id, "/pause"), nil, 200},
+		{adminToken, "POST", hookPath(id, "/resume"), nil, 200},
+		{adminToken, "POST", hookPath(id, "/rotate-secret"), nil, 200},
+		{adminToken, "POST", hookPath(id, "/rotate-secret"), map[string]any{"grace_period": "1h30m",
+			"secret_expires_at": "2027-01-01T00:00:00Z"}, 200},
+		{adminToken, "POST", hookPath(id, "/rotate-secret"), map[string]any{"grace_period": "999h"}, 422},
+		{adminToken, "GET", hookPath(id, ""), nil, 200},
+		{adminToken, "GET", hookPath("wh_missing", "/stats"), nil, 404},
+		{adminToken, "POST", hookPath("wh_missing", "/pause"), nil, 404},
+		{readOnly, "GET", hooksPath, nil, 200},
+		{readOnly, "POST", hookPath(id, "/pause"), nil, 403},
+		{readOnly, "GET", appsPath, nil, 403},
+		{readOnly, "GET", hooksPath + "?tenant_id=tnt_b", nil, 403},
+		{adminToken, "GET", appsPath, nil, 200},
+		{adminToken, "GET", appsPath + "?tenant_id=tnt_a&page=1&per_page=5", nil, 200},
+		{adminToken, "GET", appsPath + appID, nil, 200},
+		{adminToken, "POST", appsPath + appID + "/rotate-secret", map[string]any{"grace_period": "1h"}, 200},
+		{adminToken, "POST", appsPath + appID + "/rotate-secret", nil, 200},
+		{adminToken, "POST", appsPath, map[string]any{"name": "x", "scopes": []string{"root"}}, 422},
+		{adminToken, "GET", appsPath + "app_missing", nil, 404},
+		{adminToken, "DELETE", appsPath + appID, nil, 204},
+		{readOnly, "GET", hooksPath, nil, 401},
 	} {
-		if problems := e.check(t); len(problems) > 0 {
-			t.Errorf("%s: %s", e.name, strings.Join(problems, "\n"))
+		if status, raw := f.do(t, tc.token, tc.method, tc.path, tc.body, nil); status != tc.want {
+			t.Errorf("%s %s: %d %s, want %d", tc.method, tc.path, status, raw, tc.want)
 		}
 	}
 }
