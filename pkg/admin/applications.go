@@ -3,7 +3,6 @@ package admin
 import (
 	"cmp"
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -161,34 +160,10 @@ func (a *API) newSecret(w http.ResponseWriter, r *http.Request, app *herald.Appl
 	return secret, true
 }
 
-// loadApplication reads the application named in the path, answering 404
-// when there is none or the caller's binding does not reach it.
+// loadApplication reads the application named in the path (see load).
 func (a *API) loadApplication(w http.ResponseWriter, r *http.Request) (*herald.Application, bool) {
-	app, err := a.application(r.Context(), r.PathValue("application_id"))
-	if err == nil && !principal(r).Sees(app.TenantID, app.PartnerID) {
-		err = herald.ErrNotFound
-	}
-	switch {
-	case errors.Is(err, herald.ErrNotFound):
-		writeDetail(w, http.StatusNotFound, "application not found")
-		return nil, false
-	case err != nil:
-		a.storeFailed(w, r, err)
-		return nil, false
-	}
-	return app, true
-}
-
-func (a *API) application(ctx context.Context, id string) (*herald.Application, error) {
-	if id == "" || len(id) > 64 {
-		return nil, herald.ErrNotFound
-	}
-	app := &herald.Application{ID: id}
-	if err := a.cfg.Applications.Get(ctx, app); err != nil {
-		if gcerrors.Code(err) == gcerrors.NotFound {
-			return nil, herald.ErrNotFound
-		}
-		return nil, err
-	}
-	return app, nil
+	app := &herald.Application{ID: r.PathValue("application_id")}
+	ok := a.load(w, r, a.cfg.Applications, app, app.ID, "application",
+		func() (string, string) { return app.TenantID, app.PartnerID })
+	return app, ok
 }

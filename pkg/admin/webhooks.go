@@ -3,7 +3,6 @@ package admin
 import (
 	"cmp"
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -181,28 +180,15 @@ func (a *API) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// loadWebhook reads the webhook named in the path, answering 404 when there
-// is none or the caller's tenant binding does not reach it.
+// loadWebhook reads the webhook named in the path (see load).
 func (a *API) loadWebhook(w http.ResponseWriter, r *http.Request) (*herald.Webhook, bool) {
-	wh, err := a.webhook(r.Context(), r.PathValue("webhook_id"))
-	if err == nil && !principal(r).Sees(wh.TenantID, wh.PartnerID) {
-		err = herald.ErrNotFound
-	}
-	switch {
-	case errors.Is(err, herald.ErrNotFound):
-		writeDetail(w, http.StatusNotFound, "webhook not found")
-		return nil, false
-	case err != nil:
-		a.storeFailed(w, r, err)
-		return nil, false
-	}
-	return wh, true
+	wh := &herald.Webhook{ID: r.PathValue("webhook_id")}
+	ok := a.load(w, r, a.cfg.Webhooks, wh, wh.ID, "webhook",
+		func() (string, string) { return wh.TenantID, wh.PartnerID })
+	return wh, ok
 }
 
 func (a *API) webhook(ctx context.Context, id string) (*herald.Webhook, error) {
-	if id == "" || len(id) > 64 {
-		return nil, herald.ErrNotFound
-	}
 	wh := &herald.Webhook{ID: id}
 	if err := a.cfg.Webhooks.Get(ctx, wh); err != nil {
 		if gcerrors.Code(err) == gcerrors.NotFound {

@@ -1,0 +1,34 @@
+package admin
+
+import (
+	"net/http"
+
+	"gocloud.dev/docstore"
+	"gocloud.dev/gcerrors"
+)
+
+// maxIDLen bounds an id taken from a path before it reaches the store.
+const maxIDLen = 64
+
+// load reads doc (its key set to id) from coll for a request about one
+// resource named what. It answers 404 when there is none, when id could not
+// be one, or when the caller's tenant or partner binding does not reach the
+// owner reports — so a bound caller cannot tell another tenant's ids from
+// unknown ones; a store failure answers 5xx. It reports whether the request
+// may go on.
+func (a *API) load(w http.ResponseWriter, r *http.Request, coll *docstore.Collection, doc docstore.Document,
+	id, what string, owner func() (tenantID, partnerID string)) bool {
+	found := id != "" && len(id) <= maxIDLen
+	if found {
+		err := coll.Get(r.Context(), doc)
+		if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+			a.storeFailed(w, r, err)
+			return false
+		}
+		found = err == nil && principal(r).Sees(owner())
+	}
+	if !found {
+		writeDetail(w, http.StatusNotFound, what+" not found")
+	}
+	return found
+}
