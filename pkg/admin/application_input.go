@@ -11,12 +11,6 @@ import (
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
-// Limits of an application's settings.
-const (
-	minTokenLifetime = 60
-	maxTokenLifetime = 86400
-)
-
 // applicationInput is the body of POST /api/v1/admin/applications/.
 type applicationInput struct {
 	Name        *string  `json:"name" validate:"required,min=1,max=200"`

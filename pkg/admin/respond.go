@@ -78,6 +78,3 @@ func (a *API) recoverPanics(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-
-// notYet answers 501 for an endpoint that is not built yet.
-func notYet(w http.ResponseWriter) { writeDetail(w, http.StatusNotImplemented, "not implemented yet") }
