@@ -42,7 +42,7 @@ type env struct {
 	auth  *auth.Authenticator
 }
 
-func newEnv(t *testing.T, cfg auth.Config) *env {
+func newEnv(t testing.TB, cfg auth.Config) *env {
 	t.Helper()
 	apps, err := memdocstore.OpenCollection("id", nil)
 	if err != nil {
@@ -61,7 +61,7 @@ func newEnv(t *testing.T, cfg auth.Config) *env {
 }
 
 // addApp stores an application with a fresh secret and returns both.
-func (e *env) addApp(t *testing.T, app *herald.Application) (*herald.Application, string) {
+func (e *env) addApp(t testing.TB, app *herald.Application) (*herald.Application, string) {
 	t.Helper()
 	secret := auth.NewSecret()
 	hash, err := auth.HashSecret(secret)
@@ -79,7 +79,7 @@ func (e *env) addApp(t *testing.T, app *herald.Application) (*herald.Application
 }
 
 // issue issues a token, failing the test on error.
-func (e *env) issue(t *testing.T, clientID, secret, scope string) auth.Token {
+func (e *env) issue(t testing.TB, clientID, secret, scope string) auth.Token {
 	t.Helper()
 	tok, err := e.auth.Issue(context.Background(), clientID, secret, scope)
 	if err != nil {
