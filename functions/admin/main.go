@@ -29,6 +29,9 @@ func main() {
 		if env.Config.AdminToken == "" {
 			return errors.New("HERALD_ADMIN_TOKEN is required")
 		}
+		if awslambda.OnLambda() {
+			env.Metrics = nil // a Function URL is public: no unauthenticated /metrics
+		}
 		api, err := wire.Admin(env)
 		if err != nil {
 			return err

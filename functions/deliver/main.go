@@ -30,10 +30,11 @@ func main() {
 			return err
 		}
 		if awslambda.OnLambda() {
-			lambda.Start(awslambda.SQS(h.Handle, nil, env.Logger))
+			lambda.Start(awslambda.SQS(h.Handle, awslambda.Config{Function: env.Function, Metrics: env.Metrics, Logger: env.Logger}))
 		}
 		return consume.Run(ctx, env.Res.DeliverSub, h.Handle, consume.Config{
 			Concurrency: env.Config.DeliverConcurrency,
-			Timeout:     env.Config.DeliveryTimeout + 30*time.Second, Logger: env.Logger})
+			Timeout:     env.Config.DeliveryTimeout + 30*time.Second,
+			Metrics:     env.Metrics, Function: env.Function, Logger: env.Logger})
 	})
 }

@@ -29,7 +29,7 @@ func main() {
 			lambda.Start(awslambda.Schedule(func(ctx context.Context) error {
 				_, err := n.Tick(ctx)
 				return err
-			}, env.Logger))
+			}, awslambda.Config{Function: env.Function, Metrics: env.Metrics, Logger: env.Logger}))
 		}
 		return n.Run(ctx)
 	})

@@ -27,9 +27,10 @@ func main() {
 			return err
 		}
 		if awslambda.OnLambda() {
-			lambda.Start(awslambda.SQS(h.Handle, nil, env.Logger))
+			lambda.Start(awslambda.SQS(h.Handle, awslambda.Config{Function: env.Function, Metrics: env.Metrics, Logger: env.Logger}))
 		}
 		return consume.Run(ctx, env.Res.IngestSub, h.Handle, consume.Config{
-			Concurrency: env.Config.IngestConcurrency, Logger: env.Logger})
+			Concurrency: env.Config.IngestConcurrency,
+			Metrics:     env.Metrics, Function: env.Function, Logger: env.Logger})
 	})
 }

@@ -26,7 +26,7 @@ func main() {
 			return err
 		}
 		if awslambda.OnLambda() {
-			lambda.Start(awslambda.Schedule(s.Tick, env.Logger))
+			lambda.Start(awslambda.Schedule(s.Tick, awslambda.Config{Function: env.Function, Metrics: env.Metrics, Logger: env.Logger}))
 		}
 		return s.Run(ctx)
 	})

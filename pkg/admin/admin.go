@@ -54,6 +54,11 @@ type Config struct {
 	// AllowPrivateTargets accepts webhook URLs on loopback and private
 	// addresses. Defaults to false.
 	AllowPrivateTargets bool
+	// Metrics, when set, is served at GET /metrics without authentication
+	// (the Prometheus text format; the admin API listens on 127.0.0.1 by
+	// default). Never set it behind a public endpoint such as a Lambda
+	// Function URL. Defaults to nil: no /metrics route.
+	Metrics http.Handler
 	// Now returns the current time. Defaults to time.Now.
 	Now func() time.Time
 	// Logger defaults to a logger that discards.
@@ -112,6 +117,9 @@ func (a *API) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /openapi.json", a.openAPI)
 	mux.HandleFunc("POST /oauth/token", a.token)
+	if a.cfg.Metrics != nil {
+		mux.Handle("GET /metrics", a.cfg.Metrics)
+	}
 
 	const hooks = "/api/v1/admin/webhooks/"
 	const hook = hooks + "{webhook_id}"

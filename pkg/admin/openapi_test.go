@@ -158,7 +158,10 @@ func routes(t *testing.T) []string {
 			if !ok {
 				t.Fatalf("admin.go: cannot evaluate the route pattern at %s", fset.Position(n.Pos()))
 			}
-			if p != "/" {
+			// GET /metrics is the Prometheus exposition, mounted only when
+			// Config.Metrics is set: not part of the JSON API the document
+			// describes.
+			if p != "/" && p != "GET /metrics" {
 				out = append(out, p)
 			}
 		}

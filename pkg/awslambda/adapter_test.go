@@ -72,7 +72,7 @@ func TestSQSIngestSampleBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	stats := new(consume.Stats)
-	resp, err := awslambda.SQS(h.Handle, stats, discard)(context.Background(), ev)
+	resp, err := awslambda.SQS(h.Handle, awslambda.Config{Stats: stats, Logger: discard})(context.Background(), ev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestSQSReportsOnlyTransientFailures(t *testing.T) {
 		}
 		return errors.New("store unavailable")
 	}
-	resp, err := awslambda.SQS(h, nil, discard)(context.Background(), ev)
+	resp, err := awslambda.SQS(h, awslambda.Config{Logger: discard})(context.Background(), ev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,11 +115,11 @@ func TestScheduleSampleEvent(t *testing.T) {
 	var ev events.EventBridgeEvent
 	sample(t, "schedule.json", &ev)
 	ticks := 0
-	ok := awslambda.Schedule(func(context.Context) error { ticks++; return nil }, discard)
+	ok := awslambda.Schedule(func(context.Context) error { ticks++; return nil }, awslambda.Config{Logger: discard})
 	if err := ok(context.Background(), ev); err != nil || ticks != 1 {
 		t.Errorf("ok tick: err %v, ticks %d", err, ticks)
 	}
-	failing := awslambda.Schedule(func(context.Context) error { return errors.New("boom") }, discard)
+	failing := awslambda.Schedule(func(context.Context) error { return errors.New("boom") }, awslambda.Config{Logger: discard})
 	if err := failing(context.Background(), ev); err == nil {
 		t.Error("a failed pass did not fail the invocation")
 	}

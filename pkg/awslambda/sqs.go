@@ -2,46 +2,47 @@ package awslambda
 
 import (
 	"context"
-	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/heraldhq/herald/pkg/consume"
-	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/metrics"
 )
 
 // SQS adapts a queue function's domain handler to an SQS event source with
 // ReportBatchItemFailures: the records of a batch are handled concurrently;
-// a record that succeeds or is malformed (logged, counted in stats) is
-// acknowledged, and only the records that failed transiently are reported,
-// so SQS redelivers just those after their visibility timeout. The batch as a
-// whole never fails.
-func SQS(h consume.Handler, stats *consume.Stats, log *slog.Logger) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
-	if stats == nil {
-		stats = new(consume.Stats)
-	}
+// a record that succeeds or is malformed (logged, counted) is acknowledged,
+// and only the records that failed transiently are reported, so SQS
+// redelivers just those after their visibility timeout. The batch as a whole
+// never fails. After each batch the metrics are flushed as one EMF line.
+func SQS(h consume.Handler, cfg Config) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
+	cfg.defaults()
+	log := cfg.Logger
 	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 		var (
 			mu   sync.Mutex
 			resp events.SQSEventResponse
 			wg   sync.WaitGroup
 		)
+		defer cfg.flush()
 		for _, r := range ev.Records {
-			stats.Received.Add(1)
+			cfg.Stats.Received.Add(1)
+			cfg.Metrics.MessageReceived(cfg.Function)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				body, _ := DecodeRecord(r)
+				start := time.Now()
 				err := h(ctx, body)
-				switch {
-				case err == nil:
-					stats.Done.Add(1)
-				case herald.IsMalformed(err):
-					stats.Malformed.Add(1)
+				outcome := consume.Outcome(err)
+				cfg.Stats.Count(outcome)
+				cfg.Metrics.MessageHandled(cfg.Function, outcome, time.Since(start))
+				switch outcome {
+				case metrics.Malformed:
 					log.Warn("dropped malformed message", "error", err, "message_id", r.MessageId, "bytes", len(body))
-				default:
-					stats.Failed.Add(1)
+				case metrics.Failed:
 					log.Error("message failed, left for redelivery", "error", err, "message_id", r.MessageId)
 					mu.Lock()
 					resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: r.MessageId})

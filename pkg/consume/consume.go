@@ -16,6 +16,7 @@ import (
 	"gocloud.dev/pubsub"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/metrics"
 )
 
 // Handler processes one message body. It returns nil when the message is done,
@@ -35,6 +36,12 @@ type Config struct {
 	DrainIdle time.Duration
 	// Stats, when set, counts what happened to each message.
 	Stats *Stats
+	// Metrics, when set, counts each message by outcome and records how
+	// long its handler took, labelled with Function. Defaults to nil: none.
+	Metrics *metrics.Metrics
+	// Function names the function in Metrics ("ingest", "deliver").
+	// Required with Metrics.
+	Function string
 	// Logger defaults to a logger that discards.
 	Logger *slog.Logger
 }
@@ -101,6 +108,7 @@ func Run(ctx context.Context, sub *pubsub.Subscription, h Handler, cfg Config) e
 			return nil
 		}
 		cfg.Stats.Received.Add(1)
+		cfg.Metrics.MessageReceived(cfg.Function)
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
@@ -115,21 +123,47 @@ func Run(ctx context.Context, sub *pubsub.Subscription, h Handler, cfg Config) e
 func handle(ctx context.Context, msg *pubsub.Message, h Handler, cfg Config, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
+	start := time.Now()
 	err := h(ctx, msg.Body)
-	switch {
-	case err == nil:
-		cfg.Stats.Done.Add(1)
+	outcome := Outcome(err)
+	cfg.Stats.Count(outcome)
+	cfg.Metrics.MessageHandled(cfg.Function, outcome, time.Since(start))
+	switch outcome {
+	case metrics.Done:
 		msg.Ack()
-	case herald.IsMalformed(err):
-		cfg.Stats.Malformed.Add(1)
+	case metrics.Malformed:
 		log.Warn("dropped malformed message", "error", err, "bytes", len(msg.Body))
 		msg.Ack()
 	default:
-		cfg.Stats.Failed.Add(1)
 		if errors.Is(err, context.Canceled) {
 			log.Info("message left for redelivery", "error", err)
 		} else {
 			log.Error("message failed, left for redelivery", "error", err)
 		}
+	}
+}
+
+// Outcome classifies what a handler returned: metrics.Done for nil,
+// metrics.Malformed for a *herald.MalformedError, metrics.Failed for any
+// other error.
+func Outcome(err error) string {
+	switch {
+	case err == nil:
+		return metrics.Done
+	case herald.IsMalformed(err):
+		return metrics.Malformed
+	}
+	return metrics.Failed
+}
+
+// Count adds one message with outcome (see Outcome) to s.
+func (s *Stats) Count(outcome string) {
+	switch outcome {
+	case metrics.Done:
+		s.Done.Add(1)
+	case metrics.Malformed:
+		s.Malformed.Add(1)
+	default:
+		s.Failed.Add(1)
 	}
 }

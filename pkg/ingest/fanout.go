@@ -12,6 +12,7 @@ import (
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/match"
+	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/schedule"
 )
 
@@ -62,6 +63,7 @@ func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bo
 				h.cfg.Logger.Warn("paused webhook queue full: delivery dropped",
 					"webhook_id", w.ID, "event_id", env.EventID, "held", held)
 				h.countPauseDropped(ctx, w)
+				h.cfg.Metrics.Dropped(metrics.DropPauseQueueFull)
 				continue
 			}
 			d.Status = herald.StatusPaused
@@ -72,6 +74,7 @@ func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bo
 	if err := h.create(ctx, created); err != nil {
 		return 0, err
 	}
+	h.cfg.Metrics.DeliveriesCreated(len(created))
 	var held []*herald.Delivery
 	for _, d := range created {
 		if d.Status != herald.StatusPending {

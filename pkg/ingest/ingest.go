@@ -14,6 +14,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/schedule"
 )
 
@@ -29,6 +30,9 @@ type Config struct {
 	Parser *envelope.Parser
 	// IDs mints delivery ids. Defaults to a new generator.
 	IDs *herald.DeliveryIDs
+	// Metrics, when set, counts events ingested, deliveries created and
+	// deliveries dropped by a full pause queue. Defaults to nil: none.
+	Metrics *metrics.Metrics
 	// Now returns the current time. Defaults to time.Now.
 	Now func() time.Time
 	// Logger defaults to a logger that discards.
@@ -90,6 +94,7 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 	if err := h.cfg.Events.Update(ctx, ev, docstore.Mods{"fanned_out": true}); err != nil {
 		return err
 	}
+	h.cfg.Metrics.EventIngested()
 	h.cfg.Logger.Debug("event ingested", "event_id", env.EventID, "event_type", env.EventType, "deliveries", n)
 	return nil
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/expiry"
 	"github.com/heraldhq/herald/pkg/ingest"
+	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/wire"
 )
@@ -52,6 +53,10 @@ type System struct {
 	Addr string
 	// IngestStats and DeliverStats count the messages each consumer saw.
 	IngestStats, DeliverStats consume.Stats
+	// Metrics are the system's metrics, served by the admin API at GET
+	// /metrics (without authentication; the admin API listens on
+	// 127.0.0.1 by default).
+	Metrics *metrics.Metrics
 
 	res *config.Resources
 	log *slog.Logger
@@ -110,7 +115,7 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 			return nil, err
 		}
 	}
-	s := &System{res: res, log: opt.Logger, errc: make(chan error, 8)}
+	s := &System{res: res, log: opt.Logger, errc: make(chan error, 8), Metrics: metrics.New(metrics.Config{})}
 	fns, err := s.build(cfg, opt)
 	if err != nil {
 		_ = res.Close(ctx)
@@ -142,12 +147,13 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 	s.goRun(ingestCtx, &s.ingestWG, "ingest", func(ctx context.Context) error {
 		return consume.Run(ctx, res.IngestSub, fns.ingest.Handle, consume.Config{
 			Concurrency: cfg.IngestConcurrency, Stats: &s.IngestStats, Logger: s.log.With("function", "ingest"),
-			DrainIdle: drainIdle})
+			Metrics: s.Metrics, Function: "ingest", DrainIdle: drainIdle})
 	})
 	s.goRun(runCtx, &s.wg, "deliver", func(ctx context.Context) error {
 		return consume.Run(ctx, res.DeliverSub, fns.deliver.Handle, consume.Config{
 			Concurrency: cfg.DeliverConcurrency, Timeout: cfg.DeliveryTimeout + 30*time.Second,
-			Stats: &s.DeliverStats, Logger: s.log.With("function", "deliver")})
+			Stats: &s.DeliverStats, Logger: s.log.With("function", "deliver"),
+			Metrics: s.Metrics, Function: "deliver"})
 	})
 	s.goRun(runCtx, &s.wg, "retry-scheduler", fns.scheduler.Run)
 	s.goRun(runCtx, &s.wg, "expiry-notifier", fns.expiry.Run)
@@ -166,7 +172,7 @@ type functions struct {
 func (s *System) build(cfg config.Config, opt Options) (*functions, error) {
 	var f functions
 	var err error
-	env := wire.Env{Config: cfg, Res: s.res, Logger: s.log, Now: opt.Now}
+	env := wire.Env{Config: cfg, Res: s.res, Logger: s.log, Now: opt.Now, Metrics: s.Metrics}
 	if f.scheduler, err = wire.Scheduler(env); err != nil {
 		return nil, err
 	}

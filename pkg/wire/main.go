@@ -2,7 +2,9 @@ package wire
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/logging"
+	"github.com/heraldhq/herald/pkg/metrics"
 )
 
 // Main is the body of a functions/<name> binary: it reads the configuration
@@ -45,7 +48,35 @@ func mainErr(name string, subs config.Subscriptions, run func(context.Context, E
 			"set the HERALD_* URLs, or run all five together with functions/local", "url", u)
 	}
 	log.Info(name + " is running")
-	return run(ctx, Env{Config: cfg, Res: res, Logger: log})
+	env := Env{Config: cfg, Res: res, Logger: log, Function: name,
+		// On Lambda the adapters write the metrics as EMF lines.
+		Metrics: metrics.New(metrics.Config{EMF: awslambda.OnLambda()}),
+		// HERALD_METRICS_ADDR, once config.Config reads it.
+		MetricsAddr: ""}
+	if env.MetricsAddr == "" || awslambda.OnLambda() {
+		return run(ctx, env)
+	}
+	return serveMetricsWhile(ctx, env, run)
+}
+
+// serveMetricsWhile runs run while env.Metrics is served on env.MetricsAddr.
+// A metrics server that fails ends run's context, and the function.
+func serveMetricsWhile(ctx context.Context, env Env, run func(context.Context, Env) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	served := make(chan error, 1)
+	go func() {
+		err := env.Metrics.Serve(ctx, env.MetricsAddr, func(a net.Addr) {
+			env.Logger.Info("metrics are served", "addr", a.String(), "path", "/metrics")
+		})
+		if err != nil {
+			cancel()
+		}
+		served <- err
+	}()
+	err := run(ctx, env)
+	cancel()
+	return errors.Join(err, <-served)
 }
 
 // memURL returns the first mem:// URL among the resources Open opened with

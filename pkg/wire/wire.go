@@ -7,6 +7,7 @@ package wire
 import (
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/heraldhq/herald/pkg/admin"
@@ -15,6 +16,7 @@ import (
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/expiry"
 	"github.com/heraldhq/herald/pkg/ingest"
+	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/schedule"
 )
 
@@ -30,6 +32,17 @@ type Env struct {
 	Now func() time.Time
 	// OnSchedule is passed to the Enqueuer (see schedule.EnqueuerConfig).
 	OnSchedule func(due time.Time)
+	// Function is the name of the function being run ("ingest", …; "" in
+	// local mode), for metrics. Set by Main.
+	Function string
+	// Metrics, when set, is what the functions count into: ingest counts
+	// events and deliveries, the admin API serves it at GET /metrics.
+	// Defaults to nil: no metrics.
+	Metrics *metrics.Metrics
+	// MetricsAddr, when set, is where Main serves GET /metrics in
+	// long-running mode (HERALD_METRICS_ADDR), for the functions that have
+	// no HTTP server of their own. Defaults to "": not served.
+	MetricsAddr string
 }
 
 func (e *Env) defaults() {
@@ -39,6 +52,16 @@ func (e *Env) defaults() {
 	if e.Now == nil {
 		e.Now = time.Now
 	}
+}
+
+// logger returns the logger of function: Logger, labelled with the
+// function's name unless Main labelled it already (a JSON object with the
+// key twice is not one every reader takes).
+func (e *Env) logger(function string) *slog.Logger {
+	if e.Function != "" {
+		return e.Logger
+	}
+	return e.Logger.With("function", function)
 }
 
 // Enqueuer builds the deliver-job enqueuer.
@@ -58,7 +81,7 @@ func Scheduler(e Env) (*schedule.Scheduler, error) {
 	return schedule.New(schedule.Config{Topic: e.Res.Deliver, Table: e.Res.Schedule,
 		Deliveries: e.Res.Deliveries, Now: e.Now, SweepGrace: e.Config.SweepGrace,
 		SweepInterval: e.Config.SweepInterval,
-		Logger:        e.Logger.With("function", "retry-scheduler")})
+		Logger:        e.logger("retry-scheduler")})
 }
 
 // Ingest builds the ingest function.
@@ -69,8 +92,8 @@ func Ingest(e Env) (*ingest.Handler, error) {
 		return nil, err
 	}
 	return ingest.New(ingest.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
-		Deliveries: e.Res.Deliveries, Enqueuer: enq, Parser: parser(e), Now: e.Now,
-		Logger: e.Logger.With("function", "ingest")})
+		Deliveries: e.Res.Deliveries, Enqueuer: enq, Parser: parser(e), Metrics: e.Metrics, Now: e.Now,
+		Logger: e.logger("ingest")})
 }
 
 // Deliver builds the deliver function.
@@ -90,7 +113,7 @@ func Deliver(e Env) (*deliver.Handler, error) {
 	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.Ingest, Client: client, Sealer: sealer,
 		HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
-		Now: e.Now, Logger: e.Logger.With("function", "deliver")})
+		Now: e.Now, Logger: e.logger("deliver")})
 }
 
 // Expiry builds the expiry-notifier.
@@ -105,7 +128,7 @@ func Expiry(e Env) (*expiry.Notifier, error) {
 		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest,
 		Enqueuer: enq, Retention: c.Retention,
 		PauseHold: c.PauseHold, Interval: c.ExpiryInterval, Now: e.Now,
-		Logger: e.Logger.With("function", "expiry-notifier")})
+		Logger: e.logger("expiry-notifier")})
 }
 
 // Admin builds the admin API.
@@ -125,10 +148,14 @@ func Admin(e Env) (*admin.API, error) {
 	}
 	c := e.Config
 	client := deliver.NewClient(deliver.ClientConfig{Timeout: c.DeliveryTimeout, AllowPrivate: c.AllowPrivateTargets})
+	var metricsHandler http.Handler
+	if e.Metrics != nil {
+		metricsHandler = e.Metrics.Handler()
+	}
 	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest,
 		Enqueuer: enq, Auth: authn, Sealer: sealer, Client: client,
 		Parser: parser(e), HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule,
-		AllowPrivateTargets: c.AllowPrivateTargets, Now: e.Now,
-		Logger: e.Logger.With("function", "admin")})
+		AllowPrivateTargets: c.AllowPrivateTargets, Metrics: metricsHandler, Now: e.Now,
+		Logger: e.logger("admin")})
 }
