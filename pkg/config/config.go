@@ -36,6 +36,7 @@ type Config struct {
 	SweepInterval       time.Duration  // HERALD_SWEEP_INTERVAL
 	ExpiryInterval      time.Duration  // HERALD_EXPIRY_INTERVAL
 	LogLevel            string         // HERALD_LOG_LEVEL
+	MetricsAddr         string         // HERALD_METRICS_ADDR
 
 	SecretsKeeper   string // HERALD_SECRETS_KEEPER
 	TokenSigningKey string // HERALD_TOKEN_SIGNING_KEY
@@ -80,6 +81,7 @@ var Vars = []Var{
 	{"HERALD_SWEEP_INTERVAL", "1m", "", "how often the retry-scheduler sweeps for lost jobs (long-running mode; on Lambda, every run)"},
 	{"HERALD_EXPIRY_INTERVAL", "5m", "", "how often the expiry-notifier runs (long-running mode)"},
 	{"HERALD_LOG_LEVEL", "info", "", "debug, info, warn or error"},
+	{"HERALD_METRICS_ADDR", "", "", "ingest, deliver, retry-scheduler and expiry-notifier binaries: address to serve GET /metrics on; unset: not served"},
 	{"HERALD_SECRETS_KEEPER", "", "", "gocloud secrets URL that encrypts signing secrets at rest; required by admin and deliver outside local mode"},
 	{"HERALD_TOKEN_SIGNING_KEY", "", "", "HMAC key (at least 32 bytes) of the tokens `POST /oauth/token` issues; derived from a HERALD_ADMIN_TOKEN of at least 32 bytes when unset; local mode keeps one in the data dir"},
 	{"HERALD_JWKS_URL", "", "", "JWKS of an external identity provider whose JWTs the admin API accepts; unset: none"},

@@ -51,8 +51,7 @@ func mainErr(name string, subs config.Subscriptions, run func(context.Context, E
 	env := Env{Config: cfg, Res: res, Logger: log, Function: name,
 		// On Lambda the adapters write the metrics as EMF lines.
 		Metrics: metrics.New(metrics.Config{EMF: awslambda.OnLambda()}),
-		// HERALD_METRICS_ADDR, once config.Config reads it.
-		MetricsAddr: ""}
+		MetricsAddr: cfg.MetricsAddr}
 	if env.MetricsAddr == "" || awslambda.OnLambda() {
 		return run(ctx, env)
 	}
