@@ -50,7 +50,7 @@ func mainErr(name string, subs config.Subscriptions, run func(context.Context, E
 	log.Info(name + " is running")
 	env := Env{Config: cfg, Res: res, Logger: log, Function: name,
 		// On Lambda the adapters write the metrics as EMF lines.
-		Metrics: metrics.New(metrics.Config{EMF: awslambda.OnLambda()}),
+		Metrics:     metrics.New(metrics.Config{EMF: awslambda.OnLambda()}),
 		MetricsAddr: cfg.MetricsAddr}
 	if env.MetricsAddr == "" || awslambda.OnLambda() {
 		return run(ctx, env)
