@@ -26,7 +26,10 @@ const reasonGone = "410 Gone"
 func (h *Handler) observe(ctx context.Context, d *herald.Delivery, w *herald.Webhook, a herald.Attempt) error {
 	switch {
 	case a.StatusCode == http.StatusGone:
-		return h.disable(ctx, w, reasonGone, a, endpointEventID("disabled", w, herald.Millis(w.UpdatedAt)))
+		// The occasion is the webhook as last written by an admin: workers
+		// that loaded it announce under one id, and an endpoint enabled
+		// again and gone again is announced again.
+		return h.disable(ctx, w, reasonGone, a, endpointEventID("disabled", w, lastWriteMS(w)))
 	case herald.IsOwnEvent(d.EventType):
 		return nil
 	case a.Succeeded():
@@ -47,6 +50,14 @@ func (h *Handler) disable(ctx context.Context, w *herald.Webhook, reason string,
 	}
 	h.cfg.Logger.Warn("webhook disabled", "webhook_id", w.ID, "reason", reason)
 	return h.updateWebhook(ctx, w.ID, docstore.Mods{"enabled": false, "disabled_reason": reason, "updated_at": now})
+}
+
+// lastWriteMS is when w was last written by an admin, 0 when unknown.
+func lastWriteMS(w *herald.Webhook) int64 {
+	if w.UpdatedAt.IsZero() {
+		return 0
+	}
+	return herald.Millis(w.UpdatedAt)
 }
 
 // updateWebhook applies mods to webhook id without a revision check. A
