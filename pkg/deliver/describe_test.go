@@ -79,4 +79,3 @@ func TestSenderDescribesTransportFailures(t *testing.T) {
 		})
 	}
 }
-
