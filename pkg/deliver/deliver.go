@@ -134,6 +134,14 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 	if w.Paused {
 		return h.hold(ctx, d)
 	}
+	return h.attempt(ctx, job, d, w, ev, log)
+}
+
+// attempt makes the job's attempt of d to w, unless w is at its in-flight
+// cap (the job is then put back for BusyDelay, unclaimed, so one slow
+// endpoint cannot hold every consumer slot), and records it.
+func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Delivery, w *herald.Webhook, ev *herald.Event, log *slog.Logger) error {
+	now := h.cfg.Now()
 	// The keys are opened before the attempt is claimed: a keeper that is
 	// unavailable (KMS throttling, an outage) costs no attempt, the job is
 	// simply tried again.
