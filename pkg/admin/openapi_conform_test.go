@@ -33,6 +33,7 @@ func TestOpenAPIConformance(t *testing.T) {
 		"tenant_id": "tnt_a", "partner_id": "ptn_a", "retry_schedule": []string{"1s", "1m"},
 		"pause_queue_limit": 10, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
 		"secret_expires_at": "2027-01-01T00:00:00Z", "validate": false,
+		"timeout_seconds": 5, "unhealthy_after": 4, "disable_after": "72h", "max_in_flight": 3,
 	})
 	id := full["id"].(string)
 	minimal := f.createWebhook(t, adminToken, map[string]any{})

@@ -32,6 +32,20 @@ type webhookView struct {
 	ValidationError string     `json:"validation_error"`
 	// PauseDropped counts deliveries dropped while paused with a full queue.
 	PauseDropped int64 `json:"pause_dropped"`
+	// TimeoutSeconds bounds one attempt, null for the deployment's timeout.
+	TimeoutSeconds *int `json:"timeout_seconds"`
+	// UnhealthyAfter and MaxInFlight are the effective values (defaults
+	// filled in); DisableAfter is null when failing never disables.
+	UnhealthyAfter int     `json:"unhealthy_after"`
+	DisableAfter   *string `json:"disable_after"`
+	MaxInFlight    int     `json:"max_in_flight"`
+	// Health, read-only: failed attempts since the last success, whether
+	// the endpoint was announced unhealthy, when the failures began (null
+	// when healthy) and why Herald disabled it ("" when it did not).
+	ConsecutiveFailures int64      `json:"consecutive_failures"`
+	Unhealthy           bool       `json:"unhealthy"`
+	FailingSince        *time.Time `json:"failing_since"`
+	DisabledReason      string     `json:"disabled_reason"`
 	// Held counts the deliveries held while paused.
 	Held *int `json:"held,omitempty"`
 	// SecretExpiresAt is when the secret should be rotated, null for never.
@@ -59,10 +73,29 @@ func (a *API) viewWebhook(w *herald.Webhook) webhookView {
 		PauseDropped: w.PauseDropped, SecretExpiresAt: optionalTime(herald.FromMillis(w.SecretExpiresMS)),
 		CreatedAt: w.CreatedAt.UTC(), UpdatedAt: w.UpdatedAt.UTC(),
 	}
+	v.health(w)
 	if w.PreviousSealedSecret != "" && herald.Millis(a.cfg.Now()) < w.PreviousSecretUntilMS {
 		v.PreviousSecretExpiresAt = optionalTime(herald.FromMillis(w.PreviousSecretUntilMS))
 	}
 	return v
+}
+
+// health fills in w's limits (with their defaults) and health state.
+func (v *webhookView) health(w *herald.Webhook) {
+	if w.TimeoutSeconds > 0 {
+		t := w.TimeoutSeconds
+		v.TimeoutSeconds = &t
+	}
+	v.UnhealthyAfter, v.MaxInFlight = w.UnhealthyAfter, w.MaxInFlight
+	if v.UnhealthyAfter == 0 {
+		v.UnhealthyAfter = herald.DefaultUnhealthyAfter
+	}
+	if v.MaxInFlight == 0 {
+		v.MaxInFlight = herald.DefaultMaxInFlight
+	}
+	v.DisableAfter = optional(w.DisableAfter)
+	v.ConsecutiveFailures, v.Unhealthy, v.DisabledReason = w.ConsecutiveFailures, w.Unhealthy, w.DisabledReason
+	v.FailingSince = optionalTime(herald.FromMillis(w.FailingSinceMS))
 }
 
 // deliveryView is a delivery as the API shows it. Payload is set on the

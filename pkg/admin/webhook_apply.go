@@ -20,12 +20,21 @@ func (in *webhookInput) apply(wh *herald.Webhook, now time.Time) {
 	set(&wh.Categories, in.Categories)
 	set(&wh.Filters, in.Filters)
 	set(&wh.Headers, in.Headers)
+	if in.Enabled != nil && *in.Enabled && !wh.Enabled {
+		// Enabled again by hand: a fresh start, or a run of failures that
+		// disabled it would disable it again at the next failure.
+		wh.DisabledReason, wh.ConsecutiveFailures, wh.Unhealthy, wh.FailingSinceMS = "", 0, false, 0
+	}
 	set(&wh.Enabled, in.Enabled)
 	set(&wh.Paused, in.Paused)
 	set(&wh.TenantID, in.TenantID)
 	set(&wh.PartnerID, in.PartnerID)
 	set(&wh.RetrySchedule, in.RetrySchedule)
 	set(&wh.PauseQueueLimit, in.PauseQueueLimit)
+	set(&wh.TimeoutSeconds, in.TimeoutSeconds)
+	set(&wh.UnhealthyAfter, in.UnhealthyAfter)
+	set(&wh.DisableAfter, in.DisableAfter)
+	set(&wh.MaxInFlight, in.MaxInFlight)
 	if in.SecretExpiresAt != nil {
 		wh.SecretExpiresMS = herald.Millis(*in.SecretExpiresAt)
 		wh.SecretExpiryNotified = 0
@@ -42,7 +51,9 @@ func (in *webhookInput) changed() []string {
 		"headers": in.Headers != nil, "enabled": in.Enabled != nil, "paused": in.Paused != nil,
 		"tenant_id": in.TenantID != nil, "partner_id": in.PartnerID != nil,
 		"retry_schedule": in.RetrySchedule != nil, "pause_queue_limit": in.PauseQueueLimit != nil,
-		"secret_expires_at": in.SecretExpiresAt != nil,
+		"secret_expires_at": in.SecretExpiresAt != nil, "timeout_seconds": in.TimeoutSeconds != nil,
+		"unhealthy_after": in.UnhealthyAfter != nil, "disable_after": in.DisableAfter != nil,
+		"max_in_flight": in.MaxInFlight != nil,
 	} {
 		if present {
 			out = append(out, name)

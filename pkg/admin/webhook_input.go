@@ -2,6 +2,7 @@ package admin
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -37,6 +38,17 @@ type webhookInput struct {
 	RetrySchedule   *[]string          `json:"retry_schedule" validate:"omitnil,max=20"`
 	PauseQueueLimit *int               `json:"pause_queue_limit" validate:"omitnil,min=1,max=100000"`
 	Secret          *string            `json:"secret"`
+	// TimeoutSeconds bounds one attempt; absent on create: the deployment's.
+	TimeoutSeconds *int `json:"timeout_seconds" validate:"omitnil,min=1,max=30"`
+	// UnhealthyAfter is how many consecutive failed attempts mark the
+	// endpoint unhealthy. Defaults to 3.
+	UnhealthyAfter *int `json:"unhealthy_after" validate:"omitnil,min=1,max=100"`
+	// DisableAfter is a Go duration ("72h", at least 1m): failing that long
+	// disables the endpoint. "" removes it.
+	DisableAfter *string `json:"disable_after"`
+	// MaxInFlight bounds the attempts in flight to the endpoint per deliver
+	// process. Defaults to 10.
+	MaxInFlight *int `json:"max_in_flight" validate:"omitnil,min=1,max=100"`
 	// SecretExpiresAt, when set, is when the signing secret should be
 	// rotated; the expiry-notifier warns before it.
 	SecretExpiresAt *time.Time `json:"secret_expires_at"`
@@ -109,12 +121,36 @@ func (a *API) check(in *webhookInput, create bool) *validationError {
 			v.add("every step must be at least 1s", "value_error", "body", "retry_schedule")
 		}
 	}
+	if in.DisableAfter != nil {
+		if err := checkDisableAfter(*in.DisableAfter); err != nil {
+			v.add(err.Error(), "value_error", "body", "disable_after")
+		}
+	}
 	if in.Secret != nil {
 		if _, err := signature.Key(*in.Secret); err != nil {
 			v.add(err.Error(), "value_error", "body", "secret")
 		}
 	}
 	return v
+}
+
+// maxDisableAfter is the longest disable_after the API accepts: an endpoint
+// failing for a month is not coming back by itself.
+const maxDisableAfter = 30 * 24 * time.Hour
+
+// checkDisableAfter accepts "" (none) or a Go duration from 1m to 720h.
+func checkDisableAfter(s string) error {
+	if s == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a duration like \"72h\"", s)
+	case d < herald.MinDisableAfter || d > maxDisableAfter:
+		return errors.New("must be from 1m to 720h")
+	}
+	return nil
 }
 
 func minStep(s retry.Schedule) time.Duration {

@@ -55,6 +55,7 @@ func Run(t *testing.T, backend Backend) {
 		{"SecretRotation", testSecretRotation},
 		{"TestNotLogged", testTestNotLogged},
 		{"PauseOverflow", testPauseOverflow},
+		{"FaultMatrix", testFaultMatrix},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

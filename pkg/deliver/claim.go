@@ -58,14 +58,14 @@ func (h *Handler) target(ctx context.Context, d *herald.Delivery) (*herald.Webho
 // claim takes attempt n with an optimistic-concurrency write, so that of two
 // workers holding the same job only one sends it. An attempt claimed earlier
 // that never recorded a result (its worker died) is recorded as interrupted.
-func (h *Handler) claim(ctx context.Context, d *herald.Delivery, n int) (bool, error) {
+func (h *Handler) claim(ctx context.Context, d *herald.Delivery, w *herald.Webhook, n int) (bool, error) {
 	now := h.cfg.Now()
 	if n > 1 && !hasAttempt(d, n-1) {
 		d.Attempts = append(d.Attempts, herald.Attempt{Attempt: n - 1, AtMS: herald.Millis(now),
 			Error: "interrupted: no result was recorded"})
 	}
 	d.AttemptCount = n
-	d.LeaseUntilMS = herald.Millis(now.Add(h.lease()))
+	d.LeaseUntilMS = herald.Millis(now.Add(h.lease(w)))
 	d.UpdatedMS = herald.Millis(now)
 	if err := h.cfg.Deliveries.Replace(ctx, d); err != nil {
 		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
@@ -80,8 +80,18 @@ func (h *Handler) claim(ctx context.Context, d *herald.Delivery, n int) (bool, e
 // attempt's result may take before the attempt counts as lost.
 const leaseMargin = 5 * time.Second
 
-// lease is how long a claimed attempt is protected from the sweep.
-func (h *Handler) lease() time.Duration { return h.cfg.Timeout + leaseMargin }
+// lease is how long a claimed attempt to w is protected from the sweep: w's
+// timeout and the margin.
+func (h *Handler) lease(w *herald.Webhook) time.Duration { return h.timeout(w) + leaseMargin }
+
+// timeout is how long one attempt to w may take: its timeout_seconds, or the
+// deployment's.
+func (h *Handler) timeout(w *herald.Webhook) time.Duration {
+	if w.TimeoutSeconds > 0 {
+		return time.Duration(min(w.TimeoutSeconds, herald.MaxTimeoutSeconds)) * time.Second
+	}
+	return h.cfg.Timeout
+}
 
 func hasAttempt(d *herald.Delivery, n int) bool {
 	for _, a := range d.Attempts {

@@ -44,9 +44,20 @@ type Config struct {
 	// Schedule is the deployment's retry schedule, used by webhooks without
 	// their own. Defaults to retry.Default().
 	Schedule retry.Schedule
-	// Timeout is the longest one attempt may take; it sizes the lease on a
-	// claimed attempt. Defaults to 10s.
+	// Timeout is the longest one attempt may take, for webhooks without
+	// their own timeout_seconds (the deployment's HERALD_DELIVERY_TIMEOUT).
+	// Each attempt gets it, or its webhook's, as a context deadline; the
+	// Client's own timeout must not be shorter than the longest webhook
+	// timeout (herald.MaxTimeoutSeconds) for the longer ones to apply.
+	// Defaults to 10s.
 	Timeout time.Duration
+	// MaxInFlight bounds the attempts in flight to one webhook in this
+	// process, for webhooks without their own max_in_flight. Defaults to
+	// herald.DefaultMaxInFlight.
+	MaxInFlight int
+	// BusyDelay is how long a job for a webhook at its in-flight cap is put
+	// back for, instead of holding a consumer slot. Defaults to 1s.
+	BusyDelay time.Duration
 	// Now returns the current time. Defaults to time.Now.
 	Now func() time.Time
 	// Logger defaults to a logger that discards.
@@ -55,8 +66,9 @@ type Config struct {
 
 // Handler is the deliver function's domain handler.
 type Handler struct {
-	cfg    Config
-	sender Sender
+	cfg      Config
+	sender   Sender
+	inFlight inFlight
 }
 
 // New returns a Handler for cfg.
@@ -67,6 +79,12 @@ func New(cfg Config) (*Handler, error) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = herald.DefaultMaxInFlight
+	}
+	if cfg.BusyDelay <= 0 {
+		cfg.BusyDelay = time.Second
 	}
 	if cfg.Client == nil {
 		cfg.Client = NewClient(ClientConfig{Timeout: cfg.Timeout})
@@ -116,6 +134,14 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 	if w.Paused {
 		return h.hold(ctx, d)
 	}
+	return h.attempt(ctx, job, d, w, ev, log)
+}
+
+// attempt makes the job's attempt of d to w, unless w is at its in-flight
+// cap (the job is then put back for BusyDelay, unclaimed, so one slow
+// endpoint cannot hold every consumer slot), and records it.
+func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Delivery, w *herald.Webhook, ev *herald.Event, log *slog.Logger) error {
+	now := h.cfg.Now()
 	// The keys are opened before the attempt is claimed: a keeper that is
 	// unavailable (KMS throttling, an outage) costs no attempt, the job is
 	// simply tried again.
@@ -123,7 +149,13 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 	if err != nil && !errors.Is(err, ErrSecretUnusable) {
 		return err
 	}
-	claimed, cerr := h.claim(ctx, d, job.Attempt)
+	release, free := h.inFlight.acquire(w.ID, h.maxInFlight(w))
+	if !free {
+		log.Debug("webhook at its in-flight cap; job put back", "webhook_id", w.ID)
+		return h.cfg.Enqueuer.Enqueue(ctx, job, now.Add(h.cfg.BusyDelay))
+	}
+	defer release()
+	claimed, cerr := h.claim(ctx, d, w, job.Attempt)
 	if cerr != nil || !claimed {
 		return cerr
 	}
@@ -137,9 +169,13 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 		Keys:    keys,
 		Message: signature.Message{ID: ev.ID, EventType: ev.Type, DeliveryID: d.ID,
 			Timestamp: now, Body: []byte(ev.Payload)},
+		Timeout: h.timeout(w),
 	})
 	a.Attempt = job.Attempt
 	log.Debug("attempt made", "webhook_id", w.ID, "event_id", ev.ID, "status_code", a.StatusCode, "error", a.Error)
+	if err := h.observe(ctx, d, w, a); err != nil {
+		return err
+	}
 	return h.record(ctx, d, w, a)
 }
 

@@ -3,6 +3,7 @@ package deliver
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"time"
 
@@ -18,7 +19,9 @@ import (
 const maxWriteTries = 3
 
 // record stores attempt a on d and moves the delivery on: succeeded, pending
-// with the next attempt scheduled, or failed with the dropped event emitted.
+// with the next attempt scheduled (the backoff step, or later when the
+// receiver's Retry-After asked for it), or failed with the dropped event
+// emitted (after the last attempt, or at once on 410 Gone).
 //
 // The dropped event is published before the failure is written: if the
 // publish fails, nothing is recorded, the attempt's lease runs out and the
@@ -29,7 +32,8 @@ func (h *Handler) record(ctx context.Context, d *herald.Delivery, w *herald.Webh
 	now := h.cfg.Now()
 	manual := a.Attempt == d.ManualAttempt
 	delay, retry := h.schedule(w).Next(a.Attempt)
-	retry = retry && !manual
+	// 410 Gone: the endpoint is disabled (see observe) and nothing is retried.
+	retry = retry && !manual && a.StatusCode != http.StatusGone
 	if !a.Succeeded() && !retry && !manual && d.DroppedMS == 0 {
 		final := *d
 		final.Attempts = withAttempt(d.Attempts, a)
@@ -46,7 +50,7 @@ func (h *Handler) record(ctx context.Context, d *herald.Delivery, w *herald.Webh
 		case a.Succeeded():
 			d.Status, d.NextAttemptMS = herald.StatusSucceeded, 0
 		case retry:
-			next = now.Add(delay)
+			next = nextAttempt(now, delay, a.RetryAfterMS)
 			d.Status, d.NextAttemptMS = herald.StatusPending, herald.Millis(next)
 		default:
 			d.Status, d.NextAttemptMS = herald.StatusFailed, 0

@@ -10,7 +10,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/textproto"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -40,6 +42,10 @@ type Request struct {
 	Keys [][]byte
 	// Message is what is signed and sent.
 	Message signature.Message
+	// Timeout bounds the attempt, response body included, with a context
+	// deadline (the shared client is left alone). Defaults to the client's
+	// own timeout only.
+	Timeout time.Duration
 }
 
 // Sender POSTs signed requests and classifies the outcome. It is shared by
@@ -58,11 +64,18 @@ type Sender struct {
 
 // Send makes one attempt and describes its outcome: the status code and the
 // first 4 KiB of the response body, or a short error text for a transport
-// failure, a redirect or a non-2xx status. Attempt.Attempt is left zero.
+// failure, a redirect or a non-2xx status. A 429 or 503 answer's Retry-After
+// is returned as Attempt.RetryAfterMS, for the retry policy to weigh.
+// Attempt.Attempt is left zero.
 func (s Sender) Send(ctx context.Context, r Request) herald.Attempt {
 	now := s.Now
 	if now == nil {
 		now = time.Now
+	}
+	if r.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, r.Timeout)
+		defer cancel()
 	}
 	start := now()
 	a := herald.Attempt{AtMS: herald.Millis(start)}
@@ -82,6 +95,9 @@ func (s Sender) Send(ctx context.Context, r Request) herald.Attempt {
 	if err != nil {
 		a.DurationMS = now().Sub(start).Milliseconds()
 		a.Error = describe(err)
+		if a.Error == "timeout" && r.Timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			a.Error = "timeout after " + r.Timeout.String()
+		}
 		return a
 	}
 	defer resp.Body.Close()
@@ -98,6 +114,11 @@ func (s Sender) Send(ctx context.Context, r Request) herald.Attempt {
 	case resp.StatusCode >= 400:
 		a.Error = fmt.Sprintf("HTTP %d", resp.StatusCode)
 	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		if at, ok := RetryAfter(resp.Header.Get("Retry-After"), now()); ok {
+			a.RetryAfterMS = herald.Millis(at)
+		}
+	}
 	return a
 }
 
@@ -110,6 +131,7 @@ func describe(err error) string {
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var recErr tls.RecordHeaderError
+	var protoErr textproto.ProtocolError
 	switch {
 	case errors.Is(err, netguard.ErrNotPublic):
 		return "refused: target resolves to a non-public address"
@@ -127,8 +149,13 @@ func describe(err error) string {
 		return "tls: handshake failed (is the server speaking TLS?)"
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused"
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+	case errors.Is(err, syscall.ECONNRESET):
 		return "connection reset"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &protoErr),
+		strings.Contains(err.Error(), "transport connection broken"):
+		return "connection broken mid-response"
+	case errors.Is(err, io.EOF):
+		return "connection closed before a response"
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
 		return "host unreachable"
 	}

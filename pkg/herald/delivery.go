@@ -53,6 +53,10 @@ type Attempt struct {
 	DurationMS   int64  `json:"duration_ms" docstore:"duration_ms"`
 	Error        string `json:"error" docstore:"error"`
 	ResponseBody string `json:"response_body" docstore:"response_body"`
+	// RetryAfterMS is the time a 429 or 503 answer's Retry-After header
+	// asked for, 0 when there was none. The retry policy decides what it
+	// means (see deliver's record).
+	RetryAfterMS int64 `json:"-" docstore:"retry_after_ms"`
 }
 
 // Succeeded reports whether the attempt got a 2xx answer.

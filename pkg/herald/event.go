@@ -46,6 +46,11 @@ const (
 	EventApplicationDeleted = "application.deleted"
 	EventAppSecretRotated   = "application.secret.rotated"
 
+	// Endpoint health events (category SECURITY), from the deliver function.
+	EventEndpointUnhealthy = "webhook.endpoint.unhealthy"
+	EventEndpointRecovered = "webhook.endpoint.recovered"
+	EventEndpointDisabled  = "webhook.endpoint.disabled"
+
 	// Secret lifecycle events (category SECURITY), from the expiry-notifier.
 	EventSecretExpiring      = "webhook.secret.expiring"
 	EventSecretGraceEnded    = "webhook.secret.grace_ended"

@@ -60,6 +60,31 @@ type Webhook struct {
 	// with its pause queue full.
 	PauseDropped int64 `docstore:"pause_dropped"`
 
+	// TimeoutSeconds bounds one attempt (1..MaxTimeoutSeconds); 0 uses the
+	// deployment's delivery timeout.
+	TimeoutSeconds int `docstore:"timeout_seconds"`
+	// UnhealthyAfter is how many consecutive failed attempts mark the
+	// endpoint unhealthy; 0 means DefaultUnhealthyAfter.
+	UnhealthyAfter int `docstore:"unhealthy_after"`
+	// DisableAfter, when set (a Go duration, at least MinDisableAfter),
+	// disables the endpoint once it has been failing for that long.
+	DisableAfter string `docstore:"disable_after"`
+	// MaxInFlight bounds the attempts in flight to the endpoint per deliver
+	// process; 0 means DefaultMaxInFlight.
+	MaxInFlight int `docstore:"max_in_flight"`
+
+	// Health, kept by the deliver function with field updates (never a
+	// revision-checked replace, so it does not fight admin writes):
+	// ConsecutiveFailures counts failed attempts since the last success,
+	// FailingSinceMS is when the first of them was made (0 when healthy),
+	// Unhealthy is set once the unhealthy event was announced for this run.
+	ConsecutiveFailures int64 `docstore:"consecutive_failures"`
+	FailingSinceMS      int64 `docstore:"failing_since_ms"`
+	Unhealthy           bool  `docstore:"unhealthy"`
+	// DisabledReason says why Herald disabled the endpoint ("410 Gone",
+	// "failing for 72h"); "" when it did not.
+	DisabledReason string `docstore:"disabled_reason"`
+
 	CreatedAt time.Time `docstore:"created_at"`
 	UpdatedAt time.Time `docstore:"updated_at"`
 
@@ -69,6 +94,16 @@ type Webhook struct {
 // DefaultPauseQueueLimit is how many deliveries a paused webhook holds before
 // new ones are dropped.
 const DefaultPauseQueueLimit = 1000
+
+// Endpoint health and limits defaults and bounds.
+const (
+	DefaultUnhealthyAfter = 3
+	MaxUnhealthyAfter     = 100
+	DefaultMaxInFlight    = 10
+	MaxMaxInFlight        = 100
+	MaxTimeoutSeconds     = 30
+	MinDisableAfter       = time.Minute
+)
 
 // Filter is one predicate an event must satisfy: the value at the dotted Field
 // path of the envelope compared with Value by Op.
