@@ -18,6 +18,7 @@ import (
 	"gocloud.dev/pubsub"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/retry"
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/seal"
@@ -36,6 +37,8 @@ type Config struct {
 	Ingest *pubsub.Topic
 	// Sealer opens the webhooks' sealed signing secrets. Required.
 	Sealer *seal.Sealer
+	// Metrics counts attempts by outcome. Defaults to nil: nothing counted.
+	Metrics *metrics.Metrics
 	// Client sends the requests. Defaults to NewClient(ClientConfig{}).
 	Client *http.Client
 	// HeaderPrefix goes before Event, Delivery-Id and Signature. Defaults to

@@ -10,6 +10,7 @@ import (
 	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/retry"
 	"github.com/heraldhq/herald/pkg/schedule"
 )
@@ -42,25 +43,37 @@ func (h *Handler) record(ctx context.Context, d *herald.Delivery, w *herald.Webh
 		}
 	}
 	var next time.Time
+	var outcome string
+	var givenUp bool
 	err := h.update(ctx, d, func(d *herald.Delivery) {
 		d.Attempts = withAttempt(d.Attempts, a)
 		d.LeaseUntilMS = 0
-		next = time.Time{}
+		next, givenUp = time.Time{}, false
 		switch {
 		case a.Succeeded():
 			d.Status, d.NextAttemptMS = herald.StatusSucceeded, 0
+			outcome = metrics.AttemptSucceeded
 		case retry:
 			next = nextAttempt(now, delay, a.RetryAfterMS)
 			d.Status, d.NextAttemptMS = herald.StatusPending, herald.Millis(next)
+			outcome = metrics.AttemptRetried
+		case manual:
+			d.Status, d.NextAttemptMS = herald.StatusFailed, 0
+			outcome = metrics.AttemptFailed
 		default:
 			d.Status, d.NextAttemptMS = herald.StatusFailed, 0
-			if d.DroppedMS == 0 && !manual {
-				d.DroppedMS = herald.Millis(now)
+			outcome = metrics.AttemptDropped
+			if d.DroppedMS == 0 {
+				d.DroppedMS, givenUp = herald.Millis(now), true
 			}
 		}
 	})
-	if err != nil || next.IsZero() {
+	if err != nil {
 		return err
+	}
+	h.count(d, a, outcome, givenUp, now)
+	if next.IsZero() {
+		return nil
 	}
 	return h.cfg.Enqueuer.Enqueue(ctx, herald.Job{DeliveryID: d.ID, Attempt: a.Attempt + 1}, next)
 }
@@ -80,12 +93,31 @@ func withAttempt(attempts []herald.Attempt, a herald.Attempt) []herald.Attempt {
 // attempt it records ("not sent: …") takes its number, so a later retry of the
 // delivery gets the next one.
 func (h *Handler) stop(ctx context.Context, d *herald.Delivery, reason string) error {
-	return h.update(ctx, d, func(d *herald.Delivery) {
+	err := h.update(ctx, d, func(d *herald.Delivery) {
 		d.Status, d.NextAttemptMS, d.LeaseUntilMS = herald.StatusFailed, 0, 0
 		d.AttemptCount++
 		d.Attempts = append(d.Attempts, herald.Attempt{Attempt: d.AttemptCount,
 			AtMS: herald.Millis(h.cfg.Now()), Error: "not sent: " + reason})
 	})
+	if err == nil {
+		h.cfg.Metrics.Attempt(metrics.AttemptNotSent, 0)
+	}
+	return err
+}
+
+// count counts a recorded attempt by outcome, with the receiver's latency,
+// and for a success the time from the event's ingest to its delivery. It
+// runs once the result is written, so a handler retried after a failed
+// write does not count twice.
+func (h *Handler) count(d *herald.Delivery, a herald.Attempt, outcome string, givenUp bool, now time.Time) {
+	m := h.cfg.Metrics
+	m.Attempt(outcome, time.Duration(a.DurationMS)*time.Millisecond)
+	if givenUp {
+		m.Dropped(metrics.DropGivenUp)
+	}
+	if outcome == metrics.AttemptSucceeded {
+		m.Delivered(now.Sub(herald.FromMillis(d.CreatedMS)))
+	}
 }
 
 // hold parks a delivery of a paused webhook; resuming enqueues it again. A

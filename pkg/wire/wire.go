@@ -15,6 +15,7 @@ import (
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/expiry"
+	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/ingest"
 	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/schedule"
@@ -108,12 +109,14 @@ func Deliver(e Env) (*deliver.Handler, error) {
 		return nil, err
 	}
 	c := e.Config
-	client := deliver.NewClient(deliver.ClientConfig{Timeout: c.DeliveryTimeout,
+	// Each attempt has its own deadline (the webhook's timeout_seconds, or
+	// the deployment's); the shared client's bound is only the largest one.
+	client := deliver.NewClient(deliver.ClientConfig{Timeout: max(c.DeliveryTimeout, herald.MaxTimeoutSeconds*time.Second),
 		AllowPrivate: c.AllowPrivateTargets, MaxConnsPerHost: c.DeliverConcurrency})
 	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.Ingest, Client: client, Sealer: sealer,
 		HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
-		Now: e.Now, Logger: e.logger("deliver")})
+		Metrics: e.Metrics, Now: e.Now, Logger: e.logger("deliver")})
 }
 
 // Expiry builds the expiry-notifier.
