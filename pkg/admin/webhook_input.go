@@ -75,7 +75,9 @@ func (a *API) check(in *webhookInput, create bool) *validationError {
 		v.add("must be in the future", "value_error", "body", "secret_expires_at")
 	}
 	if in.URL != nil {
-		if err := netguard.CheckURL(*in.URL, a.cfg.AllowPrivateTargets); err != nil {
+		policy := netguard.Policy{AllowPrivate: a.cfg.AllowPrivateTargets, Allowed: a.cfg.AllowedTargets,
+			RequireHTTPS: a.cfg.RequireHTTPS}
+		if err := policy.CheckURL(*in.URL); err != nil {
 			v.add(err.Error(), "url_error", "body", "url")
 		}
 	}

@@ -86,7 +86,8 @@ func Deliver(e Env) (*deliver.Handler, error) {
 	}
 	c := e.Config
 	client := deliver.NewClient(deliver.ClientConfig{Timeout: c.DeliveryTimeout,
-		AllowPrivate: c.AllowPrivateTargets, MaxConnsPerHost: c.DeliverConcurrency})
+		AllowPrivate: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
+		RequireHTTPS: c.RequireHTTPS, MaxConnsPerHost: c.DeliverConcurrency})
 	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.Ingest, Client: client, Sealer: sealer,
 		HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
@@ -124,11 +125,13 @@ func Admin(e Env) (*admin.API, error) {
 		return nil, err
 	}
 	c := e.Config
-	client := deliver.NewClient(deliver.ClientConfig{Timeout: c.DeliveryTimeout, AllowPrivate: c.AllowPrivateTargets})
+	client := deliver.NewClient(deliver.ClientConfig{Timeout: c.DeliveryTimeout, AllowPrivate: c.AllowPrivateTargets,
+		AllowedTargets: c.AllowedTargetCIDRs, RequireHTTPS: c.RequireHTTPS})
 	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest,
 		Enqueuer: enq, Auth: authn, Sealer: sealer, Client: client,
 		Parser: parser(e), HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule,
-		AllowPrivateTargets: c.AllowPrivateTargets, Now: e.Now,
+		AllowPrivateTargets: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
+		RequireHTTPS: c.RequireHTTPS, Now: e.Now,
 		Logger: e.Logger.With("function", "admin")})
 }
