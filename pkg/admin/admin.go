@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"gocloud.dev/docstore"
@@ -40,7 +41,7 @@ type Config struct {
 	// Sealer encrypts webhook signing secrets at rest. Required.
 	Sealer *seal.Sealer
 	// Client sends test and validation requests. Defaults to a client that
-	// refuses non-public addresses unless AllowPrivateTargets.
+	// applies AllowPrivateTargets, AllowedTargets and RequireHTTPS.
 	Client *http.Client
 	// Parser validates published events. Defaults to envelope.New with its
 	// defaults.
@@ -59,6 +60,13 @@ type Config struct {
 	// default). Never set it behind a public endpoint such as a Lambda
 	// Function URL. Defaults to nil: no /metrics route.
 	Metrics http.Handler
+	// AllowedTargets are ranges webhook URLs may point at even when
+	// AllowPrivateTargets is false, and over plain http even when
+	// RequireHTTPS. Defaults to none.
+	AllowedTargets []netip.Prefix
+	// RequireHTTPS refuses plain-http webhook URLs except to private (when
+	// allowed) or allow-listed addresses. Defaults to false.
+	RequireHTTPS bool
 	// Now returns the current time. Defaults to time.Now.
 	Now func() time.Time
 	// Logger defaults to a logger that discards.
@@ -96,7 +104,8 @@ func New(cfg Config) (*API, error) {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if cfg.Client == nil {
-		cfg.Client = deliver.NewClient(deliver.ClientConfig{AllowPrivate: cfg.AllowPrivateTargets})
+		cfg.Client = deliver.NewClient(deliver.ClientConfig{AllowPrivate: cfg.AllowPrivateTargets,
+			AllowedTargets: cfg.AllowedTargets, RequireHTTPS: cfg.RequireHTTPS})
 	}
 	a := &API{cfg: cfg}
 	a.handler = a.recoverPanics(a.routes())

@@ -17,6 +17,10 @@ import (
 // maxBodyBytes bounds an admin request body.
 const maxBodyBytes = 1 << 20
 
+// maxFilterValueBytes bounds one filter's value, so a webhook stays far
+// below DynamoDB's 400 KB item limit (20 filters at most).
+const maxFilterValueBytes = 4 << 10
+
 // minRetryStep is the shortest retry step the API accepts: faster retries
 // only hammer a receiver that is already failing.
 const minRetryStep = time.Second
@@ -87,7 +91,9 @@ func (a *API) check(in *webhookInput, create bool) *validationError {
 		v.add("must be in the future", "value_error", "body", "secret_expires_at")
 	}
 	if in.URL != nil {
-		if err := netguard.CheckURL(*in.URL, a.cfg.AllowPrivateTargets); err != nil {
+		policy := netguard.Policy{AllowPrivate: a.cfg.AllowPrivateTargets, Allowed: a.cfg.AllowedTargets,
+			RequireHTTPS: a.cfg.RequireHTTPS}
+		if err := policy.CheckURL(*in.URL); err != nil {
 			v.add(err.Error(), "url_error", "body", "url")
 		}
 	}
@@ -102,6 +108,10 @@ func (a *API) check(in *webhookInput, create bool) *validationError {
 		for i, f := range *in.Filters {
 			if err := match.ValidateFilter(f); err != nil {
 				v.add(err.Error(), "value_error", "body", "filters", i)
+			}
+			if len(f.Value) > maxFilterValueBytes {
+				v.add(fmt.Sprintf("value must be at most %d bytes of JSON", maxFilterValueBytes),
+					"value_error", "body", "filters", i, "value")
 			}
 		}
 	}

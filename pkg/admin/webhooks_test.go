@@ -57,3 +57,15 @@ func TestNewURLIsNotValidated(t *testing.T) {
 		t.Fatalf("a new URL kept the old validation: %v", patched)
 	}
 }
+
+func TestFilterValueIsBounded(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, admin.Config{})
+	big := strings.Repeat("x", 5000)
+	body := map[string]any{"name": "n", "url": "http://127.0.0.1:9/h", "validate": false,
+		"filters": []map[string]any{{"field": "data.path", "op": "eq", "value": big}}}
+	status, raw := f.do(t, adminToken, "POST", "/api/v1/admin/webhooks/", body, nil)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(string(raw), `["body","filters",0,"value"]`) {
+		t.Fatalf("a 5 KB filter value: %d %s", status, raw)
+	}
+}

@@ -6,12 +6,14 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/heraldhq/herald/pkg/envelope"
+	"github.com/heraldhq/herald/pkg/netguard"
 	"github.com/heraldhq/herald/pkg/retry"
 	"github.com/heraldhq/herald/pkg/signature"
 )
@@ -26,6 +28,8 @@ type Config struct {
 	HeaderPrefix        string         // HERALD_HEADER_PREFIX
 	RetrySchedule       retry.Schedule // HERALD_RETRY_SCHEDULE
 	AllowPrivateTargets bool           // HERALD_ALLOW_PRIVATE_TARGETS
+	AllowedTargetCIDRs  []netip.Prefix // HERALD_ALLOWED_TARGET_CIDRS
+	RequireHTTPS        bool           // HERALD_REQUIRE_HTTPS
 	DeliveryTimeout     time.Duration  // HERALD_DELIVERY_TIMEOUT
 	MaxEventBytes       int            // HERALD_MAX_EVENT_BYTES
 	Retention           time.Duration  // HERALD_RETENTION
@@ -71,6 +75,8 @@ var Vars = []Var{
 	{"HERALD_HEADER_PREFIX", signature.DefaultPrefix, "", "prefix of the Event, Delivery-Id and Signature headers"},
 	{"HERALD_RETRY_SCHEDULE", "30s,1m,5m,15m,1h,6h,24h", "", "delays before each retry, comma-separated Go durations"},
 	{"HERALD_ALLOW_PRIVATE_TARGETS", "false", "true", "allow webhook URLs on loopback, private and link-local addresses"},
+	{"HERALD_ALLOWED_TARGET_CIDRS", "", "", "comma-separated CIDRs webhooks may reach even when private targets are not allowed, and over plain http (e.g. an internal receiver at `10.1.2.0/24`); unset: none"},
+	{"HERALD_REQUIRE_HTTPS", "true", "false", "webhook URLs must be https unless their host is a private or loopback literal (where private targets are allowed) or allow-listed; also enforced when sending"},
 	{"HERALD_DELIVERY_TIMEOUT", "10s", "", "timeout of one delivery attempt"},
 	{"HERALD_MAX_EVENT_BYTES", strconv.Itoa(envelope.DefaultMaxBytes), "", "largest accepted event envelope"},
 	{"HERALD_RETENTION", "720h", "", "how long events and finished deliveries are kept"},
@@ -99,7 +105,8 @@ var Vars = []Var{
 }
 
 // FromEnv reads the configuration through getenv (os.Getenv in production).
-// In local mode private targets are allowed by default and mem:// collections
+// In local mode private targets are allowed and https is not required by
+// default, and mem:// collections
 // keep a snapshot file under the data dir.
 func FromEnv(getenv func(string) string, local bool) (Config, error) {
 	get := func(name string) string {
@@ -124,6 +131,8 @@ func FromEnv(getenv func(string) string, local bool) (Config, error) {
 		HeaderPrefix:           get("HERALD_HEADER_PREFIX"),
 		RetrySchedule:          p.schedule("HERALD_RETRY_SCHEDULE", get("HERALD_RETRY_SCHEDULE")),
 		AllowPrivateTargets:    p.boolean("HERALD_ALLOW_PRIVATE_TARGETS", get("HERALD_ALLOW_PRIVATE_TARGETS")),
+		AllowedTargetCIDRs:     p.prefixes("HERALD_ALLOWED_TARGET_CIDRS", get("HERALD_ALLOWED_TARGET_CIDRS")),
+		RequireHTTPS:           p.boolean("HERALD_REQUIRE_HTTPS", get("HERALD_REQUIRE_HTTPS")),
 		DeliveryTimeout:        p.duration("HERALD_DELIVERY_TIMEOUT", get("HERALD_DELIVERY_TIMEOUT")),
 		MaxEventBytes:          p.integer("HERALD_MAX_EVENT_BYTES", get("HERALD_MAX_EVENT_BYTES")),
 		Retention:              p.duration("HERALD_RETENTION", get("HERALD_RETENTION")),
@@ -209,6 +218,14 @@ func (p *parser) boolean(name, v string) bool {
 		p.fail(name, v, "true or false")
 	}
 	return b
+}
+
+func (p *parser) prefixes(name, v string) []netip.Prefix {
+	list, err := netguard.ParsePrefixes(v)
+	if err != nil {
+		p.fail(name, v, "comma-separated CIDRs ("+err.Error()+")")
+	}
+	return list
 }
 
 func (p *parser) schedule(name, v string) retry.Schedule {

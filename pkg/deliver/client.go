@@ -3,6 +3,7 @@ package deliver
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/heraldhq/herald/pkg/netguard"
@@ -13,16 +14,26 @@ type ClientConfig struct {
 	// Timeout bounds one request, response body included. Defaults to 10s.
 	Timeout time.Duration
 	// AllowPrivate lets requests reach loopback, private, link-local and
-	// other non-public addresses. Defaults to false.
+	// other non-public addresses (see netguard.Classify). Defaults to false.
 	AllowPrivate bool
+	// AllowedTargets are ranges requests may reach even when AllowPrivate
+	// is false, and over plain http even when RequireHTTPS. Defaults to
+	// none.
+	AllowedTargets []netip.Prefix
+	// RequireHTTPS refuses a plain-http request to a public address that
+	// is not in AllowedTargets. Defaults to false.
+	RequireHTTPS bool
 	// MaxConnsPerHost bounds connections to one receiver. Defaults to 64.
 	MaxConnsPerHost int
 }
 
 // NewClient returns the keep-alive client every delivery shares: no redirects
 // (a 3xx is a failed attempt), no proxy from the environment, and a dialer that
-// refuses non-public addresses unless AllowPrivate — checked on the address
-// actually dialed, so a DNS answer cannot slip past it.
+// refuses what the netguard.Policy built from cfg does not allow —
+// non-public addresses unless AllowPrivate or allow-listed, plain http to a
+// public address when RequireHTTPS — checked on the address actually dialed,
+// so a DNS answer cannot slip past it. Refusals match netguard.ErrNotPublic
+// or netguard.ErrPlainHTTP.
 func NewClient(cfg ClientConfig) *http.Client {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
@@ -30,10 +41,10 @@ func NewClient(cfg ClientConfig) *http.Client {
 	if cfg.MaxConnsPerHost <= 0 {
 		cfg.MaxConnsPerHost = 64
 	}
-	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
-	if !cfg.AllowPrivate {
-		dialer.Control = netguard.Control
-	}
+	policy := netguard.Policy{AllowPrivate: cfg.AllowPrivate, Allowed: cfg.AllowedTargets,
+		RequireHTTPS: cfg.RequireHTTPS}
+	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second,
+		ControlContext: policy.ControlContext}
 	transport := &http.Transport{
 		DialContext:           dialer.DialContext,
 		ForceAttemptHTTP2:     true,
@@ -45,7 +56,7 @@ func NewClient(cfg ClientConfig) *http.Client {
 		ResponseHeaderTimeout: cfg.Timeout,
 	}
 	return &http.Client{
-		Transport: transport,
+		Transport: netguard.MarkPlainHTTP(transport),
 		Timeout:   cfg.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse

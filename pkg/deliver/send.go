@@ -132,9 +132,14 @@ func describe(err error) string {
 	var hostErr x509.HostnameError
 	var recErr tls.RecordHeaderError
 	var protoErr textproto.ProtocolError
+	var refused *netguard.RefusedError
 	switch {
+	case errors.As(err, &refused):
+		return "refused: target resolves to a " + string(refused.Reason) + " address"
 	case errors.Is(err, netguard.ErrNotPublic):
 		return "refused: target resolves to a non-public address"
+	case errors.Is(err, netguard.ErrPlainHTTP):
+		return "refused: https required for a public address"
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded),
 		errors.As(err, &netErr) && netErr.Timeout():
 		return "timeout"

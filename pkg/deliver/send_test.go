@@ -93,7 +93,7 @@ func TestHandleRecordsTransportOutcome(t *testing.T) {
 				return r.URL, r.hits.Load
 			},
 			client:    deliver.ClientConfig{Timeout: 5 * time.Second}, // AllowPrivate false
-			wantError: "refused: target resolves to a non-public address",
+			wantError: "refused: target resolves to a loopback address",
 		},
 	}
 	for _, tt := range tests {

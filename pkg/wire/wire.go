@@ -112,7 +112,8 @@ func Deliver(e Env) (*deliver.Handler, error) {
 	// Each attempt has its own deadline (the webhook's timeout_seconds, or
 	// the deployment's); the shared client's bound is only the largest one.
 	client := deliver.NewClient(deliver.ClientConfig{Timeout: max(c.DeliveryTimeout, herald.MaxTimeoutSeconds*time.Second),
-		AllowPrivate: c.AllowPrivateTargets, MaxConnsPerHost: c.DeliverConcurrency})
+		AllowPrivate: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
+		RequireHTTPS: c.RequireHTTPS, MaxConnsPerHost: c.DeliverConcurrency})
 	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.Ingest, Client: client, Sealer: sealer,
 		HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
@@ -150,7 +151,8 @@ func Admin(e Env) (*admin.API, error) {
 		return nil, err
 	}
 	c := e.Config
-	client := deliver.NewClient(deliver.ClientConfig{Timeout: c.DeliveryTimeout, AllowPrivate: c.AllowPrivateTargets})
+	client := deliver.NewClient(deliver.ClientConfig{Timeout: c.DeliveryTimeout, AllowPrivate: c.AllowPrivateTargets,
+		AllowedTargets: c.AllowedTargetCIDRs, RequireHTTPS: c.RequireHTTPS})
 	var metricsHandler http.Handler
 	if e.Metrics != nil {
 		metricsHandler = e.Metrics.Handler()
@@ -159,6 +161,7 @@ func Admin(e Env) (*admin.API, error) {
 		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest,
 		Enqueuer: enq, Auth: authn, Sealer: sealer, Client: client,
 		Parser: parser(e), HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule,
-		AllowPrivateTargets: c.AllowPrivateTargets, Metrics: metricsHandler, Now: e.Now,
+		AllowPrivateTargets: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
+		RequireHTTPS: c.RequireHTTPS, Metrics: metricsHandler, Now: e.Now,
 		Logger: e.logger("admin")})
 }
