@@ -84,7 +84,7 @@ func (a *API) rotateSecret(w http.ResponseWriter, r *http.Request) {
 		a.storeFailed(w, r, err)
 		return
 	}
-	a.cfg.Logger.Info("webhook secret rotated", "webhook_id", wh.ID, "grace", rot.grace)
+	a.cfg.Logger.Info("webhook secret rotated", "webhook_id", wh.ID, "grace", rot.grace.String())
 	a.audit(r.Context(), r, herald.EventSecretRotated, wh.TenantID, wh.PartnerID,
 		auditData{WebhookID: wh.ID, Name: wh.Name})
 	view := a.viewWebhook(wh)
