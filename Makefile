@@ -18,6 +18,10 @@ run: ## Run Herald in local mode: all five functions, one process, admin API on 
 test: ## Run every test with the race detector.
 	$(GO) test -race -count=1 ./...
 
+.PHONY: bench
+bench: ## Measure local mode (throughput, latency, retry timing, memory, micro-benchmarks) into bench/; BENCHFLAGS=-quick for a short run.
+	$(GO) run ./scripts/bench -go $(GO) $(BENCHFLAGS)
+
 # Lambda builds: linux/arm64 (Graviton), static, no RPC mode, small.
 LAMBDA_ENV   := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w'

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// latency is the publish→delivery latency at one open-loop rate.
+type latency struct {
+	Rate      int       `json:"rate"` // events/s asked for
+	Events    int       `json:"events"`
+	Delivered int       `json:"delivered"`
+	P50ms     float64   `json:"p50_ms"`
+	P99ms     float64   `json:"p99_ms"`
+	MaxMs     float64   `json:"max_ms"`
+	Sorted    []float64 `json:"-"` // every latency in ms, ascending, for the plot
+}
+
+// openLoop publishes at each rate for dur, on a schedule that does not wait
+// for deliveries, to one webhook; each latency runs from the moment its event
+// was due to be published (so a publisher falling behind shows as latency)
+// to its arrival. After each rate it waits up to drain for stragglers.
+func openLoop(ctx context.Context, rates []int, dur, drain time.Duration) ([]latency, error) {
+	var mu sync.Mutex
+	var lat []float64
+	var c *counter
+	recv, err := newReceiver(func(p payload, at time.Time) int {
+		mu.Lock()
+		lat = append(lat, float64(at.Sub(time.Unix(0, p.Sent)))/float64(time.Millisecond))
+		mu.Unlock()
+		c.add()
+		return http.StatusOK
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer recv.close()
+	var out []latency
+	for _, rate := range rates {
+		events := int(float64(rate) * dur.Seconds())
+		mu.Lock()
+		lat, c = nil, newCounter(events)
+		mu.Unlock()
+		h, err := startHerald(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		if err := h.createWebhooks(ctx, 1, recv.URL); err != nil {
+			h.close()
+			return nil, err
+		}
+		err = publishAt(ctx, h, rate, events)
+		if err == nil {
+			c.wait(drain)
+		}
+		h.close()
+		if err != nil {
+			return nil, err
+		}
+		mu.Lock()
+		l := latency{Rate: rate, Events: events, Delivered: len(lat), Sorted: slices.Sorted(slices.Values(lat))}
+		mu.Unlock()
+		l.P50ms, l.P99ms, l.MaxMs = pct(l.Sorted, 0.50), pct(l.Sorted, 0.99), pct(l.Sorted, 1)
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// publishAt publishes events to h at rate events/s: event i is due at
+// start + i/rate and is sent as soon as it is due, however late.
+func publishAt(ctx context.Context, h *herald, rate, events int) error {
+	interval := time.Second / time.Duration(rate)
+	start := time.Now().Add(10 * time.Millisecond)
+	for i := range events {
+		due := start.Add(time.Duration(i) * interval)
+		if d := time.Until(due); d > 0 {
+			time.Sleep(d)
+		}
+		if err := h.publish(ctx, eventBody(payload{Seq: i, Sent: due.UnixNano()})); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pct returns the p-quantile of sorted values (nearest rank), 0 when empty.
+func pct(sorted []float64, p float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[int(p*float64(len(sorted)-1))]
+}

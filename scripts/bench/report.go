@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"io"
+)
+
+// results is everything one run measured; it is written as results.json.
+type results struct {
+	Machine     string      `json:"machine"`
+	Driver      string      `json:"driver"` // the ingest topic's URL scheme
+	Concurrency int         `json:"concurrency"`
+	Raw         throughput  `json:"raw_ceiling"`
+	FanOut1     throughput  `json:"fan_out_1"`
+	FanOut10    throughput  `json:"fan_out_10"`
+	Latency     []latency   `json:"latency"`
+	Retry       retryTiming `json:"retry"`
+	Memory      memory      `json:"memory"`
+	Micro       []micro     `json:"micro"`
+	Rows        []row       `json:"rows"`
+}
+
+// row is one line of the table.
+type row struct {
+	Measure string `json:"measure"`
+	Result  string `json:"result"`
+	Target  string `json:"target,omitempty"`
+	Verdict string `json:"verdict,omitempty"` // PASS, MISS or empty
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "MISS"
+}
+
+// buildRows turns the results into the table, judging each figure that has
+// a target.
+func (r *results) buildRows() {
+	add := func(measure, result, target string, ok *bool) {
+		v := ""
+		if ok != nil {
+			v = verdict(*ok)
+		}
+		r.Rows = append(r.Rows, row{measure, result, target, v})
+	}
+	judge := func(b bool) *bool { return &b }
+	add(fmt.Sprintf("raw ceiling (plain client, %d workers)", r.Concurrency), rate(r.Raw), "", nil)
+	ratio := func(t throughput) float64 { return t.PerSecond / max(r.Raw.PerSecond, 1e-9) }
+	add("Herald fan-out 1", fmt.Sprintf("%s, %.2f × raw", rate(r.FanOut1), ratio(r.FanOut1)), "", nil)
+	add("Herald fan-out 10", fmt.Sprintf("%s, %.2f × raw", rate(r.FanOut10), ratio(r.FanOut10)),
+		"≥ 0.50 × raw", judge(ratio(r.FanOut10) >= 0.5 && r.FanOut10.Lost == 0))
+	for _, l := range r.Latency {
+		res := fmt.Sprintf("p50 %s, p99 %s, max %s ms", ms(l.P50ms), ms(l.P99ms), ms(l.MaxMs))
+		if l.Delivered < l.Events {
+			res += fmt.Sprintf(" (%d of %d delivered)", l.Delivered, l.Events)
+		}
+		if l.Rate == 1000 {
+			add(fmt.Sprintf("latency at %d events/s", l.Rate), res, "p99 ≤ 10 ms",
+				judge(l.P99ms <= 10 && l.Delivered == l.Events))
+		} else {
+			add(fmt.Sprintf("latency at %d events/s", l.Rate), res, "", nil)
+		}
+	}
+	add(fmt.Sprintf("retry error, %s step (%d of %d)", r.Retry.Step, r.Retry.Measured, r.Retry.Events),
+		fmt.Sprintf("p50 %s, p99 %s ms", ms(r.Retry.P50ms), ms(r.Retry.P99ms)), "p99 ≤ 50 ms",
+		judge(r.Retry.P99ms <= 50 && r.Retry.Measured == r.Retry.Events))
+	m := r.Memory
+	add(fmt.Sprintf("peak RSS, %d in flight (target %d)", m.PeakHeld, m.Target),
+		fmt.Sprintf("%.0f MiB (baseline %.0f MiB)", mib(m.PeakRSS), mib(m.BaselineRSS)), "", nil)
+	add("bytes per in-flight delivery", fmt.Sprintf("%.1f KiB RSS, %.1f KiB heap",
+		m.RSSPerInFlight/1024, m.HeapPerInFlight/1024), "≤ 64 KiB", judge(m.PeakHeld > 0 && m.RSSPerInFlight <= 64<<10))
+	for _, b := range r.Micro {
+		res := fmt.Sprintf("%.0f ns/op, %d B/op, %d allocs/op", b.NsPerOp, b.BytesPerOp, b.AllocsPerOp)
+		if b.Name == "signature.BenchmarkSign" {
+			add(b.Name+" (1 KiB)", res, "≤ 2 allocs/op", judge(b.AllocsPerOp <= 2))
+		} else {
+			add(b.Name, res, "", nil)
+		}
+	}
+}
+
+func rate(t throughput) string {
+	s := fmt.Sprintf("%.0f deliveries/s", t.PerSecond)
+	if t.Lost > 0 {
+		s += fmt.Sprintf(" (%d lost)", t.Lost)
+	}
+	if t.BadSig > 0 {
+		s += fmt.Sprintf(" (%d bad signatures)", t.BadSig)
+	}
+	return s
+}
+
+func ms(v float64) string {
+	if v < 10 {
+		return fmt.Sprintf("%.2f", v)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+// writeTable writes the rows as a Markdown table.
+func writeTable(w io.Writer, rows []row) {
+	fmt.Fprintln(w, "| measure | result | target | |")
+	fmt.Fprintln(w, "|---|---|---|---|")
+	for _, r := range rows {
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", r.Measure, r.Result, r.Target, r.Verdict)
+	}
+}

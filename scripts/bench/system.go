@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+
+	"gocloud.dev/pubsub"
+
+	"github.com/heraldhq/herald/pkg/config"
+	"github.com/heraldhq/herald/pkg/local"
+)
+
+// benchSecret signs every bench webhook, so receivers can check the hex
+// signature without reading it back from the API.
+const benchSecret = "whsec_YmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtYmVuY2g="
+
+const adminToken = "bench-token-bench-token-bench-token"
+
+var systems atomic.Int64
+
+// herald is one running local-mode system and what the bench needs of it.
+type herald struct {
+	sys   *local.System
+	cfg   config.Config
+	topic *pubsub.Topic
+	dir   string
+}
+
+// startHerald starts local mode with local mode's defaults, except that every
+// topic, subscription and collection gets a name of its own (the default's
+// name with a suffix, whatever its driver), and tune adjusts the rest.
+func startHerald(ctx context.Context, tune func(*config.Config)) (*herald, error) {
+	n := systems.Add(1)
+	dir, err := os.MkdirTemp("", "herald-bench-")
+	if err != nil {
+		return nil, err
+	}
+	env := map[string]string{"HERALD_ADDR": "127.0.0.1:0", "HERALD_ADMIN_TOKEN": adminToken,
+		"HERALD_DATA_DIR": dir, "HERALD_LOG_LEVEL": "error"}
+	for _, v := range config.Vars {
+		if !strings.HasSuffix(v.Name, "_TOPIC") && !strings.HasSuffix(v.Name, "_SUBSCRIPTION") &&
+			!strings.HasSuffix(v.Name, "_COLLECTION") {
+			continue
+		}
+		def := v.Default
+		if v.Local != "" {
+			def = v.Local
+		}
+		if env[v.Name], err = uniqueName(def, n); err != nil {
+			return nil, fmt.Errorf("%s: %w", v.Name, err)
+		}
+	}
+	cfg, err := config.FromEnv(func(k string) string { return env[k] }, true)
+	if err != nil {
+		return nil, err
+	}
+	if tune != nil {
+		tune(&cfg)
+	}
+	sys, err := local.Start(ctx, cfg, local.Options{})
+	if err != nil {
+		return nil, err
+	}
+	topic, err := pubsub.OpenTopic(ctx, cfg.IngestTopic)
+	if err != nil {
+		_ = sys.Close()
+		return nil, err
+	}
+	return &herald{sys: sys, cfg: cfg, topic: topic, dir: dir}, nil
+}
+
+// uniqueName renames the resource of a gocloud URL ("mem://herald-ingest",
+// "mem://webhooks/id") by suffixing its host: "mem://herald-ingest-bench3".
+func uniqueName(u string, n int64) (string, error) {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "", err
+	}
+	if p.Host == "" {
+		return "", fmt.Errorf("no resource name in %q", u)
+	}
+	p.Host = fmt.Sprintf("%s-bench%d", p.Host, n)
+	return p.String(), nil
+}
+
+// close stops the system and removes its data dir.
+func (h *herald) close() {
+	_ = h.topic.Shutdown(context.Background())
+	_ = h.sys.Close()
+	_ = os.RemoveAll(h.dir)
+}
+
+// publish sends one event to the ingest topic.
+func (h *herald) publish(ctx context.Context, body []byte) error {
+	return h.topic.Send(ctx, &pubsub.Message{Body: body})
+}
+
+// webhook is what the bench sets on the webhooks it creates.
+type webhook struct {
+	Name          string   `json:"name"`
+	URL           string   `json:"url"`
+	Events        []string `json:"events"`
+	Secret        string   `json:"secret"`
+	Validate      bool     `json:"validate"`
+	MaxInFlight   int      `json:"max_in_flight"`
+	RetrySchedule []string `json:"retry_schedule,omitempty"`
+}
+
+// createWebhooks creates n webhooks for bench.* events at target through the
+// admin API.
+func (h *herald) createWebhooks(ctx context.Context, n int, target string, retrySchedule ...string) error {
+	for i := range n {
+		w := webhook{Name: fmt.Sprintf("bench %d", i), URL: target, Events: []string{"bench.*"},
+			Secret: benchSecret, MaxInFlight: 100, RetrySchedule: retrySchedule}
+		body, _ := json.Marshal(w)
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost,
+			"http://"+h.sys.Addr+"/api/v1/admin/webhooks/", bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+adminToken)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return fmt.Errorf("create webhook: %w", err)
+		}
+		msg, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			return fmt.Errorf("create webhook: %s: %s", resp.Status, msg)
+		}
+	}
+	return nil
+}

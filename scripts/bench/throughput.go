@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/heraldhq/herald/pkg/signature"
+)
+
+// throughput is one deliveries/s figure.
+type throughput struct {
+	Deliveries int     `json:"deliveries"`
+	Seconds    float64 `json:"seconds"`
+	PerSecond  float64 `json:"per_second"`
+	Lost       int     `json:"lost"` // not delivered before the timeout
+	BadSig     int64   `json:"bad_signatures"`
+}
+
+// rawCeiling posts n signed 1 KiB bodies from workers goroutines with a plain
+// keep-alive client to a receiver like Herald's: what the loopback, the
+// receiver and HMAC allow at that concurrency.
+func rawCeiling(n, workers int) (throughput, error) {
+	c := newCounter(n)
+	recv, err := newReceiver(func(payload, time.Time) int { c.add(); return http.StatusOK })
+	if err != nil {
+		return throughput{}, err
+	}
+	defer recv.close()
+	key, _ := signature.Key(benchSecret)
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		MaxIdleConns: workers, MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers}}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)); i <= n; i = int(next.Add(1)) {
+				body := eventBody(payload{Seq: i, Sent: time.Now().UnixNano()})
+				req, _ := http.NewRequest(http.MethodPost, recv.URL, bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				signature.Signer{}.Sign(req.Header, signature.Message{ID: fmt.Sprintf("evt_%d", i),
+					EventType: "bench.event", DeliveryID: int64(i), Timestamp: time.Now(), Body: body}, key)
+				if resp, err := client.Do(req); err == nil {
+					_ = resp.Body.Close()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	ok := c.wait(10 * time.Second)
+	elapsed := time.Since(start)
+	t := throughput{Deliveries: n, Seconds: elapsed.Seconds(), PerSecond: float64(c.n.Load()) / elapsed.Seconds(),
+		BadSig: recv.BadSig.Load()}
+	if !ok {
+		t.Lost = n - int(c.n.Load())
+	}
+	return t, nil
+}
+
+// fanOut publishes enough events to make n deliveries to fanout webhooks on
+// one receiver, as fast as the topic takes them, and times the first publish
+// to the last delivery.
+func fanOut(ctx context.Context, n, fanout int, timeout time.Duration) (throughput, error) {
+	events := n / fanout
+	c := newCounter(events * fanout)
+	recv, err := newReceiver(func(payload, time.Time) int { c.add(); return http.StatusOK })
+	if err != nil {
+		return throughput{}, err
+	}
+	defer recv.close()
+	h, err := startHerald(ctx, nil)
+	if err != nil {
+		return throughput{}, err
+	}
+	defer h.close()
+	if err := h.createWebhooks(ctx, fanout, recv.URL); err != nil {
+		return throughput{}, err
+	}
+	start := time.Now()
+	for i := range events {
+		if err := h.publish(ctx, eventBody(payload{Seq: i, Sent: time.Now().UnixNano()})); err != nil {
+			return throughput{}, err
+		}
+	}
+	ok := c.wait(timeout)
+	elapsed := time.Since(start)
+	t := throughput{Deliveries: events * fanout, Seconds: elapsed.Seconds(),
+		PerSecond: float64(c.n.Load()) / elapsed.Seconds(), BadSig: recv.BadSig.Load()}
+	if !ok {
+		t.Lost = events*fanout - int(c.n.Load())
+	}
+	return t, nil
+}
