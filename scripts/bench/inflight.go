@@ -37,20 +37,28 @@ type memory struct {
 type holdCounts struct{ Held, Answered int64 }
 
 // serveHolding is the holding receiver, run in a child process (-hold) so
-// its connections and goroutines are not counted in Herald's memory: it
-// answers each delivery 200 after hold, and prints its address.
-func serveHolding(hold time.Duration) error {
+// its connections and goroutines are not counted in Herald's memory. It holds
+// every delivery until n have arrived (or a minute has passed), answers each
+// 200 hold after that, and prints its address.
+func serveHolding(n int, hold time.Duration) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
 	var held, answered atomic.Int64
+	all := make(chan struct{})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /count", func(w http.ResponseWriter, _ *http.Request) {
 		_ = json.NewEncoder(w).Encode(holdCounts{Held: held.Load(), Answered: answered.Load()})
 	})
 	mux.HandleFunc("POST /hook", func(w http.ResponseWriter, _ *http.Request) {
-		held.Add(1)
+		if held.Add(1) == int64(n) {
+			close(all)
+		}
+		select {
+		case <-all:
+		case <-time.After(time.Minute):
+		}
 		time.Sleep(hold)
 		answered.Add(1)
 	})
@@ -59,14 +67,15 @@ func serveHolding(hold time.Duration) error {
 }
 
 // inFlight starts the holding receiver, a system allowed n attempts at once
-// and n/100 webhooks of max_in_flight 100, publishes 100 events and measures
-// the process's peak RSS and heap against a baseline taken just before.
+// (each for up to 90 s) and n/100 webhooks of max_in_flight 100, publishes 100
+// events (n deliveries) and measures the process's peak RSS and heap against
+// a baseline taken just before.
 func inFlight(ctx context.Context, n int, hold time.Duration) (memory, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return memory{}, err
 	}
-	child := exec.CommandContext(ctx, exe, "-hold", hold.String())
+	child := exec.CommandContext(ctx, exe, "-hold", hold.String(), "-hold-n", strconv.Itoa(n))
 	out, err := child.StdoutPipe()
 	if err != nil {
 		return memory{}, err
@@ -81,7 +90,9 @@ func inFlight(ctx context.Context, n int, hold time.Duration) (memory, error) {
 		return memory{}, fmt.Errorf("holding receiver: %w", err)
 	}
 	base := "http://" + strings.TrimSpace(addr)
-	h, err := startHerald(ctx, func(c *config.Config) { c.DeliverConcurrency = n })
+	h, err := startHerald(ctx, func(c *config.Config) {
+		c.DeliverConcurrency, c.DeliveryTimeout = n, 90*time.Second
+	})
 	if err != nil {
 		return memory{}, err
 	}
@@ -100,7 +111,7 @@ func inFlight(ctx context.Context, n int, hold time.Duration) (memory, error) {
 			return memory{}, err
 		}
 	}
-	deadline := time.Now().Add(hold + time.Minute)
+	deadline := time.Now().Add(hold + 2*time.Minute)
 	for time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 		m.PeakHeap = max(m.PeakHeap, heapBytes())

@@ -44,10 +44,11 @@ func main() {
 	q := flag.Bool("quick", false, "smaller runs: about a quarter of the time, noisier figures")
 	out := flag.String("out", "bench", "directory for results.json and latency.svg")
 	goCmd := flag.String("go", "go", "the go command, for the micro-benchmarks")
-	hold := flag.Duration("hold", 0, "internal: serve as the holding receiver, answering after this long")
+	hold := flag.Duration("hold", 0, "internal: serve as the holding receiver, answering this long after all have arrived")
+	holdN := flag.Int("hold-n", 0, "internal: how many deliveries the holding receiver waits for")
 	flag.Parse()
 	if *hold > 0 {
-		if err := serveHolding(*hold); err != nil {
+		if err := serveHolding(*holdN, *hold); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}
