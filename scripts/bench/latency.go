@@ -30,8 +30,9 @@ func openLoop(ctx context.Context, rates []int, dur, drain time.Duration) ([]lat
 	recv, err := newReceiver(func(p payload, at time.Time) int {
 		mu.Lock()
 		lat = append(lat, float64(at.Sub(time.Unix(0, p.Sent)))/float64(time.Millisecond))
+		cur := c
 		mu.Unlock()
-		c.add()
+		cur.add()
 		return http.StatusOK
 	})
 	if err != nil {

@@ -53,6 +53,7 @@ func rawCeiling(n, workers int) (throughput, error) {
 	}
 	wg.Wait()
 	ok := c.wait(10 * time.Second)
+	client.CloseIdleConnections()
 	elapsed := time.Since(start)
 	t := throughput{Deliveries: n, Seconds: elapsed.Seconds(), PerSecond: float64(c.n.Load()) / elapsed.Seconds(),
 		BadSig: recv.BadSig.Load()}
