@@ -10,7 +10,9 @@ import (
 // BrokerOptions configure a Broker.
 type BrokerOptions struct {
 	// Now returns the current time; delays and ack deadlines are measured
-	// with it. Defaults to time.Now.
+	// with it. Defaults to time.Now. A waiting receiver sleeps on a real
+	// timer, so with a fake clock it notices a jump at its next look,
+	// within a second.
 	Now func() time.Time
 }
 
