@@ -122,3 +122,14 @@ func TestRedeliverAfterAckDeadline(t *testing.T) {
 	}
 	first.Ack()
 }
+
+func TestMaxDelayDoesNotOverflow(t *testing.T) {
+	t.Parallel()
+	b := NewBroker(BrokerOptions{})
+	tp := b.Topic("forever")
+	tp.publish([]byte("x"), nil, MaxDelay)
+	s := tp.subscription("forever")
+	if got, _, _ := s.q.take(time.Now().Add(100*365*24*time.Hour), 1, time.Minute); len(got) != 0 {
+		t.Fatal("a message delayed by MaxDelay is available within a century")
+	}
+}

@@ -38,9 +38,12 @@ func (t *Topic) subscription(name string) *Subscription {
 
 // publish adds one message to every subscription, due after delay.
 func (t *Topic) publish(body []byte, metadata map[string]string, delay time.Duration) {
-	due := t.now()
+	now := t.now()
+	due := now
 	if delay > 0 {
-		due = due.Add(delay)
+		if due = now.Add(delay); due.Before(now) {
+			due = farFuture // now plus MaxDelay overflows
+		}
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -48,6 +51,9 @@ func (t *Topic) publish(body []byte, metadata map[string]string, delay time.Dura
 		s.q.add(body, maps.Clone(metadata), due)
 	}
 }
+
+// farFuture is the due time of a message delayed past what time.Time holds.
+var farFuture = time.Unix(1<<62, 0)
 
 // topicDriver implements driver.Topic on a Topic; a nil Topic is one that
 // does not exist.
