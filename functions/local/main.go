@@ -1,6 +1,7 @@
 // Command local runs all five Herald functions in one process on embedded
-// mem:// drivers: the admin API on HERALD_ADDR (default 127.0.0.1:8080), state
-// snapshotted to HERALD_DATA_DIR on a clean shutdown.
+// drivers (memq:// topics, mem:// collections): the admin API on HERALD_ADDR
+// (default 127.0.0.1:8080), state snapshotted to HERALD_DATA_DIR on a clean
+// shutdown.
 package main
 
 import (
@@ -20,6 +21,7 @@ import (
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/local"
 	"github.com/heraldhq/herald/pkg/logging"
+	_ "github.com/heraldhq/herald/pkg/memq" // memq:// topics, local mode's default
 )
 
 func main() {

@@ -36,7 +36,8 @@ type Subscriptions struct {
 
 // Open opens every collection, both topics and the subscriptions asked for.
 // Nothing is published before Open returns, so a mem:// subscription (which
-// sees only what is published after it exists) misses nothing.
+// sees only what is published after it exists) misses nothing; a memq://
+// topic keeps what is sent for its default subscription from the start.
 func (c Config) Open(ctx context.Context, subs Subscriptions) (_ *Resources, err error) {
 	r := &Resources{}
 	defer func() {

@@ -27,6 +27,9 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 		if v.Default != "" && !strings.Contains(line, "`"+v.Default+"`") {
 			t.Errorf("README row for %s does not show its default %q: %s", v.Name, v.Default, line)
 		}
+		if v.Local != "" && !strings.Contains(line, "`"+v.Local+"`") {
+			t.Errorf("README row for %s does not show its local-mode default %q: %s", v.Name, v.Local, line)
+		}
 	}
 }
 

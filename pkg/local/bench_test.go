@@ -19,7 +19,7 @@ import (
 )
 
 // BenchmarkEndToEnd publishes b.N events to the ingest topic of local mode
-// (mem://) and waits until a loopback receiver has them all. It reports
+// (memq://) and waits until a loopback receiver has them all. It reports
 // deliveries/s and publish→delivery latency percentiles; the publish time
 // travels in the event.
 func BenchmarkEndToEnd(b *testing.B) { benchEndToEnd(b, false) }

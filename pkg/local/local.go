@@ -1,5 +1,6 @@
 // Package local runs all five Herald functions in one process, sharing one
-// set of topics and collections (mem:// by default): the admin API, ingest,
+// set of topics and collections (memq:// topics and mem:// collections by
+// default): the admin API, ingest,
 // deliver, retry-scheduler and expiry-notifier, each in a goroutine, their
 // errors collected on one channel, shut down together.
 package local
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"gocloud.dev/docstore"
+	"gocloud.dev/pubsub"
 
 	"github.com/heraldhq/herald/pkg/admin"
 	"github.com/heraldhq/herald/pkg/config"
@@ -26,6 +28,7 @@ import (
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/expiry"
 	"github.com/heraldhq/herald/pkg/ingest"
+	"github.com/heraldhq/herald/pkg/memq"
 	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/wire"
@@ -147,7 +150,7 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 	s.goRun(ingestCtx, &s.ingestWG, "ingest", func(ctx context.Context) error {
 		return consume.Run(ctx, res.IngestSub, fns.ingest.Handle, consume.Config{
 			Concurrency: cfg.IngestConcurrency, Stats: &s.IngestStats, Logger: s.log.With("function", "ingest"),
-			Metrics: s.Metrics, Function: "ingest", DrainIdle: drainIdle})
+			Metrics: s.Metrics, Function: "ingest", DrainIdle: drainIdle(res.IngestSub)})
 	})
 	s.goRun(runCtx, &s.wg, "deliver", func(ctx context.Context) error {
 		return consume.Run(ctx, res.DeliverSub, fns.deliver.Handle, consume.Config{
@@ -216,9 +219,16 @@ func (s *System) Wait(ctx context.Context) error {
 	return errors.Join(failed, s.Close())
 }
 
-// drainIdle is how long ingest waits for one more message while it drains
-// at shutdown; mempubsub polls every 250 ms when idle.
-const drainIdle = 500 * time.Millisecond
+// drainIdle returns how long ingest waits for one more message while it
+// drains sub at shutdown. A waiting memq receiver gets a message the moment
+// it is sent; mempubsub polls every 250 ms when idle.
+func drainIdle(sub *pubsub.Subscription) time.Duration {
+	var q *memq.Subscription
+	if sub.As(&q) {
+		return 50 * time.Millisecond
+	}
+	return 500 * time.Millisecond
+}
 
 // Close stops intake, lets messages in hand finish, stops every function
 // and closes the resources, which writes the mem:// snapshots. The admin API

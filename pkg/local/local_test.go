@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	_ "gocloud.dev/docstore/memdocstore"
 	"gocloud.dev/pubsub"
@@ -15,24 +17,33 @@ import (
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/contract"
 	"github.com/heraldhq/herald/pkg/local"
+	_ "github.com/heraldhq/herald/pkg/memq"
 	"github.com/heraldhq/herald/pkg/retry"
 )
 
 var systems atomic.Int64
 
-// memConfig returns a local-mode configuration on mem:// names of its own,
-// so tests running in parallel in one process never share a topic.
+// memConfig returns a local-mode configuration on memq:// topics and mem://
+// collections with names of its own, so tests running in parallel in one
+// process never share a topic.
 func memConfig(t testing.TB, dataDir string) config.Config {
+	t.Helper()
+	return configOn(t, dataDir, "memq")
+}
+
+// configOn is memConfig with topics of the pubsub scheme given: "memq" (local
+// mode's default) or "mem" (gocloud's mempubsub).
+func configOn(t testing.TB, dataDir, scheme string) config.Config {
 	t.Helper()
 	n := systems.Add(1)
 	env := map[string]string{
 		"HERALD_ADDR":                    "127.0.0.1:0",
 		"HERALD_ADMIN_TOKEN":             "test-token",
 		"HERALD_DATA_DIR":                dataDir,
-		"HERALD_INGEST_TOPIC":            fmt.Sprintf("mem://ingest-%d", n),
-		"HERALD_INGEST_SUBSCRIPTION":     fmt.Sprintf("mem://ingest-%d", n),
-		"HERALD_DELIVER_TOPIC":           fmt.Sprintf("mem://deliver-%d", n),
-		"HERALD_DELIVER_SUBSCRIPTION":    fmt.Sprintf("mem://deliver-%d", n),
+		"HERALD_INGEST_TOPIC":            fmt.Sprintf("%s://ingest-%d", scheme, n),
+		"HERALD_INGEST_SUBSCRIPTION":     fmt.Sprintf("%s://ingest-%d", scheme, n),
+		"HERALD_DELIVER_TOPIC":           fmt.Sprintf("%s://deliver-%d", scheme, n),
+		"HERALD_DELIVER_SUBSCRIPTION":    fmt.Sprintf("%s://deliver-%d", scheme, n),
 		"HERALD_WEBHOOKS_COLLECTION":     fmt.Sprintf("mem://webhooks-%d/id", n),
 		"HERALD_EVENTS_COLLECTION":       fmt.Sprintf("mem://events-%d/id", n),
 		"HERALD_DELIVERIES_COLLECTION":   fmt.Sprintf("mem://deliveries-%d/id", n),
@@ -101,4 +112,21 @@ func startLocal(t *testing.T, cfg config.Config) (*running, error) {
 func TestContractMem(t *testing.T) {
 	t.Parallel()
 	contract.Run(t, memBackend)
+}
+
+// TestMempubsubStaysAvailable runs local mode on gocloud's mem:// topics
+// instead of memq: an event still reaches its receiver, and a retry (no
+// native delay there) goes through the due-time table.
+func TestMempubsubStaysAvailable(t *testing.T) {
+	t.Parallel()
+	cfg := configOn(t, t.TempDir(), "mem")
+	s := startSystem(t, cfg)
+	api := contract.NewAPI(t, s.BaseURL, s.Token)
+	r := contract.NewReceiver(t, "X-Herald-", http.StatusInternalServerError, http.StatusOK)
+	hook := api.CreateWebhook(r, map[string]any{"retry_schedule": []string{"1s"}})
+	api.Publish(map[string]any{"event_type": "order.created"})
+	if got := r.WaitFor(2, 10*time.Second); !got[1].Verified {
+		t.Error("retried delivery does not verify")
+	}
+	api.WaitDelivery(hook.ID, "succeeded", 10*time.Second)
 }

@@ -23,10 +23,17 @@ func (s *Scheduler) Sweep(ctx context.Context) (int, error) {
 
 // Recover re-arms every pending delivery that is already due, without a grace
 // period. A process that keeps its deliver queue in memory calls it at start.
+// On a topic with native delays (memq) it also publishes, with the remaining
+// delay, every pending delivery due within the longest delay: its job was a
+// delayed message that died with the previous process. Deliveries due later
+// wait in the due-time table, which outlives the process.
 func (s *Scheduler) Recover(ctx context.Context) (int, error) {
-	return s.sweep(ctx, 0)
+	return s.sweep(ctx, -s.maxDelay)
 }
 
+// sweep re-publishes the pending deliveries due before now minus grace with
+// no attempt in flight. A negative grace reaches into the future: those not
+// due yet are published with their remaining delay and left as they are.
 func (s *Scheduler) sweep(ctx context.Context, grace time.Duration) (int, error) {
 	now := s.cfg.Now()
 	cutoff := herald.Millis(now.Add(-grace))
@@ -48,6 +55,14 @@ func (s *Scheduler) sweep(ctx context.Context, grace time.Duration) (int, error)
 		if d.LeaseUntilMS > herald.Millis(now) {
 			continue // an attempt is in flight
 		}
+		job := herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}
+		if delay := herald.FromMillis(d.NextAttemptMS).Sub(now); delay > 0 {
+			if err := publishDelayed(ctx, s.cfg.Topic, job.Encode(), delay); err != nil {
+				return n, fmt.Errorf("publish recovered job: %w", err)
+			}
+			n++
+			continue
+		}
 		d.NextAttemptMS = herald.Millis(now)
 		if err := s.cfg.Deliveries.Replace(ctx, &d); err != nil {
 			if gcerrors.Code(err) == gcerrors.FailedPrecondition {
@@ -55,7 +70,6 @@ func (s *Scheduler) sweep(ctx context.Context, grace time.Duration) (int, error)
 			}
 			return n, fmt.Errorf("touch overdue delivery %d: %w", d.ID, err)
 		}
-		job := herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}
 		if err := publishDelayed(ctx, s.cfg.Topic, job.Encode(), 0); err != nil {
 			return n, fmt.Errorf("publish swept job: %w", err)
 		}

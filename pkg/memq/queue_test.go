@@ -1,0 +1,102 @@
+package memq
+
+import (
+	"testing"
+	"time"
+
+	"gocloud.dev/pubsub/driver"
+)
+
+func ackIDs(ms []*driver.Message) []driver.AckID {
+	var ids []driver.AckID
+	for _, m := range ms {
+		ids = append(ids, m.AckID)
+	}
+	return ids
+}
+
+func bodies(ms []*driver.Message) string {
+	var s string
+	for _, m := range ms {
+		s += string(m.Body)
+	}
+	return s
+}
+
+func TestQueueAckDeadline(t *testing.T) {
+	q := newQueue()
+	now := time.Unix(1000, 0)
+	for _, b := range []string{"a", "b", "c"} {
+		q.add([]byte(b), nil, now)
+	}
+	got, _, _ := q.take(now, 2, time.Minute)
+	if bodies(got) != "ab" {
+		t.Fatalf("first take = %q, want ab (publish order)", bodies(got))
+	}
+	got2, _, _ := q.take(now, 10, time.Minute)
+	if bodies(got2) != "c" {
+		t.Fatalf("second take = %q, want c", bodies(got2))
+	}
+	none, next, _ := q.take(now, 10, time.Minute)
+	if len(none) != 0 || !next.Equal(now.Add(time.Minute)) {
+		t.Fatalf("take while all held = %q, next %v; want none, next at the deadline", bodies(none), next)
+	}
+	q.ack(ackIDs(got2))
+	q.ack(ackIDs(got2)) // a double ack is ignored
+	again, _, _ := q.take(now.Add(time.Minute), 10, time.Minute)
+	if bodies(again) != "ab" {
+		t.Fatalf("take after the deadline = %q, want ab redelivered", bodies(again))
+	}
+	var r Receipt
+	if !again[0].AsFunc(&r) || r.Deliveries != 2 {
+		t.Errorf("Receipt after redelivery = %+v, want Deliveries 2", r)
+	}
+	q.ack(ackIDs(got)) // an ack of the first delivery still counts
+	if n := q.len(); n != 0 {
+		t.Errorf("len after acks = %d, want 0", n)
+	}
+}
+
+func TestQueueNack(t *testing.T) {
+	q := newQueue()
+	now := time.Unix(1000, 0)
+	q.add([]byte("a"), nil, now)
+	got, _, wake := q.take(now, 1, time.Minute)
+	q.nack(now.Add(time.Second), ackIDs(got))
+	select {
+	case <-wake:
+	default:
+		t.Error("nack did not wake waiting receivers")
+	}
+	again, _, _ := q.take(now.Add(time.Second), 1, time.Minute)
+	if bodies(again) != "a" {
+		t.Fatalf("take after nack = %q, want a at once", bodies(again))
+	}
+}
+
+func TestQueueDelay(t *testing.T) {
+	q := newQueue()
+	now := time.Unix(1000, 0)
+	q.add([]byte("late"), nil, now.Add(time.Hour))
+	_, next, wake := q.take(now, 10, time.Minute)
+	if !next.Equal(now.Add(time.Hour)) {
+		t.Fatalf("next = %v, want the delayed message's due time", next)
+	}
+	q.add([]byte("sooner"), nil, now.Add(time.Minute))
+	select {
+	case <-wake:
+	default:
+		t.Error("an earlier due time did not wake waiting receivers")
+	}
+	_, _, wake = q.take(now, 10, time.Minute)
+	q.add([]byte("latest"), nil, now.Add(2*time.Hour))
+	select {
+	case <-wake:
+		t.Error("a later due time woke waiting receivers")
+	default:
+	}
+	got, _, _ := q.take(now.Add(time.Hour), 10, time.Minute)
+	if bodies(got) != "soonerlate" {
+		t.Fatalf("take at +1h = %q, want soonerlate", bodies(got))
+	}
+}

@@ -1,0 +1,112 @@
+package memq
+
+import (
+	"context"
+	"maps"
+	"sync"
+	"time"
+
+	"gocloud.dev/gcerrors"
+	"gocloud.dev/pubsub"
+	"gocloud.dev/pubsub/driver"
+)
+
+// Topic is a named topic of a Broker: it fans each message out to its
+// subscriptions. Reach it from a *pubsub.Topic with As.
+type Topic struct {
+	name string
+	now  func() time.Time
+
+	mu   sync.Mutex
+	subs map[string]*Subscription
+}
+
+// Name returns the topic's name.
+func (t *Topic) Name() string { return t.name }
+
+// subscription returns the subscription name, creating it if need be.
+func (t *Topic) subscription(name string) *Subscription {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.subs[name]
+	if s == nil {
+		s = &Subscription{name: name, topic: t, q: newQueue()}
+		t.subs[name] = s
+	}
+	return s
+}
+
+// publish adds one message to every subscription, due after delay.
+func (t *Topic) publish(body []byte, metadata map[string]string, delay time.Duration) {
+	now := t.now()
+	due := now
+	if delay > 0 {
+		if due = now.Add(delay); due.Before(now) {
+			due = farFuture // now plus MaxDelay overflows
+		}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, s := range t.subs {
+		s.q.add(body, maps.Clone(metadata), due)
+	}
+}
+
+// farFuture is the due time of a message delayed past what time.Time holds.
+var farFuture = time.Unix(1<<62, 0)
+
+// topicDriver implements driver.Topic on a Topic; a nil Topic is one that
+// does not exist.
+type topicDriver struct{ t *Topic }
+
+// newPubsubTopic returns a *pubsub.Topic sending to t.
+func newPubsubTopic(t *Topic) *pubsub.Topic {
+	return pubsub.NewTopic(&topicDriver{t: t}, nil)
+}
+
+// SendBatch implements driver.Topic.
+func (d *topicDriver) SendBatch(ctx context.Context, ms []*driver.Message) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d.t == nil {
+		return errNotFound
+	}
+	for _, m := range ms {
+		var opts SendOptions
+		if m.BeforeSend != nil {
+			if err := m.BeforeSend(sendOptionsAs(&opts)); err != nil {
+				return err
+			}
+		}
+		d.t.publish(m.Body, m.Metadata, opts.Delay)
+		if m.AfterSend != nil {
+			if err := m.AfterSend(func(any) bool { return false }); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// IsRetryable implements driver.Topic.
+func (*topicDriver) IsRetryable(error) bool { return false }
+
+// As implements driver.Topic: it supports **Topic.
+func (d *topicDriver) As(i any) bool {
+	p, ok := i.(**Topic)
+	if ok && d.t != nil {
+		*p = d.t
+		return true
+	}
+	return false
+}
+
+// ErrorAs implements driver.Topic.
+func (*topicDriver) ErrorAs(error, any) bool { return false }
+
+// ErrorCode implements driver.Topic.
+func (*topicDriver) ErrorCode(err error) gcerrors.ErrorCode { return errorCode(err) }
+
+// Close implements driver.Topic.
+func (*topicDriver) Close() error { return nil }
