@@ -6,4 +6,6 @@ import (
 	_ "gocloud.dev/docstore/memdocstore" // mem:// collections
 	_ "gocloud.dev/pubsub/mempubsub"     // mem:// topics
 	_ "gocloud.dev/secrets/localsecrets" // base64key:// keepers
+
+	_ "github.com/heraldhq/herald/pkg/memq" // memq:// topics (local mode's default)
 )
