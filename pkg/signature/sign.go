@@ -1,13 +1,9 @@
 package signature
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"net/http"
+	"net/textproto"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -42,50 +38,112 @@ type Signer struct {
 // DefaultPrefix is the header prefix when none is configured.
 const DefaultPrefix = "X-Herald-"
 
+// Canonical forms of the Standard Webhooks header names, as http.Header
+// stores them (TestSignMatchesPlainHMAC compares with h.Set).
+const (
+	canonicalID        = "Webhook-Id"
+	canonicalTimestamp = "Webhook-Timestamp"
+	canonicalSignature = "Webhook-Signature"
+)
+
 // Sign sets the signature headers of m on h. keys[0] is the current key; any
 // further keys (a rotated-out secret in its grace period) add more v1 entries
 // to webhook-signature. The hex <prefix>Signature uses keys[0] only.
+//
+// The headers are exactly what h.Set would make of each, set in the same
+// order, with two allocations in all: one string holding every value and
+// prefixed name (see signedText), and one array backing every header's
+// one-element value slice.
 func (s Signer) Sign(h http.Header, m Message, keys ...[]byte) {
 	prefix := s.Prefix
 	if prefix == "" {
 		prefix = DefaultPrefix
 	}
-	ts := strconv.FormatInt(m.Timestamp.Unix(), 10)
-	sigs := make([]string, 0, len(keys))
-	for _, k := range keys {
-		sigs = append(sigs, V1(k, m.ID, ts, m.Body))
+	t := newSignedText(prefix, m, keys)
+	vals := make([]string, 0, 6)
+	set := func(name, v string) {
+		vals = append(vals, v)
+		n := len(vals)
+		h[textproto.CanonicalMIMEHeaderKey(name)] = vals[n-1 : n : n]
 	}
-	h.Set(HeaderID, m.ID)
-	h.Set(HeaderTimestamp, ts)
-	h.Set(HeaderSignature, strings.Join(sigs, " "))
-	h.Set(prefix+"Event", m.EventType)
-	h.Set(prefix+"Delivery-Id", strconv.FormatInt(m.DeliveryID, 10))
+	set(canonicalID, m.ID)
+	set(canonicalTimestamp, t.timestamp)
+	set(canonicalSignature, t.signatures)
+	set(t.eventName, m.EventType)
+	set(t.deliveryName, t.deliveryID)
 	if len(keys) > 0 {
-		h.Set(prefix+"Signature", Hex(keys[0], m.Body))
+		set(t.hexName, t.hex)
 	}
 }
 
-// V1 returns the Standard Webhooks signature "v1,<base64 HMAC-SHA256(key,
-// id.timestamp.body)>" with the timestamp in Unix seconds.
-func V1(key []byte, id, timestamp string, body []byte) string {
-	mac := hmac.New(sha256.New, key)
-	mac.Write([]byte(id))
-	mac.Write([]byte{'.'})
-	mac.Write([]byte(timestamp))
-	mac.Write([]byte{'.'})
-	mac.Write(body)
-	return "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil))
+// signedText is the text Sign computes, as substrings of one string.
+type signedText struct {
+	timestamp, signatures, deliveryID, hex string
+	// The prefixed header names, canonical when canonicalizing them is a
+	// change of case alone (see appendName).
+	eventName, deliveryName, hexName string
 }
 
-// Hex returns "sha256=<hex HMAC-SHA256(key, body)>".
-func Hex(key, body []byte) string {
-	mac := hmac.New(sha256.New, key)
-	mac.Write(body)
-	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+// signBuf sizes the stack buffer newSignedText builds in: enough for two keys
+// and a long prefix; more spills to the heap.
+const signBuf = 512
+
+// newSignedText computes the headers' text into a stack buffer and converts
+// it to a string once.
+func newSignedText(prefix string, m Message, keys [][]byte) signedText {
+	var buf [signBuf]byte
+	b := strconv.AppendInt(buf[:0], m.Timestamp.Unix(), 10)
+	var end [7]int // where each field of signedText ends in b, in order
+	end[0] = len(b)
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		// appendV1 reads the timestamp before it appends, and only past it.
+		b = appendV1(b, k, m.ID, b[:end[0]], m.Body)
+	}
+	end[1] = len(b)
+	b = strconv.AppendInt(b, m.DeliveryID, 10)
+	end[2] = len(b)
+	if len(keys) > 0 {
+		b = AppendHex(b, keys[0], m.Body)
+	}
+	end[3] = len(b)
+	for i, name := range [...]string{"Event", "Delivery-Id", "Signature"} {
+		b = appendName(b, prefix, name)
+		end[4+i] = len(b)
+	}
+	text := string(b)
+	return signedText{
+		timestamp: text[:end[0]], signatures: text[end[0]:end[1]],
+		deliveryID: text[end[1]:end[2]], hex: text[end[2]:end[3]],
+		eventName: text[end[3]:end[4]], deliveryName: text[end[4]:end[5]],
+		hexName: text[end[5]:end[6]],
+	}
 }
 
-// VerifyHex reports whether header is the hex signature of body under key,
-// comparing in constant time.
-func VerifyHex(key, body []byte, header string) bool {
-	return hmac.Equal([]byte(header), []byte(Hex(key, body)))
+// appendName appends prefix+name to b in canonical header form when both are
+// letters, digits and hyphens (the only case where that form is a change of
+// case alone), and as given otherwise; Sign canonicalizes it either way, but
+// without allocating when it already is canonical.
+func appendName(b []byte, prefix, name string) []byte {
+	start := len(b)
+	b = append(append(b, prefix...), name...)
+	word := b[start:]
+	for _, c := range word {
+		if c != '-' && (c < '0' || c > '9') && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
+			return b
+		}
+	}
+	upper := true
+	for i, c := range word {
+		switch {
+		case upper && 'a' <= c && c <= 'z':
+			word[i] = c - 'a' + 'A'
+		case !upper && 'A' <= c && c <= 'Z':
+			word[i] = c - 'A' + 'a'
+		}
+		upper = c == '-'
+	}
+	return b
 }
