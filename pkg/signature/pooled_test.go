@@ -164,19 +164,3 @@ func TestSignConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
-
-func TestSignAllocs(t *testing.T) {
-	if raceEnabled {
-		t.Skip("the race detector makes sync.Pool drop items at random")
-	}
-	key := make([]byte, 32)
-	m := signature.Message{ID: "evt_1", EventType: "secret.rotated", DeliveryID: 42, Timestamp: time.Now(), Body: make([]byte, 1024)}
-	h := http.Header{}
-	for _, s := range []signature.Signer{{}, {Prefix: "x-scaiDrive-"}} {
-		for _, keys := range [][][]byte{{key}, {key, []byte("another key, still rotating out")}} {
-			if n := testing.AllocsPerRun(100, func() { s.Sign(h, m, keys...) }); n > 2 {
-				t.Errorf("Sign with prefix %q and %d keys: %v allocations, want 2", s.Prefix, len(keys), n)
-			}
-		}
-	}
-}
