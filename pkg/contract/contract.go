@@ -77,5 +77,8 @@ func start(t *testing.T, b Backend, schedule ...time.Duration) (*System, *API) {
 }
 
 // wait bounds how long a test waits for something that should take
-// milliseconds on mem:// and seconds on the emulators under -race.
-const wait = 30 * time.Second
+// milliseconds on mem:// and seconds on the emulators under -race. It is
+// generous because CI runs the fifteen cases in parallel against one
+// moto_server on two cores: ResumeUnderLoad (160 events) takes about 15 s
+// alone there, and once took 47 s under that load.
+const wait = 90 * time.Second
