@@ -40,6 +40,9 @@ type Config struct {
 	Auth *auth.Authenticator
 	// Sealer encrypts webhook signing secrets at rest. Required.
 	Sealer *seal.Sealer
+	// DeliveryTimeout bounds a test or validation call to a webhook without
+	// its own timeout_seconds. Defaults to 10s.
+	DeliveryTimeout time.Duration
 	// Client sends test and validation requests. Defaults to a client that
 	// applies AllowPrivateTargets, AllowedTargets and RequireHTTPS.
 	Client *http.Client
@@ -55,10 +58,10 @@ type Config struct {
 	// AllowPrivateTargets accepts webhook URLs on loopback and private
 	// addresses. Defaults to false.
 	AllowPrivateTargets bool
-	// Metrics, when set, is served at GET /metrics without authentication
-	// (the Prometheus text format; the admin API listens on 127.0.0.1 by
-	// default). Never set it behind a public endpoint such as a Lambda
-	// Function URL. Defaults to nil: no /metrics route.
+	// Metrics, when set, is served at GET /metrics (the Prometheus text
+	// format) to callers with webhooks:read that are bound to no tenant;
+	// Prometheus sends the token as its bearer token. Defaults to nil: no
+	// /metrics route.
 	Metrics http.Handler
 	// AllowedTargets are ranges webhook URLs may point at even when
 	// AllowPrivateTargets is false, and over plain http even when
@@ -103,6 +106,9 @@ func New(cfg Config) (*API, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if cfg.DeliveryTimeout <= 0 {
+		cfg.DeliveryTimeout = 10 * time.Second
+	}
 	if cfg.Client == nil {
 		cfg.Client = deliver.NewClient(deliver.ClientConfig{AllowPrivate: cfg.AllowPrivateTargets,
 			AllowedTargets: cfg.AllowedTargets, RequireHTTPS: cfg.RequireHTTPS})
@@ -127,7 +133,7 @@ func (a *API) routes() http.Handler {
 	mux.HandleFunc("GET /openapi.json", a.openAPI)
 	mux.HandleFunc("POST /oauth/token", a.token)
 	if a.cfg.Metrics != nil {
-		mux.Handle("GET /metrics", a.cfg.Metrics)
+		mux.Handle("GET /metrics", a.auth(read, a.metrics))
 	}
 
 	const hooks = "/api/v1/admin/webhooks/"

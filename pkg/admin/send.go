@@ -45,8 +45,12 @@ func (a *API) call(ctx context.Context, wh *herald.Webhook, ev callEnvelope) (he
 		return herald.Attempt{}, fmt.Errorf("signing keys of %s: %w", wh.ID, err)
 	}
 	sender := deliver.Sender{Client: a.cfg.Client, Signer: signature.Signer{Prefix: a.cfg.HeaderPrefix}, Now: a.cfg.Now}
+	timeout := a.cfg.DeliveryTimeout
+	if wh.TimeoutSeconds > 0 {
+		timeout = time.Duration(min(wh.TimeoutSeconds, herald.MaxTimeoutSeconds)) * time.Second
+	}
 	return sender.Send(ctx, deliver.Request{
-		URL: wh.URL, Headers: wh.Headers, Keys: keys,
+		URL: wh.URL, Headers: wh.Headers, Keys: keys, Timeout: timeout,
 		Message: signature.Message{ID: ev.EventID, EventType: ev.EventType, Timestamp: now, Body: body},
 	}), nil
 }

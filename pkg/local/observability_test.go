@@ -137,7 +137,7 @@ func TestObservabilityEndToEnd(t *testing.T) {
 		}
 	}
 
-	text := get(t, "http://"+sys.Addr+"/metrics")
+	text := get(t, "http://"+sys.Addr+"/metrics", cfg.AdminToken)
 	for _, want := range []string{
 		"# TYPE herald_messages_total counter",
 		`herald_messages_total{function="ingest",outcome="done"} 3`,
@@ -184,9 +184,14 @@ func checkLogLines(t *testing.T, logs string, deliveryID int64, webhookID, event
 	}
 }
 
-func get(t *testing.T, url string) string {
+func get(t *testing.T, url, token string) string {
 	t.Helper()
-	resp, err := http.Get(url)
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -151,15 +151,17 @@ func Admin(e Env) (*admin.API, error) {
 		return nil, err
 	}
 	c := e.Config
-	client := deliver.NewClient(deliver.ClientConfig{Timeout: c.DeliveryTimeout, AllowPrivate: c.AllowPrivateTargets,
-		AllowedTargets: c.AllowedTargetCIDRs, RequireHTTPS: c.RequireHTTPS})
+	// Test and validation calls honour the webhook's timeout_seconds, as
+	// deliveries do: the client's bound is the largest one.
+	client := deliver.NewClient(deliver.ClientConfig{Timeout: max(c.DeliveryTimeout, herald.MaxTimeoutSeconds*time.Second),
+		AllowPrivate: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs, RequireHTTPS: c.RequireHTTPS})
 	var metricsHandler http.Handler
 	if e.Metrics != nil {
 		metricsHandler = e.Metrics.Handler()
 	}
 	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest,
-		Enqueuer: enq, Auth: authn, Sealer: sealer, Client: client,
+		Enqueuer: enq, Auth: authn, Sealer: sealer, Client: client, DeliveryTimeout: c.DeliveryTimeout,
 		Parser: parser(e), HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule,
 		AllowPrivateTargets: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
 		RequireHTTPS: c.RequireHTTPS, Metrics: metricsHandler, Now: e.Now,
