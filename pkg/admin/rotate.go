@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"time"
 
-	"gocloud.dev/gcerrors"
-
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/signature"
 )
@@ -75,13 +73,12 @@ func (a *API) rotateSecret(w http.ResponseWriter, r *http.Request) {
 		a.storeFailed(w, r, err)
 		return
 	}
-	rot.apply(wh, sealed, now)
-	if err := a.cfg.Webhooks.Replace(r.Context(), wh); err != nil {
-		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
-			writeDetail(w, http.StatusConflict, "the webhook changed meanwhile; read it and try again")
-			return
-		}
-		a.storeFailed(w, r, err)
+	err = a.saveWebhook(r.Context(), wh, func(wh *herald.Webhook) error {
+		rot.apply(wh, sealed, now)
+		return nil
+	})
+	if err != nil {
+		a.saveFailed(w, r, err)
 		return
 	}
 	a.cfg.Logger.Info("webhook secret rotated", "webhook_id", wh.ID, "grace", rot.grace.String())

@@ -130,20 +130,19 @@ func (a *API) patchWebhook(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, v)
 		return
 	}
-	was := *wh
-	in.apply(wh, a.cfg.Now().UTC())
-	// A bound caller keeps the webhook within its binding: it may not move
-	// it elsewhere, nor widen it by clearing tenant_id or partner_id.
-	if p := principal(r); !p.Sees(wh.TenantID, wh.PartnerID) {
-		writeDetail(w, http.StatusForbidden, "this token is bound to another tenant or partner")
-		return
-	}
-	if err := a.cfg.Webhooks.Replace(r.Context(), wh); err != nil {
-		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
-			writeDetail(w, http.StatusConflict, "the webhook changed meanwhile; read it and try again")
-			return
+	var was herald.Webhook
+	err := a.saveWebhook(r.Context(), wh, func(wh *herald.Webhook) error {
+		was = *wh
+		in.apply(wh, a.cfg.Now().UTC())
+		// A bound caller keeps the webhook within its binding: it may not
+		// move it elsewhere, nor widen it by clearing tenant_id or partner_id.
+		if !principal(r).Sees(wh.TenantID, wh.PartnerID) {
+			return errOutsideBinding
 		}
-		a.storeFailed(w, r, err)
+		return nil
+	})
+	if err != nil {
+		a.saveFailed(w, r, err)
 		return
 	}
 	changed := auditData{WebhookID: wh.ID, Name: wh.Name, Changed: in.changed()}

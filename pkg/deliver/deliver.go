@@ -155,7 +155,7 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 	release, free := h.inFlight.acquire(w.ID, h.maxInFlight(w))
 	if !free {
 		log.Debug("webhook at its in-flight cap; job put back", "webhook_id", w.ID)
-		return h.cfg.Enqueuer.Enqueue(ctx, job, now.Add(h.cfg.BusyDelay))
+		return h.putBack(ctx, job, d, now.Add(h.cfg.BusyDelay))
 	}
 	defer release()
 	claimed, cerr := h.claim(ctx, d, w, job.Attempt)
@@ -231,4 +231,20 @@ func keeperMayRecover(err error) bool {
 		return false
 	}
 	return true
+}
+
+// putBack defers a job whose webhook is at its in-flight cap to due. The
+// delivery's next attempt moves to due first, with a revision-checked write:
+// the sweep then does not take the waiting delivery for a lost one and
+// publish more copies of its job, and of several copies of one job bouncing
+// at once only one wins the write and stays — the others are dropped.
+func (h *Handler) putBack(ctx context.Context, job herald.Job, d *herald.Delivery, due time.Time) error {
+	d.NextAttemptMS, d.UpdatedMS = herald.Millis(due), herald.Millis(h.cfg.Now())
+	if err := h.cfg.Deliveries.Replace(ctx, d); err != nil {
+		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+			return nil // another copy of the job, or a worker, moved it on
+		}
+		return fmt.Errorf("defer delivery %d: %w", d.ID, err)
+	}
+	return h.cfg.Enqueuer.Enqueue(ctx, job, due)
 }

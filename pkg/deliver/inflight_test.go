@@ -50,6 +50,11 @@ func TestHandleInFlightCapPutsJobBack(t *testing.T) {
 	if d := f.delivery(t, 2); d.AttemptCount != 0 || d.LeaseUntilMS != 0 {
 		t.Errorf("the put-back job claimed its attempt: %+v", d)
 	}
+	// The delivery waits for t0+1s: the sweep must not take it for a lost
+	// one and publish another copy of its job.
+	if d := f.delivery(t, 2); d.NextAttemptMS != herald.Millis(t0.Add(time.Second)) {
+		t.Errorf("put back, the delivery is due at %v, want t0+1s", herald.FromMillis(d.NextAttemptMS))
+	}
 	if err := f.handle(herald.Job{DeliveryID: 3, Attempt: 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +66,7 @@ func TestHandleInFlightCapPutsJobBack(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+	f.clock.Advance(time.Second)
 	if err := f.handle(herald.Job{DeliveryID: 2, Attempt: 1}); err != nil {
 		t.Fatal(err)
 	}
