@@ -31,7 +31,7 @@ func (h *Handler) failed(ctx context.Context, w *herald.Webhook, a herald.Attemp
 		if err := publishEndpointEvent(ctx, h.cfg.Ingest, id, herald.EventEndpointUnhealthy, fresh, h.cfg.Now(), data); err != nil {
 			return err
 		}
-		if err := h.updateWebhook(ctx, fresh.ID, docstore.Mods{"unhealthy": true}); err != nil {
+		if err := h.markUnhealthy(ctx, fresh); err != nil {
 			return err
 		}
 	}
@@ -41,6 +41,34 @@ func (h *Handler) failed(ctx context.Context, w *herald.Webhook, a herald.Attemp
 	}
 	return h.disable(ctx, fresh, "failing for "+retry.Format(limit), a,
 		endpointEventID("disabled", fresh, fresh.FailingSinceMS))
+}
+
+// markUnhealthy marks w unhealthy if it is still in the run of failures it
+// was read in (the same failing_since): a success that reset the run
+// meanwhile must not leave a healthy endpoint marked unhealthy, while
+// concurrent failures of the same run (which move the revision on) must not
+// stop the mark.
+func (h *Handler) markUnhealthy(ctx context.Context, w *herald.Webhook) error {
+	run := w.FailingSinceMS
+	for try := 1; ; try++ {
+		err := h.cfg.Webhooks.Update(ctx, w, docstore.Mods{"unhealthy": true})
+		if err == nil || gcerrors.Code(err) == gcerrors.NotFound {
+			return nil
+		}
+		if gcerrors.Code(err) != gcerrors.FailedPrecondition || try == maxWriteTries {
+			return fmt.Errorf("mark webhook %s unhealthy: %w", w.ID, err)
+		}
+		w = &herald.Webhook{ID: w.ID}
+		if err := h.cfg.Webhooks.Get(ctx, w); err != nil {
+			if gcerrors.Code(err) == gcerrors.NotFound {
+				return nil
+			}
+			return fmt.Errorf("read webhook %s: %w", w.ID, err)
+		}
+		if w.FailingSinceMS != run || w.Unhealthy {
+			return nil // the run ended (a success reset it), or it is marked
+		}
+	}
 }
 
 // countFailure adds one to webhook id's consecutive failures and, for the
