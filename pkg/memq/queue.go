@@ -69,26 +69,47 @@ func (q *queue) take(now time.Time, max int, ackDeadline time.Duration) (msgs []
 	return msgs, next, q.wake
 }
 
+// ackID names one delivery of a message: once the message is delivered again
+// (its ack deadline passed), the earlier receiver's nack no longer touches it
+// — it would hand out a message another receiver is working on. A late ack
+// still counts: the work is done, and the later receiver's ack is then
+// ignored.
+type ackID struct {
+	id       uint64
+	delivery int
+}
+
+// lookup returns the entry an ack id names and whether that delivery is
+// still the current one. q.mu is held.
+func (q *queue) lookup(id driver.AckID) (e *entry, current bool) {
+	a, ok := id.(ackID)
+	if !ok {
+		return nil, false
+	}
+	e = q.byID[a.id]
+	return e, e != nil && e.deliveries == a.delivery
+}
+
 // ack removes messages. An unknown id (acked already) is ignored.
 func (q *queue) ack(ids []driver.AckID) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, id := range ids {
-		if e := q.byID[id.(uint64)]; e != nil {
+		if e, _ := q.lookup(id); e != nil {
 			heap.Remove(&q.entries, e.index)
 			delete(q.byID, e.id)
 		}
 	}
 }
 
-// nack makes messages a receiver holds available at now. An unknown id
-// (acked already) is ignored.
+// nack makes messages a receiver holds available at now. An unknown id, or
+// one of an earlier delivery, is ignored.
 func (q *queue) nack(now time.Time, ids []driver.AckID) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, id := range ids {
-		e := q.byID[id.(uint64)]
-		if e == nil || e.deliveries == 0 || !e.due.After(now) {
+		e, current := q.lookup(id)
+		if !current || !e.due.After(now) {
 			continue
 		}
 		e.due = now
@@ -120,7 +141,7 @@ func (e *entry) message() *driver.Message {
 		LoggableID: fmt.Sprintf("msg #%d", e.id),
 		Body:       e.body,
 		Metadata:   e.metadata,
-		AckID:      e.id,
+		AckID:      ackID{id: e.id, delivery: e.deliveries},
 		AsFunc: func(i any) bool {
 			p, ok := i.(*Receipt)
 			if ok {

@@ -100,3 +100,26 @@ func TestQueueDelay(t *testing.T) {
 		t.Fatalf("take at +1h = %q, want soonerlate", bodies(got))
 	}
 }
+
+// A receiver that ran past its ack deadline must not, by nacking, hand out a
+// message that was delivered again to another receiver meanwhile.
+func TestQueueStaleNackIgnored(t *testing.T) {
+	t.Parallel()
+	q := newQueue()
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	q.add([]byte("a"), nil, now)
+	first, _, _ := q.take(now, 1, time.Minute)
+	later := now.Add(time.Minute)
+	second, _, _ := q.take(later, 1, time.Minute) // redelivered after the deadline
+	if bodies(second) != "a" {
+		t.Fatalf("redelivery = %q", bodies(second))
+	}
+	q.nack(later, ackIDs(first)) // the first receiver gives up, late
+	if third, _, _ := q.take(later, 1, time.Minute); len(third) != 0 {
+		t.Fatalf("a stale nack handed out %q while the second receiver holds it", bodies(third))
+	}
+	q.nack(later, ackIDs(second)) // the current receiver's nack counts
+	if again, _, _ := q.take(later, 1, time.Minute); bodies(again) != "a" {
+		t.Fatalf("after the current nack: %q", bodies(again))
+	}
+}
