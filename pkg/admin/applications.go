@@ -1,11 +1,7 @@
 package admin
 
 import (
-	"cmp"
-	"context"
-	"io"
 	"net/http"
-	"slices"
 	"time"
 
 	"gocloud.dev/gcerrors"
@@ -15,55 +11,7 @@ import (
 )
 
 func (a *API) listApplications(w http.ResponseWriter, r *http.Request) {
-	v := &validationError{}
-	p := parsePage(r, v)
-	if !v.empty() {
-		writeValidation(w, v)
-		return
-	}
-	tenant, partner := r.URL.Query().Get("tenant_id"), r.URL.Query().Get("partner_id")
-	if !bind(w, principal(r), &tenant, &partner) {
-		return
-	}
-	all, err := a.applications(r.Context(), tenant, partner)
-	if err != nil {
-		a.storeFailed(w, r, err)
-		return
-	}
-	out := list[applicationView]{Items: []applicationView{}, Page: p.Page, PerPage: p.PerPage, Total: len(all)}
-	for _, app := range window(all, p) {
-		out.Items = append(out.Items, a.viewApplication(app))
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-// applications returns the applications of a tenant and partner ("" for
-// any) in creation order.
-func (a *API) applications(ctx context.Context, tenant, partner string) ([]*herald.Application, error) {
-	q := a.cfg.Applications.Query()
-	if tenant != "" {
-		q = q.Where("tenant_id", "=", tenant)
-	}
-	if partner != "" {
-		q = q.Where("partner_id", "=", partner)
-	}
-	iter := q.Get(ctx)
-	defer iter.Stop()
-	var all []*herald.Application
-	for {
-		app := new(herald.Application)
-		err := iter.Next(ctx, app)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, app)
-	}
-	// Ids are time-ordered: list in creation order.
-	slices.SortFunc(all, func(x, y *herald.Application) int { return cmp.Compare(x.ID, y.ID) })
-	return all, nil
+	listOwned(a, w, r, a.cfg.Applications, func(app *herald.Application) string { return app.ID }, a.viewApplication)
 }
 
 func (a *API) createApplication(w http.ResponseWriter, r *http.Request) {

@@ -1,11 +1,8 @@
 package admin
 
 import (
-	"cmp"
 	"context"
-	"io"
 	"net/http"
-	"slices"
 
 	"gocloud.dev/gcerrors"
 
@@ -14,45 +11,7 @@ import (
 )
 
 func (a *API) listWebhooks(w http.ResponseWriter, r *http.Request) {
-	v := &validationError{}
-	p := parsePage(r, v)
-	if !v.empty() {
-		writeValidation(w, v)
-		return
-	}
-	tenant, partner := r.URL.Query().Get("tenant_id"), r.URL.Query().Get("partner_id")
-	if !bind(w, principal(r), &tenant, &partner) {
-		return
-	}
-	q := a.cfg.Webhooks.Query()
-	if tenant != "" {
-		q = q.Where("tenant_id", "=", tenant)
-	}
-	if partner != "" {
-		q = q.Where("partner_id", "=", partner)
-	}
-	iter := q.Get(r.Context())
-	defer iter.Stop()
-	var all []*herald.Webhook
-	for {
-		wh := new(herald.Webhook)
-		err := iter.Next(r.Context(), wh)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			a.storeFailed(w, r, err)
-			return
-		}
-		all = append(all, wh)
-	}
-	// Ids are time-ordered: list in creation order.
-	slices.SortFunc(all, func(x, y *herald.Webhook) int { return cmp.Compare(x.ID, y.ID) })
-	out := list[webhookView]{Items: []webhookView{}, Page: p.Page, PerPage: p.PerPage, Total: len(all)}
-	for _, wh := range window(all, p) {
-		out.Items = append(out.Items, a.viewWebhook(wh))
-	}
-	writeJSON(w, http.StatusOK, out)
+	listOwned(a, w, r, a.cfg.Webhooks, func(wh *herald.Webhook) string { return wh.ID }, a.viewWebhook)
 }
 
 func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
