@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/docstore/memdocstore"
 	"gocloud.dev/pubsub"
 	"gocloud.dev/pubsub/mempubsub"
 	"gocloud.dev/secrets/localsecrets"
@@ -20,6 +19,7 @@ import (
 	"github.com/heraldhq/herald/pkg/admin"
 	"github.com/heraldhq/herald/pkg/auth"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/seal"
 )
 
@@ -28,24 +28,6 @@ const adminToken = "fixture-admin-token-0123456789abcdef"
 
 // t0 is the fixture clock's start.
 var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-
-// clock is an injectable clock tests move by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // recordingEnqueuer records the jobs the API enqueues.
 type recordingEnqueuer struct {
@@ -70,7 +52,7 @@ func (e *recordingEnqueuer) Jobs() []herald.Job {
 // with the ingest topic's messages (published events, audit events) kept for
 // the test to read.
 type fixture struct {
-	clock                                      *clock
+	clock                                      *heraldtest.Clock
 	webhooks, events, deliveries, applications *docstore.Collection
 	ingest                                     *pubsub.Subscription
 	enq                                        *recordingEnqueuer
@@ -84,9 +66,9 @@ type fixture struct {
 // clock.
 func newFixture(t *testing.T, cfg admin.Config) *fixture {
 	t.Helper()
-	f := &fixture{clock: &clock{now: t0}, enq: &recordingEnqueuer{}}
-	f.webhooks, f.events = memCollection(t), memCollection(t)
-	f.deliveries, f.applications = memCollection(t), memCollection(t)
+	f := &fixture{clock: heraldtest.NewClock(t0), enq: &recordingEnqueuer{}}
+	f.webhooks, f.events = heraldtest.Collection(t), heraldtest.Collection(t)
+	f.deliveries, f.applications = heraldtest.Collection(t), heraldtest.Collection(t)
 	topic := mempubsub.NewTopic()
 	f.ingest = mempubsub.NewSubscription(topic, time.Minute)
 	t.Cleanup(func() {
@@ -116,16 +98,6 @@ func newFixture(t *testing.T, cfg admin.Config) *fixture {
 	f.srv = httptest.NewServer(api)
 	t.Cleanup(f.srv.Close)
 	return f
-}
-
-func memCollection(t *testing.T) *docstore.Collection {
-	t.Helper()
-	c, err := memdocstore.OpenCollection("id", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
 }
 
 // do sends a request with token ("" sends none) and a JSON body (nil for

@@ -6,12 +6,12 @@ import (
 	"time"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/docstore/memdocstore"
 	"gocloud.dev/pubsub/mempubsub"
 	"gocloud.dev/secrets/localsecrets"
 
 	"github.com/heraldhq/herald/pkg/auth"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/seal"
 )
 
@@ -26,14 +26,7 @@ func (nopEnqueuer) Enqueue(context.Context, herald.Job, time.Time) error { retur
 func TestSaveWebhookSurvivesAHealthUpdate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	coll := func() *docstore.Collection {
-		c, err := memdocstore.OpenCollection("id", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = c.Close() })
-		return c
-	}
+	coll := func() *docstore.Collection { return heraldtest.Collection(t) }
 	authn, err := auth.New(auth.Config{AdminToken: "save-test-admin-token-0123456789abcdef"})
 	if err != nil {
 		t.Fatal(err)

@@ -2,54 +2,32 @@ package auth_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/docstore/memdocstore"
 
 	"github.com/heraldhq/herald/pkg/auth"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 const adminToken = "auth-test-admin-token-0123456789abcdef"
 
 var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // env is an Authenticator over a mem:// applications collection and a
 // hand-moved clock.
 type env struct {
-	clock *clock
+	clock *heraldtest.Clock
 	apps  *docstore.Collection
 	auth  *auth.Authenticator
 }
 
 func newEnv(t testing.TB, cfg auth.Config) *env {
 	t.Helper()
-	apps, err := memdocstore.OpenCollection("id", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = apps.Close() })
-	e := &env{clock: &clock{now: t0}, apps: apps}
+	apps := heraldtest.Collection(t)
+	e := &env{clock: heraldtest.NewClock(t0), apps: apps}
 	cfg.AdminToken, cfg.Applications, cfg.Now = adminToken, apps, e.clock.Now
 	a, err := auth.New(cfg)
 	if err != nil {

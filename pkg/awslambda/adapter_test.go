@@ -15,8 +15,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdaurl"
-	"gocloud.dev/docstore"
-	"gocloud.dev/docstore/memdocstore"
 	"gocloud.dev/pubsub/mempubsub"
 	"gocloud.dev/secrets/localsecrets"
 
@@ -25,6 +23,7 @@ import (
 	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/ingest"
 	"github.com/heraldhq/herald/pkg/seal"
 )
@@ -47,16 +46,6 @@ type nopEnqueuer struct{}
 
 func (nopEnqueuer) Enqueue(context.Context, herald.Job, time.Time) error { return nil }
 
-func memCollection(t *testing.T) *docstore.Collection {
-	t.Helper()
-	c, err := memdocstore.OpenCollection("id", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
 // TestSQSIngestSampleBatch runs the real ingest handler behind the SQS
 // adapter on the sample batch: the raw-delivery and SNS-wrapped envelopes are
 // stored, the malformed record is acknowledged and counted, and no record is
@@ -65,9 +54,9 @@ func TestSQSIngestSampleBatch(t *testing.T) {
 	t.Parallel()
 	var ev events.SQSEvent
 	sample(t, "sqs-ingest-batch.json", &ev)
-	evs := memCollection(t)
-	h, err := ingest.New(ingest.Config{Webhooks: memCollection(t), Events: evs,
-		Deliveries: memCollection(t), Enqueuer: nopEnqueuer{}})
+	evs := heraldtest.Collection(t)
+	h, err := ingest.New(ingest.Config{Webhooks: heraldtest.Collection(t), Events: evs,
+		Deliveries: heraldtest.Collection(t), Enqueuer: nopEnqueuer{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,8 +124,8 @@ func TestFunctionURLSampleRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, err := admin.New(admin.Config{Webhooks: memCollection(t), Events: memCollection(t),
-		Deliveries: memCollection(t), Applications: memCollection(t), Ingest: mempubsub.NewTopic(),
+	api, err := admin.New(admin.Config{Webhooks: heraldtest.Collection(t), Events: heraldtest.Collection(t),
+		Deliveries: heraldtest.Collection(t), Applications: heraldtest.Collection(t), Ingest: mempubsub.NewTopic(),
 		Enqueuer: nopEnqueuer{}, Auth: authn, Sealer: seal.New(localsecrets.NewKeeper([32]byte{7}))})
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/ingest"
 	"github.com/heraldhq/herald/pkg/metrics"
 )
@@ -65,8 +66,8 @@ func TestSQSWritesEMFAfterBatch(t *testing.T) {
 	var ev events.SQSEvent
 	sample(t, "sqs-ingest-batch.json", &ev)
 	m := metrics.New(metrics.Config{EMF: true})
-	h, err := ingest.New(ingest.Config{Webhooks: memCollection(t), Events: memCollection(t),
-		Deliveries: memCollection(t), Enqueuer: nopEnqueuer{}, Metrics: m})
+	h, err := ingest.New(ingest.Config{Webhooks: heraldtest.Collection(t), Events: heraldtest.Collection(t),
+		Deliveries: heraldtest.Collection(t), Enqueuer: nopEnqueuer{}, Metrics: m})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,37 +12,19 @@ import (
 	"time"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/docstore/memdocstore"
 	"gocloud.dev/pubsub"
 	"gocloud.dev/pubsub/mempubsub"
 	"gocloud.dev/secrets/localsecrets"
 
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/signature"
 )
 
 // t0 is the fixed time every test starts at.
 var t0 = time.Date(2026, 4, 23, 14, 0, 0, 0, time.UTC)
-
-// clock is an injected clock that moves only when told to.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // enqueued is one call to the recording Enqueuer.
 type enqueued struct {
@@ -118,7 +100,7 @@ func status(code int) http.HandlerFunc {
 // (with a subscription made before anything is published), a recording
 // Enqueuer and an injected clock.
 type fixture struct {
-	clock                        *clock
+	clock                        *heraldtest.Clock
 	webhooks, events, deliveries *docstore.Collection
 	ingest                       *pubsub.Subscription
 	enq                          *recordingEnqueuer
@@ -130,10 +112,10 @@ type fixture struct {
 // loopback receivers.
 func newFixture(t *testing.T, cfg deliver.Config) *fixture {
 	t.Helper()
-	f := &fixture{clock: &clock{now: t0}, enq: &recordingEnqueuer{}}
-	f.webhooks = openCollection(t)
-	f.events = openCollection(t)
-	f.deliveries = openCollection(t)
+	f := &fixture{clock: heraldtest.NewClock(t0), enq: &recordingEnqueuer{}}
+	f.webhooks = heraldtest.Collection(t)
+	f.events = heraldtest.Collection(t)
+	f.deliveries = heraldtest.Collection(t)
 	topic := mempubsub.NewTopic()
 	f.ingest = mempubsub.NewSubscription(topic, time.Minute)
 	t.Cleanup(func() {
@@ -159,16 +141,6 @@ func newFixture(t *testing.T, cfg deliver.Config) *fixture {
 	}
 	f.h = h
 	return f
-}
-
-func openCollection(t *testing.T) *docstore.Collection {
-	t.Helper()
-	c, err := memdocstore.OpenCollection("id", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
 }
 
 const (

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,40 +16,23 @@ import (
 
 	"github.com/heraldhq/herald/pkg/expiry"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // t0 is the fake clock's time, on a whole millisecond as stored times are.
 var t0 = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
-
-// fakeClock is a settable clock for Config.Now.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Set(now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = now
-}
 
 // rig is one test's own collections and ingest topic, all in memory.
 type rig struct {
 	webhooks, events, deliveries *docstore.Collection
 	ingest                       *pubsub.Topic
 	ingestSub                    *pubsub.Subscription
-	clock                        *fakeClock
+	clock                        *heraldtest.Clock
 }
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	r := &rig{ingest: mempubsub.NewTopic(), clock: &fakeClock{now: t0}}
+	r := &rig{ingest: mempubsub.NewTopic(), clock: heraldtest.NewClock(t0)}
 	// Subscribe before anything is published: mempubsub drops messages sent
 	// to a topic without a subscription.
 	r.ingestSub = mempubsub.NewSubscription(r.ingest, time.Minute)

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/docstore/memdocstore"
 	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/ingest"
 )
 
@@ -72,7 +72,7 @@ type fixture struct {
 func newFixture(t *testing.T, change ...func(*ingest.Config)) *fixture {
 	t.Helper()
 	f := &fixture{enq: &recordingEnqueuer{failAfter: -1}}
-	f.webhooks, f.events, f.deliveries = openCollection(t), openCollection(t), openCollection(t)
+	f.webhooks, f.events, f.deliveries = heraldtest.Collection(t), heraldtest.Collection(t), heraldtest.Collection(t)
 	cfg := ingest.Config{Webhooks: f.webhooks, Events: f.events, Deliveries: f.deliveries,
 		Enqueuer: f.enq, Now: func() time.Time { return t0 }}
 	for _, c := range change {
@@ -84,16 +84,6 @@ func newFixture(t *testing.T, change ...func(*ingest.Config)) *fixture {
 	}
 	f.h = h
 	return f
-}
-
-func openCollection(t *testing.T) *docstore.Collection {
-	t.Helper()
-	c, err := memdocstore.OpenCollection("id", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
 }
 
 // addWebhook stores an enabled webhook with a secret, after change.

@@ -9,6 +9,7 @@ import (
 	"gocloud.dev/pubsub"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/memq"
 )
 
@@ -18,7 +19,7 @@ import (
 func TestEnqueueUsesMemqDelay(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	clock := newClock(t0)
+	clock := heraldtest.NewClock(t0)
 	r := newMemqRig(t, clock)
 	if got := NativeMaxDelay(r.topic); got != memqMaxDelay {
 		t.Fatalf("NativeMaxDelay(memq topic) = %v, want %v", got, memqMaxDelay)
@@ -50,7 +51,7 @@ func TestEnqueueUsesMemqDelay(t *testing.T) {
 // process; Recover publishes it again with the remaining delay.
 func TestRecoverOnMemqRepublishesDelayed(t *testing.T) {
 	t.Parallel()
-	clock := newClock(t0)
+	clock := heraldtest.NewClock(t0)
 	r := newMemqRig(t, clock)
 	s := r.scheduler(t, Config{Now: clock.Now, SweepGrace: time.Minute})
 	overdueSet(t, r)
@@ -73,12 +74,12 @@ func TestRecoverOnMemqRepublishesDelayed(t *testing.T) {
 }
 
 // newMemqRig is newRig on a memq topic whose delays run on clock.
-func newMemqRig(t *testing.T, clock *fakeClock) *rig {
+func newMemqRig(t *testing.T, clock *heraldtest.Clock) *rig {
 	t.Helper()
 	ctx := context.Background()
 	b := memq.NewBroker(memq.BrokerOptions{Now: clock.Now})
 	r := &rig{topic: b.OpenTopic("deliver"), sub: b.OpenSubscription("deliver", memq.SubscriptionOptions{}),
-		table: openCollection(t), deliveries: openCollection(t)}
+		table: heraldtest.Collection(t), deliveries: heraldtest.Collection(t)}
 	t.Cleanup(func() { _ = r.sub.Shutdown(ctx); _ = r.topic.Shutdown(ctx) })
 	return r
 }

@@ -10,6 +10,7 @@ import (
 	"gocloud.dev/pubsub/mempubsub"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 func TestNativeMaxDelayMem(t *testing.T) {
@@ -46,7 +47,7 @@ func TestEnqueueDuePublishesAtOnce(t *testing.T) {
 			t.Parallel()
 			r := newRig(t)
 			scheduled := 0
-			e := r.enqueuer(t, EnqueuerConfig{Now: newClock(t0).Now, OnSchedule: func(time.Time) { scheduled++ }})
+			e := r.enqueuer(t, EnqueuerConfig{Now: heraldtest.NewClock(t0).Now, OnSchedule: func(time.Time) { scheduled++ }})
 			job := herald.Job{DeliveryID: 42, Attempt: 3}
 			if err := e.Enqueue(context.Background(), job, tc.due); err != nil {
 				t.Fatal(err)
@@ -69,7 +70,7 @@ func TestEnqueueLaterWritesOneEntry(t *testing.T) {
 	r := newRig(t)
 	var mu sync.Mutex
 	var told []time.Time
-	e := r.enqueuer(t, EnqueuerConfig{Now: newClock(t0).Now, OnSchedule: func(due time.Time) {
+	e := r.enqueuer(t, EnqueuerConfig{Now: heraldtest.NewClock(t0).Now, OnSchedule: func(due time.Time) {
 		mu.Lock()
 		defer mu.Unlock()
 		told = append(told, due)

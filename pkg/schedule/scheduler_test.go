@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 func TestPublishDue(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	clock := newClock(t0)
+	clock := heraldtest.NewClock(t0)
 	e := r.enqueuer(t, EnqueuerConfig{Now: clock.Now})
 	s := r.scheduler(t, Config{Now: clock.Now})
 	ctx := context.Background()

@@ -6,40 +6,19 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/docstore/memdocstore"
 	"gocloud.dev/pubsub"
 	"gocloud.dev/pubsub/mempubsub"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // t0 is the fake clock's start, on a whole millisecond as stored times are.
 var t0 = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
-
-// fakeClock is a settable clock for Config.Now.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock(now time.Time) *fakeClock { return &fakeClock{now: now} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Set(now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = now
-}
 
 // rig is one test's own deliver topic, its subscription, and the schedule and
 // deliveries collections, all in memory.
@@ -55,24 +34,14 @@ func newRig(t *testing.T) *rig {
 	// The subscription must exist before anything is published: mempubsub
 	// drops messages sent to a topic without one.
 	r.sub = mempubsub.NewSubscription(r.topic, time.Minute)
-	r.table = openCollection(t)
-	r.deliveries = openCollection(t)
+	r.table = heraldtest.Collection(t)
+	r.deliveries = heraldtest.Collection(t)
 	t.Cleanup(func() {
 		ctx := context.Background()
 		_ = r.sub.Shutdown(ctx)
 		_ = r.topic.Shutdown(ctx)
 	})
 	return r
-}
-
-func openCollection(t *testing.T) *docstore.Collection {
-	t.Helper()
-	c, err := memdocstore.OpenCollection("id", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
 }
 
 func (r *rig) scheduler(t *testing.T, cfg Config) *Scheduler {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // overdueSet writes one delivery per case to r.deliveries, now being t0 and
@@ -58,7 +59,7 @@ func sortJobs(jobs []herald.Job) []herald.Job {
 func TestSweepRepublishesLostDeliveries(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	clock := newClock(t0)
+	clock := heraldtest.NewClock(t0)
 	s := r.scheduler(t, Config{Now: clock.Now, SweepGrace: time.Minute})
 	before := overdueSet(t, r)
 	ctx := context.Background()
@@ -104,7 +105,7 @@ func TestSweepRepublishesLostDeliveries(t *testing.T) {
 func TestRecoverIgnoresGrace(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	s := r.scheduler(t, Config{Now: newClock(t0).Now, SweepGrace: time.Minute})
+	s := r.scheduler(t, Config{Now: heraldtest.NewClock(t0).Now, SweepGrace: time.Minute})
 	overdueSet(t, r)
 	n, err := s.Recover(context.Background())
 	if err != nil {
