@@ -43,6 +43,10 @@ func (h *Handler) failed(ctx context.Context, w *herald.Webhook, a herald.Attemp
 		endpointEventID("disabled", fresh, fresh.FailingSinceMS))
 }
 
+// maxMarkTries bounds how often markUnhealthy re-reads a webhook whose
+// revision concurrent failures keep moving on.
+const maxMarkTries = 10
+
 // markUnhealthy marks w unhealthy if it is still in the run of failures it
 // was read in (the same failing_since): a success that reset the run
 // meanwhile must not leave a healthy endpoint marked unhealthy, while
@@ -55,8 +59,13 @@ func (h *Handler) markUnhealthy(ctx context.Context, w *herald.Webhook) error {
 		if err == nil || gcerrors.Code(err) == gcerrors.NotFound {
 			return nil
 		}
-		if gcerrors.Code(err) != gcerrors.FailedPrecondition || try == maxWriteTries {
+		if gcerrors.Code(err) != gcerrors.FailedPrecondition {
 			return fmt.Errorf("mark webhook %s unhealthy: %w", w.ID, err)
+		}
+		if try == maxMarkTries {
+			// Still racing other failures of the run: the event is out
+			// already, and the next failure of the run marks it.
+			return nil
 		}
 		w = &herald.Webhook{ID: w.ID}
 		if err := h.cfg.Webhooks.Get(ctx, w); err != nil {
