@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +17,6 @@ import (
 
 	"github.com/heraldhq/herald/pkg/admin"
 	"github.com/heraldhq/herald/pkg/auth"
-	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/seal"
 )
@@ -29,25 +27,6 @@ const adminToken = "fixture-admin-token-0123456789abcdef"
 // t0 is the fixture clock's start.
 var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-// recordingEnqueuer records the jobs the API enqueues.
-type recordingEnqueuer struct {
-	mu   sync.Mutex
-	jobs []herald.Job
-}
-
-func (e *recordingEnqueuer) Enqueue(_ context.Context, j herald.Job, _ time.Time) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.jobs = append(e.jobs, j)
-	return nil
-}
-
-func (e *recordingEnqueuer) Jobs() []herald.Job {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]herald.Job(nil), e.jobs...)
-}
-
 // fixture is an admin API on mem:// collections behind a real HTTP server,
 // with the ingest topic's messages (published events, audit events) kept for
 // the test to read.
@@ -55,7 +34,7 @@ type fixture struct {
 	clock                                      *heraldtest.Clock
 	webhooks, events, deliveries, applications *docstore.Collection
 	ingest                                     *pubsub.Subscription
-	enq                                        *recordingEnqueuer
+	enq                                        *heraldtest.Enqueuer
 	sealer                                     *seal.Sealer
 	api                                        *admin.API
 	srv                                        *httptest.Server
@@ -66,7 +45,7 @@ type fixture struct {
 // clock.
 func newFixture(t *testing.T, cfg admin.Config) *fixture {
 	t.Helper()
-	f := &fixture{clock: heraldtest.NewClock(t0), enq: &recordingEnqueuer{}}
+	f := &fixture{clock: heraldtest.NewClock(t0), enq: &heraldtest.Enqueuer{}}
 	f.webhooks, f.events = heraldtest.Collection(t), heraldtest.Collection(t)
 	f.deliveries, f.applications = heraldtest.Collection(t), heraldtest.Collection(t)
 	topic := mempubsub.NewTopic()

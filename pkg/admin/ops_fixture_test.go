@@ -10,7 +10,6 @@ import (
 	"time"
 
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
-	"gocloud.dev/docstore"
 
 	"github.com/heraldhq/herald/pkg/herald"
 )
@@ -104,21 +103,3 @@ func (f *fixture) assertNothingPublished(t *testing.T) {
 
 // hookPath is the path of a webhook, plus suffix.
 func hookPath(id, suffix string) string { return "/api/v1/admin/webhooks/" + id + suffix }
-
-// countDocs counts the documents of c.
-func countDocs(t *testing.T, c *docstore.Collection) int {
-	t.Helper()
-	iter := c.Query().Get(context.Background())
-	defer iter.Stop()
-	n := 0
-	for {
-		err := iter.Next(context.Background(), map[string]any{})
-		if err == io.EOF {
-			return n
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-	}
-}

@@ -49,8 +49,8 @@ func TestPauseResumeReleasesHeldOldestFirst(t *testing.T) {
 		view["paused"] != false || view["held"] != float64(0) {
 		t.Fatalf("resume: %d %s", status, raw)
 	}
-	jobs := f.enq.Jobs()
-	if len(jobs) != 3 || jobs[0].DeliveryID != 1000 || jobs[1].DeliveryID != 2000 || jobs[2].DeliveryID != 3000 {
+	jobs := f.enq.Got()
+	if len(jobs) != 3 || jobs[0].Job.DeliveryID != 1000 || jobs[1].Job.DeliveryID != 2000 || jobs[2].Job.DeliveryID != 3000 {
 		t.Errorf("enqueued %+v, want 1000, 2000, 3000 in that order", jobs)
 	}
 	if ev := f.published(t); ev["event_type"] != herald.EventEndpointResumed {
@@ -63,7 +63,7 @@ func TestPauseResumeReleasesHeldOldestFirst(t *testing.T) {
 	if status, _ := f.do(t, adminToken, "POST", hookPath(id, "/resume"), nil, nil); status != http.StatusOK {
 		t.Errorf("second resume: %d", status)
 	}
-	if n := len(f.enq.Jobs()); n != 3 {
+	if n := len(f.enq.Got()); n != 3 {
 		t.Errorf("second resume enqueued %d more jobs", n-3)
 	}
 	f.assertNothingPublished(t)

@@ -10,6 +10,7 @@ import (
 	"github.com/heraldhq/herald/pkg/admin"
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // testAnswer is the answer of POST …/test.
@@ -66,10 +67,10 @@ func TestTestSendsSignedEventAndStoresNothing(t *testing.T) {
 		Total int `json:"total"`
 	}
 	f.do(t, adminToken, "GET", hookPath(id, "/deliveries"), nil, &list)
-	if list.Total != 0 || len(f.enq.Jobs()) != 0 {
-		t.Errorf("after a test: %d deliveries, %d jobs; want none", list.Total, len(f.enq.Jobs()))
+	if list.Total != 0 || len(f.enq.Got()) != 0 {
+		t.Errorf("after a test: %d deliveries, %d jobs; want none", list.Total, len(f.enq.Got()))
 	}
-	if n := countDocs(t, f.events); n != 0 {
+	if n := heraldtest.Count(t, f.events); n != 0 {
 		t.Errorf("after a test: %d stored events, want none", n)
 	}
 }

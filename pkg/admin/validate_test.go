@@ -8,6 +8,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/admin"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // validationCall is the part of a validation call the tests read.
@@ -88,7 +89,7 @@ func TestValidateRecordsEachOutcome(t *testing.T) {
 	if wh := f.stored(t, id); wh.Validated || wh.ValidationError != "HTTP 410" || !wh.ValidatedAt.Equal(t0.Add(time.Minute)) {
 		t.Errorf("stored: validated %v, error %q, at %v", wh.Validated, wh.ValidationError, wh.ValidatedAt)
 	}
-	if n := countDocs(t, f.deliveries); n != 0 {
+	if n := heraldtest.Count(t, f.deliveries); n != 0 {
 		t.Errorf("validation stored %d deliveries", n)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/retry"
 )
 
@@ -150,7 +151,7 @@ func TestHandleFailureSchedulesNextAttempt(t *testing.T) {
 			if last := got.Attempts[tt.attempt-1]; last.Attempt != tt.attempt || last.StatusCode != 500 || last.Error != "HTTP 500" {
 				t.Errorf("last attempt = %+v", last)
 			}
-			want := []enqueued{{herald.Job{DeliveryID: d.ID, Attempt: tt.attempt + 1}, due}}
+			want := []heraldtest.Enqueued{{Job: herald.Job{DeliveryID: d.ID, Attempt: tt.attempt + 1}, Due: due}}
 			if e := f.enq.Got(); len(e) != 1 || e[0].Job != want[0].Job || !e[0].Due.Equal(due) {
 				t.Errorf("enqueued %+v, want %+v", e, want)
 			}

@@ -26,31 +26,6 @@ import (
 // t0 is the fixed time every test starts at.
 var t0 = time.Date(2026, 4, 23, 14, 0, 0, 0, time.UTC)
 
-// enqueued is one call to the recording Enqueuer.
-type enqueued struct {
-	Job herald.Job
-	Due time.Time
-}
-
-// recordingEnqueuer records what the handler schedules.
-type recordingEnqueuer struct {
-	mu  sync.Mutex
-	got []enqueued
-}
-
-func (e *recordingEnqueuer) Enqueue(_ context.Context, job herald.Job, due time.Time) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.got = append(e.got, enqueued{job, due})
-	return nil
-}
-
-func (e *recordingEnqueuer) Got() []enqueued {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]enqueued(nil), e.got...)
-}
-
 // captured is one request a receiver got.
 type captured struct {
 	Header http.Header
@@ -103,7 +78,7 @@ type fixture struct {
 	clock                        *heraldtest.Clock
 	webhooks, events, deliveries *docstore.Collection
 	ingest                       *pubsub.Subscription
-	enq                          *recordingEnqueuer
+	enq                          *heraldtest.Enqueuer
 	h                            *deliver.Handler
 }
 
@@ -112,7 +87,7 @@ type fixture struct {
 // loopback receivers.
 func newFixture(t *testing.T, cfg deliver.Config) *fixture {
 	t.Helper()
-	f := &fixture{clock: heraldtest.NewClock(t0), enq: &recordingEnqueuer{}}
+	f := &fixture{clock: heraldtest.NewClock(t0), enq: &heraldtest.Enqueuer{}}
 	f.webhooks = heraldtest.Collection(t)
 	f.events = heraldtest.Collection(t)
 	f.deliveries = heraldtest.Collection(t)

@@ -2,25 +2,13 @@ package expiry_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/heraldhq/herald/pkg/expiry"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
-
-type jobs struct {
-	mu  sync.Mutex
-	got []herald.Job
-}
-
-func (j *jobs) Enqueue(_ context.Context, job herald.Job, _ time.Time) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.got = append(j.got, job)
-	return nil
-}
 
 // TestTickReleasesHeldOfResumedWebhooks: a delivery left paused for a webhook
 // that is no longer paused (a resume that raced with the hold) is sent; one
@@ -29,7 +17,7 @@ func (j *jobs) Enqueue(_ context.Context, job herald.Job, _ time.Time) error {
 func TestTickReleasesHeldOfResumedWebhooks(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	enq := &jobs{}
+	enq := &heraldtest.Enqueuer{}
 	n := r.notifier(t, expiry.Config{Enqueuer: enq})
 	r.put(t, r.webhooks,
 		&herald.Webhook{ID: "wh_resumed", Enabled: true},
@@ -53,7 +41,7 @@ func TestTickReleasesHeldOfResumedWebhooks(t *testing.T) {
 		}
 	}
 	want := map[herald.Job]bool{{DeliveryID: 1, Attempt: 3}: true, {DeliveryID: 3, Attempt: 1}: true}
-	if len(enq.got) != 2 || !want[enq.got[0]] || !want[enq.got[1]] {
-		t.Errorf("enqueued %+v, want %v", enq.got, want)
+	if got := enq.Got(); len(got) != 2 || !want[got[0].Job] || !want[got[1].Job] {
+		t.Errorf("enqueued %+v, want %v", got, want)
 	}
 }

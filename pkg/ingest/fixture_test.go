@@ -151,21 +151,3 @@ func (f *fixture) event(t *testing.T, id string) *herald.Event {
 	}
 	return ev
 }
-
-// countAll counts the documents of c.
-func countAll(t *testing.T, c *docstore.Collection) int {
-	t.Helper()
-	iter := c.Query().Get(context.Background())
-	defer iter.Stop()
-	n := 0
-	for {
-		err := iter.Next(context.Background(), map[string]any{})
-		if err == io.EOF {
-			return n
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-	}
-}

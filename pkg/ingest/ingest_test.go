@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 const orderCreated = `{"event_id":"evt_1","event_type":"order.created","timestamp":"2026-04-23T13:59:00Z","tenant_id":"tnt_1",` +
@@ -101,7 +102,7 @@ func TestHandleInvalidEnvelopeIsMalformed(t *testing.T) {
 		if err := f.handle(body); !herald.IsMalformed(err) {
 			t.Errorf("Handle(%.40q) = %v, want a malformed error", body, err)
 		}
-		if n, m, e := countAll(t, f.events), countAll(t, f.deliveries), len(f.enq.Got()); n+m+e != 0 {
+		if n, m, e := heraldtest.Count(t, f.events), heraldtest.Count(t, f.deliveries), len(f.enq.Got()); n+m+e != 0 {
 			t.Errorf("Handle(%.40q) stored %d events and %d deliveries and enqueued %d jobs", body, n, m, e)
 		}
 	}

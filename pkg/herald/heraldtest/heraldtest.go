@@ -4,12 +4,16 @@
 package heraldtest
 
 import (
+	"context"
+	"io"
 	"sync"
 	"testing"
 	"time"
 
 	"gocloud.dev/docstore"
 	"gocloud.dev/docstore/memdocstore"
+
+	"github.com/heraldhq/herald/pkg/herald"
 )
 
 // Clock is a clock a test moves by hand; Now is the func every Config takes.
@@ -53,4 +57,50 @@ func Collection(t testing.TB) *docstore.Collection {
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	return c
+}
+
+// Enqueued is one call to an Enqueuer.
+type Enqueued struct {
+	Job herald.Job
+	Due time.Time
+}
+
+// Enqueuer records the deliver jobs it is given (a schedule.JobEnqueuer).
+// It is safe for concurrent use.
+type Enqueuer struct {
+	mu  sync.Mutex
+	got []Enqueued
+}
+
+// Enqueue records job and when it is due.
+func (e *Enqueuer) Enqueue(_ context.Context, job herald.Job, due time.Time) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.got = append(e.got, Enqueued{job, due})
+	return nil
+}
+
+// Got returns what was enqueued so far, in order.
+func (e *Enqueuer) Got() []Enqueued {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]Enqueued(nil), e.got...)
+}
+
+// Count returns how many documents c holds.
+func Count(t testing.TB, c *docstore.Collection) int {
+	t.Helper()
+	iter := c.Query().Get(context.Background())
+	defer iter.Stop()
+	n := 0
+	for {
+		err := iter.Next(context.Background(), map[string]any{})
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
 }
