@@ -64,8 +64,10 @@ func TestHandleAppliesWebhookTimeout(t *testing.T) {
 	if err := f.handle(herald.Job{DeliveryID: testDeliveryID, Attempt: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if took := time.Since(started); took < time.Second || took > 3*time.Second {
-		t.Errorf("attempt took %s, want about 1s", took)
+	// Never before the second; which deadline ended it (the webhook's, not
+	// the client's 5s) is in the error text below, not in a wall-clock bound.
+	if took := time.Since(started); took < time.Second {
+		t.Errorf("attempt ended after %s, before its 1s timeout", took)
 	}
 	d := f.delivery(t, testDeliveryID)
 	if len(d.Attempts) != 1 || d.Attempts[0].Error != "timeout after 1s" || d.Status != herald.StatusPending {

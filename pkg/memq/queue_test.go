@@ -123,3 +123,20 @@ func TestQueueStaleNackIgnored(t *testing.T) {
 		t.Fatalf("after the current nack: %q", bodies(again))
 	}
 }
+
+// A message added to an empty queue wakes the receivers waiting on it.
+func TestQueueAddWakesWaiting(t *testing.T) {
+	t.Parallel()
+	q := newQueue()
+	now := time.Unix(1000, 0)
+	none, next, wake := q.take(now, 10, time.Minute)
+	if len(none) != 0 || !next.IsZero() {
+		t.Fatalf("empty queue: %d messages, next %v", len(none), next)
+	}
+	q.add([]byte("x"), nil, now)
+	select {
+	case <-wake:
+	default:
+		t.Fatal("a send to an empty queue did not wake waiting receivers")
+	}
+}
