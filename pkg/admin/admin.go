@@ -15,6 +15,7 @@ import (
 	"gocloud.dev/pubsub"
 
 	"github.com/heraldhq/herald/pkg/auth"
+	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
@@ -28,7 +29,10 @@ import (
 type Config struct {
 	// Webhooks, Events, Deliveries and Applications are the collections.
 	// Required.
-	Webhooks     *docstore.Collection
+	Webhooks *docstore.Collection
+	// Table, when set, is told of every webhook the API writes, so the
+	// functions of the same process that read it see the write at once.
+	Table        *cache.Webhooks
 	Events       *docstore.Collection
 	Deliveries   *docstore.Collection
 	Applications *docstore.Collection

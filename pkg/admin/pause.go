@@ -33,6 +33,7 @@ func (a *API) setPaused(w http.ResponseWriter, r *http.Request, paused bool) {
 		// that race.
 		err := a.cfg.Webhooks.Update(r.Context(), &herald.Webhook{ID: wh.ID},
 			docstore.Mods{"paused": paused, "updated_at": wh.UpdatedAt})
+		a.cfg.Table.Changed(wh.ID)
 		if gcerrors.Code(err) == gcerrors.NotFound {
 			writeDetail(w, http.StatusNotFound, "webhook not found")
 			return

@@ -31,6 +31,7 @@ func (a *API) saveWebhook(ctx context.Context, wh *herald.Webhook, change func(*
 			return err
 		}
 		err := a.cfg.Webhooks.Replace(ctx, wh)
+		a.cfg.Table.Changed(wh.ID)
 		if err == nil || gcerrors.Code(err) != gcerrors.FailedPrecondition || try == saveTries {
 			return err
 		}

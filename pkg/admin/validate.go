@@ -77,6 +77,7 @@ func (a *API) saveValidation(ctx context.Context, wh *herald.Webhook, res valida
 	for try := 1; ; try++ {
 		wh.Validated, wh.ValidatedAt, wh.ValidationError = res.ok, a.cfg.Now().UTC(), res.reason
 		err := a.cfg.Webhooks.Replace(ctx, wh)
+		a.cfg.Table.Changed(wh.ID)
 		if err == nil || gcerrors.Code(err) != gcerrors.FailedPrecondition || try == 2 {
 			return err
 		}

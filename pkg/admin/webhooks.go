@@ -45,7 +45,9 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wh.SealedSecret = sealed
-	if err := a.cfg.Webhooks.Create(r.Context(), wh); err != nil {
+	err = a.cfg.Webhooks.Create(r.Context(), wh)
+	a.cfg.Table.Changed(wh.ID)
+	if err != nil {
 		a.storeFailed(w, r, err)
 		return
 	}
@@ -128,7 +130,9 @@ func (a *API) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := a.cfg.Webhooks.Delete(r.Context(), wh); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+	err := a.cfg.Webhooks.Delete(r.Context(), wh)
+	a.cfg.Table.Changed(wh.ID)
+	if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
 		a.storeFailed(w, r, err)
 		return
 	}

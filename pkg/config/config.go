@@ -39,6 +39,7 @@ type Config struct {
 	SweepGrace          time.Duration  // HERALD_SWEEP_GRACE
 	SweepInterval       time.Duration  // HERALD_SWEEP_INTERVAL
 	ExpiryInterval      time.Duration  // HERALD_EXPIRY_INTERVAL
+	WebhookCache        time.Duration  // HERALD_WEBHOOK_CACHE
 	LogLevel            string         // HERALD_LOG_LEVEL
 	MetricsAddr         string         // HERALD_METRICS_ADDR
 
@@ -85,6 +86,7 @@ var Vars = []Var{
 	{"HERALD_DELIVER_CONCURRENCY", "64", "", "attempts in flight at once per process"},
 	{"HERALD_SWEEP_GRACE", "1m", "", "how long a pending delivery may be overdue before its job is published again"},
 	{"HERALD_SWEEP_INTERVAL", "1m", "", "how often the retry-scheduler sweeps for lost jobs (long-running mode; on Lambda, every run)"},
+	{"HERALD_WEBHOOK_CACHE", "0s", "1s", "how long ingest and deliver use their in-memory table of webhooks before reading it again whole; a process sees its own writes at once, other processes' after at most this long; 0: no table, every event and attempt reads the store"},
 	{"HERALD_EXPIRY_INTERVAL", "5m", "", "how often the expiry-notifier runs (long-running mode)"},
 	{"HERALD_LOG_LEVEL", "info", "", "debug, info, warn or error"},
 	{"HERALD_METRICS_ADDR", "", "", "ingest, deliver, retry-scheduler and expiry-notifier binaries: address to serve GET /metrics on; unset: not served"},
@@ -142,6 +144,7 @@ func FromEnv(getenv func(string) string, local bool) (Config, error) {
 		SweepGrace:             p.duration("HERALD_SWEEP_GRACE", get("HERALD_SWEEP_GRACE")),
 		SweepInterval:          p.duration("HERALD_SWEEP_INTERVAL", get("HERALD_SWEEP_INTERVAL")),
 		ExpiryInterval:         p.duration("HERALD_EXPIRY_INTERVAL", get("HERALD_EXPIRY_INTERVAL")),
+		WebhookCache:           p.durationOrZero("HERALD_WEBHOOK_CACHE", get("HERALD_WEBHOOK_CACHE")),
 		LogLevel:               get("HERALD_LOG_LEVEL"),
 		SecretsKeeper:          get("HERALD_SECRETS_KEEPER"),
 		TokenSigningKey:        get("HERALD_TOKEN_SIGNING_KEY"),
@@ -200,6 +203,14 @@ func (p *parser) duration(name, v string) time.Duration {
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
 		p.fail(name, v, "a positive Go duration like 30s")
+	}
+	return d
+}
+
+func (p *parser) durationOrZero(name, v string) time.Duration {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		p.fail(name, v, "a Go duration like 1s, or 0")
 	}
 	return d
 }

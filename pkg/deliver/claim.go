@@ -2,11 +2,13 @@ package deliver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"gocloud.dev/gcerrors"
 
+	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
@@ -35,9 +37,9 @@ func (h *Handler) load(ctx context.Context, job herald.Job) (*herald.Delivery, e
 // target reads the webhook and event of d. A non-empty reason says why the
 // delivery cannot be sent at all.
 func (h *Handler) target(ctx context.Context, d *herald.Delivery) (*herald.Webhook, *herald.Event, string, error) {
-	w := &herald.Webhook{ID: d.WebhookID}
-	if err := h.cfg.Webhooks.Get(ctx, w); err != nil {
-		if gcerrors.Code(err) == gcerrors.NotFound {
+	w, err := h.webhook(ctx, d.WebhookID)
+	if err != nil {
+		if errors.Is(err, cache.ErrNotFound) || gcerrors.Code(err) == gcerrors.NotFound {
 			return nil, nil, "webhook deleted", nil
 		}
 		return nil, nil, "", fmt.Errorf("read webhook %s: %w", d.WebhookID, err)
@@ -45,14 +47,30 @@ func (h *Handler) target(ctx context.Context, d *herald.Delivery) (*herald.Webho
 	if !w.Enabled {
 		return nil, nil, "webhook disabled", nil
 	}
-	ev := &herald.Event{ID: d.EventID}
-	if err := h.cfg.Events.Get(ctx, ev); err != nil {
-		if gcerrors.Code(err) == gcerrors.NotFound {
-			return nil, nil, "event no longer stored", nil
+	ev, ok := h.cfg.EventCache.Get(d.EventID)
+	if !ok {
+		ev = &herald.Event{ID: d.EventID}
+		if err := h.cfg.Events.Get(ctx, ev); err != nil {
+			if gcerrors.Code(err) == gcerrors.NotFound {
+				return nil, nil, "event no longer stored", nil
+			}
+			return nil, nil, "", fmt.Errorf("read event %s: %w", d.EventID, err)
 		}
-		return nil, nil, "", fmt.Errorf("read event %s: %w", d.EventID, err)
+		h.cfg.EventCache.Add(ev)
 	}
 	return w, ev, "", nil
+}
+
+// webhook reads webhook id from the table, or from the store without one.
+func (h *Handler) webhook(ctx context.Context, id string) (*herald.Webhook, error) {
+	if h.cfg.Table != nil {
+		return h.cfg.Table.Get(ctx, id)
+	}
+	w := &herald.Webhook{ID: id}
+	if err := h.cfg.Webhooks.Get(ctx, w); err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 // claim takes attempt n with an optimistic-concurrency write, so that of two

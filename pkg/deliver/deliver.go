@@ -17,6 +17,7 @@ import (
 	"gocloud.dev/gcerrors"
 	"gocloud.dev/pubsub"
 
+	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/retry"
@@ -37,6 +38,13 @@ type Config struct {
 	Ingest *pubsub.Topic
 	// Sealer opens the webhooks' sealed signing secrets. Required.
 	Sealer *seal.Sealer
+	// Table, when set, is where webhooks are read instead of the store;
+	// every webhook write of the Handler is reported to it. Defaults to nil:
+	// each attempt reads its webhook from the store.
+	Table *cache.Webhooks
+	// EventCache, when set, holds events read (or stored by ingest in the
+	// same process), so the deliveries of one event read it once.
+	EventCache *cache.Events
 	// Metrics counts attempts by outcome. Defaults to nil: nothing counted.
 	Metrics *metrics.Metrics
 	// Client sends the requests. Defaults to NewClient(ClientConfig{}).
@@ -72,7 +80,13 @@ type Handler struct {
 	cfg      Config
 	sender   Sender
 	inFlight inFlight
+	// keys holds the HMAC keys sealed secrets opened to: a sealed value
+	// never changes, and opening one may be a KMS call.
+	keys *cache.Bounded[string, []byte]
 }
+
+// keyCacheSize bounds the opened signing keys a Handler holds.
+const keyCacheSize = 4096
 
 // New returns a Handler for cfg.
 func New(cfg Config) (*Handler, error) {
@@ -102,7 +116,7 @@ func New(cfg Config) (*Handler, error) {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	sender := Sender{Client: cfg.Client, Signer: signature.Signer{Prefix: cfg.HeaderPrefix}, Now: cfg.Now}
-	return &Handler{cfg: cfg, sender: sender}, nil
+	return &Handler{cfg: cfg, sender: sender, keys: cache.NewBounded[string, []byte](keyCacheSize)}, nil
 }
 
 // earlyTolerance is how much before its due time a job is still made; an
@@ -148,7 +162,7 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 	// The keys are opened before the attempt is claimed: a keeper that is
 	// unavailable (KMS throttling, an outage) costs no attempt, the job is
 	// simply tried again.
-	keys, err := SigningKeys(ctx, h.cfg.Sealer, w, now)
+	keys, err := signingKeys(ctx, h.cfg.Sealer, h.keys, w, now)
 	if err != nil && !errors.Is(err, ErrSecretUnusable) {
 		return err
 	}
@@ -192,12 +206,22 @@ var ErrSecretUnusable = errors.New("signing secret unusable")
 // A secret stored in the clear by a release before secrets were sealed
 // ("whsec_…") is still used, until a rotation seals its successor.
 func SigningKeys(ctx context.Context, s *seal.Sealer, w *herald.Webhook, now time.Time) ([][]byte, error) {
+	return signingKeys(ctx, s, nil, w, now)
+}
+
+// signingKeys is SigningKeys with the keys already opened held in opened
+// (which may be nil).
+func signingKeys(ctx context.Context, s *seal.Sealer, opened *cache.Bounded[string, []byte], w *herald.Webhook, now time.Time) ([][]byte, error) {
 	stored := []string{w.SealedSecret}
 	if w.PreviousSealedSecret != "" && herald.Millis(now) < w.PreviousSecretUntilMS {
 		stored = append(stored, w.PreviousSealedSecret)
 	}
 	keys := make([][]byte, 0, len(stored))
 	for _, sv := range stored {
+		if key, ok := opened.Get(sv); ok {
+			keys = append(keys, key)
+			continue
+		}
 		secret := sv
 		if !strings.HasPrefix(sv, signature.SecretPrefix) {
 			var err error
@@ -211,6 +235,7 @@ func SigningKeys(ctx context.Context, s *seal.Sealer, w *herald.Webhook, now tim
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrSecretUnusable, err)
 		}
+		opened.Add(sv, key)
 		keys = append(keys, key)
 	}
 	return keys, nil

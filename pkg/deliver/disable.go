@@ -64,6 +64,7 @@ func lastWriteMS(w *herald.Webhook) int64 {
 // webhook deleted meanwhile is left alone.
 func (h *Handler) updateWebhook(ctx context.Context, id string, mods docstore.Mods) error {
 	err := h.cfg.Webhooks.Update(ctx, &herald.Webhook{ID: id}, mods)
+	h.cfg.Table.Changed(id)
 	if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
 		return fmt.Errorf("update webhook %s: %w", id, err)
 	}

@@ -56,6 +56,7 @@ func (h *Handler) markUnhealthy(ctx context.Context, w *herald.Webhook) error {
 	run := w.FailingSinceMS
 	for try := 1; ; try++ {
 		err := h.cfg.Webhooks.Update(ctx, w, docstore.Mods{"unhealthy": true})
+		h.cfg.Table.Changed(w.ID)
 		if err == nil || gcerrors.Code(err) == gcerrors.NotFound {
 			return nil
 		}
@@ -100,6 +101,7 @@ func (h *Handler) countFailure(ctx context.Context, id string, atMS int64) (*her
 			return fresh, nil
 		}
 		err := h.cfg.Webhooks.Update(ctx, fresh, docstore.Mods{"failing_since_ms": atMS})
+		h.cfg.Table.Changed(id)
 		if err == nil {
 			fresh.FailingSinceMS = atMS
 			return fresh, nil

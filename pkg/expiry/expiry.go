@@ -14,6 +14,7 @@ import (
 	"gocloud.dev/docstore"
 	"gocloud.dev/pubsub"
 
+	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/schedule"
 )
 
@@ -23,6 +24,8 @@ type Config struct {
 	Webhooks   *docstore.Collection
 	Events     *docstore.Collection
 	Deliveries *docstore.Collection
+	// Table, when set, is told of every webhook the notifier writes.
+	Table *cache.Webhooks
 	// Applications is the applications collection. Defaults to nil: the
 	// applications' secrets are left alone.
 	Applications *docstore.Collection

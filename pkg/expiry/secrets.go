@@ -113,7 +113,11 @@ func (n *Notifier) secretDuty(ctx context.Context, coll *docstore.Collection, h 
 		*h.notified = threshold
 		notified = 1
 	}
-	if err := coll.Replace(ctx, h.doc); err != nil {
+	err = coll.Replace(ctx, h.doc)
+	if coll == n.cfg.Webhooks {
+		n.cfg.Table.Changed(h.id)
+	}
+	if err != nil {
 		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
 			return 0, 0, nil // changed meanwhile: the next tick sees it again
 		}

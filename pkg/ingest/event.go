@@ -41,6 +41,7 @@ func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *h
 	}
 	err = h.cfg.Events.Create(ctx, ev)
 	if err == nil {
+		h.cfg.EventCache.Add(ev)
 		return ev, false, nil
 	}
 	if gcerrors.Code(err) != gcerrors.AlreadyExists {

@@ -125,6 +125,9 @@ func (h *Handler) create(ctx context.Context, ds []*herald.Delivery) error {
 func (h *Handler) matching(ctx context.Context, env *envelope.Envelope) ([]*herald.Webhook, error) {
 	ev := match.Event{Type: env.EventType, Category: env.Category,
 		TenantID: env.TenantID, PartnerID: env.PartnerID, Fields: env.Fields}
+	if h.cfg.Table != nil {
+		return h.cfg.Table.Matching(ctx, ev)
+	}
 	// Webhooks are few next to events; a query over all of them is the
 	// deliberate scan of this collection.
 	iter := h.cfg.Webhooks.Query().Get(ctx)

@@ -12,6 +12,7 @@ import (
 
 	"gocloud.dev/docstore"
 
+	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/metrics"
@@ -26,6 +27,13 @@ type Config struct {
 	Deliveries *docstore.Collection
 	// Enqueuer publishes the first attempt of each delivery. Required.
 	Enqueuer schedule.JobEnqueuer
+	// Table, when set, is where the webhooks an event fans out to are found,
+	// instead of a query of the store per event; every webhook write of the
+	// Handler is reported to it. Defaults to nil.
+	Table *cache.Webhooks
+	// EventCache, when set, is given each event stored, for the deliver
+	// function of the same process.
+	EventCache *cache.Events
 	// Parser parses envelopes. Defaults to envelope.New with its defaults.
 	Parser *envelope.Parser
 	// IDs mints delivery ids. Defaults to a new generator.

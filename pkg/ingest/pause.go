@@ -30,6 +30,7 @@ func (h *Handler) countPauseDropped(ctx context.Context, w *herald.Webhook) {
 	err := h.cfg.Webhooks.Actions().
 		Update(&herald.Webhook{ID: w.ID}, docstore.Mods{"pause_dropped": docstore.Increment(1)}).
 		Do(ctx)
+	h.cfg.Table.Changed(w.ID)
 	if err != nil {
 		h.cfg.Logger.Error("pause_dropped not counted", "webhook_id", w.ID, "error", err)
 	}

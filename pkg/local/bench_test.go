@@ -22,13 +22,17 @@ import (
 // (memq://) and waits until a loopback receiver has them all. It reports
 // deliveries/s and publish→delivery latency percentiles; the publish time
 // travels in the event.
-func BenchmarkEndToEnd(b *testing.B) { benchEndToEnd(b, false) }
+func BenchmarkEndToEnd(b *testing.B) { benchEndToEnd(b, false, 1) }
+
+// BenchmarkFanOut10 is BenchmarkEndToEnd with ten webhooks on each event:
+// b.N events, 10×b.N deliveries.
+func BenchmarkFanOut10(b *testing.B) { benchEndToEnd(b, false, 10) }
 
 // BenchmarkOneAtATime publishes each event only after the previous one was
 // delivered: the latency of an idle system.
-func BenchmarkOneAtATime(b *testing.B) { benchEndToEnd(b, true) }
+func BenchmarkOneAtATime(b *testing.B) { benchEndToEnd(b, true, 1) }
 
-func benchEndToEnd(b *testing.B, oneAtATime bool) {
+func benchEndToEnd(b *testing.B, oneAtATime bool, fanOut int) {
 	var mu sync.Mutex
 	var lat []time.Duration
 	done := make(chan struct{}, 1)
@@ -44,7 +48,7 @@ func benchEndToEnd(b *testing.B, oneAtATime bool) {
 		lat = append(lat, time.Since(time.Unix(0, ev.Data.Sent)))
 		n := len(lat)
 		mu.Unlock()
-		if n == b.N || oneAtATime {
+		if n == b.N*fanOut || (oneAtATime && n%fanOut == 0) {
 			done <- struct{}{}
 		}
 	}))
@@ -58,7 +62,9 @@ func benchEndToEnd(b *testing.B, oneAtATime bool) {
 	defer sys.Close()
 	api := contract.NewAPI(b, "http://"+sys.Addr, cfg.AdminToken)
 	r := contract.NewReceiver(b, "X-Herald-")
-	api.CreateWebhook(r, map[string]any{"url": recv.URL})
+	for range fanOut {
+		api.CreateWebhook(r, map[string]any{"url": recv.URL, "max_in_flight": 100})
+	}
 	topic, err := pubsub.OpenTopic(context.Background(), cfg.IngestTopic)
 	if err != nil {
 		b.Fatal(err)
@@ -86,7 +92,7 @@ func benchEndToEnd(b *testing.B, oneAtATime bool) {
 	b.StopTimer()
 	slices.Sort(lat)
 	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "deliveries/s")
+	b.ReportMetric(float64(b.N*fanOut)/elapsed.Seconds(), "deliveries/s")
 	b.ReportMetric(pct(0.5), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 }

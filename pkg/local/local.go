@@ -176,6 +176,7 @@ func (s *System) build(cfg config.Config, opt Options) (*functions, error) {
 	var f functions
 	var err error
 	env := wire.Env{Config: cfg, Res: s.res, Logger: s.log, Now: opt.Now, Metrics: s.Metrics}
+	wire.Caches(&env)
 	if f.scheduler, err = wire.Scheduler(env); err != nil {
 		return nil, err
 	}

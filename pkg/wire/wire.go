@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/pkg/admin"
+	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/envelope"
@@ -40,6 +41,10 @@ type Env struct {
 	// events and deliveries, the admin API serves it at GET /metrics.
 	// Defaults to nil: no metrics.
 	Metrics *metrics.Metrics
+	// Table and Events are the process's webhook table and event cache,
+	// shared by its functions (see Caches). Defaults to nil: none.
+	Table  *cache.Webhooks
+	Events *cache.Events
 	// MetricsAddr, when set, is where Main serves GET /metrics in
 	// long-running mode (HERALD_METRICS_ADDR), for the functions that have
 	// no HTTP server of their own. Defaults to "": not served.
@@ -63,6 +68,21 @@ func (e *Env) logger(function string) *slog.Logger {
 		return e.Logger
 	}
 	return e.Logger.With("function", function)
+}
+
+// eventCacheSize bounds the events a process caches (each at most
+// cache.MaxEventBytes).
+const eventCacheSize = 4096
+
+// Caches builds the process's event cache and, when HERALD_WEBHOOK_CACHE is
+// set, its webhook table, into e.
+func Caches(e *Env) {
+	e.defaults()
+	e.Events = cache.NewEvents(eventCacheSize)
+	if e.Config.WebhookCache > 0 {
+		e.Table = cache.NewWebhooks(cache.WebhooksConfig{Collection: e.Res.Webhooks,
+			Interval: e.Config.WebhookCache, Now: e.Now, Logger: e.Logger})
+	}
 }
 
 // Enqueuer builds the deliver-job enqueuer.
@@ -94,6 +114,7 @@ func Ingest(e Env) (*ingest.Handler, error) {
 	}
 	return ingest.New(ingest.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Enqueuer: enq, Parser: parser(e), Metrics: e.Metrics, Now: e.Now,
+		Table: e.Table, EventCache: e.Events,
 		Logger: e.logger("ingest")})
 }
 
@@ -117,6 +138,7 @@ func Deliver(e Env) (*deliver.Handler, error) {
 	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.Ingest, Client: client, Sealer: sealer,
 		HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
+		Table: e.Table, EventCache: e.Events,
 		Metrics: e.Metrics, Now: e.Now, Logger: e.logger("deliver")})
 }
 
@@ -130,7 +152,7 @@ func Expiry(e Env) (*expiry.Notifier, error) {
 	c := e.Config
 	return expiry.New(expiry.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest,
-		Enqueuer: enq, Retention: c.Retention,
+		Enqueuer: enq, Retention: c.Retention, Table: e.Table,
 		PauseHold: c.PauseHold, Interval: c.ExpiryInterval, Now: e.Now,
 		Logger: e.logger("expiry-notifier")})
 }
@@ -159,7 +181,7 @@ func Admin(e Env) (*admin.API, error) {
 	if e.Metrics != nil {
 		metricsHandler = e.Metrics.Handler()
 	}
-	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
+	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Table: e.Table, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest,
 		Enqueuer: enq, Auth: authn, Sealer: sealer, Client: client, DeliveryTimeout: c.DeliveryTimeout,
 		Parser: parser(e), HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule,

@@ -1,0 +1,53 @@
+package cache_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/heraldhq/herald/pkg/cache"
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+func TestBoundedEvictsOldest(t *testing.T) {
+	b := cache.NewBounded[string, int](3)
+	for i, k := range []string{"a", "b", "c", "d"} {
+		b.Add(k, i)
+	}
+	if _, ok := b.Get("a"); ok {
+		t.Error("the oldest entry was not evicted")
+	}
+	for i, k := range []string{"b", "c", "d"} {
+		if v, ok := b.Get(k); !ok || v != i+1 {
+			t.Errorf("%s = %d, %v; want %d", k, v, ok, i+1)
+		}
+	}
+	b.Add("c", 20) // an update takes no new slot
+	b.Add("e", 4)
+	if _, ok := b.Get("b"); ok {
+		t.Error("b should be the one evicted by e")
+	}
+	if v, _ := b.Get("c"); v != 20 {
+		t.Errorf("c = %d after its update, want 20", v)
+	}
+	b.Remove("d")
+	if _, ok := b.Get("d"); ok {
+		t.Error("d was removed")
+	}
+}
+
+func TestEventsHoldsOnlySmallPayloads(t *testing.T) {
+	c := cache.NewEvents(10)
+	c.Add(&herald.Event{ID: "small", Payload: "{}"})
+	c.Add(&herald.Event{ID: "big", Payload: strings.Repeat("x", cache.MaxEventBytes+1)})
+	if _, ok := c.Get("small"); !ok {
+		t.Error("small event not held")
+	}
+	if _, ok := c.Get("big"); ok {
+		t.Errorf("an event over %d bytes was held", cache.MaxEventBytes)
+	}
+	var none *cache.Events
+	none.Add(&herald.Event{ID: "x"})
+	if _, ok := none.Get("x"); ok {
+		t.Error("a nil cache held an event")
+	}
+}
