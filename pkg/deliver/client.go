@@ -54,6 +54,11 @@ func NewClient(cfg ClientConfig) *http.Client {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   5 * time.Second,
 		ResponseHeaderTimeout: cfg.Timeout,
+		// Each connection keeps a read and a write buffer (4 KiB each by
+		// default) while it lives: a webhook request's head and a
+		// receiver's answer fit 2 KiB, and a larger body streams through.
+		ReadBufferSize:  2 << 10,
+		WriteBufferSize: 2 << 10,
 	}
 	return &http.Client{
 		Transport: netguard.MarkPlainHTTP(transport),

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -119,7 +120,12 @@ func inFlight(ctx context.Context, n int, hold time.Duration) (memory, error) {
 		if err != nil {
 			return memory{}, err
 		}
-		m.PeakHeld = max(m.PeakHeld, int(c.Held-c.Answered))
+		if held := int(c.Held - c.Answered); held > m.PeakHeld {
+			m.PeakHeld = held
+			if held == n/100*100 {
+				writeHeapProfile()
+			}
+		}
 		if c.Answered >= int64(n/100*100) {
 			break
 		}
@@ -130,6 +136,27 @@ func inFlight(ctx context.Context, n int, hold time.Duration) (memory, error) {
 		m.HeapPerInFlight = float64(m.PeakHeap-m.BaselineHeap) / float64(m.PeakHeld)
 	}
 	return m, nil
+}
+
+// heapProfile, when set, is where the heap profile at the in-flight peak
+// goes (-memprofile).
+var heapProfile string
+
+func writeHeapProfile() {
+	if heapProfile == "" {
+		return
+	}
+	f, err := os.Create(heapProfile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench: heap profile:", err)
+		return
+	}
+	defer f.Close()
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: heap profile:", err)
+	}
+	heapProfile = "" // once
 }
 
 func counts(base string) (holdCounts, error) {

@@ -18,6 +18,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/heraldhq/herald/pkg/config"
@@ -44,6 +46,9 @@ func main() {
 	q := flag.Bool("quick", false, "smaller runs: about a quarter of the time, noisier figures")
 	out := flag.String("out", "bench", "directory for results.json and latency.svg")
 	goCmd := flag.String("go", "go", "the go command, for the micro-benchmarks")
+	only := flag.String("only", "", "run only the phases whose names contain this (e.g. fan-out, memory, latency)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the phases run to this file")
+	memProfile := flag.String("memprofile", "", "write a heap profile, taken at the in-flight memory peak, to this file")
 	hold := flag.Duration("hold", 0, "internal: serve as the holding receiver, answering this long after all have arrived")
 	holdN := flag.Int("hold-n", 0, "internal: how many deliveries the holding receiver waits for")
 	flag.Parse()
@@ -58,13 +63,25 @@ func main() {
 	if *q {
 		s = quick
 	}
-	if err := run(context.Background(), s, *out, *goCmd); err != nil {
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	heapProfile = *memProfile
+	if err := run(context.Background(), s, *out, *goCmd, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, s sizes, out, goCmd string) error {
+func run(ctx context.Context, s sizes, out, goCmd, only string) error {
 	defaults, err := config.FromEnv(func(string) string { return "" }, true)
 	if err != nil {
 		return err
@@ -95,6 +112,9 @@ func run(ctx context.Context, s sizes, out, goCmd string) error {
 		}},
 	}
 	for _, p := range phases {
+		if !strings.Contains(p.name, only) {
+			continue
+		}
 		start := time.Now()
 		fmt.Fprintf(os.Stderr, "bench: %s…", p.name)
 		if err := p.run(); err != nil {
@@ -106,6 +126,10 @@ func run(ctx context.Context, s sizes, out, goCmd string) error {
 	r.buildRows()
 	fmt.Printf("Herald local mode (%s driver), %s\n\n", r.Driver, r.Machine)
 	writeTable(os.Stdout, r.Rows)
+	if only != "" {
+		fmt.Println("\n(-only: a partial run; the figures of phases not run are zero and nothing is written)")
+		return nil
+	}
 	return write(out, &r)
 }
 
