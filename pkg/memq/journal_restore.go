@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"log/slog"
 
 	"go.etcd.io/bbolt"
@@ -54,7 +55,7 @@ func (t *Topic) restore(j *journal, log *slog.Logger) error {
 	}
 	for _, b := range bad {
 		log.Error("memq: skipped an unreadable journal entry; it is kept in the journal's corrupt bucket",
-			"journal", j.file.path, "topic", t.name, "subscription", b.sub, "key", b.key, "err", b.err)
+			"journal", j.file.path, "topic", t.name, "subscription", b.sub, "key", fmt.Sprintf("%x", b.key), "err", b.err)
 	}
 	for s, h := range hs {
 		if gone := s.q.setKeys(h, keys[s]); len(gone) > 0 {
