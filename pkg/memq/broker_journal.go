@@ -25,7 +25,9 @@ var errJournalConflict = errors.New("memq: the topic has another journal")
 //
 // Opening the journal a topic has again does nothing; naming another file
 // is an error. Several topics, of one Broker or several, may share a file:
-// the process opens it once. Close the Broker to release it.
+// the process opens it once. Close the Broker to release it. Two live
+// Brokers journaling the same topic in the same file would each load, and
+// deliver, its messages: give a topic's journal to one Broker at a time.
 func (b *Broker) OpenJournal(topic, path string) error {
 	abs, err := filepath.Abs(path)
 	if err != nil {

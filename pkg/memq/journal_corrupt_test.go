@@ -31,8 +31,7 @@ func corrupt(t *testing.T, path, topic string) {
 	err = db.Update(func(tx *bbolt.Tx) error {
 		tb := tx.Bucket(queuesBucket).Bucket([]byte(topic))
 		sb := tb.Bucket([]byte(topic))
-		k, v := sb.Cursor().First()
-		k, v = sb.Cursor().Seek(append(k[:7:7], k[7]+1))
+		k, v := sb.Cursor().Seek(seqKey(2))
 		bad := append([]byte(nil), v...)
 		bad[len(bad)/2] ^= 0xff
 		if err := sb.Put(k, bad); err != nil {

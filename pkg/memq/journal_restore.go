@@ -54,7 +54,7 @@ func (t *Topic) restore(j *journal, log *slog.Logger) error {
 		return err
 	}
 	for _, b := range bad {
-		log.Error("memq: skipped an unreadable journal entry; it is kept in the journal's corrupt bucket",
+		log.Error("memq: skipped an unreadable journal entry (a value is moved to the file's corrupt bucket)",
 			"journal", j.file.path, "topic", t.name, "subscription", b.sub, "key", fmt.Sprintf("%x", b.key), "err", b.err)
 	}
 	for s, h := range hs {
