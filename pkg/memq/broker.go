@@ -1,6 +1,7 @@
 package memq
 
 import (
+	"log/slog"
 	"sync"
 	"time"
 
@@ -14,6 +15,10 @@ type BrokerOptions struct {
 	// timer, so with a fake clock it notices a jump at its next look,
 	// within a second.
 	Now func() time.Time
+	// Logger reports what memq cannot return to a caller: a journal entry
+	// it could not read back (see OpenJournal), an ack it could not write
+	// to a journal. Defaults to slog.Default().
+	Logger *slog.Logger
 }
 
 // Broker holds named topics and their subscriptions in memory. It is safe
@@ -21,9 +26,14 @@ type BrokerOptions struct {
 // for the whole process; tests may make their own.
 type Broker struct {
 	now func() time.Time
+	log *slog.Logger
 
 	mu     sync.Mutex
 	topics map[string]*Topic
+
+	// journalMu serializes OpenJournal and Close.
+	journalMu sync.Mutex
+	closed    bool
 }
 
 // NewBroker returns an empty Broker.
@@ -31,7 +41,10 @@ func NewBroker(opts BrokerOptions) *Broker {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Broker{now: opts.Now, topics: map[string]*Topic{}}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Broker{now: opts.Now, log: opts.Logger, topics: map[string]*Topic{}}
 }
 
 // Topic returns the topic name, creating it, with its default subscription
@@ -41,7 +54,7 @@ func (b *Broker) Topic(name string) *Topic {
 	defer b.mu.Unlock()
 	t := b.topics[name]
 	if t == nil {
-		t = &Topic{name: name, now: b.now, subs: map[string]*Subscription{}}
+		t = &Topic{name: name, now: b.now, log: b.log, subs: map[string]*Subscription{}}
 		t.subscription(name)
 		b.topics[name] = t
 	}

@@ -10,8 +10,11 @@ import (
 var errNotFound = errors.New("memq: topic or subscription does not exist")
 
 func errorCode(err error) gcerrors.ErrorCode {
-	if errors.Is(err, errNotFound) {
+	switch {
+	case errors.Is(err, errNotFound):
 		return gcerrors.NotFound
+	case errors.Is(err, ErrClosed):
+		return gcerrors.FailedPrecondition
 	}
 	return gcerrors.Unknown
 }

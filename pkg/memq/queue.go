@@ -31,6 +31,9 @@ type entry struct {
 	due        time.Time
 	deliveries int // times received
 	index      int // in the heap
+	// key is the message's key in the topic's journal; 0 when it is not
+	// journaled.
+	key uint64
 }
 
 func newQueue() *queue {
@@ -39,10 +42,16 @@ func newQueue() *queue {
 
 // add enqueues a message due at due.
 func (q *queue) add(body []byte, metadata map[string]string, due time.Time) {
+	q.addJournaled(0, body, metadata, due)
+}
+
+// addJournaled enqueues a message due at due, stored in the journal under
+// key (0: not journaled).
+func (q *queue) addJournaled(key uint64, body []byte, metadata map[string]string, due time.Time) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.nextID++
-	e := &entry{id: q.nextID, body: body, metadata: metadata, due: due}
+	e := &entry{id: q.nextID, body: body, metadata: metadata, due: due, key: key}
 	q.byID[e.id] = e
 	heap.Push(&q.entries, e)
 	if e.index == 0 {
@@ -90,16 +99,21 @@ func (q *queue) lookup(id driver.AckID) (e *entry, current bool) {
 	return e, e != nil && e.deliveries == a.delivery
 }
 
-// ack removes messages. An unknown id (acked already) is ignored.
-func (q *queue) ack(ids []driver.AckID) {
+// ack removes messages and returns the journal keys of those journaled. An
+// unknown id (acked already) is ignored.
+func (q *queue) ack(ids []driver.AckID) (keys []uint64) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, id := range ids {
 		if e, _ := q.lookup(id); e != nil {
 			heap.Remove(&q.entries, e.index)
 			delete(q.byID, e.id)
+			if e.key != 0 {
+				keys = append(keys, e.key)
+			}
 		}
 	}
+	return keys
 }
 
 // nack makes messages a receiver holds available at now. An unknown id, or

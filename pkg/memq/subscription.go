@@ -106,8 +106,22 @@ func (d *subscriptionDriver) SendAcks(ctx context.Context, ids []driver.AckID) e
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	d.s.q.ack(ids)
+	if keys := d.s.q.ack(ids); len(keys) > 0 {
+		d.s.unjournal(keys)
+	}
 	return nil
+}
+
+// unjournal deletes acked messages from the topic's journal. A failure is
+// logged, not returned: the portable type would fail the subscription for
+// good, and a journaled message whose ack is lost is only delivered again
+// after a restart, which at-least-once delivery allows.
+func (s *Subscription) unjournal(keys []uint64) {
+	if j := s.topic.journal.Load(); j != nil {
+		if err := j.delete(s.name, keys); err != nil {
+			s.topic.log.Error("memq: delete acked messages from the journal", "topic", s.topic.name, "subscription", s.name, "err", err)
+		}
+	}
 }
 
 // CanNack implements driver.Subscription.

@@ -2,8 +2,10 @@ package memq
 
 import (
 	"context"
+	"log/slog"
 	"maps"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gocloud.dev/gcerrors"
@@ -16,6 +18,10 @@ import (
 type Topic struct {
 	name string
 	now  func() time.Time
+	log  *slog.Logger
+	// journal is the topic's journal, nil while it has none. It is set
+	// once, by Broker.OpenJournal with mu held.
+	journal atomic.Pointer[journal]
 
 	mu   sync.Mutex
 	subs map[string]*Subscription
@@ -30,14 +36,31 @@ func (t *Topic) subscription(name string) *Subscription {
 	defer t.mu.Unlock()
 	s := t.subs[name]
 	if s == nil {
+		s = t.subscriptionLocked(name)
+		if j := t.journal.Load(); j != nil {
+			if err := j.ensure(name); err != nil {
+				// Its messages are journaled all the same; only an
+				// empty subscription is not restored after a restart.
+				t.log.Error("memq: journal a new subscription", "topic", t.name, "subscription", name, "err", err)
+			}
+		}
+	}
+	return s
+}
+
+// subscriptionLocked returns the subscription name, creating it in memory
+// if need be. t.mu is held.
+func (t *Topic) subscriptionLocked(name string) *Subscription {
+	s := t.subs[name]
+	if s == nil {
 		s = &Subscription{name: name, topic: t, q: newQueue()}
 		t.subs[name] = s
 	}
 	return s
 }
 
-// publish adds one message to every subscription, due after delay.
-func (t *Topic) publish(body []byte, metadata map[string]string, delay time.Duration) {
+// dueAfter returns the due time of a message sent now with delay.
+func (t *Topic) dueAfter(delay time.Duration) time.Time {
 	now := t.now()
 	due := now
 	if delay > 0 {
@@ -45,11 +68,22 @@ func (t *Topic) publish(body []byte, metadata map[string]string, delay time.Dura
 			due = farFuture // now plus MaxDelay overflows
 		}
 	}
+	return due
+}
+
+// publish adds one message to every subscription, due after delay. If the
+// topic got a journal since the caller looked, the message goes through it.
+func (t *Topic) publish(body []byte, metadata map[string]string, delay time.Duration) error {
+	due := t.dueAfter(delay)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if j := t.journal.Load(); j != nil {
+		return t.journalAndAdd(j, t.subsLocked(), []pending{{body, metadata, due}})
+	}
 	for _, s := range t.subs {
 		s.q.add(body, maps.Clone(metadata), due)
 	}
+	return nil
 }
 
 // farFuture is the due time of a message delayed past what time.Time holds.
@@ -72,6 +106,9 @@ func (d *topicDriver) SendBatch(ctx context.Context, ms []*driver.Message) error
 	if d.t == nil {
 		return errNotFound
 	}
+	if j := d.t.journal.Load(); j != nil {
+		return d.sendJournaled(j, ms)
+	}
 	for _, m := range ms {
 		var opts SendOptions
 		if m.BeforeSend != nil {
@@ -79,7 +116,9 @@ func (d *topicDriver) SendBatch(ctx context.Context, ms []*driver.Message) error
 				return err
 			}
 		}
-		d.t.publish(m.Body, m.Metadata, opts.Delay)
+		if err := d.t.publish(m.Body, m.Metadata, opts.Delay); err != nil {
+			return err
+		}
 		if m.AfterSend != nil {
 			if err := m.AfterSend(func(any) bool { return false }); err != nil {
 				return err

@@ -2,6 +2,7 @@ package memq
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 
 	"gocloud.dev/pubsub"
@@ -10,6 +11,7 @@ import (
 func TestOpenFromURL(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
+	journal := filepath.Join(t.TempDir(), "queue.db")
 	tests := []struct {
 		url     string
 		sub     bool
@@ -24,6 +26,14 @@ func TestOpenFromURL(t *testing.T) {
 		{"memq://url-topic?ackdeadline=-1s", true, true},
 		{"memq://url-topic?param=value", true, true},
 		{"memq://url-never-opened-as-topic", true, false}, // creates the topic
+		{"memq://url-journaled?journal=" + journal, false, false},
+		{"memq://url-journaled?journal=" + journal, true, false},
+		{"memq://url-journaled?journal=" + journal + "&ackdeadline=30s", true, false},
+		{"memq://url-journaled", true, false}, // shares the topic's journal
+		{"memq://url-journaled?journal=" + journal + ".other", false, true},
+		{"memq://url-journaled?journal=" + journal + ".other", true, true},
+		{"memq://url-journal-empty?journal=", false, true},
+		{"memq://url-journal-bad?journal=" + journal + "&param=value", false, true},
 	}
 	for _, tc := range tests {
 		var err error
