@@ -7,6 +7,7 @@ package config
 import (
 	"fmt"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -72,7 +73,7 @@ type Var struct {
 var Vars = []Var{
 	{"HERALD_ADDR", "127.0.0.1:8080", "", "address the admin API listens on (long-running mode)"},
 	{"HERALD_ADMIN_TOKEN", "", "", "bootstrap bearer token with every scope; local mode generates and prints one when unset"},
-	{"HERALD_DATA_DIR", "./data", "", "local mode: where the memdocstore snapshot is kept"},
+	{"HERALD_DATA_DIR", "./data", "", "local mode: where the store (`herald.db`), the ingest journal (`queue.db`) and the keys are kept"},
 	{"HERALD_HEADER_PREFIX", signature.DefaultPrefix, "", "prefix of the Event, Delivery-Id and Signature headers"},
 	{"HERALD_RETRY_SCHEDULE", "30s,1m,5m,15m,1h,6h,24h", "", "delays before each retry, comma-separated Go durations"},
 	{"HERALD_ALLOW_PRIVATE_TARGETS", "false", "true", "allow webhook URLs on loopback, private and link-local addresses"},
@@ -95,15 +96,15 @@ var Vars = []Var{
 	{"HERALD_JWKS_URL", "", "", "JWKS of an external identity provider whose JWTs the admin API accepts; unset: none"},
 	{"HERALD_JWT_ISSUER", "", "", "the `iss` external JWTs must carry (required with `HERALD_JWKS_URL`)"},
 	{"HERALD_JWT_AUDIENCE", "", "", "the `aud` external JWTs must carry (required with `HERALD_JWKS_URL`)"},
-	{"HERALD_INGEST_TOPIC", "mem://herald-ingest", "memq://herald-ingest", "gocloud URL of the ingest topic"},
+	{"HERALD_INGEST_TOPIC", "mem://herald-ingest", "memq://herald-ingest", "gocloud URL of the ingest topic; in local mode a `memq://` URL without `journal=` gets `journal=$HERALD_DATA_DIR/queue.db`"},
 	{"HERALD_INGEST_SUBSCRIPTION", "mem://herald-ingest", "memq://herald-ingest", "gocloud URL of the ingest function's subscription"},
 	{"HERALD_DELIVER_TOPIC", "mem://herald-deliver", "memq://herald-deliver", "gocloud URL of the deliver topic"},
 	{"HERALD_DELIVER_SUBSCRIPTION", "mem://herald-deliver", "memq://herald-deliver", "gocloud URL of the deliver function's subscription"},
-	{"HERALD_WEBHOOKS_COLLECTION", "mem://webhooks/id", "", "gocloud URL of the webhooks collection"},
-	{"HERALD_EVENTS_COLLECTION", "mem://events/id", "", "gocloud URL of the events collection"},
-	{"HERALD_DELIVERIES_COLLECTION", "mem://deliveries/id", "", "gocloud URL of the deliveries collection"},
-	{"HERALD_SCHEDULE_COLLECTION", "mem://schedule/id", "", "gocloud URL of the schedule (due-time) collection"},
-	{"HERALD_APPLICATIONS_COLLECTION", "mem://applications/id", "", "gocloud URL of the applications (OAuth clients) collection"},
+	{"HERALD_WEBHOOKS_COLLECTION", "mem://webhooks/id", "bolt://webhooks/id?index=tenant_id", "gocloud URL of the webhooks collection; in local mode a `bolt://` URL without `file=` gets `file=$HERALD_DATA_DIR/herald.db`, a `mem://` one `filename=$HERALD_DATA_DIR/<name>.gob`"},
+	{"HERALD_EVENTS_COLLECTION", "mem://events/id", "bolt://events/id?index=created_ms", "gocloud URL of the events collection"},
+	{"HERALD_DELIVERIES_COLLECTION", "mem://deliveries/id", "bolt://deliveries/id?index=webhook_id,id&index=event_id&index=status,next_attempt_ms&index=status,created_ms", "gocloud URL of the deliveries collection"},
+	{"HERALD_SCHEDULE_COLLECTION", "mem://schedule/id", "bolt://schedule/id?index=due_ms", "gocloud URL of the schedule (due-time) collection"},
+	{"HERALD_APPLICATIONS_COLLECTION", "mem://applications/id", "bolt://applications/id?index=tenant_id", "gocloud URL of the applications (OAuth clients) collection"},
 }
 
 // FromEnv reads the configuration through getenv (os.Getenv in production).
@@ -171,9 +172,35 @@ func FromEnv(getenv func(string) string, local bool) (Config, error) {
 		for _, u := range []*string{&c.WebhooksCollection, &c.EventsCollection, &c.DeliveriesCollection,
 			&c.ScheduleCollection, &c.ApplicationsCollection} {
 			*u = withSnapshot(*u, c.DataDir)
+			*u = withParam(*u, "bolt://", "file", filepath.Join(c.DataDir, StoreFile), c.DataDir)
 		}
+		c.IngestTopic = withParam(c.IngestTopic, "memq://", "journal", filepath.Join(c.DataDir, JournalFile), c.DataDir)
+		c.IngestSubscription = withParam(c.IngestSubscription, "memq://", "journal", filepath.Join(c.DataDir, JournalFile), c.DataDir)
 	}
 	return c, nil
+}
+
+// The files local mode keeps its state in, under HERALD_DATA_DIR.
+const (
+	StoreFile   = "herald.db" // every bolt:// collection
+	JournalFile = "queue.db"  // the memq:// ingest topic's journal
+)
+
+// withParam adds param=value to a URL of scheme that has no param, when dir
+// is set.
+func withParam(u, scheme, param, value, dir string) string {
+	if !strings.HasPrefix(u, scheme) || dir == "" {
+		return u
+	}
+	p, err := url.Parse(u)
+	if err != nil || p.Query().Has(param) {
+		return u // a malformed URL fails when opened, with the driver's error
+	}
+	sep := "?"
+	if p.RawQuery != "" {
+		sep = "&"
+	}
+	return u + sep + param + "=" + url.QueryEscape(value)
 }
 
 // withSnapshot adds a filename under dir to a mem:// collection URL without

@@ -41,8 +41,24 @@ func TestFromEnvDefaultsAndErrors(t *testing.T) {
 	if !cfg.AllowPrivateTargets || len(cfg.RetrySchedule) != 7 || cfg.Addr != "127.0.0.1:8080" {
 		t.Errorf("local defaults = %+v", cfg)
 	}
-	if want := "mem://webhooks/id?filename=data/webhooks.gob"; cfg.WebhooksCollection != want {
+	if want := "bolt://webhooks/id?index=tenant_id&file=data%2Fherald.db"; cfg.WebhooksCollection != want {
 		t.Errorf("webhooks URL = %q, want %q", cfg.WebhooksCollection, want)
+	}
+	if want := "memq://herald-ingest?journal=data%2Fqueue.db"; cfg.IngestTopic != want || cfg.IngestSubscription != want {
+		t.Errorf("ingest URLs = %q, %q, want %q", cfg.IngestTopic, cfg.IngestSubscription, want)
+	}
+	if cfg.DeliverTopic != "memq://herald-deliver" {
+		t.Errorf("deliver topic = %q: deliver jobs are re-armed from the store, not journaled", cfg.DeliverTopic)
+	}
+	// A mem:// collection still gets its snapshot; a URL naming its own
+	// file keeps it.
+	cfg, err = FromEnv(func(k string) string {
+		return map[string]string{"HERALD_WEBHOOKS_COLLECTION": "mem://webhooks/id",
+			"HERALD_EVENTS_COLLECTION": "bolt://events/id?file=/elsewhere.db"}[k]
+	}, true)
+	if err != nil || cfg.WebhooksCollection != "mem://webhooks/id?filename=data/webhooks.gob" ||
+		cfg.EventsCollection != "bolt://events/id?file=/elsewhere.db" {
+		t.Errorf("explicit URLs = %q, %q, %v", cfg.WebhooksCollection, cfg.EventsCollection, err)
 	}
 	cfg, err = FromEnv(func(string) string { return "" }, false)
 	if err != nil || cfg.AllowPrivateTargets || strings.Contains(cfg.WebhooksCollection, "filename") {
