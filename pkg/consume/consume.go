@@ -68,7 +68,8 @@ type Stats struct {
 // redelivered forever and never stops the function. A failed one is not
 // acknowledged, so the queue redelivers it after its ack deadline (an SQS
 // visibility timeout); Run does not nack, which on most drivers would
-// redeliver at once and spin on a persistent failure.
+// redeliver at once and spin on a persistent failure. Only a message cut off
+// by Abort is nacked, as Run no longer receives.
 func Run(ctx context.Context, sub *pubsub.Subscription, h Handler, cfg Config) error {
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 16
@@ -137,9 +138,11 @@ func Run(ctx context.Context, sub *pubsub.Subscription, h Handler, cfg Config) e
 	}
 }
 
-// handle runs one message on ctx, within Timeout.
-func handle(ctx context.Context, msg *pubsub.Message, h Handler, cfg Config, log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+// handle runs one message on base, within Timeout. A message cut off by
+// Abort (base cancelled) is nacked where the driver can, handing it back at
+// once: Run is no longer receiving.
+func handle(base context.Context, msg *pubsub.Message, h Handler, cfg Config, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(base, cfg.Timeout)
 	defer cancel()
 	start := time.Now()
 	err := h(ctx, msg.Body)
@@ -153,6 +156,9 @@ func handle(ctx context.Context, msg *pubsub.Message, h Handler, cfg Config, log
 		log.Warn("dropped malformed message", "error", err, "bytes", len(msg.Body))
 		msg.Ack()
 	default:
+		if base.Err() != nil && msg.Nackable() {
+			msg.Nack()
+		}
 		if errors.Is(err, context.Canceled) {
 			log.Info("message left for redelivery", "error", err)
 		} else {
