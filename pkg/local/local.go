@@ -262,7 +262,7 @@ func drainIdle(sub *pubsub.Subscription) time.Duration {
 // in the store and re-armed at the next start.
 func (s *System) Close() error {
 	s.once.Do(func() {
-		s.log.Info("shutting down", "timeout", s.shutdownTimeout)
+		s.log.Info("shutting down", "timeout", s.shutdownTimeout.String())
 		deadline := time.Now().Add(s.shutdownTimeout)
 		cutOff := time.AfterFunc(s.shutdownTimeout, func() { close(s.abort) })
 		ctx, cancel := context.WithDeadline(context.Background(), deadline)
