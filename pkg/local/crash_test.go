@@ -1,9 +1,11 @@
 package local_test
 
 import (
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -61,7 +63,11 @@ func TestGracefulStopUnderLoad(t *testing.T) {
 	time.Sleep(1500 * time.Millisecond)
 	took, err := h.child.stop(syscall.SIGTERM, 10*time.Second)
 	t.Logf("SIGTERM: exited after %v (%v)", took.Round(time.Millisecond), err)
-	if err != nil {
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit) && exit.ExitCode() == raceExitCode:
+		t.Errorf("after SIGTERM: exit status %d: the race detector found data races in the child (reported below)", raceExitCode)
+	case err != nil:
 		t.Errorf("after SIGTERM: %v; its log:\n%s", err, tail(childLog(h.dir, 0)))
 	}
 	if limit := time.Second + 5*time.Second; took > limit {
@@ -71,6 +77,9 @@ func TestGracefulStopUnderLoad(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	h.finish()
 }
+
+// raceExitCode is the exit status of a race-built binary that found races.
+const raceExitCode = 66
 
 // crashHarness is one crash test: a receiver, a publisher, and the child
 // running now.
