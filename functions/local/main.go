@@ -1,7 +1,9 @@
 // Command local runs all five Herald functions in one process on embedded
 // drivers (memq:// topics, mem:// collections): the admin API on HERALD_ADDR
 // (default 127.0.0.1:8080), state snapshotted to HERALD_DATA_DIR on a clean
-// shutdown.
+// shutdown. SIGINT or SIGTERM stops intake and gives the deliveries in flight
+// HERALD_SHUTDOWN_TIMEOUT (default 10s) to finish; those cut off stay pending
+// for the next start. A second signal exits at once.
 package main
 
 import (
@@ -12,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	_ "gocloud.dev/docstore/memdocstore" // mem:// collections
 	_ "gocloud.dev/pubsub/mempubsub"     // mem:// topics
@@ -41,9 +44,16 @@ func run() error {
 		cfg.AdminToken = rand.Text()
 		fmt.Printf("HERALD_ADMIN_TOKEN was not set; this run's admin token is:\n\n    %s\n\n", cfg.AdminToken)
 	}
+	shutdown, err := shutdownTimeout(os.Getenv("HERALD_SHUTDOWN_TIMEOUT"))
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sys, err := local.Start(ctx, cfg, local.Options{Logger: log})
+	// After the first signal the default behaviour is back: a second one
+	// ends the process without waiting for the shutdown.
+	context.AfterFunc(ctx, stop)
+	sys, err := local.Start(ctx, cfg, local.Options{Logger: log, ShutdownTimeout: shutdown})
 	if err != nil {
 		return err
 	}
@@ -51,4 +61,18 @@ func run() error {
 	err = sys.Wait(ctx)
 	log.Info("herald stopped")
 	return err
+}
+
+// shutdownTimeout parses HERALD_SHUTDOWN_TIMEOUT; unset means local's default.
+// TODO(lead): move it into pkg/config (config.Vars, so the README table
+// lists it) and read cfg.ShutdownTimeout here.
+func shutdownTimeout(v string) (time.Duration, error) {
+	if v == "" {
+		return local.DefaultShutdownTimeout, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("HERALD_SHUTDOWN_TIMEOUT=%q: want a positive Go duration like 10s", v)
+	}
+	return d, nil
 }

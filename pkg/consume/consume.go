@@ -34,6 +34,12 @@ type Config struct {
 	// no message arrives for DrainIdle: for an in-memory topic that dies
 	// with the process. Defaults to 0: stop receiving at once.
 	DrainIdle time.Duration
+	// Abort, when closed, cancels the context of every message in hand. Once
+	// ctx is done Run waits for those messages to finish; closing Abort cuts
+	// that wait short (a shutdown deadline): their handlers see their
+	// context cancelled, and what they return leaves the messages for
+	// redelivery. Defaults to nil: each message gets its full Timeout.
+	Abort <-chan struct{}
 	// Stats, when set, counts what happened to each message.
 	Stats *Stats
 	// Metrics, when set, counts each message by outcome and records how
@@ -55,14 +61,15 @@ type Stats struct {
 }
 
 // Run receives from sub until ctx is done, then waits for the messages in hand
-// to finish and returns nil. It returns an error only when the subscription
-// fails for good.
+// to finish (or for cfg.Abort to cut them off) and returns nil. It returns an
+// error only when the subscription fails for good.
 //
 // A malformed message is acknowledged, logged and counted: it is never
 // redelivered forever and never stops the function. A failed one is not
 // acknowledged, so the queue redelivers it after its ack deadline (an SQS
 // visibility timeout); Run does not nack, which on most drivers would
-// redeliver at once and spin on a persistent failure.
+// redeliver at once and spin on a persistent failure. Only a message cut off
+// by Abort is nacked, as Run no longer receives.
 func Run(ctx context.Context, sub *pubsub.Subscription, h Handler, cfg Config) error {
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 16
@@ -77,9 +84,23 @@ func Run(ctx context.Context, sub *pubsub.Subscription, h Handler, cfg Config) e
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	log := cfg.Logger
+	// Handlers run on a context detached from ctx, so a shutdown lets the
+	// messages in hand finish instead of abandoning them half done; only
+	// Abort cancels it.
+	handlerCtx, abort := context.WithCancel(context.WithoutCancel(ctx))
+	defer abort()
+	if cfg.Abort != nil {
+		go func() {
+			select {
+			case <-cfg.Abort:
+				abort()
+			case <-handlerCtx.Done():
+			}
+		}()
+	}
 	sem := make(chan struct{}, cfg.Concurrency)
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	defer wg.Wait() // before abort(): the watcher stays up while handlers finish
 	for {
 		select {
 		case sem <- struct{}{}:
@@ -112,16 +133,16 @@ func Run(ctx context.Context, sub *pubsub.Subscription, h Handler, cfg Config) e
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			handle(context.WithoutCancel(ctx), msg, h, cfg, log)
+			handle(handlerCtx, msg, h, cfg, log)
 		}()
 	}
 }
 
-// handle runs one message. It uses a context detached from Run's, so a
-// shutdown lets the message in hand finish (within Timeout) instead of
-// abandoning it half done.
-func handle(ctx context.Context, msg *pubsub.Message, h Handler, cfg Config, log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+// handle runs one message on base, within Timeout. A message cut off by
+// Abort (base cancelled) is nacked where the driver can, handing it back at
+// once: Run is no longer receiving.
+func handle(base context.Context, msg *pubsub.Message, h Handler, cfg Config, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(base, cfg.Timeout)
 	defer cancel()
 	start := time.Now()
 	err := h(ctx, msg.Body)
@@ -135,6 +156,9 @@ func handle(ctx context.Context, msg *pubsub.Message, h Handler, cfg Config, log
 		log.Warn("dropped malformed message", "error", err, "bytes", len(msg.Body))
 		msg.Ack()
 	default:
+		if base.Err() != nil && msg.Nackable() {
+			msg.Nack()
+		}
 		if errors.Is(err, context.Canceled) {
 			log.Info("message left for redelivery", "error", err)
 		} else {

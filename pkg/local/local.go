@@ -42,12 +42,21 @@ func init() {
 	gob.Register([]any{})
 }
 
+// DefaultShutdownTimeout is how long Close lets deliveries in flight finish
+// when Options.ShutdownTimeout is not set.
+const DefaultShutdownTimeout = 10 * time.Second
+
 // Options are what a caller of Start sets beyond the environment's Config.
 type Options struct {
 	// Logger defaults to a logger that discards.
 	Logger *slog.Logger
 	// Now returns the current time. Defaults to time.Now.
 	Now func() time.Time
+	// ShutdownTimeout bounds how long Close waits for the admin API's
+	// requests and the deliveries in flight to finish; then the attempts
+	// still running are cut off and their deliveries stay pending, re-armed
+	// at the next start. Defaults to DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
 }
 
 // System is a running Herald.
@@ -63,6 +72,10 @@ type System struct {
 
 	res *config.Resources
 	log *slog.Logger
+	// shutdownTimeout is Options.ShutdownTimeout; closing abort cuts off
+	// the deliveries still in flight when it has passed.
+	shutdownTimeout time.Duration
+	abort           chan struct{}
 	// Shutdown runs in two phases: first everything but ingest (which may
 	// still receive Herald's own events from deliver), then ingest, which
 	// drains its in-memory topic before it stops.
@@ -82,6 +95,9 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.ShutdownTimeout <= 0 {
+		opt.ShutdownTimeout = DefaultShutdownTimeout
 	}
 	var err error
 	if cfg.DataDir != "" {
@@ -118,13 +134,16 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 			return nil, err
 		}
 	}
-	s := &System{res: res, log: opt.Logger, errc: make(chan error, 8), Metrics: metrics.New(metrics.Config{})}
+	s := &System{res: res, log: opt.Logger, errc: make(chan error, 8), Metrics: metrics.New(metrics.Config{}),
+		shutdownTimeout: opt.ShutdownTimeout, abort: make(chan struct{})}
 	fns, err := s.build(cfg, opt)
 	if err != nil {
 		_ = res.Close(ctx)
 		return nil, err
 	}
-	if n, err := fns.scheduler.Recover(ctx); err != nil {
+	// One process owns the data dir: every attempt lease found at start is
+	// a previous process's, killed or cut off by its shutdown deadline.
+	if n, err := fns.scheduler.RecoverIgnoringLeases(ctx); err != nil {
 		_ = res.Close(ctx)
 		return nil, fmt.Errorf("re-arm pending deliveries: %w", err)
 	} else if n > 0 {
@@ -155,7 +174,7 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 	s.goRun(runCtx, &s.wg, "deliver", func(ctx context.Context) error {
 		return consume.Run(ctx, res.DeliverSub, fns.deliver.Handle, consume.Config{
 			Concurrency: cfg.DeliverConcurrency, Timeout: cfg.DeliveryTimeout + 30*time.Second,
-			Stats: &s.DeliverStats, Logger: s.log.With("function", "deliver"),
+			Abort: s.abort, Stats: &s.DeliverStats, Logger: s.log.With("function", "deliver"),
 			Metrics: s.Metrics, Function: "deliver"})
 	})
 	s.goRun(runCtx, &s.wg, "retry-scheduler", fns.scheduler.Run)
@@ -231,23 +250,38 @@ func drainIdle(sub *pubsub.Subscription) time.Duration {
 	return 500 * time.Millisecond
 }
 
-// Close stops intake, lets messages in hand finish, stops every function
-// and closes the resources, which writes the mem:// snapshots. The admin API
-// stops first, then deliver, the scheduler and the expiry-notifier; ingest
-// stops last, after draining what is left on its in-memory topic (accepted
-// events, Herald's own events), so nothing accepted is lost. Deliver jobs
-// left on the in-memory deliver topic are not lost either: their deliveries
-// are pending in the store and re-armed at the next start.
+// Close stops intake, lets messages in hand finish within the shutdown
+// timeout, stops every function and closes the resources, which writes the
+// mem:// snapshots. The admin API stops first (its requests in flight get
+// until the deadline), then deliver, the scheduler and the expiry-notifier:
+// deliver stops receiving and its attempts in flight get what is left of
+// the deadline; those still running then are cut off, which leaves their
+// deliveries pending, re-armed at the next start. Ingest stops last, after
+// draining what is left on its in-memory topic (accepted events, Herald's
+// own events), so nothing accepted is lost. Deliver jobs left on the
+// in-memory deliver topic are not lost either: their deliveries are pending
+// in the store and re-armed at the next start.
 func (s *System) Close() error {
 	s.once.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		s.log.Info("shutting down", "timeout", s.shutdownTimeout.String())
+		deadline := time.Now().Add(s.shutdownTimeout)
+		cutOff := time.AfterFunc(s.shutdownTimeout, func() { close(s.abort) })
+		ctx, cancel := context.WithDeadline(context.Background(), deadline)
 		defer cancel()
-		shutdownErr := s.server.Shutdown(ctx)
+		if err := s.server.Shutdown(ctx); err != nil {
+			s.log.Warn("admin requests cut off at the shutdown deadline", "error", err)
+			_ = s.server.Close()
+		}
 		s.cancel()
 		s.wg.Wait()
+		if !cutOff.Stop() {
+			s.log.Warn("shutdown deadline passed: deliveries still in flight were cut off; they stay pending")
+		}
 		s.cancelIngest()
 		s.ingestWG.Wait()
-		s.err = errors.Join(shutdownErr, s.res.Close(ctx))
+		closeCtx, cancelClose := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancelClose()
+		s.err = s.res.Close(closeCtx)
 	})
 	return s.err
 }

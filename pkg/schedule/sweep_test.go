@@ -117,3 +117,32 @@ func TestRecoverIgnoresGrace(t *testing.T) {
 	}
 	r.expectNoJob(t)
 }
+
+// TestRecoverIgnoringLeasesRearmsLeased is Recover in a process that owns its
+// store alone: the delivery whose attempt is "in flight" (a lease of a
+// process that is gone) is re-armed too, with its lease cleared so the
+// deliver function takes the job.
+func TestRecoverIgnoringLeasesRearmsLeased(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	s := r.scheduler(t, Config{Now: heraldtest.NewClock(t0).Now, SweepGrace: time.Minute})
+	overdueSet(t, r)
+	n, err := s.RecoverIgnoringLeases(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []herald.Job{{DeliveryID: 1, Attempt: 3}, {DeliveryID: 2, Attempt: 1}, {DeliveryID: 3, Attempt: 2},
+		{DeliveryID: 4, Attempt: 4}}
+	if got := sortJobs(r.receiveJobs(t, len(want))); n != len(want) || !slices.Equal(got, want) {
+		t.Fatalf("RecoverIgnoringLeases = %d, published %+v; want %d, %+v", n, got, len(want), want)
+	}
+	r.expectNoJob(t)
+	d := &herald.Delivery{ID: 4}
+	if err := r.deliveries.Get(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	if d.LeaseUntilMS != 0 || d.NextAttemptMS != herald.Millis(t0) || d.AttemptCount != 3 {
+		t.Errorf("re-armed leased delivery: lease %d, next %d, attempts %d; want 0, %d, 3",
+			d.LeaseUntilMS, d.NextAttemptMS, d.AttemptCount, herald.Millis(t0))
+	}
+}
