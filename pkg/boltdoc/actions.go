@@ -11,8 +11,8 @@ import (
 
 // RunActions implements driver.Collection. Gets that must precede the writes
 // run in one read transaction, then every write of the list in one write
-// transaction (grouped with other callers' writes by db.Batch, so they share
-// one fsync), then the gets that must follow. Each write succeeds or fails on
+// transaction (group-committed with other callers' writes, see committer),
+// then the gets that must follow. Each write succeeds or fails on
 // its own, except the atomic ones, which succeed or fail together.
 func (c *collection) RunActions(ctx context.Context, actions []*driver.Action, opts *driver.RunActionsOptions) driver.ActionListError {
 	errs := make([]error, len(actions))
@@ -93,12 +93,12 @@ func (c *collection) runWrites(ctx context.Context, plain, atomic []*driver.Acti
 	if len(ws)+len(aws) == 0 {
 		return
 	}
-	// Batch may run this function more than once (when another caller's
-	// function in the same batch fails, the batch is rolled back and rerun).
-	// applyWrites resets every outcome it records, so only the run that
-	// committed counts; and it returns an error only for failures of bbolt
-	// itself, never for one action's failure.
-	err := c.db.Batch(func(tx *bolt.Tx) error { return c.applyWrites(tx, ws, aws) })
+	// The committer may run this function more than once (when another
+	// caller's function in the same batch fails, the batch is rolled back and
+	// run again). applyWrites resets every outcome it records, so only the run
+	// that committed counts; and it returns an error only for failures of
+	// bbolt itself, never for one action's failure.
+	err := c.commits.do(func(tx *bolt.Tx) error { return c.applyWrites(tx, ws, aws) })
 	for _, w := range append(ws, aws...) {
 		switch {
 		case err != nil:

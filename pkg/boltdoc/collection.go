@@ -41,6 +41,7 @@ type collection struct {
 	revField string
 	indexes  []*index // secondary indexes
 	primary  *index   // the documents bucket seen as an index; nil with KeyFunc
+	commits  *committer
 	release  func() error
 
 	docsRead atomic.Int64 // documents decoded by queries; tests read it
@@ -48,7 +49,9 @@ type collection struct {
 
 // OpenCollection opens the collection name in db, creating its bucket if
 // needed. keyField is the document field holding the primary key. The caller
-// keeps ownership of db: closing the collection does not close it.
+// keeps ownership of db: closing the collection does not close it. Writes to
+// this collection are group-committed with each other, not with writes made
+// through other handles on db.
 func OpenCollection(db *bolt.DB, name, keyField string, opts *Options) (*docstore.Collection, error) {
 	c, err := newCollection(db, name, keyField, opts)
 	if err != nil {
@@ -60,18 +63,19 @@ func OpenCollection(db *bolt.DB, name, keyField string, opts *Options) (*docstor
 // OpenCollectionFile is OpenCollection on the bbolt file at path, created
 // with mode 0600 if missing. bbolt locks a file for one opener, so every
 // collection opened on the same path in this process shares one *bolt.DB,
-// closed when the last of them is closed. Another process holding the file
-// makes this fail after a timeout instead of waiting forever.
+// closed when the last of them is closed, and their writes are
+// group-committed together. Another process holding the file makes this fail
+// after a timeout instead of waiting forever.
 func OpenCollectionFile(path, name, keyField string, opts *Options) (*docstore.Collection, error) {
-	db, release, err := openShared(path)
+	f, release, err := openShared(path)
 	if err != nil {
 		return nil, err
 	}
-	c, err := newCollection(db, name, keyField, opts)
+	c, err := newCollection(f.db, name, keyField, opts)
 	if err != nil {
 		return nil, errors.Join(err, release())
 	}
-	c.release = release
+	c.commits, c.release = f.commits, release
 	return docstore.NewCollection(c), nil
 }
 
@@ -85,7 +89,10 @@ func newCollection(db *bolt.DB, name, keyField string, opts *Options) (*collecti
 	if (keyField == "") == (opts.KeyFunc == nil) {
 		return nil, errors.New("boltdoc: need exactly one of keyField and Options.KeyFunc")
 	}
-	c := &collection{db: db, name: []byte(name), keyField: keyField, keyFunc: opts.KeyFunc, revField: opts.RevisionField}
+	c := &collection{
+		db: db, name: []byte(name), keyField: keyField, keyFunc: opts.KeyFunc, revField: opts.RevisionField,
+		commits: &committer{db: db},
+	}
 	if c.revField == "" {
 		c.revField = docstore.DefaultRevisionField
 	}

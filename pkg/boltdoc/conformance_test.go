@@ -50,10 +50,43 @@ func (*harness) AtomicWritesKind() drivertest.AtomicWritesSupportKind {
 	return drivertest.MultiplePartitions
 }
 
-// TestConformance runs gocloud's driver conformance suite. The codec tests
-// are skipped (nil CodecTester) as for memdocstore: there is no native codec
-// to compare the docstore codec with; TestCodecRoundTrip covers the stored
-// form.
+// TestConformance runs gocloud's driver conformance suite, its codec tests
+// through the stored form (see codecTester).
 func TestConformance(t *testing.T) {
-	drivertest.RunConformanceTests(t, newHarness, nil, nil)
+	drivertest.RunConformanceTests(t, newHarness, codecTester{}, nil)
 }
+
+// codecTester runs drivertest's codec tests through the stored form: encoding
+// serializes a document to the bytes this package writes to the file, and
+// decoding parses them back. There is no separate native codec, so the native
+// functions are the same round trip.
+type codecTester struct{}
+
+func (codecTester) UnsupportedTypes() []drivertest.UnsupportedType { return nil }
+
+func (codecTester) DocstoreEncode(x any) (any, error) {
+	doc, err := driver.NewDocument(x)
+	if err != nil {
+		return nil, err
+	}
+	m, err := encodeDoc(doc)
+	if err != nil {
+		return nil, err
+	}
+	return marshalDoc(nil, m, false)
+}
+
+func (codecTester) DocstoreDecode(value, dest any) error {
+	m, err := unmarshalDoc(value.([]byte), "rev")
+	if err != nil {
+		return err
+	}
+	doc, err := driver.NewDocument(dest)
+	if err != nil {
+		return err
+	}
+	return decodeDoc(m, doc, nil)
+}
+
+func (ct codecTester) NativeEncode(x any) (any, error)    { return ct.DocstoreEncode(x) }
+func (ct codecTester) NativeDecode(value, dest any) error { return ct.DocstoreDecode(value, dest) }

@@ -9,13 +9,14 @@
 // false), so a document acknowledged before a crash, power loss or SIGKILL is
 // there after reopening, and the file is never left half written.
 //
-// Group commit: writes go through bbolt's DB.Batch, so writers in concurrent
-// goroutines share one transaction and one fsync. Batch may run a writer's
-// function again when another function in its batch fails; this package
-// records each action's outcome afresh on every run and fails the
-// transaction only on bbolt errors, so one action's failure (NotFound,
-// AlreadyExists, FailedPrecondition) never fails another's. Batch waits up
-// to DB.MaxBatchDelay (bbolt's default 10ms) to gather a batch.
+// Group commit: concurrent writers share one transaction and one fsync. The
+// first writer commits at once; writers arriving while a commit is in flight
+// are committed together by the next one (see committer for why this is not
+// bbolt's DB.Batch, which holds every batch open for 10ms). As with Batch, a
+// writer's transaction function may run again when another function in its
+// batch fails; this package records each action's outcome afresh on every
+// run and fails the transaction only on bbolt errors, so one action's
+// failure (NotFound, AlreadyExists, FailedPrecondition) never fails another's.
 //
 // Action lists: gets that must precede the writes run in one read
 // transaction, then all writes of the list in one write transaction, then the

@@ -22,13 +22,14 @@ var files = struct {
 }{m: map[string]*sharedFile{}}
 
 type sharedFile struct {
-	db   *bolt.DB
-	refs int
+	db      *bolt.DB
+	commits *committer
+	refs    int
 }
 
 // openShared opens (or shares) the bbolt file at path. release closes it
 // once every opener has released it; calling it more than once is a no-op.
-func openShared(path string) (db *bolt.DB, release func() error, err error) {
+func openShared(path string) (f *sharedFile, release func() error, err error) {
 	if path == "" {
 		return nil, nil, fmt.Errorf("boltdoc: empty file path")
 	}
@@ -38,13 +39,13 @@ func openShared(path string) (db *bolt.DB, release func() error, err error) {
 	}
 	files.mu.Lock()
 	defer files.mu.Unlock()
-	f := files.m[abs]
+	f = files.m[abs]
 	if f == nil {
 		db, err := bolt.Open(abs, 0o600, &bolt.Options{Timeout: lockTimeout})
 		if err != nil {
 			return nil, nil, fmt.Errorf("boltdoc: open %s: %w", abs, err)
 		}
-		f = &sharedFile{db: db}
+		f = &sharedFile{db: db, commits: &committer{db: db}}
 		files.m[abs] = f
 	}
 	f.refs++
@@ -54,7 +55,7 @@ func openShared(path string) (db *bolt.DB, release func() error, err error) {
 		once.Do(func() { err = releaseShared(abs, f) })
 		return err
 	}
-	return f.db, release, nil
+	return f, release, nil
 }
 
 func releaseShared(abs string, f *sharedFile) error {

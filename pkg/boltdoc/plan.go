@@ -2,7 +2,6 @@ package boltdoc
 
 import (
 	"bytes"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -164,28 +163,33 @@ func minKey(a, b []byte) []byte {
 	return a
 }
 
-// String describes the plan, for Query.Plan: "scan", or "index NAME" with the
-// fields it fixes and bounds.
+// String describes the plan, for Query.Plan: "scan", "scan, then sort", or
+// "index NAME:" with the fields it fixes and bounds.
 func (p plan) String() string {
-	if p.ix == nil {
-		return "scan"
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "index %s:", p.ix.name)
-	for i, fp := range p.ix.fields[:p.eq] {
-		if i > 0 {
-			b.WriteString(",")
+	var parts []string
+	if p.ix != nil {
+		for _, fp := range p.ix.fields[:p.eq] {
+			parts = append(parts, strings.Join(fp, ".")+" =")
 		}
-		fmt.Fprintf(&b, " %s =", strings.Join(fp, "."))
-	}
-	if p.ranged {
-		fmt.Fprintf(&b, " %s range", strings.Join(p.ix.fields[p.eq], "."))
+		if p.ranged {
+			parts = append(parts, strings.Join(p.ix.fields[p.eq], ".")+" range")
+		}
 	}
 	switch {
 	case !p.ordered:
-		b.WriteString(", then sort")
+		parts = append(parts, "then sort")
 	case p.desc:
-		b.WriteString(", descending")
+		parts = append(parts, "descending")
 	}
-	return b.String()
+	head := "scan"
+	if p.ix != nil {
+		head = "index " + p.ix.name + ":"
+	}
+	if len(parts) == 0 {
+		return head
+	}
+	if p.ix == nil {
+		head += ","
+	}
+	return head + " " + strings.Join(parts, ", ")
 }
