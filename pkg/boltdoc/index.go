@@ -1,0 +1,151 @@
+package boltdoc
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+	"gocloud.dev/gcerrors"
+)
+
+// An index orders a collection's documents by some of their fields. Its
+// bucket maps the order-preserving encoding (keyenc.go) of the fields'
+// values, followed by the document's primary key, to the primary key. Every
+// document has one entry in every index, written in the same transaction as
+// the document.
+//
+// The primary bucket itself is treated as an index on the key field (when the
+// collection has one): its keys are the encoded primary keys.
+type index struct {
+	name    string     // "webhook_id,id"; the bucket is indexPrefix+name
+	fields  [][]string // field paths
+	primary bool       // the documents bucket, keyed by the key field alone
+}
+
+const (
+	docsBucket  = "docs"
+	indexPrefix = "index:"
+)
+
+// parseIndex parses "a,b.c" into an index on field a then field path b.c.
+func parseIndex(spec string) (*index, error) {
+	ix := &index{name: spec}
+	for f := range strings.SplitSeq(spec, ",") {
+		fp := strings.Split(f, ".")
+		for _, part := range fp {
+			if part == "" {
+				return nil, fmt.Errorf("boltdoc: index %q: empty field name", spec)
+			}
+		}
+		ix.fields = append(ix.fields, fp)
+	}
+	return ix, nil
+}
+
+// entry returns the index key of a document with the given primary key.
+func (ix *index) entry(buf []byte, doc map[string]any, pk []byte) []byte {
+	for _, fp := range ix.fields {
+		v, _ := getPath(doc, fp)
+		buf = appendKey(buf, v)
+	}
+	return append(buf, pk...)
+}
+
+// indexWriter updates a collection's index buckets for one document change.
+type indexWriter struct {
+	bucket *bolt.Bucket // the collection's bucket
+	idx    []*index
+	old    []byte // scratch
+	new    []byte
+}
+
+// update replaces a document's entries: prev is the stored document (nil if
+// none), next the new one (nil for a delete).
+func (w *indexWriter) update(pk []byte, prev, next map[string]any) error {
+	for _, ix := range w.idx {
+		b := w.bucket.Bucket([]byte(indexPrefix + ix.name))
+		w.old, w.new = w.old[:0], w.new[:0]
+		if prev != nil {
+			w.old = ix.entry(w.old, prev, pk)
+		}
+		if next != nil {
+			w.new = ix.entry(w.new, next, pk)
+		}
+		if bytes.Equal(w.old, w.new) {
+			continue
+		}
+		if prev != nil {
+			if err := b.Delete(w.old); err != nil {
+				return err
+			}
+		}
+		if next != nil {
+			if len(w.new) > bolt.MaxKeySize {
+				return errorf(gcerrors.InvalidArgument, "index %s: key of %d bytes exceeds %d", ix.name, len(w.new), bolt.MaxKeySize)
+			}
+			if err := b.Put(w.new, pk); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkSize reports whether a document's index keys fit, before anything is
+// written, so a too-large value fails its own action and nothing else.
+func (w *indexWriter) checkSize(pk []byte, next map[string]any) error {
+	for _, ix := range w.idx {
+		w.new = ix.entry(w.new[:0], next, pk)
+		if len(w.new) > bolt.MaxKeySize {
+			return errorf(gcerrors.InvalidArgument, "index %s: key of %d bytes exceeds %d", ix.name, len(w.new), bolt.MaxKeySize)
+		}
+	}
+	return nil
+}
+
+// syncIndexes makes the collection bucket's index buckets match idx: it
+// builds any missing index from the stored documents and drops indexes no
+// longer declared, which would otherwise go stale.
+func syncIndexes(coll *bolt.Bucket, idx []*index, revField string) error {
+	want := map[string]bool{}
+	for _, ix := range idx {
+		want[indexPrefix+ix.name] = true
+	}
+	var drop [][]byte
+	err := coll.ForEachBucket(func(name []byte) error {
+		if strings.HasPrefix(string(name), indexPrefix) && !want[string(name)] {
+			drop = append(drop, append([]byte(nil), name...))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, name := range drop {
+		if err := coll.DeleteBucket(name); err != nil {
+			return err
+		}
+	}
+	docs := coll.Bucket([]byte(docsBucket))
+	for _, ix := range idx {
+		if coll.Bucket([]byte(indexPrefix+ix.name)) != nil {
+			continue
+		}
+		b, err := coll.CreateBucket([]byte(indexPrefix + ix.name))
+		if err != nil {
+			return err
+		}
+		err = docs.ForEach(func(pk, raw []byte) error {
+			doc, err := unmarshalDoc(raw, revField)
+			if err != nil {
+				return fmt.Errorf("build index %s: key %x: %w", ix.name, pk, err)
+			}
+			return b.Put(ix.entry(nil, doc, pk), append([]byte(nil), pk...))
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
