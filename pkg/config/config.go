@@ -41,6 +41,7 @@ type Config struct {
 	SweepInterval       time.Duration  // HERALD_SWEEP_INTERVAL
 	ExpiryInterval      time.Duration  // HERALD_EXPIRY_INTERVAL
 	WebhookCache        time.Duration  // HERALD_WEBHOOK_CACHE
+	ShutdownTimeout     time.Duration  // HERALD_SHUTDOWN_TIMEOUT
 	LogLevel            string         // HERALD_LOG_LEVEL
 	MetricsAddr         string         // HERALD_METRICS_ADDR
 
@@ -89,6 +90,7 @@ var Vars = []Var{
 	{"HERALD_SWEEP_INTERVAL", "1m", "", "how often the retry-scheduler sweeps for lost jobs (long-running mode; on Lambda, every run)"},
 	{"HERALD_WEBHOOK_CACHE", "0s", "1s", "how long ingest and deliver use their in-memory table of webhooks before reading it again whole; a process sees its own writes at once, other processes' after at most this long; 0: no table, every event and attempt reads the store"},
 	{"HERALD_EXPIRY_INTERVAL", "5m", "", "how often the expiry-notifier runs (long-running mode)"},
+	{"HERALD_SHUTDOWN_TIMEOUT", "10s", "", "local mode: how long SIGTERM or Ctrl-C lets deliveries in flight finish; those cut off stay pending for the next start"},
 	{"HERALD_LOG_LEVEL", "info", "", "debug, info, warn or error"},
 	{"HERALD_METRICS_ADDR", "", "", "ingest, deliver, retry-scheduler and expiry-notifier binaries: address to serve GET /metrics on; unset: not served"},
 	{"HERALD_SECRETS_KEEPER", "", "", "gocloud secrets URL that encrypts signing secrets at rest; required by admin and deliver outside local mode"},
@@ -146,6 +148,7 @@ func FromEnv(getenv func(string) string, local bool) (Config, error) {
 		SweepInterval:          p.duration("HERALD_SWEEP_INTERVAL", get("HERALD_SWEEP_INTERVAL")),
 		ExpiryInterval:         p.duration("HERALD_EXPIRY_INTERVAL", get("HERALD_EXPIRY_INTERVAL")),
 		WebhookCache:           p.durationOrZero("HERALD_WEBHOOK_CACHE", get("HERALD_WEBHOOK_CACHE")),
+		ShutdownTimeout:        p.duration("HERALD_SHUTDOWN_TIMEOUT", get("HERALD_SHUTDOWN_TIMEOUT")),
 		LogLevel:               get("HERALD_LOG_LEVEL"),
 		SecretsKeeper:          get("HERALD_SECRETS_KEEPER"),
 		TokenSigningKey:        get("HERALD_TOKEN_SIGNING_KEY"),

@@ -55,7 +55,7 @@ func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *h
 	case stored.FannedOut:
 		h.cfg.Logger.Info("duplicate event ignored", "event_id", env.EventID)
 		return nil, false, nil
-	case stored.FanOutLeaseMS > herald.Millis(h.cfg.Now()):
+	case h.leaseLive(stored):
 		return nil, false, errFanOutInProgress
 	}
 	now = h.cfg.Now()
@@ -77,6 +77,17 @@ const (
 	fanOutPoll = 20 * time.Millisecond
 )
 
+// leaseLive reports whether another handler holds ev's fan-out lease: it has
+// not run out, and it was not taken before SoleOwnerSince (by a process that
+// is gone).
+func (h *Handler) leaseLive(ev *herald.Event) bool {
+	if ev.FanOutLeaseMS <= herald.Millis(h.cfg.Now()) {
+		return false
+	}
+	taken := ev.FanOutLeaseMS - fanOutLease.Milliseconds()
+	return h.cfg.SoleOwnerSince.IsZero() || taken >= herald.Millis(h.cfg.SoleOwnerSince)
+}
+
 // awaitFanOut reads the stored event, re-reading it for up to fanOutWait
 // while another handler's fan-out lease on it is live.
 func (h *Handler) awaitFanOut(ctx context.Context, id string) (*herald.Event, error) {
@@ -86,7 +97,7 @@ func (h *Handler) awaitFanOut(ctx context.Context, id string) (*herald.Event, er
 		if err := h.cfg.Events.Get(ctx, stored); err != nil {
 			return nil, fmt.Errorf("read event %s: %w", id, err)
 		}
-		if stored.FannedOut || stored.FanOutLeaseMS <= herald.Millis(h.cfg.Now()) || time.Now().After(deadline) {
+		if stored.FannedOut || !h.leaseLive(stored) || time.Now().After(deadline) {
 			return stored, nil
 		}
 		select {

@@ -34,6 +34,11 @@ type Config struct {
 	// EventCache, when set, is given each event stored, for the deliver
 	// function of the same process.
 	EventCache *cache.Events
+	// SoleOwnerSince, when set, says that this process alone has used the
+	// store since then (local mode, whose data dir one process locks): a
+	// fan-out lease taken before it was held by a process that is gone, and
+	// its event's fan-out is taken over at once instead of after the lease.
+	SoleOwnerSince time.Time
 	// Parser parses envelopes. Defaults to envelope.New with its defaults.
 	Parser *envelope.Parser
 	// IDs mints delivery ids. Defaults to a new generator.

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/ingest"
@@ -150,5 +151,48 @@ func TestHandleConcurrentDuplicatesCreateOneDeliveryEach(t *testing.T) {
 		if got := webhookIDs(f.allDeliveries(t)); !reflect.DeepEqual(got, []string{"wh_a", "wh_b"}) {
 			t.Fatalf("round %d: deliveries for %v, want one each for wh_a and wh_b", round, got)
 		}
+	}
+}
+
+// A process that died mid fan-out left a live lease on its event. With
+// SoleOwnerSince after the lease was taken (local mode restarted on its data
+// dir) the fan-out is taken over at once; without it the event waits for the
+// lease, as another live process may hold it.
+func TestHandleTakesOverLeaseOfAGoneProcess(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		soleOwner time.Time
+		wantErr   bool
+	}{
+		{"lease of a gone process", t0.Add(-time.Second), false},
+		{"lease that may be live", time.Time{}, true},
+		{"lease taken since this process started", t0.Add(-3 * time.Minute), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, func(c *ingest.Config) { c.SoleOwnerSince = tc.soleOwner })
+			f.addWebhook(t, "wh_a", nil)
+			ctx := context.Background()
+			// Taken 30 s before t0; a lease lasts 2 min.
+			if err := f.events.Create(ctx, &herald.Event{ID: "evt_1", Type: "order.created", TenantID: "tnt_1",
+				Payload: orderCreated, CreatedMS: herald.Millis(t0.Add(-30 * time.Second)),
+				FanOutLeaseMS: herald.Millis(t0.Add(90 * time.Second))}); err != nil {
+				t.Fatal(err)
+			}
+			err := f.handle(orderCreated)
+			if tc.wantErr {
+				if err == nil || len(f.allDeliveries(t)) != 0 {
+					t.Fatalf("handle = %v with %d deliveries, want it to wait for the lease", err, len(f.allDeliveries(t)))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ds := f.allDeliveries(t); len(ds) != 1 || !f.event(t, "evt_1").FannedOut {
+				t.Errorf("%d deliveries, event %+v; want the fan-out taken over", len(ds), f.event(t, "evt_1"))
+			}
+		})
 	}
 }

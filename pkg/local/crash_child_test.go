@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/heraldhq/herald/pkg/boltdoc" // bolt:// collections, local mode's default
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/local"
 	"github.com/heraldhq/herald/pkg/logging"
@@ -48,16 +49,10 @@ func runChild() int {
 	if err != nil {
 		return fail(err)
 	}
-	timeout := local.DefaultShutdownTimeout
-	if v := os.Getenv("HERALD_SHUTDOWN_TIMEOUT"); v != "" {
-		if timeout, err = time.ParseDuration(v); err != nil {
-			return fail(err)
-		}
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	sys, err := local.Start(ctx, cfg, local.Options{Logger: logging.New(os.Stderr, cfg.LogLevel, ""),
-		ShutdownTimeout: timeout})
+		ShutdownTimeout: cfg.ShutdownTimeout})
 	if err != nil {
 		return fail(err)
 	}

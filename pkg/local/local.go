@@ -196,6 +196,9 @@ func (s *System) build(cfg config.Config, opt Options) (*functions, error) {
 	var err error
 	env := wire.Env{Config: cfg, Res: s.res, Logger: s.log, Now: opt.Now, Metrics: s.Metrics}
 	wire.Caches(&env)
+	// The data dir's store is this process's alone (bolt:// locks its
+	// file): leases found in it are a previous process's.
+	env.SoleOwnerSince = opt.Now()
 	if f.scheduler, err = wire.Scheduler(env); err != nil {
 		return nil, err
 	}

@@ -7,5 +7,6 @@ import (
 	_ "gocloud.dev/pubsub/mempubsub"     // mem:// topics
 	_ "gocloud.dev/secrets/localsecrets" // base64key:// keepers
 
-	_ "github.com/heraldhq/herald/pkg/memq" // memq:// topics (local mode's default)
+	_ "github.com/heraldhq/herald/pkg/boltdoc" // bolt:// collections (local mode's default)
+	_ "github.com/heraldhq/herald/pkg/memq"    // memq:// topics (local mode's default)
 )
