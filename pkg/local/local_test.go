@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -107,6 +108,36 @@ func startLocal(t *testing.T, cfg config.Config) (*running, error) {
 			return sys.IngestStats.Done.Load(), sys.IngestStats.Malformed.Load()
 		},
 	}}, nil
+}
+
+// TestContractDefaults runs the contract suite on local mode's default
+// drivers: bolt:// collections and a journaled memq:// ingest topic in a data
+// dir of the test's own (topic names of its own too: one process shares
+// memq's broker).
+func TestContractDefaults(t *testing.T) {
+	t.Parallel()
+	contract.Run(t, func(t *testing.T, s contract.Settings) *contract.System {
+		n := systems.Add(1)
+		env := map[string]string{
+			"HERALD_ADDR":                 "127.0.0.1:0",
+			"HERALD_ADMIN_TOKEN":          "test-token",
+			"HERALD_DATA_DIR":             t.TempDir(),
+			"HERALD_INGEST_TOPIC":         fmt.Sprintf("memq://ingest-%d", n),
+			"HERALD_INGEST_SUBSCRIPTION":  fmt.Sprintf("memq://ingest-%d", n),
+			"HERALD_DELIVER_TOPIC":        fmt.Sprintf("memq://deliver-%d", n),
+			"HERALD_DELIVER_SUBSCRIPTION": fmt.Sprintf("memq://deliver-%d", n),
+		}
+		cfg, err := config.FromEnv(func(k string) string { return env[k] }, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(cfg.DeliveriesCollection, "bolt://") || !strings.Contains(cfg.IngestTopic, "journal=") {
+			t.Fatalf("local defaults changed: %s, %s", cfg.DeliveriesCollection, cfg.IngestTopic)
+		}
+		cfg.RetrySchedule = retry.Schedule(s.RetrySchedule)
+		cfg.HeaderPrefix = s.HeaderPrefix
+		return startSystem(t, cfg)
+	})
 }
 
 func TestContractMem(t *testing.T) {
