@@ -30,8 +30,8 @@ func TestConcurrentWritesFailAlone(t *testing.T) {
 			for r := range rounds {
 				own := int64(1_000_000 + w*rounds + r)
 				acts := coll.Actions().
-					Create(makeDelivery(int64(r+1))).
-					Replace(makeDelivery(own+10_000_000)).
+					Create(makeDelivery(int64(r + 1))).
+					Replace(makeDelivery(own + 10_000_000)).
 					Put(makeDelivery(own))
 				err := acts.Do(ctx)
 				var alerr docstore.ActionListError

@@ -102,7 +102,7 @@ func TestIndexesFollowDeclaration(t *testing.T) {
 	}
 	mustClose(t, coll)
 
-	coll = open("webhook_id,id") // drops event_id
+	coll = open("webhook_id,id")                            // drops event_id
 	if err := coll.Put(ctx, makeDelivery(41)); err != nil { // ev1: 41 % 40
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"gocloud.dev/docstore"
+	"gocloud.dev/gcerrors"
 )
 
 // deliveryIndexes are the indexes Herald's delivery queries need.
@@ -194,6 +195,17 @@ func TestIndexedQueries(t *testing.T) {
 		delete(model, i)
 	}
 	checkQueries(t, coll, dc, model)
+}
+
+// TestCreateZeroIntKey checks a Create whose int64 key is zero (missing) is
+// refused: the generated keys are strings, which an int64 field cannot hold.
+func TestCreateZeroIntKey(t *testing.T) {
+	t.Parallel()
+	coll, _ := openDeliveries(t, filepath.Join(t.TempDir(), "herald.db"))
+	err := coll.Create(context.Background(), &herald.Delivery{WebhookID: "wh"})
+	if gcerrors.Code(err) != gcerrors.InvalidArgument {
+		t.Fatalf("got %v, want InvalidArgument", err)
+	}
 }
 
 func checkQueries(t *testing.T, coll *docstore.Collection, dc *collection, model map[int64]*herald.Delivery) {
