@@ -115,6 +115,30 @@ func TestIndexesFollowDeclaration(t *testing.T) {
 	}
 }
 
+// TestReopenWithOtherIndexesWhileOpen opens one collection twice with
+// different indexes: the first handle's index is dropped, and its writes and
+// queries fail cleanly instead of updating a missing index.
+func TestReopenWithOtherIndexesWhileOpen(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	q := "?file=" + url.QueryEscape(filepath.Join(t.TempDir(), "herald.db"))
+	first := openURL(t, "bolt://deliveries/id"+q+"&index=event_id")
+	defer first.Close()
+	second := openURL(t, "bolt://deliveries/id"+q+"&index=status")
+	defer second.Close()
+	if err := first.Put(ctx, makeDelivery(1)); gcerrors.Code(err) != gcerrors.FailedPrecondition {
+		t.Errorf("write through the first handle: %v, want FailedPrecondition", err)
+	}
+	it := first.Query().Where("event_id", "=", "ev1").Get(ctx)
+	defer it.Stop()
+	if err := it.Next(ctx, &herald.Delivery{}); gcerrors.Code(err) != gcerrors.FailedPrecondition {
+		t.Errorf("query through the first handle: %v, want FailedPrecondition", err)
+	}
+	if err := second.Put(ctx, makeDelivery(1)); err != nil {
+		t.Errorf("write through the second handle: %v", err)
+	}
+}
+
 func mustClose(t *testing.T, coll *docstore.Collection) {
 	t.Helper()
 	if err := coll.Close(); err != nil {

@@ -282,3 +282,49 @@ func sameDeliveries(got, want []*herald.Delivery) error {
 	}
 	return nil
 }
+
+// TestPagingAcrossWrites reads more than a page, in both directions, deleting
+// each document as it is read (as the scheduler does): the iterator resumes
+// after the last key it read even when that key is gone.
+func TestPagingAcrossWrites(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	coll, _ := openDeliveries(t, filepath.Join(t.TempDir(), "herald.db"))
+	const n = pageSize + 50
+	for _, dir := range []string{docstore.Descending, docstore.Ascending} {
+		acts := coll.Actions()
+		for i := int64(1); i <= n; i++ {
+			d := makeDelivery(i)
+			d.WebhookID = "wh"
+			acts.Put(d)
+		}
+		if err := acts.Do(ctx); err != nil {
+			t.Fatal(err)
+		}
+		it := coll.Query().Where("webhook_id", "=", "wh").Where("id", ">", int64(0)).OrderBy("id", dir).Get(ctx)
+		var prev int64
+		count := 0
+		for {
+			d := &herald.Delivery{}
+			err := it.Next(ctx, d)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if prev != 0 && (dir == docstore.Descending) != (d.ID < prev) {
+				t.Fatalf("%s: %d after %d", dir, d.ID, prev)
+			}
+			prev = d.ID
+			count++
+			if err := coll.Delete(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		it.Stop()
+		if count != n {
+			t.Fatalf("%s: read %d, want %d", dir, count, n)
+		}
+	}
+}
