@@ -65,6 +65,9 @@ type indexWriter struct {
 func (w *indexWriter) update(pk []byte, prev, next map[string]any) error {
 	for _, ix := range w.idx {
 		b := w.bucket.Bucket([]byte(indexPrefix + ix.name))
+		if b == nil {
+			return errIndexDropped(ix)
+		}
 		w.old, w.new = w.old[:0], w.new[:0]
 		if prev != nil {
 			w.old = ix.entry(w.old, prev, pk)
@@ -90,6 +93,12 @@ func (w *indexWriter) update(pk []byte, prev, next map[string]any) error {
 		}
 	}
 	return nil
+}
+
+// errIndexDropped reports an index bucket removed under an open collection:
+// the same collection was opened again declaring other indexes.
+func errIndexDropped(ix *index) error {
+	return errorf(gcerrors.FailedPrecondition, "index %s was dropped: the collection was reopened without it", ix.name)
 }
 
 // checkSize reports whether a document's index keys fit, before anything is

@@ -12,6 +12,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"gocloud.dev/docstore"
+	"gocloud.dev/gcerrors"
 )
 
 // deliveryIndexes are the indexes Herald's delivery queries need.
@@ -196,6 +197,17 @@ func TestIndexedQueries(t *testing.T) {
 	checkQueries(t, coll, dc, model)
 }
 
+// TestCreateZeroIntKey checks a Create whose int64 key is zero (missing) is
+// refused: the generated keys are strings, which an int64 field cannot hold.
+func TestCreateZeroIntKey(t *testing.T) {
+	t.Parallel()
+	coll, _ := openDeliveries(t, filepath.Join(t.TempDir(), "herald.db"))
+	err := coll.Create(context.Background(), &herald.Delivery{WebhookID: "wh"})
+	if gcerrors.Code(err) != gcerrors.InvalidArgument {
+		t.Fatalf("got %v, want InvalidArgument", err)
+	}
+}
+
 func checkQueries(t *testing.T, coll *docstore.Collection, dc *collection, model map[int64]*herald.Delivery) {
 	t.Helper()
 	for _, qc := range heraldQueries {
@@ -269,4 +281,50 @@ func sameDeliveries(got, want []*herald.Delivery) error {
 		}
 	}
 	return nil
+}
+
+// TestPagingAcrossWrites reads more than a page, in both directions, deleting
+// each document as it is read (as the scheduler does): the iterator resumes
+// after the last key it read even when that key is gone.
+func TestPagingAcrossWrites(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	coll, _ := openDeliveries(t, filepath.Join(t.TempDir(), "herald.db"))
+	const n = pageSize + 50
+	for _, dir := range []string{docstore.Descending, docstore.Ascending} {
+		acts := coll.Actions()
+		for i := int64(1); i <= n; i++ {
+			d := makeDelivery(i)
+			d.WebhookID = "wh"
+			acts.Put(d)
+		}
+		if err := acts.Do(ctx); err != nil {
+			t.Fatal(err)
+		}
+		it := coll.Query().Where("webhook_id", "=", "wh").Where("id", ">", int64(0)).OrderBy("id", dir).Get(ctx)
+		var prev int64
+		count := 0
+		for {
+			d := &herald.Delivery{}
+			err := it.Next(ctx, d)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if prev != 0 && (dir == docstore.Descending) != (d.ID < prev) {
+				t.Fatalf("%s: %d after %d", dir, d.ID, prev)
+			}
+			prev = d.ID
+			count++
+			if err := coll.Delete(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		it.Stop()
+		if count != n {
+			t.Fatalf("%s: read %d, want %d", dir, count, n)
+		}
+	}
 }

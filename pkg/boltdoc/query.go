@@ -139,7 +139,9 @@ func (it *docIterator) fill(ctx context.Context) error {
 		}
 		src := docs
 		if it.plan.ix != nil && !it.plan.ix.primary {
-			src = b.Bucket([]byte(indexPrefix + it.plan.ix.name))
+			if src = b.Bucket([]byte(indexPrefix + it.plan.ix.name)); src == nil {
+				return errIndexDropped(it.plan.ix)
+			}
 		}
 		cur := src.Cursor()
 		n := 0

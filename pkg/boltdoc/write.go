@@ -40,7 +40,7 @@ func (c *collection) prepareWrites(as []*driver.Action, errs []error) []*write {
 func (c *collection) prepareWrite(a *driver.Action) (*write, error) {
 	w := &write{a: a, key: a.Key}
 	if w.key == nil {
-		if a.Kind != driver.Create || c.keyField == "" {
+		if a.Kind != driver.Create || !c.canGenerateKey(a.Doc) {
 			return nil, errorf(gcerrors.InvalidArgument, "missing document key")
 		}
 		w.key, w.genKey = driver.UniqueString(), true
@@ -71,6 +71,21 @@ func (c *collection) prepareWrite(a *driver.Action) (*write, error) {
 		}
 	}
 	return w, nil
+}
+
+// canGenerateKey reports whether a Create without a key can be given a
+// generated one: a string, so only where the key field can hold a string (a
+// zero int64 ID is a missing key, not a place for a UUID).
+func (c *collection) canGenerateKey(doc driver.Document) bool {
+	if c.keyField == "" {
+		return false
+	}
+	v, err := doc.GetField(c.keyField)
+	if err != nil || v == nil {
+		return true // a map without the field, or with nil
+	}
+	_, ok := v.(string)
+	return ok
 }
 
 // finish hands a committed write's generated key and revision back to the

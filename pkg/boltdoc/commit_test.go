@@ -1,0 +1,129 @@
+package boltdoc
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+func openTestDB(t *testing.T) *bolt.DB {
+	t.Helper()
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "commit.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+func put(key string) func(*bolt.Tx) error {
+	return func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists([]byte("b"))
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(key), []byte("v"))
+	}
+}
+
+// TestCommitterGroupsWaitingWriters holds the first commit open until ten
+// more writers queue, then checks those ten share one transaction.
+func TestCommitterGroupsWaitingWriters(t *testing.T) {
+	t.Parallel()
+	c := &committer{db: openTestDB(t)}
+	started, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		_ = c.do(func(tx *bolt.Tx) error {
+			close(started)
+			<-release
+			return put("first")(tx)
+		})
+	})
+	<-started
+	var mu sync.Mutex
+	txs := map[int]int{}
+	for i := range 10 {
+		for c.queued() != i { // the next writer queues behind the open commit
+			time.Sleep(time.Millisecond)
+		}
+		wg.Go(func() {
+			err := c.do(func(tx *bolt.Tx) error {
+				mu.Lock()
+				txs[tx.ID()]++
+				mu.Unlock()
+				return put(fmt.Sprint(i))(tx)
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	for c.queued() != 10 {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+	if len(txs) != 1 {
+		t.Fatalf("ten queued writers used %d transactions, want 1: %v", len(txs), txs)
+	}
+}
+
+func (c *committer) queued() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pending)
+}
+
+// TestCommitterRetriesWithoutTheFailure runs a batch where one function
+// fails: it gets its error and its write is rolled back, the others are
+// committed (after running again), as with bolt.DB.Batch.
+func TestCommitterRetriesWithoutTheFailure(t *testing.T) {
+	t.Parallel()
+	db := openTestDB(t)
+	c := &committer{db: db}
+	boom := errors.New("boom")
+	runs := map[string]int{}
+	mk := func(key string, fail bool) *commitCall {
+		return &commitCall{done: make(chan error, 1), fn: func(tx *bolt.Tx) error {
+			runs[key]++
+			if err := put(key)(tx); err != nil {
+				return err
+			}
+			if fail {
+				return boom
+			}
+			return nil
+		}}
+	}
+	calls := []*commitCall{mk("a", false), mk("bad", true), mk("c", false), mk("panics", false)}
+	calls[3].fn = func(*bolt.Tx) error { panic("oops") }
+	c.run(slices.Clone(calls)) // run reorders its slice
+	for i, want := range []error{nil, boom, nil} {
+		if err := <-calls[i].done; !errors.Is(err, want) {
+			t.Errorf("call %d: got %v, want %v", i, err, want)
+		}
+	}
+	if err := <-calls[3].done; err == nil {
+		t.Error("panicking call: no error")
+	}
+	if runs["a"] < 2 || runs["bad"] != 2 {
+		t.Errorf("runs %v: want a rerun after each failure and the failure run alone", runs)
+	}
+	err := db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("b"))
+		if b.Get([]byte("a")) == nil || b.Get([]byte("c")) == nil || b.Get([]byte("bad")) != nil {
+			return errors.New("want a and c committed and bad rolled back")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
