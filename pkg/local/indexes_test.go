@@ -50,7 +50,7 @@ func TestDefaultIndexesServeHeraldsQueries(t *testing.T) {
 		"expiry: held deliveries": deliveries.Query().Where("status", "=", herald.StatusPaused),
 		"schedule: due entries": schedule.Query().Where("queue", "=", "deliver").
 			Where("due_ms", "<=", int64(1)).OrderBy("due_ms", docstore.Ascending),
-		"expiry: old events":           events.Query().Where("created_ms", "<", int64(1)),
+		"expiry: old events":            events.Query().Where("created_ms", "<", int64(1)),
 		"admin: a tenant's webhooks":    webhooks.Query().Where("tenant_id", "=", "tnt_1"),
 		"admin: a partner's webhooks":   webhooks.Query().Where("tenant_id", "=", "tnt_1").Where("partner_id", "=", "p_1"),
 		"admin: a tenant's application": applications.Query().Where("tenant_id", "=", "tnt_1"),
