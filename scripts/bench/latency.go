@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // latency is the publish→delivery latency at one open-loop rate.
@@ -71,20 +73,22 @@ func openLoop(ctx context.Context, rates []int, dur, drain time.Duration) ([]lat
 }
 
 // publishAt publishes events to h at rate events/s: event i is due at
-// start + i/rate and is sent as soon as it is due, however late.
+// start + i/rate and is sent as soon as it is due, however late, without
+// waiting for the sends before it to return (open loop: a send to a
+// journaled topic waits for the disk).
 func publishAt(ctx context.Context, h *herald, rate, events int) error {
 	interval := time.Second / time.Duration(rate)
 	start := time.Now().Add(10 * time.Millisecond)
+	var g errgroup.Group
+	g.SetLimit(1024)
 	for i := range events {
 		due := start.Add(time.Duration(i) * interval)
 		if d := time.Until(due); d > 0 {
 			time.Sleep(d)
 		}
-		if err := h.publish(ctx, eventBody(payload{Seq: i, Sent: due.UnixNano()})); err != nil {
-			return err
-		}
+		g.Go(func() error { return h.publish(ctx, eventBody(payload{Seq: i, Sent: due.UnixNano()})) })
 	}
-	return nil
+	return g.Wait()
 }
 
 // pct returns the p-quantile of sorted values (nearest rank), 0 when empty.

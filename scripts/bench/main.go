@@ -106,6 +106,24 @@ func run(ctx context.Context, s sizes, out, goCmd, only string) error {
 			r.Latency, err = openLoop(ctx, []int{100, 1000, 5000}, s.openLoop, s.drain)
 			return
 		}},
+		{"in-memory fan-out 1", func() (err error) {
+			inMemory = true
+			defer func() { inMemory = false }()
+			r.InMemory.FanOut1, err = fanOut(ctx, s.deliveries, 1, s.fanOutExpire)
+			return
+		}},
+		{"in-memory fan-out 10", func() (err error) {
+			inMemory = true
+			defer func() { inMemory = false }()
+			r.InMemory.FanOut10, err = fanOut(ctx, s.deliveries, 10, s.fanOutExpire)
+			return
+		}},
+		{"in-memory open-loop latency", func() (err error) {
+			inMemory = true
+			defer func() { inMemory = false }()
+			r.InMemory.Latency, err = openLoop(ctx, []int{100, 1000, 5000}, s.openLoop, s.drain)
+			return
+		}},
 		{"retry timing", func() (err error) {
 			r.Retry, err = retryError(ctx, s.retries, 20*time.Millisecond, 30*time.Second)
 			return

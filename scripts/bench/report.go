@@ -16,8 +16,15 @@ type results struct {
 	Latency     []latency   `json:"latency"`
 	Retry       retryTiming `json:"retry"`
 	Memory      memory      `json:"memory"`
-	Micro       []micro     `json:"micro"`
-	Rows        []row       `json:"rows"`
+	// InMemory are the throughput and latency figures again on local mode's
+	// in-memory variant (mem:// collections, no journal).
+	InMemory struct {
+		FanOut1  throughput `json:"fan_out_1"`
+		FanOut10 throughput `json:"fan_out_10"`
+		Latency  []latency  `json:"latency"`
+	} `json:"in_memory"`
+	Micro []micro `json:"micro"`
+	Rows  []row   `json:"rows"`
 }
 
 // row is one line of the table.
@@ -48,21 +55,25 @@ func (r *results) buildRows() {
 	judge := func(b bool) *bool { return &b }
 	add(fmt.Sprintf("raw ceiling (plain client, %d workers)", r.Concurrency), rate(r.Raw), "", nil)
 	ratio := func(t throughput) float64 { return t.PerSecond / max(r.Raw.PerSecond, 1e-9) }
-	add("Herald fan-out 1", fmt.Sprintf("%s, %.2f × raw", rate(r.FanOut1), ratio(r.FanOut1)), "", nil)
-	add("Herald fan-out 10", fmt.Sprintf("%s, %.2f × raw", rate(r.FanOut10), ratio(r.FanOut10)),
-		"≥ 0.50 × raw", judge(ratio(r.FanOut10) >= 0.5 && r.FanOut10.Lost == 0))
-	for _, l := range r.Latency {
-		res := fmt.Sprintf("p50 %s, p99 %s, max %s ms", ms(l.P50ms), ms(l.P99ms), ms(l.MaxMs))
-		if l.Delivered < l.Events {
-			res += fmt.Sprintf(" (%d of %d delivered)", l.Delivered, l.Events)
-		}
-		if l.Rate == 1000 {
-			add(fmt.Sprintf("latency at %d events/s", l.Rate), res, "p99 ≤ 10 ms",
-				judge(l.P99ms <= 10 && l.Delivered == l.Events))
-		} else {
-			add(fmt.Sprintf("latency at %d events/s", l.Rate), res, "", nil)
+	pipeline := func(mode string, fanOut1, fanOut10 throughput, lat []latency) {
+		add("Herald fan-out 1"+mode, fmt.Sprintf("%s, %.2f × raw", rate(fanOut1), ratio(fanOut1)), "", nil)
+		add("Herald fan-out 10"+mode, fmt.Sprintf("%s, %.2f × raw", rate(fanOut10), ratio(fanOut10)),
+			"≥ 0.50 × raw", judge(ratio(fanOut10) >= 0.5 && fanOut10.Lost == 0))
+		for _, l := range lat {
+			res := fmt.Sprintf("p50 %s, p99 %s, max %s ms", ms(l.P50ms), ms(l.P99ms), ms(l.MaxMs))
+			if l.Delivered < l.Events {
+				res += fmt.Sprintf(" (%d of %d delivered)", l.Delivered, l.Events)
+			}
+			if l.Rate == 1000 {
+				add(fmt.Sprintf("latency at %d events/s%s", l.Rate, mode), res, "p99 ≤ 10 ms",
+					judge(l.P99ms <= 10 && l.Delivered == l.Events))
+			} else {
+				add(fmt.Sprintf("latency at %d events/s%s", l.Rate, mode), res, "", nil)
+			}
 		}
 	}
+	pipeline(", durable (default)", r.FanOut1, r.FanOut10, r.Latency)
+	pipeline(", in-memory", r.InMemory.FanOut1, r.InMemory.FanOut10, r.InMemory.Latency)
 	add(fmt.Sprintf("retry error, %s step (%d of %d)", r.Retry.Step, r.Retry.Measured, r.Retry.Events),
 		fmt.Sprintf("p50 %s, p99 %s ms", ms(r.Retry.P50ms), ms(r.Retry.P99ms)), "p99 ≤ 50 ms",
 		judge(r.Retry.P99ms <= 50 && r.Retry.Measured == r.Retry.Events))

@@ -26,6 +26,23 @@ const adminToken = "bench-token-bench-token-bench-token"
 
 var systems atomic.Int64
 
+// inMemory, while set, makes startHerald use local mode's fast, not durable
+// variant: mem:// collections (gocloud's memdocstore, outside local mode's
+// default) and memq:// topics without a journal.
+var inMemory bool
+
+// withoutJournal drops the journal parameter local mode adds to a memq:// URL.
+func withoutJournal(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return u
+	}
+	q := p.Query()
+	q.Del("journal")
+	p.RawQuery = q.Encode()
+	return p.String()
+}
+
 // herald is one running local-mode system and what the bench needs of it.
 type herald struct {
 	sys   *local.System
@@ -51,7 +68,7 @@ func startHerald(ctx context.Context, tune func(*config.Config)) (*herald, error
 			continue
 		}
 		def := v.Default
-		if v.Local != "" {
+		if v.Local != "" && !(inMemory && strings.HasSuffix(v.Name, "_COLLECTION")) {
 			def = v.Local
 		}
 		if env[v.Name], err = uniqueName(def, n); err != nil {
@@ -61,6 +78,9 @@ func startHerald(ctx context.Context, tune func(*config.Config)) (*herald, error
 	cfg, err := config.FromEnv(func(k string) string { return env[k] }, true)
 	if err != nil {
 		return nil, err
+	}
+	if inMemory {
+		cfg.IngestTopic, cfg.IngestSubscription = withoutJournal(cfg.IngestTopic), withoutJournal(cfg.IngestSubscription)
 	}
 	if tune != nil {
 		tune(&cfg)
