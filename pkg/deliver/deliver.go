@@ -189,11 +189,22 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 		Timeout: h.timeout(w),
 	})
 	a.Attempt = job.Attempt
+	if a.StatusCode == 0 && ctx.Err() != nil {
+		// Cut off by a shutdown before an answer came: not the receiver's
+		// failure. The delivery stays pending under its lease, re-armed at
+		// the next start (or by the sweep once the lease runs out).
+		return ctx.Err()
+	}
 	log.Debug("attempt made", "webhook_id", w.ID, "event_id", ev.ID, "status_code", a.StatusCode, "error", a.Error)
-	if err := h.observe(ctx, d, w, a); err != nil {
+	// The receiver has answered: its answer is recorded even when a
+	// shutdown's deadline cancels ctx meanwhile, or a delivery that
+	// succeeded would be sent again.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), leaseMargin)
+	defer cancel()
+	if err := h.observe(rctx, d, w, a); err != nil {
 		return err
 	}
-	return h.record(ctx, d, w, a)
+	return h.record(rctx, d, w, a)
 }
 
 // ErrSecretUnusable marks a stored signing secret that can never be used:

@@ -54,9 +54,19 @@ func (s *Scheduler) sweep(ctx context.Context, grace time.Duration, ignoreLeases
 		Get(ctx)
 	defer iter.Stop()
 	n := 0
+	// A delivery touched here moves to next_attempt_ms = now, which may be
+	// ahead of where a store reading the query in pages (bolt://) has got
+	// to: it comes again, and is skipped.
+	seen := map[int64]bool{}
 	for {
 		var d herald.Delivery
 		err := iter.Next(ctx, &d)
+		if err == nil {
+			if seen[d.ID] {
+				continue
+			}
+			seen[d.ID] = true
+		}
 		if err == io.EOF {
 			return n, nil
 		}
