@@ -23,6 +23,10 @@ type Event struct {
 	// duplicate message that finds the lease live leaves the fan-out to its
 	// holder instead of creating deliveries alongside it.
 	FanOutLeaseMS int64 `docstore:"fan_out_lease_ms"`
+	// FanOutOwner names the ingest handler holding the lease (random per
+	// process), so a process that owns its store alone knows a lease of
+	// another owner for one left by a process that is gone.
+	FanOutOwner string `docstore:"fan_out_owner"`
 
 	CreatedMS int64 `docstore:"created_ms"`
 

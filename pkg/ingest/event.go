@@ -38,6 +38,7 @@ func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *h
 		CreatedMS: herald.Millis(now),
 
 		FanOutLeaseMS: herald.Millis(now.Add(fanOutLease)),
+		FanOutOwner:   h.owner,
 	}
 	err = h.cfg.Events.Create(ctx, ev)
 	if err == nil {
@@ -59,7 +60,7 @@ func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *h
 		return nil, false, errFanOutInProgress
 	}
 	now = h.cfg.Now()
-	stored.FanOutLeaseMS = herald.Millis(now.Add(fanOutLease))
+	stored.FanOutLeaseMS, stored.FanOutOwner = herald.Millis(now.Add(fanOutLease)), h.owner
 	if err := h.cfg.Events.Replace(ctx, stored); err != nil {
 		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
 			return nil, false, errFanOutInProgress // another handler took it
@@ -77,15 +78,14 @@ const (
 	fanOutPoll = 20 * time.Millisecond
 )
 
-// leaseLive reports whether another handler holds ev's fan-out lease: it has
-// not run out, and it was not taken before SoleOwnerSince (by a process that
-// is gone).
+// leaseLive reports whether a handler holds ev's fan-out lease: it has not
+// run out, and, for a SoleOwner, it is this Handler's own (another owner's
+// is a gone process's).
 func (h *Handler) leaseLive(ev *herald.Event) bool {
 	if ev.FanOutLeaseMS <= herald.Millis(h.cfg.Now()) {
 		return false
 	}
-	taken := ev.FanOutLeaseMS - fanOutLease.Milliseconds()
-	return h.cfg.SoleOwnerSince.IsZero() || taken >= herald.Millis(h.cfg.SoleOwnerSince)
+	return !h.cfg.SoleOwner || ev.FanOutOwner == h.owner
 }
 
 // awaitFanOut reads the stored event, re-reading it for up to fanOutWait

@@ -5,6 +5,7 @@ package ingest
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"io"
 	"log/slog"
@@ -34,11 +35,11 @@ type Config struct {
 	// EventCache, when set, is given each event stored, for the deliver
 	// function of the same process.
 	EventCache *cache.Events
-	// SoleOwnerSince, when set, says that this process alone has used the
-	// store since then (local mode, whose data dir one process locks): a
-	// fan-out lease taken before it was held by a process that is gone, and
-	// its event's fan-out is taken over at once instead of after the lease.
-	SoleOwnerSince time.Time
+	// SoleOwner says that this Handler is the only ingest handler using the
+	// store (local mode, whose data dir one process locks): a fan-out lease
+	// held by another owner was left by a process that is gone, and its
+	// event's fan-out is taken over at once instead of after the lease.
+	SoleOwner bool
 	// Parser parses envelopes. Defaults to envelope.New with its defaults.
 	Parser *envelope.Parser
 	// IDs mints delivery ids. Defaults to a new generator.
@@ -55,6 +56,9 @@ type Config struct {
 // Handler is the ingest function's domain handler.
 type Handler struct {
 	cfg Config
+	// owner is what this Handler writes as the owner of the fan-out
+	// leases it takes.
+	owner string
 }
 
 // New returns a Handler for cfg.
@@ -74,7 +78,7 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Handler{cfg: cfg}, nil
+	return &Handler{cfg: cfg, owner: rand.Text()}, nil
 }
 
 // Handle ingests one envelope. An envelope that fails validation is a

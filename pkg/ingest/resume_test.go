@@ -130,7 +130,9 @@ func TestHandleReplacesTakenDeliveryID(t *testing.T) {
 func TestHandleConcurrentDuplicatesCreateOneDeliveryEach(t *testing.T) {
 	t.Parallel()
 	for round := range 20 {
-		f := newFixture(t)
+		// Half the rounds as local mode's SoleOwner, whose own live lease
+		// must hold off its own duplicates as well.
+		f := newFixture(t, func(c *ingest.Config) { c.SoleOwner = round%2 == 1 })
 		f.addWebhook(t, "wh_a", nil)
 		f.addWebhook(t, "wh_b", nil)
 		var wg sync.WaitGroup
@@ -154,30 +156,30 @@ func TestHandleConcurrentDuplicatesCreateOneDeliveryEach(t *testing.T) {
 	}
 }
 
-// A process that died mid fan-out left a live lease on its event. With
-// SoleOwnerSince after the lease was taken (local mode restarted on its data
-// dir) the fan-out is taken over at once; without it the event waits for the
-// lease, as another live process may hold it.
+// A process that died mid fan-out left a live lease on its event. A
+// SoleOwner (local mode restarted on its data dir) takes the fan-out over at
+// once, as the lease is another owner's; otherwise the event waits for the
+// lease, as another live process may hold it. (A SoleOwner's own live lease
+// is waited for: see TestHandleConcurrentDuplicatesCreateOneDeliveryEach.)
 func TestHandleTakesOverLeaseOfAGoneProcess(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name      string
-		soleOwner time.Time
+		soleOwner bool
 		wantErr   bool
 	}{
-		{"lease of a gone process", t0.Add(-time.Second), false},
-		{"lease that may be live", time.Time{}, true},
-		{"lease taken since this process started", t0.Add(-3 * time.Minute), true},
+		{"lease of a gone process", true, false},
+		{"lease that may be live", false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFixture(t, func(c *ingest.Config) { c.SoleOwnerSince = tc.soleOwner })
+			f := newFixture(t, func(c *ingest.Config) { c.SoleOwner = tc.soleOwner })
 			f.addWebhook(t, "wh_a", nil)
 			ctx := context.Background()
-			// Taken 30 s before t0; a lease lasts 2 min.
+			// Taken 30 s before t0 by another process; a lease lasts 2 min.
 			if err := f.events.Create(ctx, &herald.Event{ID: "evt_1", Type: "order.created", TenantID: "tnt_1",
 				Payload: orderCreated, CreatedMS: herald.Millis(t0.Add(-30 * time.Second)),
-				FanOutLeaseMS: herald.Millis(t0.Add(90 * time.Second))}); err != nil {
+				FanOutLeaseMS: herald.Millis(t0.Add(90 * time.Second)), FanOutOwner: "a-gone-process"}); err != nil {
 				t.Fatal(err)
 			}
 			err := f.handle(orderCreated)

@@ -198,7 +198,7 @@ func (s *System) build(cfg config.Config, opt Options) (*functions, error) {
 	wire.Caches(&env)
 	// The data dir's store is this process's alone (bolt:// locks its
 	// file): leases found in it are a previous process's.
-	env.SoleOwnerSince = opt.Now()
+	env.SoleOwner = true
 	if f.scheduler, err = wire.Scheduler(env); err != nil {
 		return nil, err
 	}

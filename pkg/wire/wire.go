@@ -45,8 +45,8 @@ type Env struct {
 	// shared by its functions (see Caches). Defaults to nil: none.
 	Table  *cache.Webhooks
 	Events *cache.Events
-	// SoleOwnerSince is passed to ingest (see ingest.Config).
-	SoleOwnerSince time.Time
+	// SoleOwner is passed to ingest (see ingest.Config).
+	SoleOwner bool
 	// MetricsAddr, when set, is where Main serves GET /metrics in
 	// long-running mode (HERALD_METRICS_ADDR), for the functions that have
 	// no HTTP server of their own. Defaults to "": not served.
@@ -116,7 +116,7 @@ func Ingest(e Env) (*ingest.Handler, error) {
 	}
 	return ingest.New(ingest.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Enqueuer: enq, Parser: parser(e), Metrics: e.Metrics, Now: e.Now,
-		Table: e.Table, EventCache: e.Events, SoleOwnerSince: e.SoleOwnerSince,
+		Table: e.Table, EventCache: e.Events, SoleOwner: e.SoleOwner,
 		Logger: e.logger("ingest")})
 }
 
