@@ -38,21 +38,61 @@ func tokenSigningKey(dataDir string) (string, error) {
 	return dataKey(dataDir, tokenSigningFile)
 }
 
-// dataKey reads the key in dataDir/name, making it when absent.
+// dataKey reads the key in dataDir/name, making it when absent. The store
+// holds values sealed with the key, so a key file that is there but empty or
+// damaged stops the start: a fresh key would open none of them.
 func dataKey(dataDir, name string) (string, error) {
 	path := filepath.Join(dataDir, name)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		key := newKey()
-		if err := os.WriteFile(path, []byte(key), 0o600); err != nil {
-			return "", fmt.Errorf("write %s: %w", name, err)
+		if err := writeNewKey(dataDir, name); err != nil {
+			return "", err
 		}
-		return key, nil
+		b, err = os.ReadFile(path) // ours, or the one a concurrent start made first
 	}
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", name, err)
 	}
-	return strings.TrimSpace(string(b)), nil
+	key := strings.TrimSpace(string(b))
+	if raw, err := base64.URLEncoding.DecodeString(key); err != nil || len(raw) != 32 {
+		return "", fmt.Errorf("%s is empty or damaged: restore it from the backup taken with herald.db "+
+			"(a new key would open none of the secrets stored with the old one)", path)
+	}
+	return key, nil
+}
+
+// writeNewKey puts a new key in dataDir/name so that the file is, even after
+// a crash or power loss, either absent or whole: it is written and synced
+// under a temporary name, then linked to its name (which fails, leaving the
+// other, if a concurrent start made one first), and the directory is synced.
+func writeNewKey(dataDir, name string) error {
+	tmp, err := os.CreateTemp(dataDir, name+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.WriteString(newKey())
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Link(tmp.Name(), filepath.Join(dataDir, name)); err != nil && !errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	dir, err := os.Open(dataDir)
+	if err != nil {
+		return fmt.Errorf("sync data dir: %w", err)
+	}
+	defer dir.Close()
+	if err := dir.Sync(); err != nil {
+		return fmt.Errorf("sync data dir: %w", err)
+	}
+	return nil
 }
 
 // newKey returns 32 random bytes in URL-safe base64 (what base64key:// wants).
