@@ -200,3 +200,34 @@ func TestURLErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenRefusesFileCutShort: a file cut short (a full disk, a bad copy) is
+// refused with an error naming it; bbolt would fault opening it.
+func TestOpenRefusesFileCutShort(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	coll, err := OpenCollectionFile(path, "deliveries", "id", &Options{Indexes: [][]string{{"status"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	actions := coll.Actions()
+	for i := range 3000 {
+		actions.Put(map[string]any{"id": int64(i + 1), "status": "pending", "body": strings.Repeat("x", 200)})
+	}
+	if err := actions.Do(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := coll.Close(); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, info.Size()/3); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenCollectionFile(path, "deliveries", "id", nil); err == nil || !strings.Contains(err.Error(), "cut short") {
+		t.Fatalf("open of a file cut short: %v", err)
+	}
+}

@@ -1,12 +1,16 @@
 package boltdoc
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/heraldhq/herald/pkg/boltfile"
 )
 
 // lockTimeout bounds the wait for another process's lock on a file.
@@ -49,7 +53,13 @@ func openShared(path string) (f *sharedFile, release func() error, err error) {
 	defer files.mu.Unlock()
 	f = files.m[abs]
 	if f == nil {
+		if err := boltfile.Check(abs); err != nil {
+			return nil, nil, fmt.Errorf("boltdoc: %w", err)
+		}
 		db, err := bolt.Open(abs, 0o600, openOptions())
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, nil, fmt.Errorf("boltdoc: %s is locked by another process (another Herald on the same data dir?)", abs)
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("boltdoc: open %s: %w", abs, err)
 		}

@@ -1,12 +1,16 @@
 package memq
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
 	"time"
 
 	"go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/heraldhq/herald/pkg/boltfile"
 )
 
 // The journal file's layout: a root bucket "queues" holds a bucket per
@@ -63,7 +67,13 @@ func acquireJournalFile(path string) (*journalFile, error) {
 		f.refs++
 		return f, nil
 	}
+	if err := boltfile.Check(abs); err != nil {
+		return nil, fmt.Errorf("open journal: %w", err)
+	}
 	db, err := bbolt.Open(abs, 0o600, &bbolt.Options{Timeout: journalLockTimeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("open journal: %s is locked by another process (another Herald on the same data dir?)", abs)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open journal %s: %w", abs, err)
 	}
