@@ -2,6 +2,7 @@ package cache
 
 import (
 	"sync"
+	"time"
 
 	"github.com/heraldhq/herald/pkg/herald"
 )
@@ -57,42 +58,48 @@ func (b *Bounded[K, V]) Add(k K, v V) {
 	b.items[k] = v
 }
 
-// Remove forgets k.
-func (b *Bounded[K, V]) Remove(k K) {
-	if b == nil {
-		return
-	}
-	b.mu.Lock()
-	delete(b.items, k) // its slot in order is reused when its turn comes
-	b.mu.Unlock()
-}
-
 // MaxEventBytes is the largest event payload an Events cache holds: with its
 // bound it caps the memory the cache takes.
 const MaxEventBytes = 16 << 10
 
 // Events holds events recently stored or read, so the deliveries of one
 // event (a fan-out, its retries) read it from the store at most once. An
-// event never changes once stored. A nil *Events holds nothing.
+// event never changes once stored, but retention deletes it: one older than
+// the retention period is not served (the store then says whether it is
+// still there). A nil *Events holds nothing.
 type Events struct {
-	b *Bounded[string, *herald.Event]
+	b         *Bounded[string, *herald.Event]
+	retention time.Duration
+	now       func() time.Time
 }
 
-// NewEvents returns an Events cache of at most n events.
-func NewEvents(n int) *Events { return &Events{b: NewBounded[string, *herald.Event](n)} }
+// NewEvents returns an Events cache of at most n events, none served once
+// older than retention (0: no limit), by the clock now (nil: time.Now).
+func NewEvents(n int, retention time.Duration, now func() time.Time) *Events {
+	if now == nil {
+		now = time.Now
+	}
+	return &Events{b: NewBounded[string, *herald.Event](n), retention: retention, now: now}
+}
 
-// Get returns event id, if held. It must not be modified.
+// Get returns event id, if held and within retention. It must not be
+// modified.
 func (c *Events) Get(id string) (*herald.Event, bool) {
 	if c == nil {
 		return nil, false
 	}
-	return c.b.Get(id)
+	ev, ok := c.b.Get(id)
+	if ok && c.retention > 0 && herald.FromMillis(ev.CreatedMS).Before(c.now().Add(-c.retention)) {
+		return nil, false
+	}
+	return ev, ok
 }
 
-// Add holds ev, unless its payload is larger than MaxEventBytes.
+// Add holds a copy of ev, unless its payload is larger than MaxEventBytes.
 func (c *Events) Add(ev *herald.Event) {
 	if c == nil || len(ev.Payload) > MaxEventBytes {
 		return
 	}
-	c.b.Add(ev.ID, ev)
+	cp := *ev
+	c.b.Add(ev.ID, &cp)
 }

@@ -3,6 +3,7 @@ package cache_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/herald"
@@ -29,14 +30,10 @@ func TestBoundedEvictsOldest(t *testing.T) {
 	if v, _ := b.Get("c"); v != 20 {
 		t.Errorf("c = %d after its update, want 20", v)
 	}
-	b.Remove("d")
-	if _, ok := b.Get("d"); ok {
-		t.Error("d was removed")
-	}
 }
 
 func TestEventsHoldsOnlySmallPayloads(t *testing.T) {
-	c := cache.NewEvents(10)
+	c := cache.NewEvents(10, 0, nil)
 	c.Add(&herald.Event{ID: "small", Payload: "{}"})
 	c.Add(&herald.Event{ID: "big", Payload: strings.Repeat("x", cache.MaxEventBytes+1)})
 	if _, ok := c.Get("small"); !ok {
@@ -49,5 +46,32 @@ func TestEventsHoldsOnlySmallPayloads(t *testing.T) {
 	none.Add(&herald.Event{ID: "x"})
 	if _, ok := none.Get("x"); ok {
 		t.Error("a nil cache held an event")
+	}
+}
+
+// An event older than the retention period is not served: retention may
+// have deleted it from the store.
+func TestEventsServesNothingPastRetention(t *testing.T) {
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	c := cache.NewEvents(10, time.Hour, func() time.Time { return now })
+	c.Add(&herald.Event{ID: "recent", CreatedMS: herald.Millis(now.Add(-59 * time.Minute))})
+	c.Add(&herald.Event{ID: "old", CreatedMS: herald.Millis(now.Add(-61 * time.Minute))})
+	if _, ok := c.Get("recent"); !ok {
+		t.Error("an event within retention is not served")
+	}
+	if _, ok := c.Get("old"); ok {
+		t.Error("an event past retention is served")
+	}
+}
+
+// The cache holds a copy: the caller's later changes to its event (ingest
+// marks it fanned out) do not reach readers of the cache.
+func TestEventsHoldsACopy(t *testing.T) {
+	c := cache.NewEvents(10, 0, nil)
+	ev := &herald.Event{ID: "e", Payload: "{}"}
+	c.Add(ev)
+	ev.FannedOut, ev.Payload = true, "changed"
+	if got, _ := c.Get("e"); got.FannedOut || got.Payload != "{}" {
+		t.Errorf("cached event changed with the caller's: %+v", got)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,11 +29,14 @@ var ErrNotFound = errors.New("webhook not found")
 // subscription, read by ingest to fan events out and by deliver for each
 // attempt instead of the store.
 //
-// It is refreshed two ways. A writer in the same process calls Changed after
-// it writes a webhook: the next read fetches that webhook again, so a
-// process sees its own writes at once. And the whole table is read again
-// every Interval, which bounds how long a write made by another process (the
-// admin API of a separate deployment) goes unseen.
+// It is meant for a process that makes every write to the webhooks itself
+// (local mode): each writer calls Changed after it writes a webhook, and the
+// next read fetches that webhook again, so the table is as current as the
+// store. The whole table is also read again every Interval, as a backstop. A
+// webhook missing from the table is looked up in the store before it counts
+// as gone. When a read of the store fails, the table is served as it was
+// (the failed ids stay marked for the next read); only a table never loaded
+// fails its callers.
 //
 // A nil *Webhooks is valid: its Changed does nothing, and callers read the
 // store themselves.
@@ -41,9 +46,10 @@ type Webhooks struct {
 	now      func() time.Time
 	log      *slog.Logger
 
-	// load serialises reloads, so concurrent readers of a stale table wait
-	// for one read of the store rather than each making their own.
-	load sync.Mutex
+	// load (a one-slot semaphore) serialises reloads, so concurrent readers
+	// of a stale table wait for one read of the store rather than each
+	// making their own; a reader whose context ends stops waiting.
+	load chan struct{}
 
 	mu       sync.RWMutex
 	entries  map[string]*entry // nil until the first load
@@ -88,7 +94,7 @@ func NewWebhooks(cfg WebhooksConfig) *Webhooks {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	return &Webhooks{coll: cfg.Collection, interval: cfg.Interval, now: cfg.Now, log: cfg.Logger,
-		dirty: map[string]uint64{}}
+		load: make(chan struct{}, 1), dirty: map[string]uint64{}}
 }
 
 // Changed says that webhook id was written (created, changed or deleted):
@@ -111,9 +117,22 @@ func (t *Webhooks) Get(ctx context.Context, id string) (*herald.Webhook, error) 
 	}
 	t.mu.RLock()
 	e, ok := t.entries[id]
+	gen := t.gen
 	t.mu.RUnlock()
 	if !ok {
-		return nil, ErrNotFound
+		// Not in the table: created since it was read, by a writer that
+		// did not say so, or gone. The store decides.
+		fetched, err := t.fetch(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		t.mu.Lock()
+		t.put(id, fetched, gen)
+		t.mu.Unlock()
+		if fetched == nil {
+			return nil, ErrNotFound
+		}
+		e = fetched
 	}
 	w := *e.w
 	return &w, nil
@@ -135,32 +154,49 @@ func (t *Webhooks) Matching(ctx context.Context, ev match.Event) ([]*herald.Webh
 		w := *e.w
 		out = append(out, &w)
 	}
+	// In id order (creation order), as a scan of the store gives them, so
+	// an event's deliveries are made in the same order every time.
+	slices.SortFunc(out, func(a, b *herald.Webhook) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }
 
 // sync brings the table up to date: a whole reload when it is older than
 // the interval (or was never loaded), else a fetch of each changed webhook.
+// A failed read leaves the table as it was, logged; it fails the caller only
+// when there is no table yet.
 func (t *Webhooks) sync(ctx context.Context) error {
 	if !t.stale() {
 		return nil
 	}
-	t.load.Lock()
-	defer t.load.Unlock()
+	select {
+	case t.load <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-t.load }()
 	if !t.stale() { // another reader brought it up to date meanwhile
 		return nil
 	}
 	t.mu.RLock()
-	whole := t.entries == nil || t.now().Sub(t.loadedAt) >= t.interval
+	loaded := t.entries != nil
+	whole := !loaded || t.now().Sub(t.loadedAt) >= t.interval
 	gen := t.gen
 	ids := make([]string, 0, len(t.dirty))
 	for id := range t.dirty {
 		ids = append(ids, id)
 	}
 	t.mu.RUnlock()
+	var err error
 	if whole {
-		return t.reload(ctx, gen)
+		err = t.reload(ctx, gen)
+	} else {
+		err = t.refetch(ctx, ids, gen)
 	}
-	return t.refetch(ctx, ids, gen)
+	if err != nil && loaded {
+		t.log.Error("webhook table not refreshed; serving it as it was", "error", err)
+		return nil
+	}
+	return err
 }
 
 // stale reports whether the table must be read before it is used.
@@ -176,6 +212,9 @@ func (t *Webhooks) reload(ctx context.Context, gen uint64) error {
 	started := t.now()
 	iter := t.coll.Query().Get(ctx)
 	defer iter.Stop()
+	t.mu.RLock()
+	old := t.entries
+	t.mu.RUnlock()
 	entries := map[string]*entry{}
 	for {
 		w := new(herald.Webhook)
@@ -184,7 +223,18 @@ func (t *Webhooks) reload(ctx context.Context, gen uint64) error {
 			break
 		}
 		if err != nil {
+			if old != nil {
+				// Serve the old table until the next interval rather
+				// than scan again on every read while the store fails.
+				t.mu.Lock()
+				t.loadedAt = started
+				t.mu.Unlock()
+			}
 			return fmt.Errorf("read webhooks: %w", err)
+		}
+		if e, ok := old[w.ID]; ok && e.w.DocstoreRevision == w.DocstoreRevision && w.DocstoreRevision != nil {
+			entries[w.ID] = e // unchanged: no need to compile it again
+			continue
 		}
 		entries[w.ID] = t.compile(w)
 	}
@@ -195,31 +245,54 @@ func (t *Webhooks) reload(ctx context.Context, gen uint64) error {
 	return nil
 }
 
-// refetch reads the webhooks ids again.
+// refetch reads the webhooks ids again. An id whose read fails stays
+// marked; the others are applied.
 func (t *Webhooks) refetch(ctx context.Context, ids []string, gen uint64) error {
 	fetched := make(map[string]*entry, len(ids))
+	var errs []error
 	for _, id := range ids {
-		w := &herald.Webhook{ID: id}
-		switch err := t.coll.Get(ctx, w); {
-		case err == nil:
-			fetched[id] = t.compile(w)
-		case gcerrors.Code(err) == gcerrors.NotFound:
-			fetched[id] = nil
-		default:
-			return fmt.Errorf("read webhook %s: %w", id, err)
+		e, err := t.fetch(ctx, id)
+		if err != nil {
+			errs = append(errs, err)
+			continue
 		}
+		fetched[id] = e
 	}
 	t.mu.Lock()
 	for id, e := range fetched {
-		if e == nil {
-			delete(t.entries, id)
-		} else {
-			t.entries[id] = e
-		}
+		t.put(id, e, gen)
 	}
-	t.clean(gen)
 	t.mu.Unlock()
-	return nil
+	return errors.Join(errs...)
+}
+
+// fetch reads webhook id from the store: its entry, or nil when it is gone.
+func (t *Webhooks) fetch(ctx context.Context, id string) (*entry, error) {
+	w := &herald.Webhook{ID: id}
+	switch err := t.coll.Get(ctx, w); {
+	case err == nil:
+		return t.compile(w), nil
+	case gcerrors.Code(err) == gcerrors.NotFound:
+		return nil, nil
+	default:
+		return nil, fmt.Errorf("read webhook %s: %w", id, err)
+	}
+}
+
+// put stores e (nil: gone) as webhook id, read after the changes up to gen,
+// and clears id's mark if no change came since. Callers hold mu.
+func (t *Webhooks) put(id string, e *entry, gen uint64) {
+	if t.entries == nil {
+		return // never loaded: the first load reads it
+	}
+	if e == nil {
+		delete(t.entries, id)
+	} else {
+		t.entries[id] = e
+	}
+	if g, ok := t.dirty[id]; ok && g <= gen {
+		delete(t.dirty, id)
+	}
 }
 
 // clean forgets the changes made up to gen, which the read that began at

@@ -195,7 +195,7 @@ func (s *System) build(cfg config.Config, opt Options) (*functions, error) {
 	var f functions
 	var err error
 	env := wire.Env{Config: cfg, Res: s.res, Logger: s.log, Now: opt.Now, Metrics: s.Metrics}
-	wire.Caches(&env)
+	wire.LocalCaches(&env)
 	// The data dir's store is this process's alone (bolt:// locks its
 	// file): leases found in it are a previous process's.
 	env.SoleOwner = true

@@ -52,7 +52,9 @@ func mainErr(name string, subs config.Subscriptions, run func(context.Context, E
 		// On Lambda the adapters write the metrics as EMF lines.
 		Metrics:     metrics.New(metrics.Config{EMF: awslambda.OnLambda()}),
 		MetricsAddr: cfg.MetricsAddr}
-	Caches(&env)
+	if name == "deliver" {
+		EventCache(&env)
+	}
 	if env.MetricsAddr == "" || awslambda.OnLambda() {
 		return run(ctx, env)
 	}

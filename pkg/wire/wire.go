@@ -76,11 +76,19 @@ func (e *Env) logger(function string) *slog.Logger {
 // cache.MaxEventBytes).
 const eventCacheSize = 4096
 
-// Caches builds the process's event cache and, when HERALD_WEBHOOK_CACHE is
-// set, its webhook table, into e.
-func Caches(e *Env) {
+// EventCache builds the event cache of a process that delivers, into e.
+func EventCache(e *Env) {
 	e.defaults()
-	e.Events = cache.NewEvents(eventCacheSize)
+	e.Events = cache.NewEvents(eventCacheSize, e.Config.Retention, e.Now)
+}
+
+// LocalCaches builds the caches of local mode, whose one process makes
+// every write: the event cache and, unless HERALD_WEBHOOK_CACHE is 0, the
+// webhook table, kept current by every function's writes. Separate processes
+// read webhooks from the store: another process's write would not reach
+// their tables.
+func LocalCaches(e *Env) {
+	EventCache(e)
 	if e.Config.WebhookCache > 0 {
 		e.Table = cache.NewWebhooks(cache.WebhooksConfig{Collection: e.Res.Webhooks,
 			Interval: e.Config.WebhookCache, Now: e.Now, Logger: e.Logger})
