@@ -1,8 +1,9 @@
 // Package local runs all five Herald functions in one process, sharing one
-// set of topics and collections (memq:// topics and mem:// collections by
-// default): the admin API, ingest,
-// deliver, retry-scheduler and expiry-notifier, each in a goroutine, their
-// errors collected on one channel, shut down together.
+// set of topics and collections (by default memq:// topics, the ingest one
+// journaled, and bolt:// collections, all under the data dir; it links both
+// drivers): the admin API, ingest, deliver, retry-scheduler and
+// expiry-notifier, each in a goroutine, their errors collected on one
+// channel, shut down together.
 package local
 
 import (
@@ -23,6 +24,7 @@ import (
 	"gocloud.dev/pubsub"
 
 	"github.com/heraldhq/herald/pkg/admin"
+	_ "github.com/heraldhq/herald/pkg/boltdoc" // bolt:// collections, local mode's default
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/deliver"
