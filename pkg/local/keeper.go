@@ -84,15 +84,20 @@ func writeNewKey(dataDir, name string) error {
 	if err := os.Link(tmp.Name(), filepath.Join(dataDir, name)); err != nil && !errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
-	dir, err := os.Open(dataDir)
-	if err != nil {
-		return fmt.Errorf("sync data dir: %w", err)
-	}
-	defer dir.Close()
-	if err := dir.Sync(); err != nil {
+	if err := syncDir(dataDir); err != nil {
 		return fmt.Errorf("sync data dir: %w", err)
 	}
 	return nil
+}
+
+// syncDir makes the entries of directory dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // newKey returns 32 random bytes in URL-safe base64 (what base64key:// wants).

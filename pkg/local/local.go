@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -124,6 +125,18 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 	res, err := cfg.Open(ctx, config.Subscriptions{Ingest: true, Deliver: true, Keeper: true})
 	if err != nil {
 		return nil, err
+	}
+	if cfg.DataDir != "" {
+		// bbolt syncs its files, not the directory entries that name them:
+		// sync the data dir (and its parent, which names it) once they all
+		// exist, so a power loss right after the first start cannot lose
+		// them.
+		for _, dir := range []string{cfg.DataDir, filepath.Dir(filepath.Clean(cfg.DataDir))} {
+			if err := syncDir(dir); err != nil {
+				_ = res.Close(ctx)
+				return nil, fmt.Errorf("sync %s: %w", dir, err)
+			}
+		}
 	}
 	for c, u := range map[*docstore.Collection]string{res.Webhooks: cfg.WebhooksCollection,
 		res.Events: cfg.EventsCollection, res.Deliveries: cfg.DeliveriesCollection, res.Schedule: cfg.ScheduleCollection,
