@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
@@ -47,10 +48,12 @@ func main() {
 	out := flag.String("out", "bench", "directory for results.json and latency.svg")
 	goCmd := flag.String("go", "go", "the go command, for the micro-benchmarks")
 	only := flag.String("only", "", "run only the phases whose names contain this (e.g. fan-out, memory, latency)")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the phases run to this file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the phase run to this file (with -only naming one phase)")
 	memProfile := flag.String("memprofile", "", "write a heap profile, taken at the in-flight memory peak, to this file")
 	hold := flag.Duration("hold", 0, "internal: serve as the holding receiver, answering this long after all have arrived")
 	holdN := flag.Int("hold-n", 0, "internal: how many deliveries the holding receiver waits for")
+	phase := flag.String("phase", "", "internal: run this one phase in this process and write its result to -phase-out")
+	phaseOut := flag.String("phase-out", "", "internal: where -phase writes its result (JSON)")
 	flag.Parse()
 	if *hold > 0 {
 		if err := serveHolding(*holdN, *hold); err != nil {
@@ -63,79 +66,162 @@ func main() {
 	if *q {
 		s = quick
 	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
-		if err != nil {
+	if *phase != "" {
+		if err := runPhase(context.Background(), s, *goCmd, *phase, *phaseOut, *cpuProfile, *memProfile); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}
-		defer pprof.StopCPUProfile()
+		return
 	}
-	heapProfile = *memProfile
-	if err := run(context.Background(), s, *out, *goCmd, *only); err != nil {
+	child := childArgs{quick: *q, goCmd: *goCmd, cpuProfile: *cpuProfile, memProfile: *memProfile}
+	if err := run(s, *out, *only, child); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, s sizes, out, goCmd, only string) error {
-	defaults, err := config.FromEnv(func(string) string { return "" }, true)
+// phase is one measurement: what it runs, and the part of the results it
+// fills.
+type phase struct {
+	name   string
+	run    func() error
+	result any // a pointer into results
+}
+
+// phases lists the measurements in the order they run, filling r.
+func phases(ctx context.Context, s sizes, goCmd string, r *results) []phase {
+	inMem := func(f func() error) func() error {
+		return func() error {
+			inMemory = true
+			defer func() { inMemory = false }()
+			return f()
+		}
+	}
+	return []phase{
+		{"micro-benchmarks", func() (err error) { r.Micro, err = runMicro(goCmd, s.benchtime); return }, &r.Micro},
+		{"in-flight memory", func() (err error) { r.Memory, err = inFlight(ctx, s.inFlight, s.hold); return }, &r.Memory},
+		{"raw ceiling", func() (err error) { r.Raw, err = rawCeiling(s.deliveries, r.Concurrency); return }, &r.Raw},
+		{"fan-out 1", func() (err error) { r.FanOut1, err = fanOut(ctx, s.deliveries, 1, s.fanOutExpire); return }, &r.FanOut1},
+		{"fan-out 10", func() (err error) { r.FanOut10, err = fanOut(ctx, s.deliveries, 10, s.fanOutExpire); return }, &r.FanOut10},
+		{"open-loop latency", func() (err error) {
+			r.Latency, err = openLoop(ctx, []int{100, 1000, 5000}, s.openLoop, s.drain)
+			return
+		}, &r.Latency},
+		{"in-memory fan-out 1", inMem(func() (err error) {
+			r.InMemory.FanOut1, err = fanOut(ctx, s.deliveries, 1, s.fanOutExpire)
+			return
+		}), &r.InMemory.FanOut1},
+		{"in-memory fan-out 10", inMem(func() (err error) {
+			r.InMemory.FanOut10, err = fanOut(ctx, s.deliveries, 10, s.fanOutExpire)
+			return
+		}), &r.InMemory.FanOut10},
+		{"in-memory open-loop latency", inMem(func() (err error) {
+			r.InMemory.Latency, err = openLoop(ctx, []int{100, 1000, 5000}, s.openLoop, s.drain)
+			return
+		}), &r.InMemory.Latency},
+		{"retry timing", func() (err error) {
+			r.Retry, err = retryError(ctx, s.retries, 20*time.Millisecond, 30*time.Second)
+			return
+		}, &r.Retry},
+	}
+}
+
+// runPhase runs the phase named name in this process (a child of run) and
+// writes its result to out.
+func runPhase(ctx context.Context, s sizes, goCmd, name, out, cpuProfile, memProfile string) error {
+	r := newResults()
+	for _, p := range phases(ctx, s, goCmd, r) {
+		if p.name != name {
+			continue
+		}
+		if cpuProfile != "" {
+			f, err := os.Create(cpuProfile)
+			if err == nil {
+				err = pprof.StartCPUProfile(f)
+			}
+			if err != nil {
+				return err
+			}
+			defer pprof.StopCPUProfile()
+		}
+		heapProfile = memProfile
+		if err := p.run(); err != nil {
+			return err
+		}
+		b, err := json.Marshal(p.result)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(out, b, 0o644)
+	}
+	return fmt.Errorf("no phase %q", name)
+}
+
+// childArgs are the flags run passes on to each phase's process.
+type childArgs struct {
+	quick                  bool
+	goCmd                  string
+	cpuProfile, memProfile string
+}
+
+// runChild runs phase p in a fresh process (this program with -phase) and
+// reads its result into p.result: no phase measures a process that earlier
+// phases have grown, or one still running their systems' timers.
+func runChild(p phase, c childArgs) error {
+	exe, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	r := results{Machine: fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version()),
+	tmp, err := os.CreateTemp("", "herald-bench-phase-*.json")
+	if err != nil {
+		return err
+	}
+	_ = tmp.Close()
+	defer os.Remove(tmp.Name())
+	args := []string{"-phase", p.name, "-phase-out", tmp.Name(), "-go", c.goCmd}
+	if c.quick {
+		args = append(args, "-quick")
+	}
+	if c.cpuProfile != "" {
+		args = append(args, "-cpuprofile", c.cpuProfile)
+	}
+	if c.memProfile != "" {
+		args = append(args, "-memprofile", c.memProfile)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(tmp.Name())
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, p.result)
+}
+
+// newResults returns the results with what describes the run filled in.
+func newResults() *results {
+	defaults, _ := config.FromEnv(func(string) string { return "" }, true) // the defaults parse
+	r := &results{Machine: fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version()),
 		Concurrency: defaults.DeliverConcurrency}
 	if u, err := url.Parse(defaults.IngestTopic); err == nil {
 		r.Driver = u.Scheme + "://"
 	}
-	// Memory first: the peak RSS is reset before it, but the heap baseline is
-	// cleanest before the other phases have grown the process.
-	phases := []struct {
-		name string
-		run  func() error
-	}{
-		{"micro-benchmarks", func() (err error) { r.Micro, err = runMicro(goCmd, s.benchtime); return }},
-		{"in-flight memory", func() (err error) { r.Memory, err = inFlight(ctx, s.inFlight, s.hold); return }},
-		{"raw ceiling", func() (err error) { r.Raw, err = rawCeiling(s.deliveries, r.Concurrency); return }},
-		{"fan-out 1", func() (err error) { r.FanOut1, err = fanOut(ctx, s.deliveries, 1, s.fanOutExpire); return }},
-		{"fan-out 10", func() (err error) { r.FanOut10, err = fanOut(ctx, s.deliveries, 10, s.fanOutExpire); return }},
-		{"open-loop latency", func() (err error) {
-			r.Latency, err = openLoop(ctx, []int{100, 1000, 5000}, s.openLoop, s.drain)
-			return
-		}},
-		{"in-memory fan-out 1", func() (err error) {
-			inMemory = true
-			defer func() { inMemory = false }()
-			r.InMemory.FanOut1, err = fanOut(ctx, s.deliveries, 1, s.fanOutExpire)
-			return
-		}},
-		{"in-memory fan-out 10", func() (err error) {
-			inMemory = true
-			defer func() { inMemory = false }()
-			r.InMemory.FanOut10, err = fanOut(ctx, s.deliveries, 10, s.fanOutExpire)
-			return
-		}},
-		{"in-memory open-loop latency", func() (err error) {
-			inMemory = true
-			defer func() { inMemory = false }()
-			r.InMemory.Latency, err = openLoop(ctx, []int{100, 1000, 5000}, s.openLoop, s.drain)
-			return
-		}},
-		{"retry timing", func() (err error) {
-			r.Retry, err = retryError(ctx, s.retries, 20*time.Millisecond, 30*time.Second)
-			return
-		}},
-	}
-	for _, p := range phases {
+	return r
+}
+
+// run runs every phase (or those matching only), each in a process of its
+// own, then prints the table and writes the results under out.
+func run(s sizes, out, only string, c childArgs) error {
+	r := newResults()
+	for _, p := range phases(context.Background(), s, c.goCmd, r) {
 		if !strings.Contains(p.name, only) {
 			continue
 		}
 		start := time.Now()
 		fmt.Fprintf(os.Stderr, "bench: %s…", p.name)
-		if err := p.run(); err != nil {
+		if err := runChild(p, c); err != nil {
 			fmt.Fprintln(os.Stderr)
 			return fmt.Errorf("%s: %w", p.name, err)
 		}
@@ -148,7 +234,7 @@ func run(ctx context.Context, s sizes, out, goCmd, only string) error {
 		fmt.Println("\n(-only: a partial run; the figures of phases not run are zero and nothing is written)")
 		return nil
 	}
-	return write(out, &r)
+	return write(out, r)
 }
 
 // write saves results.json and latency.svg under dir.
