@@ -126,12 +126,16 @@ func (t *Webhooks) Get(ctx context.Context, id string) (*herald.Webhook, error) 
 		if err != nil {
 			return nil, err
 		}
-		t.mu.Lock()
-		t.put(id, fetched, gen)
-		t.mu.Unlock()
 		if fetched == nil {
 			return nil, ErrNotFound
 		}
+		// Keep it, unless a write was reported meanwhile (what this read
+		// saw may be older than it); then the next reload brings it.
+		t.mu.Lock()
+		if _, there := t.entries[id]; !there && t.entries != nil && t.gen == gen {
+			t.entries[id] = fetched
+		}
+		t.mu.Unlock()
 		e = fetched
 	}
 	w := *e.w
