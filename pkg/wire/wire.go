@@ -42,7 +42,8 @@ type Env struct {
 	// Defaults to nil: no metrics.
 	Metrics *metrics.Metrics
 	// Table and Events are the process's webhook table and event cache,
-	// shared by its functions (see Caches). Defaults to nil: none.
+	// shared by its functions (see LocalCaches and EventCache). Defaults to
+	// nil: none.
 	Table  *cache.Webhooks
 	Events *cache.Events
 	// SoleOwner is passed to ingest (see ingest.Config).
@@ -72,9 +73,9 @@ func (e *Env) logger(function string) *slog.Logger {
 	return e.Logger.With("function", function)
 }
 
-// eventCacheSize bounds the events a process caches (each at most
-// cache.MaxEventBytes).
-const eventCacheSize = 4096
+// eventCacheSize bounds the events a process caches: with each at most
+// cache.MaxEventBytes, 16 MiB at worst (a deliver Lambda has 256 MB).
+const eventCacheSize = 1024
 
 // EventCache builds the event cache of a process that delivers, into e.
 func EventCache(e *Env) {
