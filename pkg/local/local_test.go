@@ -36,20 +36,28 @@ func memConfig(t testing.TB, dataDir string) config.Config {
 // mode's default) or "mem" (gocloud's mempubsub).
 func configOn(t testing.TB, dataDir, scheme string) config.Config {
 	t.Helper()
+	return localConfig(t, dataDir, scheme, true)
+}
+
+// localConfig is local mode's configuration on dataDir with topics of the
+// given scheme and names of their own, and mem:// collections of their own
+// when memCollections, else local mode's default ones (bolt:// in dataDir).
+func localConfig(t testing.TB, dataDir, scheme string, memCollections bool) config.Config {
+	t.Helper()
 	n := systems.Add(1)
 	env := map[string]string{
-		"HERALD_ADDR":                    "127.0.0.1:0",
-		"HERALD_ADMIN_TOKEN":             "test-token",
-		"HERALD_DATA_DIR":                dataDir,
-		"HERALD_INGEST_TOPIC":            fmt.Sprintf("%s://ingest-%d", scheme, n),
-		"HERALD_INGEST_SUBSCRIPTION":     fmt.Sprintf("%s://ingest-%d", scheme, n),
-		"HERALD_DELIVER_TOPIC":           fmt.Sprintf("%s://deliver-%d", scheme, n),
-		"HERALD_DELIVER_SUBSCRIPTION":    fmt.Sprintf("%s://deliver-%d", scheme, n),
-		"HERALD_WEBHOOKS_COLLECTION":     fmt.Sprintf("mem://webhooks-%d/id", n),
-		"HERALD_EVENTS_COLLECTION":       fmt.Sprintf("mem://events-%d/id", n),
-		"HERALD_DELIVERIES_COLLECTION":   fmt.Sprintf("mem://deliveries-%d/id", n),
-		"HERALD_SCHEDULE_COLLECTION":     fmt.Sprintf("mem://schedule-%d/id", n),
-		"HERALD_APPLICATIONS_COLLECTION": fmt.Sprintf("mem://applications-%d/id", n),
+		"HERALD_ADDR":                 "127.0.0.1:0",
+		"HERALD_ADMIN_TOKEN":          "test-token",
+		"HERALD_DATA_DIR":             dataDir,
+		"HERALD_INGEST_TOPIC":         fmt.Sprintf("%s://ingest-%d", scheme, n),
+		"HERALD_INGEST_SUBSCRIPTION":  fmt.Sprintf("%s://ingest-%d", scheme, n),
+		"HERALD_DELIVER_TOPIC":        fmt.Sprintf("%s://deliver-%d", scheme, n),
+		"HERALD_DELIVER_SUBSCRIPTION": fmt.Sprintf("%s://deliver-%d", scheme, n),
+	}
+	if memCollections {
+		for _, c := range []string{"webhooks", "events", "deliveries", "schedule", "applications"} {
+			env["HERALD_"+strings.ToUpper(c)+"_COLLECTION"] = fmt.Sprintf("mem://%s-%d/id", c, n)
+		}
 	}
 	cfg, err := config.FromEnv(func(k string) string { return env[k] }, true)
 	if err != nil {
@@ -58,11 +66,14 @@ func configOn(t testing.TB, dataDir, scheme string) config.Config {
 	return cfg
 }
 
-func memBackend(t *testing.T, s contract.Settings) *contract.System {
-	cfg := memConfig(t, t.TempDir())
-	cfg.RetrySchedule = retry.Schedule(s.RetrySchedule)
-	cfg.HeaderPrefix = s.HeaderPrefix
-	return startSystem(t, cfg)
+// backend is the contract suite's backend on the configuration cfg makes.
+func backend(cfg func(t *testing.T) config.Config) contract.Backend {
+	return func(t *testing.T, s contract.Settings) *contract.System {
+		c := cfg(t)
+		c.RetrySchedule = retry.Schedule(s.RetrySchedule)
+		c.HeaderPrefix = s.HeaderPrefix
+		return startSystem(t, c)
+	}
 }
 
 func startSystem(t *testing.T, cfg config.Config) *contract.System {
@@ -116,33 +127,18 @@ func startLocal(t *testing.T, cfg config.Config) (*running, error) {
 // memq's broker).
 func TestContractDefaults(t *testing.T) {
 	t.Parallel()
-	contract.Run(t, func(t *testing.T, s contract.Settings) *contract.System {
-		n := systems.Add(1)
-		env := map[string]string{
-			"HERALD_ADDR":                 "127.0.0.1:0",
-			"HERALD_ADMIN_TOKEN":          "test-token",
-			"HERALD_DATA_DIR":             t.TempDir(),
-			"HERALD_INGEST_TOPIC":         fmt.Sprintf("memq://ingest-%d", n),
-			"HERALD_INGEST_SUBSCRIPTION":  fmt.Sprintf("memq://ingest-%d", n),
-			"HERALD_DELIVER_TOPIC":        fmt.Sprintf("memq://deliver-%d", n),
-			"HERALD_DELIVER_SUBSCRIPTION": fmt.Sprintf("memq://deliver-%d", n),
-		}
-		cfg, err := config.FromEnv(func(k string) string { return env[k] }, true)
-		if err != nil {
-			t.Fatal(err)
-		}
+	contract.Run(t, backend(func(t *testing.T) config.Config {
+		cfg := localConfig(t, t.TempDir(), "memq", false)
 		if !strings.HasPrefix(cfg.DeliveriesCollection, "bolt://") || !strings.Contains(cfg.IngestTopic, "journal=") {
 			t.Fatalf("local defaults changed: %s, %s", cfg.DeliveriesCollection, cfg.IngestTopic)
 		}
-		cfg.RetrySchedule = retry.Schedule(s.RetrySchedule)
-		cfg.HeaderPrefix = s.HeaderPrefix
-		return startSystem(t, cfg)
-	})
+		return cfg
+	}))
 }
 
 func TestContractMem(t *testing.T) {
 	t.Parallel()
-	contract.Run(t, memBackend)
+	contract.Run(t, backend(func(t *testing.T) config.Config { return memConfig(t, t.TempDir()) }))
 }
 
 // TestMempubsubStaysAvailable runs local mode on gocloud's mem:// topics
