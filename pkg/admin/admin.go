@@ -16,9 +16,9 @@ import (
 
 	"github.com/heraldhq/herald/pkg/auth"
 	"github.com/heraldhq/herald/pkg/cache"
-	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/outbound"
 	"github.com/heraldhq/herald/pkg/retry"
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/seal"
@@ -114,7 +114,7 @@ func New(cfg Config) (*API, error) {
 		cfg.DeliveryTimeout = 10 * time.Second
 	}
 	if cfg.Client == nil {
-		cfg.Client = deliver.NewClient(deliver.ClientConfig{AllowPrivate: cfg.AllowPrivateTargets,
+		cfg.Client = outbound.NewClient(outbound.ClientConfig{AllowPrivate: cfg.AllowPrivateTargets,
 			AllowedTargets: cfg.AllowedTargets, RequireHTTPS: cfg.RequireHTTPS})
 	}
 	a := &API{cfg: cfg}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/outbound"
 	"github.com/heraldhq/herald/pkg/signature"
 )
 
@@ -40,16 +40,16 @@ func (a *API) call(ctx context.Context, wh *herald.Webhook, ev callEnvelope) (he
 		return herald.Attempt{}, fmt.Errorf("encode %s event: %w", ev.EventType, err)
 	}
 	now := a.cfg.Now()
-	keys, err := deliver.SigningKeys(ctx, a.cfg.Sealer, wh, now)
+	keys, err := outbound.SigningKeys(ctx, a.cfg.Sealer, wh, now)
 	if err != nil {
 		return herald.Attempt{}, fmt.Errorf("signing keys of %s: %w", wh.ID, err)
 	}
-	sender := deliver.Sender{Client: a.cfg.Client, Signer: signature.Signer{Prefix: a.cfg.HeaderPrefix}, Now: a.cfg.Now}
+	sender := outbound.Sender{Client: a.cfg.Client, Signer: signature.Signer{Prefix: a.cfg.HeaderPrefix}, Now: a.cfg.Now}
 	timeout := a.cfg.DeliveryTimeout
 	if wh.TimeoutSeconds > 0 {
 		timeout = time.Duration(min(wh.TimeoutSeconds, herald.MaxTimeoutSeconds)) * time.Second
 	}
-	return sender.Send(ctx, deliver.Request{
+	return sender.Send(ctx, outbound.Request{
 		URL: wh.URL, Headers: wh.Headers, Keys: keys, Timeout: timeout,
 		Message: signature.Message{ID: ev.EventID, EventType: ev.EventType, Timestamp: now, Body: body},
 	}), nil

@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/heraldhq/herald/pkg/admin"
-	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
+	"github.com/heraldhq/herald/pkg/outbound"
 )
 
 // testAnswer is the answer of POST …/test.
@@ -110,7 +110,7 @@ func TestTestReportsReceiverFailures(t *testing.T) {
 // client (private targets not allowed) a loopback receiver is not reached.
 func TestTestRefusesPrivateTargets(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, admin.Config{Client: deliver.NewClient(deliver.ClientConfig{})})
+	f := newFixture(t, admin.Config{Client: outbound.NewClient(outbound.ClientConfig{})})
 	r := newHookReceiver(t)
 	id := f.createWebhook(t, adminToken, map[string]any{"url": r.URL})["id"].(string)
 	var out testAnswer

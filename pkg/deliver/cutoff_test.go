@@ -7,6 +7,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/outbound"
 )
 
 // cancelAfter is a transport that cancels the attempt's context once the
@@ -29,7 +30,7 @@ func (c cancelAfter) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestHandleRecordsAnswerDespiteCancel(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
-	base := deliver.NewClient(deliver.ClientConfig{AllowPrivate: true})
+	base := outbound.NewClient(outbound.ClientConfig{AllowPrivate: true})
 	client := &http.Client{Transport: cancelAfter{next: base.Transport, cancel: cancel}}
 	f := newFixture(t, deliver.Config{Client: client})
 	r := newReceiver(t, status(http.StatusOK))

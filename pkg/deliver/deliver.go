@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"gocloud.dev/docstore"
@@ -20,6 +19,7 @@ import (
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/metrics"
+	"github.com/heraldhq/herald/pkg/outbound"
 	"github.com/heraldhq/herald/pkg/retry"
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/seal"
@@ -47,7 +47,7 @@ type Config struct {
 	EventCache *cache.Events
 	// Metrics counts attempts by outcome. Defaults to nil: nothing counted.
 	Metrics *metrics.Metrics
-	// Client sends the requests. Defaults to NewClient(ClientConfig{}).
+	// Client sends the requests. Defaults to outbound.NewClient(outbound.ClientConfig{}).
 	Client *http.Client
 	// HeaderPrefix goes before Event, Delivery-Id and Signature. Defaults to
 	// "X-Herald-".
@@ -78,7 +78,7 @@ type Config struct {
 // Handler is the deliver function's domain handler.
 type Handler struct {
 	cfg      Config
-	sender   Sender
+	sender   outbound.Sender
 	inFlight inFlight
 	// keys holds the HMAC keys sealed secrets opened to: a sealed value
 	// never changes, and opening one may be a KMS call.
@@ -104,7 +104,7 @@ func New(cfg Config) (*Handler, error) {
 		cfg.BusyDelay = time.Second
 	}
 	if cfg.Client == nil {
-		cfg.Client = NewClient(ClientConfig{Timeout: cfg.Timeout})
+		cfg.Client = outbound.NewClient(outbound.ClientConfig{Timeout: cfg.Timeout})
 	}
 	if len(cfg.Schedule) == 0 {
 		cfg.Schedule = retry.Default()
@@ -115,7 +115,7 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	sender := Sender{Client: cfg.Client, Signer: signature.Signer{Prefix: cfg.HeaderPrefix}, Now: cfg.Now}
+	sender := outbound.Sender{Client: cfg.Client, Signer: signature.Signer{Prefix: cfg.HeaderPrefix}, Now: cfg.Now}
 	return &Handler{cfg: cfg, sender: sender, keys: cache.NewBounded[string, []byte](keyCacheSize)}, nil
 }
 
@@ -162,8 +162,8 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 	// The keys are opened before the attempt is claimed: a keeper that is
 	// unavailable (KMS throttling, an outage) costs no attempt, the job is
 	// simply tried again.
-	keys, err := signingKeys(ctx, h.cfg.Sealer, h.keys, w, now)
-	if err != nil && !errors.Is(err, ErrSecretUnusable) {
+	keys, err := outbound.SigningKeysCached(ctx, h.cfg.Sealer, h.keys, w, now)
+	if err != nil && !errors.Is(err, outbound.ErrSecretUnusable) {
 		return err
 	}
 	release, free := h.inFlight.acquire(w.ID, h.maxInFlight(w))
@@ -180,7 +180,7 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 		log.Error("webhook secret unusable", "webhook_id", w.ID, "error", err)
 		return h.record(ctx, d, w, herald.Attempt{Attempt: job.Attempt, AtMS: herald.Millis(now), Error: "signing secret unusable"})
 	}
-	a := h.sender.Send(ctx, Request{
+	a := h.sender.Send(ctx, outbound.Request{
 		URL:     w.URL,
 		Headers: w.Headers,
 		Keys:    keys,
@@ -205,68 +205,6 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 		return err
 	}
 	return h.record(rctx, d, w, a)
-}
-
-// ErrSecretUnusable marks a stored signing secret that can never be used:
-// not sealed with this deployment's keeper, or not a valid secret. Other
-// errors of SigningKeys are the keeper's, and worth trying again.
-var ErrSecretUnusable = errors.New("signing secret unusable")
-
-// SigningKeys opens the HMAC keys w's deliveries are signed with at now: the
-// current secret's, then the previous secret's while its grace period lasts.
-// A secret stored in the clear by a release before secrets were sealed
-// ("whsec_…") is still used, until a rotation seals its successor.
-func SigningKeys(ctx context.Context, s *seal.Sealer, w *herald.Webhook, now time.Time) ([][]byte, error) {
-	return signingKeys(ctx, s, nil, w, now)
-}
-
-// signingKeys is SigningKeys with the keys already opened held in opened
-// (which may be nil).
-func signingKeys(ctx context.Context, s *seal.Sealer, opened *cache.Bounded[string, []byte], w *herald.Webhook, now time.Time) ([][]byte, error) {
-	stored := []string{w.SealedSecret}
-	if w.PreviousSealedSecret != "" && herald.Millis(now) < w.PreviousSecretUntilMS {
-		stored = append(stored, w.PreviousSealedSecret)
-	}
-	keys := make([][]byte, 0, len(stored))
-	for _, sv := range stored {
-		if key, ok := opened.Get(sv); ok {
-			keys = append(keys, key)
-			continue
-		}
-		secret := sv
-		if !strings.HasPrefix(sv, signature.SecretPrefix) {
-			var err error
-			if secret, err = s.Open(ctx, sv); err != nil && !keeperMayRecover(err) {
-				return nil, fmt.Errorf("%w: %w", ErrSecretUnusable, err)
-			} else if err != nil {
-				return nil, err
-			}
-		}
-		key, err := signature.Key(secret)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrSecretUnusable, err)
-		}
-		opened.Add(sv, key)
-		keys = append(keys, key)
-	}
-	return keys, nil
-}
-
-// keeperMayRecover reports whether a keeper's failure to open a secret may
-// pass: anything but a value no keeper will ever open (not sealed, a
-// ciphertext the key refuses, a key that is gone). An outage or throttling
-// of KMS shows as Unknown, Internal or ResourceExhausted: retried, it costs
-// no attempt; a deployment that lost its key holds its deliveries until the
-// key is back.
-func keeperMayRecover(err error) bool {
-	if errors.Is(err, seal.ErrNotSealed) {
-		return false
-	}
-	switch gcerrors.Code(err) {
-	case gcerrors.InvalidArgument, gcerrors.NotFound:
-		return false
-	}
-	return true
 }
 
 // putBack defers a job whose webhook is at its in-flight cap to due. The

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heraldhq/herald/pkg/deliver"
+	"github.com/heraldhq/herald/pkg/outbound"
 	"github.com/heraldhq/herald/pkg/signature"
 )
 
@@ -68,8 +68,8 @@ func TestSenderDescribesTransportFailures(t *testing.T) {
 			if url == "" {
 				url = newReceiver(t, tc.answer).URL
 			}
-			s := deliver.Sender{Client: deliver.NewClient(deliver.ClientConfig{AllowPrivate: true})}
-			a := s.Send(context.Background(), deliver.Request{URL: url, Timeout: tc.timeout,
+			s := outbound.Sender{Client: outbound.NewClient(outbound.ClientConfig{AllowPrivate: true})}
+			a := s.Send(context.Background(), outbound.Request{URL: url, Timeout: tc.timeout,
 				Message: signature.Message{ID: "evt_1", Body: []byte(`{}`)}})
 			if a.StatusCode != tc.wantStatus || !strings.HasPrefix(a.Error, tc.wantError) ||
 				(tc.wantError == "" && a.Error != "") || len(a.ResponseBody) != tc.wantBody {

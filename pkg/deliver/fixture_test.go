@@ -19,6 +19,7 @@ import (
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
+	"github.com/heraldhq/herald/pkg/outbound"
 	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/signature"
 )
@@ -107,7 +108,7 @@ func newFixture(t *testing.T, cfg deliver.Config) *fixture {
 		cfg.Now = f.clock.Now
 	}
 	if cfg.Client == nil {
-		cfg.Client = deliver.NewClient(deliver.ClientConfig{Timeout: 5 * time.Second, AllowPrivate: true})
+		cfg.Client = outbound.NewClient(outbound.ClientConfig{Timeout: 5 * time.Second, AllowPrivate: true})
 	}
 	cfg.Sealer = testSealer
 	h, err := deliver.New(cfg)

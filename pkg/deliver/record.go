@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/metrics"
+	"github.com/heraldhq/herald/pkg/ownevent"
 	"github.com/heraldhq/herald/pkg/retry"
 	"github.com/heraldhq/herald/pkg/schedule"
 )
@@ -38,7 +39,7 @@ func (h *Handler) record(ctx context.Context, d *herald.Delivery, w *herald.Webh
 	if !a.Succeeded() && !retry && !manual && d.DroppedMS == 0 {
 		final := *d
 		final.Attempts = withAttempt(d.Attempts, a)
-		if err := PublishDropped(ctx, h.cfg.Ingest, &final, w, a, now); err != nil {
+		if err := ownevent.PublishDropped(ctx, h.cfg.Ingest, &final, w, a, now); err != nil {
 			return err
 		}
 	}

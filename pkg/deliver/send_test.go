@@ -13,6 +13,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/outbound"
 )
 
 func TestHandleRecordsTransportOutcome(t *testing.T) {
@@ -22,7 +23,7 @@ func TestHandleRecordsTransportOutcome(t *testing.T) {
 		// target returns the webhook URL and a count of requests that
 		// reached the server (nil when none can).
 		target     func(t *testing.T) (string, func() int64)
-		client     deliver.ClientConfig
+		client     outbound.ClientConfig
 		wantStatus int
 		wantError  string
 		wantHits   int64 // requests that reached the handler
@@ -55,7 +56,7 @@ func TestHandleRecordsTransportOutcome(t *testing.T) {
 				t.Cleanup(func() { close(stop) }) // runs before r.Close
 				return r.URL, r.hits.Load
 			},
-			client:    deliver.ClientConfig{Timeout: 100 * time.Millisecond, AllowPrivate: true},
+			client:    outbound.ClientConfig{Timeout: 100 * time.Millisecond, AllowPrivate: true},
 			wantError: "timeout",
 			wantHits:  1,
 		},
@@ -92,7 +93,7 @@ func TestHandleRecordsTransportOutcome(t *testing.T) {
 				r := newReceiver(t, nil)
 				return r.URL, r.hits.Load
 			},
-			client:    deliver.ClientConfig{Timeout: 5 * time.Second}, // AllowPrivate false
+			client:    outbound.ClientConfig{Timeout: 5 * time.Second}, // AllowPrivate false
 			wantError: "refused: target resolves to a loopback address",
 		},
 	}
@@ -101,9 +102,9 @@ func TestHandleRecordsTransportOutcome(t *testing.T) {
 			t.Parallel()
 			client := tt.client
 			if client.Timeout == 0 {
-				client = deliver.ClientConfig{Timeout: 5 * time.Second, AllowPrivate: true}
+				client = outbound.ClientConfig{Timeout: 5 * time.Second, AllowPrivate: true}
 			}
-			f := newFixture(t, deliver.Config{Client: deliver.NewClient(client)})
+			f := newFixture(t, deliver.Config{Client: outbound.NewClient(client)})
 			url, hits := tt.target(t)
 			f.seed(t, newWebhook(url), newDelivery())
 

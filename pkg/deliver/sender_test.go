@@ -9,7 +9,7 @@ import (
 
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
-	"github.com/heraldhq/herald/pkg/deliver"
+	"github.com/heraldhq/herald/pkg/outbound"
 	"github.com/heraldhq/herald/pkg/signature"
 )
 
@@ -27,10 +27,10 @@ func TestSenderSignsWithEveryKey(t *testing.T) {
 		return k
 	}
 	r := newReceiver(t, status(http.StatusCreated))
-	s := deliver.Sender{Client: deliver.NewClient(deliver.ClientConfig{AllowPrivate: true}),
+	s := outbound.Sender{Client: outbound.NewClient(outbound.ClientConfig{AllowPrivate: true}),
 		Signer: signature.Signer{Prefix: "X-Acme-"}}
 	body := []byte(`{"event_id":"evt_1","event_type":"order.created"}`)
-	a := s.Send(context.Background(), deliver.Request{
+	a := s.Send(context.Background(), outbound.Request{
 		URL: r.URL, Headers: map[string]string{"X-Custom": "yes"},
 		Keys:    [][]byte{keyOf(current), keyOf(previous)},
 		Message: signature.Message{ID: "evt_1", EventType: "order.created", DeliveryID: 7, Timestamp: time.Now(), Body: body},
@@ -65,12 +65,12 @@ func TestSenderSignsWithEveryKey(t *testing.T) {
 func TestSenderDescribesFailures(t *testing.T) {
 	t.Parallel()
 	r := newReceiver(t, status(http.StatusServiceUnavailable))
-	s := deliver.Sender{Client: deliver.NewClient(deliver.ClientConfig{AllowPrivate: true})}
-	a := s.Send(context.Background(), deliver.Request{URL: r.URL, Message: signature.Message{ID: "evt_1", Body: []byte(`{}`)}})
+	s := outbound.Sender{Client: outbound.NewClient(outbound.ClientConfig{AllowPrivate: true})}
+	a := s.Send(context.Background(), outbound.Request{URL: r.URL, Message: signature.Message{ID: "evt_1", Body: []byte(`{}`)}})
 	if a.Succeeded() || a.StatusCode != http.StatusServiceUnavailable || a.Error != "HTTP 503" {
 		t.Errorf("attempt = %+v", a)
 	}
-	if a := s.Send(context.Background(), deliver.Request{URL: "://bad"}); a.Error != "invalid url" {
+	if a := s.Send(context.Background(), outbound.Request{URL: "://bad"}); a.Error != "invalid url" {
 		t.Errorf("bad url: %+v", a)
 	}
 }

@@ -8,8 +8,8 @@ import (
 
 	"gocloud.dev/gcerrors"
 
-	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/ownevent"
 	"github.com/heraldhq/herald/pkg/schedule"
 )
 
@@ -44,7 +44,7 @@ func (n *Notifier) expireHeld(ctx context.Context, now time.Time) (int, error) {
 		}
 		// Announce, then record: a failed publish leaves the delivery held
 		// for the next tick instead of given up unannounced.
-		if err := deliver.PublishDropped(ctx, n.cfg.Ingest, d, w, last, now); err != nil {
+		if err := ownevent.PublishDropped(ctx, n.cfg.Ingest, d, w, last, now); err != nil {
 			return count, err
 		}
 		if err := n.cfg.Deliveries.Replace(ctx, d); err != nil {

@@ -100,9 +100,11 @@
 //
 // # As
 //
-//   - Topic.As: **memq.Topic.
+//   - Topic.As: **memq.Topic, or *sendopt.Limits (the longest delay accepted,
+//     for publishers that do not import memq).
 //   - Subscription.As: **memq.Subscription.
-//   - Message.BeforeSend's as: **memq.SendOptions.
+//   - Message.BeforeSend's as: **memq.SendOptions (the same type as
+//     **sendopt.Options).
 //   - Message.As: *memq.Receipt (how many times the message was delivered).
 //   - ErrorAs: none.
 package memq

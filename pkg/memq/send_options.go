@@ -1,20 +1,13 @@
 package memq
 
-import (
-	"math"
-	"time"
-)
+import "github.com/heraldhq/herald/pkg/memq/sendopt"
 
 // MaxDelay is the longest SendOptions.Delay memq accepts: no limit.
-const MaxDelay time.Duration = math.MaxInt64
+const MaxDelay = sendopt.MaxDelay
 
 // SendOptions are per-message options, set in Message.BeforeSend through
 // As (see the package documentation).
-type SendOptions struct {
-	// Delay is how long after it is sent the message becomes available to
-	// receivers. Defaults to 0: at once.
-	Delay time.Duration
-}
+type SendOptions = sendopt.Options
 
 // sendOptionsAs returns the As function BeforeSend gets: it supports
 // **SendOptions.

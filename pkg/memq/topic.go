@@ -11,6 +11,8 @@ import (
 	"gocloud.dev/gcerrors"
 	"gocloud.dev/pubsub"
 	"gocloud.dev/pubsub/driver"
+
+	"github.com/heraldhq/herald/pkg/memq/sendopt"
 )
 
 // Topic is a named topic of a Broker: it fans each message out to its
@@ -133,9 +135,14 @@ func (*topicDriver) IsRetryable(error) bool { return false }
 
 // As implements driver.Topic: it supports **Topic.
 func (d *topicDriver) As(i any) bool {
-	p, ok := i.(**Topic)
-	if ok && d.t != nil {
-		*p = d.t
+	switch p := i.(type) {
+	case **Topic:
+		if d.t != nil {
+			*p = d.t
+			return true
+		}
+	case *sendopt.Limits:
+		*p = sendopt.Limits{MaxDelay: MaxDelay}
 		return true
 	}
 	return false

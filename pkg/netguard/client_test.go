@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/netguard"
+	"github.com/heraldhq/herald/pkg/outbound"
 )
 
-// TestDeliverClientGuardsLoopback sends through deliver.NewClient to
+// TestDeliverClientGuardsLoopback sends through outbound.NewClient to
 // receivers on 127.0.0.1 and [::1], by every spelling of a loopback host:
 // refused by the dialer (the receiver never hit) unless private targets are
 // allowed or the address is allow-listed. Only loopback is ever dialed.
@@ -42,17 +42,17 @@ func TestDeliverClientGuardsLoopback(t *testing.T) {
 	loopback4 := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 	for _, tc := range []struct {
 		name    string
-		cfg     deliver.ClientConfig
+		cfg     outbound.ClientConfig
 		reached func(host string) bool
 	}{
-		{"strict", deliver.ClientConfig{}, func(string) bool { return false }},
-		{"strict, https required", deliver.ClientConfig{RequireHTTPS: true}, func(string) bool { return false }},
-		{"private allowed", deliver.ClientConfig{AllowPrivate: true, RequireHTTPS: true},
+		{"strict", outbound.ClientConfig{}, func(string) bool { return false }},
+		{"strict, https required", outbound.ClientConfig{RequireHTTPS: true}, func(string) bool { return false }},
+		{"private allowed", outbound.ClientConfig{AllowPrivate: true, RequireHTTPS: true},
 			func(string) bool { return true }},
-		{"127.0.0.0/8 allow-listed", deliver.ClientConfig{AllowedTargets: loopback4, RequireHTTPS: true},
+		{"127.0.0.0/8 allow-listed", outbound.ClientConfig{AllowedTargets: loopback4, RequireHTTPS: true},
 			func(host string) bool { return host != "[::1]" }},
 	} {
-		client := deliver.NewClient(deliver.ClientConfig{Timeout: 5 * time.Second, AllowPrivate: tc.cfg.AllowPrivate,
+		client := outbound.NewClient(outbound.ClientConfig{Timeout: 5 * time.Second, AllowPrivate: tc.cfg.AllowPrivate,
 			AllowedTargets: tc.cfg.AllowedTargets, RequireHTTPS: tc.cfg.RequireHTTPS})
 		for host, u := range urls {
 			before := hits.Load()

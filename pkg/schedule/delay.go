@@ -9,7 +9,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"gocloud.dev/pubsub"
 
-	"github.com/heraldhq/herald/pkg/memq"
+	"github.com/heraldhq/herald/pkg/memq/sendopt"
 )
 
 // sqsMaxDelay is the longest per-message delay SQS accepts.
@@ -28,8 +28,8 @@ func NativeMaxDelay(topic *pubsub.Topic) time.Duration {
 	if topic.As(&c) {
 		return sqsMaxDelay
 	}
-	var t *memq.Topic
-	if topic.As(&t) {
+	var memq sendopt.Limits
+	if topic.As(&memq) {
 		return min(memqMaxDelay, memq.MaxDelay)
 	}
 	return 0
@@ -48,7 +48,7 @@ func publishDelayed(ctx context.Context, topic *pubsub.Topic, body []byte, delay
 			if as(&entry) {
 				entry.DelaySeconds = secs
 			}
-			var opts *memq.SendOptions
+			var opts *sendopt.Options
 			if as(&opts) {
 				opts.Delay = delay
 			}

@@ -19,6 +19,7 @@ import (
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/ingest"
 	"github.com/heraldhq/herald/pkg/metrics"
+	"github.com/heraldhq/herald/pkg/outbound"
 	"github.com/heraldhq/herald/pkg/schedule"
 )
 
@@ -143,7 +144,7 @@ func Deliver(e Env) (*deliver.Handler, error) {
 	c := e.Config
 	// Each attempt has its own deadline (the webhook's timeout_seconds, or
 	// the deployment's); the shared client's bound is only the largest one.
-	client := deliver.NewClient(deliver.ClientConfig{Timeout: max(c.DeliveryTimeout, herald.MaxTimeoutSeconds*time.Second),
+	client := outbound.NewClient(outbound.ClientConfig{Timeout: max(c.DeliveryTimeout, herald.MaxTimeoutSeconds*time.Second),
 		AllowPrivate: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
 		RequireHTTPS: c.RequireHTTPS, MaxConnsPerHost: c.DeliverConcurrency})
 	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
@@ -186,7 +187,7 @@ func Admin(e Env) (*admin.API, error) {
 	c := e.Config
 	// Test and validation calls honour the webhook's timeout_seconds, as
 	// deliveries do: the client's bound is the largest one.
-	client := deliver.NewClient(deliver.ClientConfig{Timeout: max(c.DeliveryTimeout, herald.MaxTimeoutSeconds*time.Second),
+	client := outbound.NewClient(outbound.ClientConfig{Timeout: max(c.DeliveryTimeout, herald.MaxTimeoutSeconds*time.Second),
 		AllowPrivate: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs, RequireHTTPS: c.RequireHTTPS})
 	var metricsHandler http.Handler
 	if e.Metrics != nil {
