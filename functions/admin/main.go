@@ -20,19 +20,19 @@ import (
 	"github.com/aws/aws-lambda-go/lambdaurl"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
-	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/wire"
+	"github.com/heraldhq/herald/pkg/wire/adminfn"
 )
 
 func main() {
-	wire.Main("admin", config.Subscriptions{Keeper: true}, func(ctx context.Context, env wire.Env) error {
+	wire.Main("admin", adminfn.Needs, func(ctx context.Context, env wire.Env) error {
 		if env.Config.AdminToken == "" {
 			return errors.New("HERALD_ADMIN_TOKEN is required")
 		}
 		if awslambda.OnLambda() {
 			env.Metrics = nil // a Function URL is public: no unauthenticated /metrics
 		}
-		api, err := wire.Admin(env)
+		api, err := adminfn.Build(env)
 		if err != nil {
 			return err
 		}

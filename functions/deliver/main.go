@@ -18,14 +18,15 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
-	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/wire"
+	"github.com/heraldhq/herald/pkg/wire/deliverfn"
 )
 
 func main() {
-	wire.Main("deliver", config.Subscriptions{Deliver: true, Keeper: true}, func(ctx context.Context, env wire.Env) error {
-		h, err := wire.Deliver(env)
+	wire.Main("deliver", deliverfn.Needs, func(ctx context.Context, env wire.Env) error {
+		wire.EventCache(&env)
+		h, err := deliverfn.Build(env)
 		if err != nil {
 			return err
 		}

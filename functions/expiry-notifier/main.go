@@ -15,13 +15,13 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
-	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/wire"
+	"github.com/heraldhq/herald/pkg/wire/expiryfn"
 )
 
 func main() {
-	wire.Main("expiry-notifier", config.Subscriptions{}, func(ctx context.Context, env wire.Env) error {
-		n, err := wire.Expiry(env)
+	wire.Main("expiry-notifier", expiryfn.Needs, func(ctx context.Context, env wire.Env) error {
+		n, err := expiryfn.Build(env)
 		if err != nil {
 			return err
 		}

@@ -15,14 +15,14 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
-	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/wire"
+	"github.com/heraldhq/herald/pkg/wire/ingestfn"
 )
 
 func main() {
-	wire.Main("ingest", config.Subscriptions{Ingest: true}, func(ctx context.Context, env wire.Env) error {
-		h, err := wire.Ingest(env)
+	wire.Main("ingest", ingestfn.Needs, func(ctx context.Context, env wire.Env) error {
+		h, err := ingestfn.Build(env)
 		if err != nil {
 			return err
 		}

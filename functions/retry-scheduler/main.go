@@ -15,13 +15,13 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
-	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/wire"
+	"github.com/heraldhq/herald/pkg/wire/schedulerfn"
 )
 
 func main() {
-	wire.Main("retry-scheduler", config.Subscriptions{}, func(ctx context.Context, env wire.Env) error {
-		s, err := wire.Scheduler(env)
+	wire.Main("retry-scheduler", schedulerfn.Needs, func(ctx context.Context, env wire.Env) error {
+		s, err := schedulerfn.Build(env)
 		if err != nil {
 			return err
 		}

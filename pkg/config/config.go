@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/heraldhq/herald/pkg/envelope"
+	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/netguard"
 	"github.com/heraldhq/herald/pkg/retry"
 	"github.com/heraldhq/herald/pkg/signature"
@@ -81,7 +81,7 @@ var Vars = []Var{
 	{"HERALD_ALLOWED_TARGET_CIDRS", "", "", "comma-separated CIDRs webhooks may reach even when private targets are not allowed, and over plain http (e.g. an internal receiver at `10.1.2.0/24`); unset: none"},
 	{"HERALD_REQUIRE_HTTPS", "true", "false", "webhook URLs must be https unless their host is a private or loopback literal (where private targets are allowed) or allow-listed; also enforced when sending"},
 	{"HERALD_DELIVERY_TIMEOUT", "10s", "", "timeout of one delivery attempt"},
-	{"HERALD_MAX_EVENT_BYTES", strconv.Itoa(envelope.DefaultMaxBytes), "", "largest accepted event envelope"},
+	{"HERALD_MAX_EVENT_BYTES", strconv.Itoa(herald.DefaultMaxEventBytes), "", "largest accepted event envelope"},
 	{"HERALD_RETENTION", "720h", "", "how long events and finished deliveries are kept"},
 	{"HERALD_PAUSE_HOLD", "168h", "", "how long a paused webhook holds a delivery before it is given up"},
 	{"HERALD_INGEST_CONCURRENCY", "16", "", "events ingested at once per process"},

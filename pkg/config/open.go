@@ -13,11 +13,12 @@ import (
 )
 
 // Resources are the topics, subscriptions and collections of a process, each
-// opened once and shared by every function in it. The drivers their URLs
+// opened once and shared by every function in it; what the process does not
+// need (see Needs) is nil. The drivers their URLs
 // name must be linked in by the program (blank imports in functions/*).
 type Resources struct {
 	Ingest, Deliver       *pubsub.Topic
-	IngestSub, DeliverSub *pubsub.Subscription // nil unless asked for
+	IngestSub, DeliverSub *pubsub.Subscription
 	Webhooks, Events      *docstore.Collection
 	Deliveries, Schedule  *docstore.Collection
 	Applications          *docstore.Collection
@@ -26,19 +27,27 @@ type Resources struct {
 	Keeper *secrets.Keeper
 }
 
-// Subscriptions says which subscriptions Open opens, and whether it opens
-// the secrets keeper (HERALD_SECRETS_KEEPER: admin and deliver need it; the
-// other functions do not link its drivers).
-type Subscriptions struct {
-	Ingest, Deliver bool
-	Keeper          bool
+// Needs names what a function opens: only the collections, topics and
+// subscriptions it uses, so that on AWS it is never refused a DescribeTable
+// its role need not grant, and the keeper (HERALD_SECRETS_KEEPER) only where
+// signing secrets are sealed or opened.
+type Needs struct {
+	Webhooks, Events, Deliveries, Schedule, Applications bool
+	IngestTopic, DeliverTopic                            bool
+	IngestSub, DeliverSub                                bool
+	Keeper                                               bool
 }
 
-// Open opens every collection, both topics and the subscriptions asked for.
-// Nothing is published before Open returns, so a mem:// subscription (which
-// sees only what is published after it exists) misses nothing; a memq://
-// topic keeps what is sent for its default subscription from the start.
-func (c Config) Open(ctx context.Context, subs Subscriptions) (_ *Resources, err error) {
+// Everything is what local mode's one process opens.
+var Everything = Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
+	Applications: true, IngestTopic: true, DeliverTopic: true, IngestSub: true, DeliverSub: true,
+	Keeper: true}
+
+// Open opens what needs names. Nothing is published before Open returns, so
+// a mem:// subscription (which sees only what is published after it exists)
+// misses nothing; a memq:// topic keeps what is sent for its default
+// subscription from the start.
+func (c Config) Open(ctx context.Context, needs Needs) (_ *Resources, err error) {
 	r := &Resources{}
 	defer func() {
 		if err != nil {
@@ -46,19 +55,23 @@ func (c Config) Open(ctx context.Context, subs Subscriptions) (_ *Resources, err
 		}
 	}()
 	colls := []struct {
-		dst **docstore.Collection
-		url string
+		need bool
+		dst  **docstore.Collection
+		url  string
 	}{
-		{&r.Webhooks, c.WebhooksCollection}, {&r.Events, c.EventsCollection},
-		{&r.Deliveries, c.DeliveriesCollection}, {&r.Schedule, c.ScheduleCollection},
-		{&r.Applications, c.ApplicationsCollection},
+		{needs.Webhooks, &r.Webhooks, c.WebhooksCollection}, {needs.Events, &r.Events, c.EventsCollection},
+		{needs.Deliveries, &r.Deliveries, c.DeliveriesCollection}, {needs.Schedule, &r.Schedule, c.ScheduleCollection},
+		{needs.Applications, &r.Applications, c.ApplicationsCollection},
 	}
 	for _, cl := range colls {
+		if !cl.need {
+			continue
+		}
 		if *cl.dst, err = docstore.OpenCollection(ctx, cl.url); err != nil {
 			return nil, fmt.Errorf("open collection %s: %w", cl.url, err)
 		}
 	}
-	if subs.Keeper && c.SecretsKeeper != "" {
+	if needs.Keeper && c.SecretsKeeper != "" {
 		if r.Keeper, err = secrets.OpenKeeper(ctx, c.SecretsKeeper); err != nil {
 			// The URL may hold a key: show its scheme and the error's code,
 			// never the URL.
@@ -66,23 +79,56 @@ func (c Config) Open(ctx context.Context, subs Subscriptions) (_ *Resources, err
 			return nil, fmt.Errorf("open secrets keeper %s://…: %v", scheme, gcerrors.Code(err))
 		}
 	}
-	if r.Ingest, err = pubsub.OpenTopic(ctx, c.IngestTopic); err != nil {
-		return nil, fmt.Errorf("open ingest topic: %w", err)
-	}
-	if r.Deliver, err = pubsub.OpenTopic(ctx, c.DeliverTopic); err != nil {
-		return nil, fmt.Errorf("open deliver topic: %w", err)
-	}
-	if subs.Ingest {
-		if r.IngestSub, err = pubsub.OpenSubscription(ctx, c.IngestSubscription); err != nil {
-			return nil, fmt.Errorf("open ingest subscription: %w", err)
+	topics := []struct {
+		need bool
+		dst  **pubsub.Topic
+		url  string
+		name string
+	}{{needs.IngestTopic, &r.Ingest, c.IngestTopic, "ingest"}, {needs.DeliverTopic, &r.Deliver, c.DeliverTopic, "deliver"}}
+	for _, t := range topics {
+		if !t.need {
+			continue
+		}
+		if *t.dst, err = pubsub.OpenTopic(ctx, t.url); err != nil {
+			return nil, fmt.Errorf("open %s topic: %w", t.name, err)
 		}
 	}
-	if subs.Deliver {
-		if r.DeliverSub, err = pubsub.OpenSubscription(ctx, c.DeliverSubscription); err != nil {
-			return nil, fmt.Errorf("open deliver subscription: %w", err)
+	subs := []struct {
+		need bool
+		dst  **pubsub.Subscription
+		url  string
+		name string
+	}{{needs.IngestSub, &r.IngestSub, c.IngestSubscription, "ingest"}, {needs.DeliverSub, &r.DeliverSub, c.DeliverSubscription, "deliver"}}
+	for _, s := range subs {
+		if !s.need {
+			continue
+		}
+		if *s.dst, err = pubsub.OpenSubscription(ctx, s.url); err != nil {
+			return nil, fmt.Errorf("open %s subscription: %w", s.name, err)
 		}
 	}
 	return r, nil
+}
+
+// URLs returns the URLs of what needs names (the keeper's excepted: it may
+// hold a key).
+func (c Config) URLs(needs Needs) []string {
+	var urls []string
+	for _, u := range []struct {
+		need bool
+		url  string
+	}{
+		{needs.Webhooks, c.WebhooksCollection}, {needs.Events, c.EventsCollection},
+		{needs.Deliveries, c.DeliveriesCollection}, {needs.Schedule, c.ScheduleCollection},
+		{needs.Applications, c.ApplicationsCollection},
+		{needs.IngestTopic, c.IngestTopic}, {needs.DeliverTopic, c.DeliverTopic},
+		{needs.IngestSub, c.IngestSubscription}, {needs.DeliverSub, c.DeliverSubscription},
+	} {
+		if u.need {
+			urls = append(urls, u.url)
+		}
+	}
+	return urls
 }
 
 // Close shuts everything down: subscriptions (flushing acks), topics

@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/go-playground/validator/v10"
-
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
 // DefaultMaxBytes is the largest accepted envelope unless Config.MaxBytes
 // says otherwise: 256 KiB.
-const DefaultMaxBytes = 256 << 10
+const DefaultMaxBytes = herald.DefaultMaxEventBytes
 
 // Config configures a Parser.
 type Config struct {
@@ -33,12 +31,11 @@ type Parser struct {
 	maxBytes int
 	now      func() time.Time
 	newID    func() string
-	validate *validator.Validate
 }
 
 // New returns a Parser configured by cfg.
 func New(cfg Config) *Parser {
-	p := &Parser{maxBytes: cfg.MaxBytes, now: cfg.Now, newID: cfg.NewID, validate: newValidator()}
+	p := &Parser{maxBytes: cfg.MaxBytes, now: cfg.Now, newID: cfg.NewID}
 	if p.maxBytes <= 0 {
 		p.maxBytes = DefaultMaxBytes
 	}
@@ -75,7 +72,7 @@ func (p *Parser) ParseScoped(b []byte, tenantID, partnerID string) (*Envelope, e
 	}
 	e := &Envelope{}
 	problems := decodeFields(members, e)
-	problems = append(problems, checkRules(p.validate, e, problems)...)
+	problems = append(problems, checkRules(e, problems)...)
 	if len(problems) > 0 {
 		return nil, invalid(problems...)
 	}

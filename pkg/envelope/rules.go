@@ -1,51 +1,68 @@
 package envelope
 
 import (
-	"errors"
-	"fmt"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/go-playground/validator/v10"
-
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
-// newValidator returns a validator that knows the envelope's custom rules and
-// names fields by their JSON names. It is immutable once returned and safe for
-// concurrent use.
-func newValidator() *validator.Validate {
-	v := validator.New(validator.WithRequiredStructEnabled())
-	v.RegisterTagNameFunc(func(f reflect.StructField) string {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			return ""
-		}
-		return name
-	})
-	custom := map[string]validator.Func{
-		"maxbytes":   maxBytesRule,
-		"event_type": func(fl validator.FieldLevel) bool { return validEventType(fl.Field().String()) },
-		"event_id":   func(fl validator.FieldLevel) bool { return validEventID(fl.Field().String()) },
-		"timestamp":  func(fl validator.FieldLevel) bool { return validTimestamp(fl.Field().String()) },
-		"category":   func(fl validator.FieldLevel) bool { return slices.Contains(herald.Categories, fl.Field().String()) },
-	}
-	for tag, fn := range custom {
-		if err := v.RegisterValidation(tag, fn); err != nil {
-			panic(fmt.Sprintf("envelope: register %q: %v", tag, err)) // a programming error
-		}
-	}
-	return v
+// rule is the rules of one well-known string field. A field that is ""
+// passes them all unless it is required; otherwise the first that fails is
+// the field's problem: required, then the length, then the format.
+//
+// The rules are all Herald's own, so the envelope checks them directly
+// rather than through go-playground/validator as the admin API's inputs
+// are: the validator's validateFn rule calls reflect.Value.MethodByName,
+// which keeps every exported method of every type in a binary, and ingest's
+// Lambda bootstrap would grow from about 14 to 22 MiB for it.
+type rule struct {
+	field    string
+	value    func(*Envelope) string
+	required bool
+	maxBytes int               // 0: no limit
+	format   func(string) bool // nil: any
+	reason   string            // why format failed
+	typ      string            // the problem's type when format failed
 }
 
-// maxBytesRule checks that a string is at most Param bytes long (validator's
-// own max counts runes).
-func maxBytesRule(fl validator.FieldLevel) bool {
-	n, err := strconv.Atoi(fl.Param())
-	return err == nil && len(fl.Field().String()) <= n
+var rules = []rule{
+	{field: "event_id", value: func(e *Envelope) string { return e.EventID }, maxBytes: 255,
+		format: validEventID, reason: "must be printable ASCII without whitespace"},
+	{field: "event_type", value: func(e *Envelope) string { return e.EventType }, required: true, maxBytes: 255,
+		format: validEventType, reason: "must be lower-case dotted segments"},
+	{field: "timestamp", value: func(e *Envelope) string { return e.Timestamp },
+		format: validTimestamp, reason: "must be an RFC 3339 time"},
+	{field: "tenant_id", value: func(e *Envelope) string { return e.TenantID }, maxBytes: 255},
+	{field: "partner_id", value: func(e *Envelope) string { return e.PartnerID }, maxBytes: 255},
+	{field: "category", value: func(e *Envelope) string { return e.Category },
+		format: func(s string) bool { return slices.Contains(herald.Categories, s) },
+		reason: "must be one of " + strings.Join(herald.Categories, ", "), typ: typeLiteralError},
+	{field: "identity_id", value: func(e *Envelope) string { return e.IdentityID }, maxBytes: 255},
+	{field: "path", value: func(e *Envelope) string { return e.Path }, maxBytes: 1024},
+	{field: "request_id", value: func(e *Envelope) string { return e.RequestID }, maxBytes: 255},
+}
+
+// check returns the field's problem, or nil.
+func (r rule) check(e *Envelope) *Problem {
+	v := r.value(e)
+	switch {
+	case v == "" && r.required:
+		return &Problem{Field: r.field, Reason: "field required", Type: typeMissing}
+	case v == "":
+		return nil
+	case r.maxBytes > 0 && len(v) > r.maxBytes:
+		return &Problem{Field: r.field, Reason: "must be at most " + strconv.Itoa(r.maxBytes) + " bytes", Type: typeTooLong}
+	case r.format != nil && !r.format(v):
+		p := &Problem{Field: r.field, Reason: r.reason, Type: r.typ}
+		if p.Type == "" {
+			p.Type = typeValueError
+		}
+		return p
+	}
+	return nil
 }
 
 // validEventType reports whether s is lower-case dotted segments:
@@ -84,40 +101,15 @@ func validTimestamp(s string) bool {
 
 // checkRules applies the field rules to e and returns a problem for each
 // failure, skipping fields that already have a problem in seen.
-func checkRules(v *validator.Validate, e *Envelope, seen []Problem) []Problem {
-	var fieldErrs validator.ValidationErrors
-	if !errors.As(v.Struct(e), &fieldErrs) {
-		return nil // valid (Struct only fails otherwise for a non-struct)
-	}
+func checkRules(e *Envelope, seen []Problem) []Problem {
 	var problems []Problem
-	for _, fe := range fieldErrs {
-		if slices.ContainsFunc(seen, func(p Problem) bool { return p.Field == fe.Field() }) {
+	for _, r := range rules {
+		if slices.ContainsFunc(seen, func(p Problem) bool { return p.Field == r.field }) {
 			continue
 		}
-		problems = append(problems, ruleProblem(fe))
+		if p := r.check(e); p != nil {
+			problems = append(problems, *p)
+		}
 	}
 	return problems
-}
-
-// ruleProblem describes one failed rule to the publisher.
-func ruleProblem(fe validator.FieldError) Problem {
-	p := Problem{Field: fe.Field(), Type: typeValueError}
-	switch fe.Tag() {
-	case "required":
-		p.Reason, p.Type = "field required", typeMissing
-	case "maxbytes":
-		p.Reason, p.Type = "must be at most "+fe.Param()+" bytes", typeTooLong
-	case "event_type":
-		p.Reason = "must be lower-case dotted segments"
-	case "event_id":
-		p.Reason = "must be printable ASCII without whitespace"
-	case "timestamp":
-		p.Reason = "must be an RFC 3339 time"
-	case "category":
-		p.Reason = "must be one of " + strings.Join(herald.Categories, ", ")
-		p.Type = typeLiteralError
-	default:
-		p.Reason = "is invalid"
-	}
-	return p
 }

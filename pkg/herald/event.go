@@ -67,6 +67,10 @@ const (
 // event, so there is no feedback loop.
 const OwnEventPrefix = "webhook."
 
+// DefaultMaxEventBytes is the largest accepted event envelope unless the
+// deployment says otherwise (HERALD_MAX_EVENT_BYTES): 256 KiB.
+const DefaultMaxEventBytes = 256 << 10
+
 // ownPrefixes are the prefixes of every event type Herald emits itself.
 var ownPrefixes = []string{OwnEventPrefix, "application."}
 

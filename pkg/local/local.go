@@ -35,6 +35,11 @@ import (
 	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/wire"
+	"github.com/heraldhq/herald/pkg/wire/adminfn"
+	"github.com/heraldhq/herald/pkg/wire/deliverfn"
+	"github.com/heraldhq/herald/pkg/wire/expiryfn"
+	"github.com/heraldhq/herald/pkg/wire/ingestfn"
+	"github.com/heraldhq/herald/pkg/wire/schedulerfn"
 )
 
 func init() {
@@ -122,7 +127,7 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 			return nil, err
 		}
 	}
-	res, err := cfg.Open(ctx, config.Subscriptions{Ingest: true, Deliver: true, Keeper: true})
+	res, err := cfg.Open(ctx, config.Everything)
 	if err != nil {
 		return nil, err
 	}
@@ -214,21 +219,21 @@ func (s *System) build(cfg config.Config, opt Options) (*functions, error) {
 	// The data dir's store is this process's alone (bolt:// locks its
 	// file): leases found in it are a previous process's.
 	env.SoleOwner = true
-	if f.scheduler, err = wire.Scheduler(env); err != nil {
+	if f.scheduler, err = schedulerfn.Build(env); err != nil {
 		return nil, err
 	}
 	// One process: the scheduler hears of every table entry as it is written.
 	env.OnSchedule = f.scheduler.Wake
-	if f.ingest, err = wire.Ingest(env); err != nil {
+	if f.ingest, err = ingestfn.Build(env); err != nil {
 		return nil, err
 	}
-	if f.deliver, err = wire.Deliver(env); err != nil {
+	if f.deliver, err = deliverfn.Build(env); err != nil {
 		return nil, err
 	}
-	if f.expiry, err = wire.Expiry(env); err != nil {
+	if f.expiry, err = expiryfn.Build(env); err != nil {
 		return nil, err
 	}
-	if f.admin, err = wire.Admin(env); err != nil {
+	if f.admin, err = adminfn.Build(env); err != nil {
 		return nil, err
 	}
 	return &f, nil

@@ -17,17 +17,18 @@ import (
 )
 
 // Main is the body of a functions/<name> binary: it reads the configuration
-// from the environment, opens the resources (with the subscriptions asked
-// for, except on Lambda, where the event source mapping receives), and calls run with a context that ends on SIGINT or SIGTERM. It exits
-// the process with status 1 when anything fails.
-func Main(name string, subs config.Subscriptions, run func(ctx context.Context, env Env) error) {
-	if err := mainErr(name, subs, run); err != nil {
+// from the environment, opens what the function needs (without the
+// subscriptions on Lambda, where the event source mapping receives), and
+// calls run with a context that ends on SIGINT or SIGTERM. It exits the
+// process with status 1 when anything fails.
+func Main(name string, needs config.Needs, run func(ctx context.Context, env Env) error) {
+	if err := mainErr(name, needs, run); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 		os.Exit(1)
 	}
 }
 
-func mainErr(name string, subs config.Subscriptions, run func(context.Context, Env) error) error {
+func mainErr(name string, needs config.Needs, run func(context.Context, Env) error) error {
 	cfg, err := config.FromEnv(os.Getenv, false)
 	if err != nil {
 		return err
@@ -36,14 +37,14 @@ func mainErr(name string, subs config.Subscriptions, run func(context.Context, E
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if awslambda.OnLambda() {
-		subs = config.Subscriptions{Keeper: subs.Keeper} // Lambda's event source mapping receives
+		needs.IngestSub, needs.DeliverSub = false, false // Lambda's event source mapping receives
 	}
-	res, err := cfg.Open(ctx, subs)
+	res, err := cfg.Open(ctx, needs)
 	if err != nil {
 		return err
 	}
 	defer res.Close(context.Background())
-	if u := memURL(cfg, subs); u != "" {
+	if u := memURL(cfg, needs); u != "" {
 		log.Warn("a mem:// resource lives inside this one process and reaches no other function; "+
 			"set the HERALD_* URLs, or run all five together with functions/local", "url", u)
 	}
@@ -52,9 +53,6 @@ func mainErr(name string, subs config.Subscriptions, run func(context.Context, E
 		// On Lambda the adapters write the metrics as EMF lines.
 		Metrics:     metrics.New(metrics.Config{EMF: awslambda.OnLambda()}),
 		MetricsAddr: cfg.MetricsAddr}
-	if name == "deliver" {
-		EventCache(&env)
-	}
 	if env.MetricsAddr == "" || awslambda.OnLambda() {
 		return run(ctx, env)
 	}
@@ -81,18 +79,9 @@ func serveMetricsWhile(ctx context.Context, env Env, run func(context.Context, E
 	return errors.Join(err, <-served)
 }
 
-// memURL returns the first mem:// URL among the resources Open opened with
-// subs, or "".
-func memURL(cfg config.Config, subs config.Subscriptions) string {
-	urls := []string{cfg.IngestTopic, cfg.DeliverTopic,
-		cfg.WebhooksCollection, cfg.EventsCollection, cfg.DeliveriesCollection, cfg.ScheduleCollection}
-	if subs.Ingest {
-		urls = append(urls, cfg.IngestSubscription)
-	}
-	if subs.Deliver {
-		urls = append(urls, cfg.DeliverSubscription)
-	}
-	for _, u := range urls {
+// memURL returns the first mem:// URL among what needs names, or "".
+func memURL(cfg config.Config, needs config.Needs) string {
+	for _, u := range cfg.URLs(needs) {
 		if strings.HasPrefix(u, "mem://") {
 			return u
 		}

@@ -1,26 +1,25 @@
-// Package wire builds each Herald function's domain handler from the
-// configuration and the opened resources, the same way for every mode: local
-// mode builds all five in one process, each functions/<name> binary builds its
-// own.
+// Package wire holds what every Herald function's builder shares: the
+// environment a builder is given (configuration, opened resources, logger,
+// clock, caches, metrics), the deliver-job enqueuer, the event parser, the
+// sealer, and Main, the body of each functions/<name> binary.
+//
+// Each function has its own builder package (adminfn, ingestfn, deliverfn,
+// schedulerfn, expiryfn) with its Needs (what it opens) and Build, so that a
+// function's binary links only its own packages: wire imports none of them.
+// Local mode builds all five in one process.
 package wire
 
 import (
+	"errors"
 	"io"
 	"log/slog"
-	"net/http"
 	"time"
 
-	"github.com/heraldhq/herald/pkg/admin"
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/config"
-	"github.com/heraldhq/herald/pkg/deliver"
-	"github.com/heraldhq/herald/pkg/envelope"
-	"github.com/heraldhq/herald/pkg/expiry"
-	"github.com/heraldhq/herald/pkg/herald"
-	"github.com/heraldhq/herald/pkg/ingest"
 	"github.com/heraldhq/herald/pkg/metrics"
-	"github.com/heraldhq/herald/pkg/outbound"
 	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/seal"
 )
 
 // Env is what every builder needs.
@@ -55,7 +54,8 @@ type Env struct {
 	MetricsAddr string
 }
 
-func (e *Env) defaults() {
+// Defaults fills the fields left zero that have defaults.
+func (e *Env) Defaults() {
 	if e.Logger == nil {
 		e.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -64,10 +64,10 @@ func (e *Env) defaults() {
 	}
 }
 
-// logger returns the logger of function: Logger, labelled with the
-// function's name unless Main labelled it already (a JSON object with the
-// key twice is not one every reader takes).
-func (e *Env) logger(function string) *slog.Logger {
+// Log returns the logger of function: Logger, labelled with the function's
+// name unless Main labelled it already (a JSON object with the key twice is
+// not one every reader takes).
+func (e *Env) Log(function string) *slog.Logger {
 	if e.Function != "" {
 		return e.Logger
 	}
@@ -80,7 +80,7 @@ const eventCacheSize = 1024
 
 // EventCache builds the event cache of a process that delivers, into e.
 func EventCache(e *Env) {
-	e.defaults()
+	e.Defaults()
 	e.Events = cache.NewEvents(eventCacheSize, e.Config.Retention, e.Now)
 }
 
@@ -97,107 +97,18 @@ func LocalCaches(e *Env) {
 	}
 }
 
-// Enqueuer builds the deliver-job enqueuer.
+// Enqueuer builds the deliver-job enqueuer (the deliver topic and the
+// schedule collection).
 func Enqueuer(e Env) (*schedule.Enqueuer, error) {
-	e.defaults()
+	e.Defaults()
 	return schedule.NewEnqueuer(schedule.EnqueuerConfig{Topic: e.Res.Deliver, Table: e.Res.Schedule,
 		Now: e.Now, OnSchedule: e.OnSchedule})
 }
 
-func parser(e Env) *envelope.Parser {
-	return envelope.New(envelope.Config{MaxBytes: e.Config.MaxEventBytes, Now: e.Now})
-}
-
-// Scheduler builds the retry-scheduler.
-func Scheduler(e Env) (*schedule.Scheduler, error) {
-	e.defaults()
-	return schedule.New(schedule.Config{Topic: e.Res.Deliver, Table: e.Res.Schedule,
-		Deliveries: e.Res.Deliveries, Now: e.Now, SweepGrace: e.Config.SweepGrace,
-		SweepInterval: e.Config.SweepInterval,
-		Logger:        e.logger("retry-scheduler")})
-}
-
-// Ingest builds the ingest function.
-func Ingest(e Env) (*ingest.Handler, error) {
-	e.defaults()
-	enq, err := Enqueuer(e)
-	if err != nil {
-		return nil, err
+// Sealer builds the sealer of signing secrets over the opened keeper.
+func Sealer(e Env) (*seal.Sealer, error) {
+	if e.Res.Keeper == nil {
+		return nil, errors.New("HERALD_SECRETS_KEEPER is required: signing secrets are encrypted at rest")
 	}
-	return ingest.New(ingest.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
-		Deliveries: e.Res.Deliveries, Enqueuer: enq, Parser: parser(e), Metrics: e.Metrics, Now: e.Now,
-		Table: e.Table, EventCache: e.Events, SoleOwner: e.SoleOwner,
-		Logger: e.logger("ingest")})
-}
-
-// Deliver builds the deliver function.
-func Deliver(e Env) (*deliver.Handler, error) {
-	e.defaults()
-	enq, err := Enqueuer(e)
-	if err != nil {
-		return nil, err
-	}
-	sealer, err := Sealer(e)
-	if err != nil {
-		return nil, err
-	}
-	c := e.Config
-	// Each attempt has its own deadline (the webhook's timeout_seconds, or
-	// the deployment's); the shared client's bound is only the largest one.
-	client := outbound.NewClient(outbound.ClientConfig{Timeout: max(c.DeliveryTimeout, herald.MaxTimeoutSeconds*time.Second),
-		AllowPrivate: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
-		RequireHTTPS: c.RequireHTTPS, MaxConnsPerHost: c.DeliverConcurrency})
-	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
-		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.Ingest, Client: client, Sealer: sealer,
-		HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
-		Table: e.Table, EventCache: e.Events,
-		Metrics: e.Metrics, Now: e.Now, Logger: e.logger("deliver")})
-}
-
-// Expiry builds the expiry-notifier.
-func Expiry(e Env) (*expiry.Notifier, error) {
-	e.defaults()
-	enq, err := Enqueuer(e)
-	if err != nil {
-		return nil, err
-	}
-	c := e.Config
-	return expiry.New(expiry.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
-		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest,
-		Enqueuer: enq, Retention: c.Retention, Table: e.Table,
-		PauseHold: c.PauseHold, Interval: c.ExpiryInterval, Now: e.Now,
-		Logger: e.logger("expiry-notifier")})
-}
-
-// Admin builds the admin API.
-func Admin(e Env) (*admin.API, error) {
-	e.defaults()
-	enq, err := Enqueuer(e)
-	if err != nil {
-		return nil, err
-	}
-	sealer, err := Sealer(e)
-	if err != nil {
-		return nil, err
-	}
-	authn, err := Auth(e)
-	if err != nil {
-		return nil, err
-	}
-	c := e.Config
-	// Test and validation calls honour the webhook's timeout_seconds, as
-	// deliveries do: the client's bound is the largest one.
-	client := outbound.NewClient(outbound.ClientConfig{Timeout: max(c.DeliveryTimeout, herald.MaxTimeoutSeconds*time.Second),
-		AllowPrivate: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs, RequireHTTPS: c.RequireHTTPS})
-	var metricsHandler http.Handler
-	if e.Metrics != nil {
-		metricsHandler = e.Metrics.Handler()
-	}
-	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Table: e.Table, Events: e.Res.Events,
-		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest,
-		Enqueuer: enq, Auth: authn, Sealer: sealer, Client: client, DeliveryTimeout: c.DeliveryTimeout,
-		Parser: parser(e), HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule,
-		AllowPrivateTargets: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
-		RequireHTTPS: c.RequireHTTPS, Metrics: metricsHandler, Now: e.Now,
-		Logger: e.logger("admin")})
+	return seal.New(e.Res.Keeper), nil
 }

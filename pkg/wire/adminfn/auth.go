@@ -1,16 +1,15 @@
-package wire
+package adminfn
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/heraldhq/herald/pkg/auth"
-	"github.com/heraldhq/herald/pkg/seal"
+	"github.com/heraldhq/herald/pkg/wire"
 )
 
 // Auth builds the admin API's authenticator.
-func Auth(e Env) (*auth.Authenticator, error) {
-	e.defaults()
+func Auth(e wire.Env) (*auth.Authenticator, error) {
+	e.Defaults()
 	c := e.Config
 	var key []byte
 	switch {
@@ -27,12 +26,4 @@ func Auth(e Env) (*auth.Authenticator, error) {
 	}
 	return auth.New(auth.Config{AdminToken: c.AdminToken, SigningKey: key, Applications: e.Res.Applications,
 		JWKSURL: c.JWKSURL, JWTIssuer: c.JWTIssuer, JWTAudience: c.JWTAudience, Now: e.Now})
-}
-
-// Sealer builds the sealer of signing secrets over the opened keeper.
-func Sealer(e Env) (*seal.Sealer, error) {
-	if e.Res.Keeper == nil {
-		return nil, errors.New("HERALD_SECRETS_KEEPER is required: signing secrets are encrypted at rest")
-	}
-	return seal.New(e.Res.Keeper), nil
 }

@@ -1,0 +1,59 @@
+// Package adminfn builds the admin API from a wire.Env: what it opens
+// (Needs) and the handler (Build).
+package adminfn
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/heraldhq/herald/pkg/admin"
+	"github.com/heraldhq/herald/pkg/config"
+	"github.com/heraldhq/herald/pkg/envelope"
+	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/outbound"
+	"github.com/heraldhq/herald/pkg/wire"
+)
+
+// Needs is what the admin API opens: every collection, both topics (events
+// published over HTTP go to ingest; retries and resumes to deliver) and the
+// keeper of signing secrets.
+var Needs = config.Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
+	Applications: true, IngestTopic: true, DeliverTopic: true, Keeper: true}
+
+// Build builds the admin API.
+func Build(e wire.Env) (*admin.API, error) {
+	e.Defaults()
+	enq, err := wire.Enqueuer(e)
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := wire.Sealer(e)
+	if err != nil {
+		return nil, err
+	}
+	authn, err := Auth(e)
+	if err != nil {
+		return nil, err
+	}
+	c := e.Config
+	// Test and validation calls honour the webhook's timeout_seconds, as
+	// deliveries do: the client's bound is the largest one.
+	client := outbound.NewClient(outbound.ClientConfig{Timeout: max(c.DeliveryTimeout, herald.MaxTimeoutSeconds*time.Second),
+		AllowPrivate: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs, RequireHTTPS: c.RequireHTTPS})
+	var metricsHandler http.Handler
+	if e.Metrics != nil {
+		metricsHandler = e.Metrics.Handler()
+	}
+	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Table: e.Table, Events: e.Res.Events,
+		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest,
+		Enqueuer: enq, Auth: authn, Sealer: sealer, Client: client, DeliveryTimeout: c.DeliveryTimeout,
+		Parser: parser(e), HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule,
+		AllowPrivateTargets: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
+		RequireHTTPS: c.RequireHTTPS, Metrics: metricsHandler, Now: e.Now,
+		Logger: e.Log("admin")})
+}
+
+// parser builds the event parser.
+func parser(e wire.Env) *envelope.Parser {
+	return envelope.New(envelope.Config{MaxBytes: e.Config.MaxEventBytes, Now: e.Now})
+}

@@ -1,0 +1,44 @@
+// Package deliverfn builds the deliver function from a wire.Env: what it
+// opens (Needs) and the handler (Build).
+package deliverfn
+
+import (
+	"time"
+
+	"github.com/heraldhq/herald/pkg/config"
+	"github.com/heraldhq/herald/pkg/deliver"
+	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/outbound"
+	"github.com/heraldhq/herald/pkg/wire"
+)
+
+// Needs is what deliver opens: webhooks (read, and their health written),
+// events (read), deliveries (claimed and recorded), the schedule and deliver
+// topic of retries, the ingest topic of Herald's own events, the keeper that
+// opens signing secrets, and the deliver subscription (not on Lambda).
+var Needs = config.Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
+	IngestTopic: true, DeliverTopic: true, DeliverSub: true, Keeper: true}
+
+// Build builds the deliver function.
+func Build(e wire.Env) (*deliver.Handler, error) {
+	e.Defaults()
+	enq, err := wire.Enqueuer(e)
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := wire.Sealer(e)
+	if err != nil {
+		return nil, err
+	}
+	c := e.Config
+	// Each attempt has its own deadline (the webhook's timeout_seconds, or
+	// the deployment's); the shared client's bound is only the largest one.
+	client := outbound.NewClient(outbound.ClientConfig{Timeout: max(c.DeliveryTimeout, herald.MaxTimeoutSeconds*time.Second),
+		AllowPrivate: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
+		RequireHTTPS: c.RequireHTTPS, MaxConnsPerHost: c.DeliverConcurrency})
+	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
+		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.Ingest, Client: client, Sealer: sealer,
+		HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
+		Table: e.Table, EventCache: e.Events,
+		Metrics: e.Metrics, Now: e.Now, Logger: e.Log("deliver")})
+}

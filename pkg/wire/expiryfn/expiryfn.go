@@ -1,0 +1,31 @@
+// Package expiryfn builds the expiry-notifier from a wire.Env: what it
+// opens (Needs) and the notifier (Build).
+package expiryfn
+
+import (
+	"github.com/heraldhq/herald/pkg/config"
+	"github.com/heraldhq/herald/pkg/expiry"
+	"github.com/heraldhq/herald/pkg/wire"
+)
+
+// Needs is what the expiry-notifier opens: the webhooks and applications
+// whose secrets expire, the events and deliveries it deletes by age and
+// releases from holds, the schedule and deliver topic of released
+// deliveries, and the ingest topic of Herald's own events.
+var Needs = config.Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
+	Applications: true, IngestTopic: true, DeliverTopic: true}
+
+// Build builds the expiry-notifier.
+func Build(e wire.Env) (*expiry.Notifier, error) {
+	e.Defaults()
+	enq, err := wire.Enqueuer(e)
+	if err != nil {
+		return nil, err
+	}
+	c := e.Config
+	return expiry.New(expiry.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
+		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest,
+		Enqueuer: enq, Retention: c.Retention, Table: e.Table,
+		PauseHold: c.PauseHold, Interval: c.ExpiryInterval, Now: e.Now,
+		Logger: e.Log("expiry-notifier")})
+}
