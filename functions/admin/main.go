@@ -10,12 +10,13 @@ import (
 	"net/http"
 	"time"
 
-	_ "gocloud.dev/docstore/awsdynamodb/v2" // dynamodb:// collections
-	_ "gocloud.dev/docstore/memdocstore"    // mem:// collections
-	_ "gocloud.dev/pubsub/awssnssqs"        // awssns:// and awssqs:// topics
-	_ "gocloud.dev/pubsub/mempubsub"        // mem:// topics
-	_ "gocloud.dev/secrets/awskms"          // awskms:// keepers
-	_ "gocloud.dev/secrets/localsecrets"    // base64key:// keepers
+	_ "gocloud.dev/docstore/awsdynamodb/v2"      // dynamodb:// collections
+	_ "gocloud.dev/docstore/memdocstore"         // mem:// collections
+	_ "gocloud.dev/pubsub/awssnssqs"             // awssns:// and awssqs:// topics
+	_ "gocloud.dev/pubsub/mempubsub"             // mem:// topics
+	_ "gocloud.dev/runtimevar/awssecretsmanager" // awssecretsmanager:// admin token and signing key
+	_ "gocloud.dev/secrets/awskms"               // awskms:// keepers
+	_ "gocloud.dev/secrets/localsecrets"         // base64key:// keepers
 
 	"github.com/aws/aws-lambda-go/lambdaurl"
 
@@ -26,8 +27,11 @@ import (
 
 func main() {
 	wire.Main("admin", adminfn.Needs, func(ctx context.Context, env wire.Env) error {
+		if err := adminfn.ReadSecrets(ctx, &env.Config); err != nil {
+			return err
+		}
 		if env.Config.AdminToken == "" {
-			return errors.New("HERALD_ADMIN_TOKEN is required")
+			return errors.New("HERALD_ADMIN_TOKEN or HERALD_ADMIN_TOKEN_URL is required")
 		}
 		if awslambda.OnLambda() {
 			env.Metrics = nil // a Function URL is public: no unauthenticated /metrics

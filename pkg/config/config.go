@@ -24,7 +24,10 @@ import (
 type Config struct {
 	Addr       string // HERALD_ADDR
 	AdminToken string // HERALD_ADMIN_TOKEN
-	DataDir    string // HERALD_DATA_DIR
+	// AdminTokenURL, when set, names where the admin function reads
+	// AdminToken from at start (HERALD_ADMIN_TOKEN_URL).
+	AdminTokenURL string
+	DataDir       string // HERALD_DATA_DIR
 
 	HeaderPrefix        string         // HERALD_HEADER_PREFIX
 	RetrySchedule       retry.Schedule // HERALD_RETRY_SCHEDULE
@@ -47,9 +50,12 @@ type Config struct {
 
 	SecretsKeeper   string // HERALD_SECRETS_KEEPER
 	TokenSigningKey string // HERALD_TOKEN_SIGNING_KEY
-	JWKSURL         string // HERALD_JWKS_URL
-	JWTIssuer       string // HERALD_JWT_ISSUER
-	JWTAudience     string // HERALD_JWT_AUDIENCE
+	// TokenSigningKeyURL, when set, names where the admin function reads
+	// TokenSigningKey from at start (HERALD_TOKEN_SIGNING_KEY_URL).
+	TokenSigningKeyURL string
+	JWKSURL            string // HERALD_JWKS_URL
+	JWTIssuer          string // HERALD_JWT_ISSUER
+	JWTAudience        string // HERALD_JWT_AUDIENCE
 
 	IngestTopic            string // HERALD_INGEST_TOPIC
 	IngestSubscription     string // HERALD_INGEST_SUBSCRIPTION
@@ -74,6 +80,7 @@ type Var struct {
 var Vars = []Var{
 	{"HERALD_ADDR", "127.0.0.1:8080", "", "address the admin API listens on (long-running mode)"},
 	{"HERALD_ADMIN_TOKEN", "", "", "bootstrap bearer token with every scope; local mode generates and prints one when unset"},
+	{"HERALD_ADMIN_TOKEN_URL", "", "", "admin function: gocloud runtimevar URL the admin token is read from at start, instead of HERALD_ADMIN_TOKEN (on AWS `awssecretsmanager://<secret>?region=<region>&decoder=string`; also `file://`)"},
 	{"HERALD_DATA_DIR", "./data", "", "local mode: where the store (`herald.db`), the ingest journal (`queue.db`) and the keys are kept"},
 	{"HERALD_HEADER_PREFIX", signature.DefaultPrefix, "", "prefix of the Event, Delivery-Id and Signature headers"},
 	{"HERALD_RETRY_SCHEDULE", "30s,1m,5m,15m,1h,6h,24h", "", "delays before each retry, comma-separated Go durations"},
@@ -95,6 +102,7 @@ var Vars = []Var{
 	{"HERALD_METRICS_ADDR", "", "", "ingest, deliver, retry-scheduler and expiry-notifier binaries: address to serve GET /metrics on; unset: not served"},
 	{"HERALD_SECRETS_KEEPER", "", "", "gocloud secrets URL that encrypts signing secrets at rest; required by admin and deliver outside local mode"},
 	{"HERALD_TOKEN_SIGNING_KEY", "", "", "HMAC key (at least 32 bytes) of the tokens `POST /oauth/token` issues; derived from a HERALD_ADMIN_TOKEN of at least 32 bytes when unset; local mode keeps one in the data dir"},
+	{"HERALD_TOKEN_SIGNING_KEY_URL", "", "", "admin function: gocloud runtimevar URL HERALD_TOKEN_SIGNING_KEY is read from at start (as HERALD_ADMIN_TOKEN_URL)"},
 	{"HERALD_JWKS_URL", "", "", "JWKS of an external identity provider whose JWTs the admin API accepts; unset: none"},
 	{"HERALD_JWT_ISSUER", "", "", "the `iss` external JWTs must carry (required with `HERALD_JWKS_URL`)"},
 	{"HERALD_JWT_AUDIENCE", "", "", "the `aud` external JWTs must carry (required with `HERALD_JWKS_URL`)"},
@@ -132,6 +140,7 @@ func FromEnv(getenv func(string) string, local bool) (Config, error) {
 	c := Config{
 		Addr:                   get("HERALD_ADDR"),
 		AdminToken:             get("HERALD_ADMIN_TOKEN"),
+		AdminTokenURL:          get("HERALD_ADMIN_TOKEN_URL"),
 		DataDir:                get("HERALD_DATA_DIR"),
 		HeaderPrefix:           get("HERALD_HEADER_PREFIX"),
 		RetrySchedule:          p.schedule("HERALD_RETRY_SCHEDULE", get("HERALD_RETRY_SCHEDULE")),
@@ -152,6 +161,7 @@ func FromEnv(getenv func(string) string, local bool) (Config, error) {
 		LogLevel:               get("HERALD_LOG_LEVEL"),
 		SecretsKeeper:          get("HERALD_SECRETS_KEEPER"),
 		TokenSigningKey:        get("HERALD_TOKEN_SIGNING_KEY"),
+		TokenSigningKeyURL:     get("HERALD_TOKEN_SIGNING_KEY_URL"),
 		JWKSURL:                get("HERALD_JWKS_URL"),
 		JWTIssuer:              get("HERALD_JWT_ISSUER"),
 		JWTAudience:            get("HERALD_JWT_AUDIENCE"),
