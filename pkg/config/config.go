@@ -47,6 +47,7 @@ type Config struct {
 	ShutdownTimeout     time.Duration  // HERALD_SHUTDOWN_TIMEOUT
 	LogLevel            string         // HERALD_LOG_LEVEL
 	MetricsAddr         string         // HERALD_METRICS_ADDR
+	MetricsNamespace    string         // HERALD_METRICS_NAMESPACE
 
 	SecretsKeeper   string // HERALD_SECRETS_KEEPER
 	TokenSigningKey string // HERALD_TOKEN_SIGNING_KEY
@@ -100,6 +101,7 @@ var Vars = []Var{
 	{"HERALD_SHUTDOWN_TIMEOUT", "10s", "", "local mode: how long SIGTERM or Ctrl-C lets deliveries in flight finish; those cut off stay pending for the next start"},
 	{"HERALD_LOG_LEVEL", "info", "", "debug, info, warn or error"},
 	{"HERALD_METRICS_ADDR", "", "", "ingest, deliver, retry-scheduler and expiry-notifier binaries: address to serve GET /metrics on; unset: not served"},
+	{"HERALD_METRICS_NAMESPACE", "Herald", "", "on Lambda: the CloudWatch namespace of the metrics written as EMF log lines (the SAM template makes it unique per stack)"},
 	{"HERALD_SECRETS_KEEPER", "", "", "gocloud secrets URL that encrypts signing secrets at rest; required by admin and deliver outside local mode"},
 	{"HERALD_TOKEN_SIGNING_KEY", "", "", "HMAC key (at least 32 bytes) of the tokens `POST /oauth/token` issues; derived from a HERALD_ADMIN_TOKEN of at least 32 bytes when unset; local mode keeps one in the data dir"},
 	{"HERALD_TOKEN_SIGNING_KEY_URL", "", "", "admin function: gocloud runtimevar URL HERALD_TOKEN_SIGNING_KEY is read from at start (as HERALD_ADMIN_TOKEN_URL)"},
@@ -159,6 +161,8 @@ func FromEnv(getenv func(string) string, local bool) (Config, error) {
 		WebhookCache:           p.durationOrZero("HERALD_WEBHOOK_CACHE", get("HERALD_WEBHOOK_CACHE")),
 		ShutdownTimeout:        p.duration("HERALD_SHUTDOWN_TIMEOUT", get("HERALD_SHUTDOWN_TIMEOUT")),
 		LogLevel:               get("HERALD_LOG_LEVEL"),
+		MetricsAddr:            get("HERALD_METRICS_ADDR"),
+		MetricsNamespace:       get("HERALD_METRICS_NAMESPACE"),
 		SecretsKeeper:          get("HERALD_SECRETS_KEEPER"),
 		TokenSigningKey:        get("HERALD_TOKEN_SIGNING_KEY"),
 		TokenSigningKeyURL:     get("HERALD_TOKEN_SIGNING_KEY_URL"),

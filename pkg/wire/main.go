@@ -51,7 +51,7 @@ func mainErr(name string, needs config.Needs, run func(context.Context, Env) err
 	log.Info(name + " is running")
 	env := Env{Config: cfg, Res: res, Logger: log, Function: name,
 		// On Lambda the adapters write the metrics as EMF lines.
-		Metrics:     metrics.New(metrics.Config{EMF: awslambda.OnLambda()}),
+		Metrics:     metrics.New(metrics.Config{EMF: awslambda.OnLambda(), Namespace: cfg.MetricsNamespace}),
 		MetricsAddr: cfg.MetricsAddr}
 	if env.MetricsAddr == "" || awslambda.OnLambda() {
 		return run(ctx, env)
