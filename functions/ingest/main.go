@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
-	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/wire"
 	"github.com/heraldhq/herald/pkg/wire/ingestfn"
 )
@@ -27,10 +26,9 @@ func main() {
 			return err
 		}
 		if awslambda.OnLambda() {
-			lambda.Start(awslambda.SQS(h.Handle, awslambda.Config{Function: env.Function, Metrics: env.Metrics, Logger: env.Logger}))
+			lambda.Start(awslambda.SQSRouted(ingestfn.Route(env.Config, h),
+				awslambda.Config{Function: env.Function, Metrics: env.Metrics, Logger: env.Logger}))
 		}
-		return consume.Run(ctx, env.Res.IngestSub, h.Handle, consume.Config{
-			Concurrency: env.Config.IngestConcurrency,
-			Metrics:     env.Metrics, Function: env.Function, Logger: env.Logger})
+		return ingestfn.Run(ctx, env, h)
 	})
 }

@@ -38,6 +38,10 @@ type Config struct {
 	Applications *docstore.Collection
 	// Ingest is the ingest topic POST /api/v1/events publishes to. Required.
 	Ingest *pubsub.Topic
+	// OwnEvents is where the API's own audit events (webhook.*,
+	// application.*) are published: the channel ingest trusts with reserved
+	// event types. Defaults to Ingest.
+	OwnEvents *pubsub.Topic
 	// Enqueuer enqueues manual retries and resumed deliveries. Required.
 	Enqueuer schedule.JobEnqueuer
 	// Auth authenticates bearer tokens. Required.
@@ -91,6 +95,9 @@ func New(cfg Config) (*API, error) {
 	if cfg.Webhooks == nil || cfg.Events == nil || cfg.Deliveries == nil || cfg.Applications == nil ||
 		cfg.Ingest == nil || cfg.Enqueuer == nil {
 		return nil, errors.New("admin: Webhooks, Events, Deliveries, Applications, Ingest and Enqueuer are required")
+	}
+	if cfg.OwnEvents == nil {
+		cfg.OwnEvents = cfg.Ingest
 	}
 	if cfg.Auth == nil || cfg.Sealer == nil {
 		return nil, errors.New("admin: Auth and Sealer are required")

@@ -42,7 +42,7 @@ func (a *API) audit(ctx context.Context, r *http.Request, eventType, tenantID, p
 	}
 	body, err := ev.Encode()
 	if err == nil {
-		err = a.cfg.Ingest.Send(context.WithoutCancel(ctx), &pubsub.Message{Body: body})
+		err = a.cfg.OwnEvents.Send(context.WithoutCancel(ctx), &pubsub.Message{Body: body})
 	}
 	if err != nil {
 		a.cfg.Logger.Error("audit event not published", "event_type", eventType, "event_id", ev.EventID, "error", err)

@@ -2,6 +2,8 @@ package awslambda
 
 import (
 	"context"
+	neturl "net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +20,12 @@ import (
 // redelivers just those after their visibility timeout. The batch as a whole
 // never fails. After each batch the metrics are flushed as one EMF line.
 func SQS(h consume.Handler, cfg Config) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
+	return SQSRouted(func(string) consume.Handler { return h }, cfg)
+}
+
+// SQSRouted is SQS for a function with several queues as event sources:
+// each record is handled by route(its eventSourceARN).
+func SQSRouted(route func(eventSourceARN string) consume.Handler, cfg Config) func(context.Context, events.SQSEvent) (events.SQSEventResponse, error) {
 	cfg.defaults()
 	log := cfg.Logger
 	return func(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
@@ -35,7 +43,7 @@ func SQS(h consume.Handler, cfg Config) func(context.Context, events.SQSEvent) (
 				defer wg.Done()
 				body, _ := DecodeRecord(r)
 				start := time.Now()
-				err := h(ctx, body)
+				err := route(r.EventSourceARN)(ctx, body)
 				outcome := consume.Outcome(err)
 				cfg.Stats.Count(outcome)
 				cfg.Metrics.MessageHandled(cfg.Function, outcome, time.Since(start))
@@ -53,4 +61,20 @@ func SQS(h consume.Handler, cfg Config) func(context.Context, events.SQSEvent) (
 		wg.Wait()
 		return resp, nil
 	}
+}
+
+// IsQueue reports whether arn (an SQS event source, arn:aws:sqs:region:
+// account:name) is the queue that url names (awssqs://sqs.region.
+// amazonaws.com/account/name?…, as in HERALD_* variables).
+func IsQueue(arn, url string) bool {
+	parts := strings.Split(arn, ":")
+	if len(parts) != 6 || parts[2] != "sqs" {
+		return false
+	}
+	u, err := neturl.Parse(url)
+	if err != nil || u.Scheme != "awssqs" {
+		return false
+	}
+	path := strings.Split(strings.Trim(u.Path, "/"), "/")
+	return len(path) == 2 && path[0] == parts[4] && path[1] == parts[5]
 }

@@ -60,6 +60,8 @@ type Config struct {
 
 	IngestTopic            string // HERALD_INGEST_TOPIC
 	IngestSubscription     string // HERALD_INGEST_SUBSCRIPTION
+	OwnEventsTopic         string // HERALD_OWN_EVENTS_TOPIC
+	OwnEventsSubscription  string // HERALD_OWN_EVENTS_SUBSCRIPTION
 	DeliverTopic           string // HERALD_DELIVER_TOPIC
 	DeliverSubscription    string // HERALD_DELIVER_SUBSCRIPTION
 	WebhooksCollection     string // HERALD_WEBHOOKS_COLLECTION
@@ -110,6 +112,8 @@ var Vars = []Var{
 	{"HERALD_JWT_AUDIENCE", "", "", "the `aud` external JWTs must carry (required with `HERALD_JWKS_URL`)"},
 	{"HERALD_INGEST_TOPIC", "mem://herald-ingest", "memq://herald-ingest", "gocloud URL of the ingest topic; in local mode a `memq://` URL without `journal=` gets `journal=$HERALD_DATA_DIR/queue.db`"},
 	{"HERALD_INGEST_SUBSCRIPTION", "mem://herald-ingest", "memq://herald-ingest", "gocloud URL of the ingest function's subscription"},
+	{"HERALD_OWN_EVENTS_TOPIC", "", "", "gocloud URL where admin, deliver and expiry-notifier publish Herald's own events (`webhook.*`, `application.*`); unset: the ingest topic. On AWS a queue only Herald's roles may send to, so upstream publishers cannot forge them"},
+	{"HERALD_OWN_EVENTS_SUBSCRIPTION", "", "", "ingest: gocloud URL of that channel's subscription; when set, reserved event types arriving through the ingest subscription are refused (acknowledged, logged, counted as malformed)"},
 	{"HERALD_DELIVER_TOPIC", "mem://herald-deliver", "memq://herald-deliver", "gocloud URL of the deliver topic"},
 	{"HERALD_DELIVER_SUBSCRIPTION", "mem://herald-deliver", "memq://herald-deliver", "gocloud URL of the deliver function's subscription"},
 	{"HERALD_WEBHOOKS_COLLECTION", "mem://webhooks/id", "bolt://webhooks/id?index=tenant_id,partner_id", "gocloud URL of the webhooks collection; in local mode a `bolt://` URL without `file=` gets `file=$HERALD_DATA_DIR/herald.db`, a `mem://` one `filename=$HERALD_DATA_DIR/<name>.gob`"},
@@ -171,6 +175,8 @@ func FromEnv(getenv func(string) string, local bool) (Config, error) {
 		JWTAudience:            get("HERALD_JWT_AUDIENCE"),
 		IngestTopic:            get("HERALD_INGEST_TOPIC"),
 		IngestSubscription:     get("HERALD_INGEST_SUBSCRIPTION"),
+		OwnEventsTopic:         get("HERALD_OWN_EVENTS_TOPIC"),
+		OwnEventsSubscription:  get("HERALD_OWN_EVENTS_SUBSCRIPTION"),
 		DeliverTopic:           get("HERALD_DELIVER_TOPIC"),
 		DeliverSubscription:    get("HERALD_DELIVER_SUBSCRIPTION"),
 		WebhooksCollection:     get("HERALD_WEBHOOKS_COLLECTION"),

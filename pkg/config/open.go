@@ -19,9 +19,15 @@ import (
 type Resources struct {
 	Ingest, Deliver       *pubsub.Topic
 	IngestSub, DeliverSub *pubsub.Subscription
-	Webhooks, Events      *docstore.Collection
-	Deliveries, Schedule  *docstore.Collection
-	Applications          *docstore.Collection
+	// OwnEvents is where Herald's own events are published: the ingest
+	// topic unless HERALD_OWN_EVENTS_TOPIC names a channel of their own.
+	OwnEvents *pubsub.Topic
+	// OwnEventsSub receives that channel (HERALD_OWN_EVENTS_SUBSCRIPTION);
+	// nil when there is none.
+	OwnEventsSub         *pubsub.Subscription
+	Webhooks, Events     *docstore.Collection
+	Deliveries, Schedule *docstore.Collection
+	Applications         *docstore.Collection
 	// Keeper encrypts secrets at rest; nil when HERALD_SECRETS_KEEPER is
 	// unset.
 	Keeper *secrets.Keeper
@@ -35,13 +41,16 @@ type Needs struct {
 	Webhooks, Events, Deliveries, Schedule, Applications bool
 	IngestTopic, DeliverTopic                            bool
 	IngestSub, DeliverSub                                bool
-	Keeper                                               bool
+	// OwnEventsTopic opens OwnEvents; OwnEventsSub opens OwnEventsSub when
+	// HERALD_OWN_EVENTS_SUBSCRIPTION is set.
+	OwnEventsTopic, OwnEventsSub bool
+	Keeper                       bool
 }
 
 // Everything is what local mode's one process opens.
 var Everything = Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
 	Applications: true, IngestTopic: true, DeliverTopic: true, IngestSub: true, DeliverSub: true,
-	Keeper: true}
+	OwnEventsTopic: true, OwnEventsSub: true, Keeper: true}
 
 // Open opens what needs names. Nothing is published before Open returns, so
 // a mem:// subscription (which sees only what is published after it exists)
@@ -93,12 +102,28 @@ func (c Config) Open(ctx context.Context, needs Needs) (_ *Resources, err error)
 			return nil, fmt.Errorf("open %s topic: %w", t.name, err)
 		}
 	}
+	if needs.OwnEventsTopic {
+		switch {
+		case c.OwnEventsTopic != "":
+			if r.OwnEvents, err = pubsub.OpenTopic(ctx, c.OwnEventsTopic); err != nil {
+				return nil, fmt.Errorf("open own-events topic: %w", err)
+			}
+		case r.Ingest != nil:
+			r.OwnEvents = r.Ingest
+		default:
+			if r.Ingest, err = pubsub.OpenTopic(ctx, c.IngestTopic); err != nil {
+				return nil, fmt.Errorf("open ingest topic: %w", err)
+			}
+			r.OwnEvents = r.Ingest
+		}
+	}
 	subs := []struct {
 		need bool
 		dst  **pubsub.Subscription
 		url  string
 		name string
-	}{{needs.IngestSub, &r.IngestSub, c.IngestSubscription, "ingest"}, {needs.DeliverSub, &r.DeliverSub, c.DeliverSubscription, "deliver"}}
+	}{{needs.IngestSub, &r.IngestSub, c.IngestSubscription, "ingest"}, {needs.DeliverSub, &r.DeliverSub, c.DeliverSubscription, "deliver"},
+		{needs.OwnEventsSub && c.OwnEventsSubscription != "", &r.OwnEventsSub, c.OwnEventsSubscription, "own-events"}}
 	for _, s := range subs {
 		if !s.need {
 			continue
@@ -123,6 +148,8 @@ func (c Config) URLs(needs Needs) []string {
 		{needs.Applications, c.ApplicationsCollection},
 		{needs.IngestTopic, c.IngestTopic}, {needs.DeliverTopic, c.DeliverTopic},
 		{needs.IngestSub, c.IngestSubscription}, {needs.DeliverSub, c.DeliverSubscription},
+		{needs.OwnEventsTopic && c.OwnEventsTopic != "", c.OwnEventsTopic},
+		{needs.OwnEventsSub && c.OwnEventsSubscription != "", c.OwnEventsSubscription},
 	} {
 		if u.need {
 			urls = append(urls, u.url)
@@ -136,12 +163,16 @@ func (c Config) URLs(needs Needs) []string {
 // filename writes its snapshot.
 func (r *Resources) Close(ctx context.Context) error {
 	var errs []error
-	for _, s := range []*pubsub.Subscription{r.IngestSub, r.DeliverSub} {
+	for _, s := range []*pubsub.Subscription{r.IngestSub, r.DeliverSub, r.OwnEventsSub} {
 		if s != nil {
 			errs = append(errs, s.Shutdown(ctx))
 		}
 	}
-	for _, t := range []*pubsub.Topic{r.Ingest, r.Deliver} {
+	topics := []*pubsub.Topic{r.Ingest, r.Deliver}
+	if r.OwnEvents != r.Ingest {
+		topics = append(topics, r.OwnEvents)
+	}
+	for _, t := range topics {
 		if t != nil {
 			errs = append(errs, t.Shutdown(ctx))
 		}

@@ -34,7 +34,9 @@ type Config struct {
 	Deliveries *docstore.Collection
 	// Enqueuer schedules retries. Required.
 	Enqueuer schedule.JobEnqueuer
-	// Ingest is the ingest topic, for Herald's own events. Required.
+	// Ingest is where Herald's own events are published: the ingest topic,
+	// or the own-events channel ingest trusts with reserved event types
+	// (HERALD_OWN_EVENTS_TOPIC). Required.
 	Ingest *pubsub.Topic
 	// Sealer opens the webhooks' sealed signing secrets. Required.
 	Sealer *seal.Sealer

@@ -29,7 +29,9 @@ type Config struct {
 	// Applications is the applications collection. Defaults to nil: the
 	// applications' secrets are left alone.
 	Applications *docstore.Collection
-	// Ingest is the ingest topic, for Herald's own events. Required.
+	// Ingest is where Herald's own events are published: the ingest topic,
+	// or the own-events channel ingest trusts with reserved event types
+	// (HERALD_OWN_EVENTS_TOPIC). Required.
 	Ingest *pubsub.Topic
 	// Enqueuer, when set, lets each tick send the deliveries still held for
 	// a webhook that is no longer paused (a backstop for a resume that

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"time"
@@ -42,6 +43,12 @@ type Config struct {
 	SoleOwner bool
 	// Parser parses envelopes. Defaults to envelope.New with its defaults.
 	Parser *envelope.Parser
+	// RefuseOwnEvents makes Handle refuse Herald's reserved event types
+	// (webhook.*, application.*) as malformed: set when Herald's own events
+	// come through a channel of their own, handled by HandleOwn, so that
+	// upstream publishers cannot forge them. Defaults to false: Handle takes
+	// them (local mode, where only Herald publishes to the ingest topic).
+	RefuseOwnEvents bool
 	// IDs mints delivery ids. Defaults to a new generator.
 	IDs *herald.DeliveryIDs
 	// Metrics, when set, counts events ingested, deliveries created and
@@ -81,13 +88,29 @@ func New(cfg Config) (*Handler, error) {
 	return &Handler{cfg: cfg, owner: rand.Text()}, nil
 }
 
-// Handle ingests one envelope. An envelope that fails validation is a
-// *herald.MalformedError; store and publish failures are returned as they are,
-// so the message is redelivered and the fan-out resumes where it stopped.
+// Handle ingests one envelope. An envelope that fails validation, or that
+// carries a reserved event type while Config.RefuseOwnEvents is set, is a
+// *herald.MalformedError; store and publish failures are returned as they
+// are, so the message is redelivered and the fan-out resumes where it
+// stopped.
 func (h *Handler) Handle(ctx context.Context, body []byte) error {
+	return h.handle(ctx, body, !h.cfg.RefuseOwnEvents)
+}
+
+// HandleOwn is Handle for the channel only Herald publishes to: reserved
+// event types are taken.
+func (h *Handler) HandleOwn(ctx context.Context, body []byte) error {
+	return h.handle(ctx, body, true)
+}
+
+func (h *Handler) handle(ctx context.Context, body []byte, ownAllowed bool) error {
 	env, err := h.cfg.Parser.Parse(body)
 	if err != nil {
 		return herald.Malformed("invalid event envelope", err)
+	}
+	if !ownAllowed && herald.IsOwnEvent(env.EventType) {
+		return herald.Malformed("reserved event type from an upstream publisher",
+			fmt.Errorf("event_type %q is reserved for Herald's own events", env.EventType))
 	}
 	ev, resumed, err := h.storeEvent(ctx, env)
 	if err != nil || ev == nil {

@@ -107,6 +107,11 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 	if opt.ShutdownTimeout <= 0 {
 		opt.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	if cfg.OwnEventsTopic != "" || cfg.OwnEventsSubscription != "" {
+		// One process publishes every own event in-process; upstream
+		// systems reach it only over HTTP, which refuses reserved types.
+		return nil, errors.New("HERALD_OWN_EVENTS_TOPIC and HERALD_OWN_EVENTS_SUBSCRIPTION are for separate functions, not local mode")
+	}
 	var err error
 	if cfg.DataDir != "" {
 		// The snapshot holds signing secrets: only the owner may read it.

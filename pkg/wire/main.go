@@ -37,7 +37,7 @@ func mainErr(name string, needs config.Needs, run func(context.Context, Env) err
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if awslambda.OnLambda() {
-		needs.IngestSub, needs.DeliverSub = false, false // Lambda's event source mapping receives
+		needs.IngestSub, needs.DeliverSub, needs.OwnEventsSub = false, false, false // Lambda's event source mappings receive
 	}
 	res, err := cfg.Open(ctx, needs)
 	if err != nil {

@@ -14,10 +14,10 @@ import (
 
 // Needs is what deliver opens: webhooks (read, and their health written),
 // events (read), deliveries (claimed and recorded), the schedule and deliver
-// topic of retries, the ingest topic of Herald's own events, the keeper that
+// topic of retries, the channel of Herald's own events, the keeper that
 // opens signing secrets, and the deliver subscription (not on Lambda).
 var Needs = config.Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
-	IngestTopic: true, DeliverTopic: true, DeliverSub: true, Keeper: true}
+	OwnEventsTopic: true, DeliverTopic: true, DeliverSub: true, Keeper: true}
 
 // Build builds the deliver function.
 func Build(e wire.Env) (*deliver.Handler, error) {
@@ -37,7 +37,7 @@ func Build(e wire.Env) (*deliver.Handler, error) {
 		AllowPrivate: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
 		RequireHTTPS: c.RequireHTTPS, MaxConnsPerHost: c.DeliverConcurrency})
 	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
-		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.Ingest, Client: client, Sealer: sealer,
+		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.OwnEvents, Client: client, Sealer: sealer,
 		HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
 		Table: e.Table, EventCache: e.Events,
 		Metrics: e.Metrics, Now: e.Now, Logger: e.Log("deliver")})

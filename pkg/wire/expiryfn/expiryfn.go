@@ -11,9 +11,9 @@ import (
 // Needs is what the expiry-notifier opens: the webhooks and applications
 // whose secrets expire, the events and deliveries it deletes by age and
 // releases from holds, the schedule and deliver topic of released
-// deliveries, and the ingest topic of Herald's own events.
+// deliveries, and the channel of Herald's own events.
 var Needs = config.Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
-	Applications: true, IngestTopic: true, DeliverTopic: true}
+	Applications: true, OwnEventsTopic: true, DeliverTopic: true}
 
 // Build builds the expiry-notifier.
 func Build(e wire.Env) (*expiry.Notifier, error) {
@@ -24,7 +24,7 @@ func Build(e wire.Env) (*expiry.Notifier, error) {
 	}
 	c := e.Config
 	return expiry.New(expiry.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
-		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest,
+		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.OwnEvents,
 		Enqueuer: enq, Retention: c.Retention, Table: e.Table,
 		PauseHold: c.PauseHold, Interval: c.ExpiryInterval, Now: e.Now,
 		Logger: e.Log("expiry-notifier")})

@@ -3,7 +3,12 @@
 package ingestfn
 
 import (
+	"context"
+	"errors"
+
+	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/config"
+	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/ingest"
 	"github.com/heraldhq/herald/pkg/wire"
@@ -11,10 +16,11 @@ import (
 
 // Needs is what ingest opens: the webhooks it fans out to, the events and
 // deliveries it writes, the schedule and deliver topic of first attempts,
-// and the ingest subscription it receives from (not on Lambda, where the
-// event source mapping receives).
+// and the subscriptions it receives from: ingest's and, when configured, the
+// channel of Herald's own events (neither on Lambda, where the event source
+// mappings receive).
 var Needs = config.Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
-	DeliverTopic: true, IngestSub: true}
+	DeliverTopic: true, IngestSub: true, OwnEventsSub: true}
 
 // Build builds the ingest function.
 func Build(e wire.Env) (*ingest.Handler, error) {
@@ -26,10 +32,47 @@ func Build(e wire.Env) (*ingest.Handler, error) {
 	return ingest.New(ingest.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Enqueuer: enq, Parser: parser(e), Metrics: e.Metrics, Now: e.Now,
 		Table: e.Table, EventCache: e.Events, SoleOwner: e.SoleOwner,
-		Logger: e.Log("ingest")})
+		// With a channel of their own, Herald's events are taken from it
+		// alone (HandleOwn).
+		RefuseOwnEvents: e.Config.OwnEventsSubscription != "",
+		Logger:          e.Log("ingest")})
 }
 
 // parser builds the event parser.
 func parser(e wire.Env) *envelope.Parser {
 	return envelope.New(envelope.Config{MaxBytes: e.Config.MaxEventBytes, Now: e.Now})
+}
+
+// Route picks the handler of a record from the queue arn on Lambda: the
+// own-events queue (HERALD_OWN_EVENTS_SUBSCRIPTION) is handled by HandleOwn,
+// every other queue by Handle.
+func Route(c config.Config, h *ingest.Handler) func(arn string) consume.Handler {
+	return func(arn string) consume.Handler {
+		if c.OwnEventsSubscription != "" && awslambda.IsQueue(arn, c.OwnEventsSubscription) {
+			return h.HandleOwn
+		}
+		return h.Handle
+	}
+}
+
+// Run receives in long-running mode: the ingest subscription with Handle
+// and, when there is one, the own-events subscription with HandleOwn, until
+// ctx ends or either fails.
+func Run(ctx context.Context, env wire.Env, h *ingest.Handler) error {
+	cfg := consume.Config{Concurrency: env.Config.IngestConcurrency,
+		Metrics: env.Metrics, Function: env.Function, Logger: env.Logger}
+	if env.Res.OwnEventsSub == nil {
+		return consume.Run(ctx, env.Res.IngestSub, h.Handle, cfg)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	own := make(chan error, 1)
+	go func() {
+		err := consume.Run(ctx, env.Res.OwnEventsSub, h.HandleOwn, cfg)
+		cancel()
+		own <- err
+	}()
+	err := consume.Run(ctx, env.Res.IngestSub, h.Handle, cfg)
+	cancel()
+	return errors.Join(err, <-own)
 }
