@@ -28,7 +28,9 @@
 // How a request maps to action and resources: the service is the SigV4
 // credential scope's; the action is the X-Amz-Target operation (JSON
 // protocols: DynamoDB, SQS, KMS, Secrets Manager) or the Action form field
-// (query protocols: SNS, STS, SQS's older one). The resources come from the
+// (query protocols: SNS, STS, SQS's older one); SQS's and SNS's batch
+// operations are authorized as the single one (SendMessageBatch needs
+// sqs:SendMessage, PublishBatch sns:Publish), as IAM does. The resources come from the
 // request: DynamoDB TableName (with IndexName, table/T/index/I), the tables of
 // RequestItems and TransactItems (a transaction is checked as its items'
 // actions); SQS QueueUrl or QueueName; SNS TopicArn or TargetArn; KMS KeyId, or

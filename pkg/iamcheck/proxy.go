@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -93,8 +95,9 @@ func (p *Proxy) Denials() []Denial {
 	return append([]Denial(nil), p.denials...)
 }
 
-// Counts returns the checked calls of principal name so far, by action
-// (allowed and denied alike).
+// Counts returns the checked requests of principal name so far, by API
+// operation ("dynamodb:UpdateItem", "sqs:DeleteMessageBatch"), allowed and
+// denied alike: what the calls cost, where Denials name IAM actions.
 func (p *Proxy) Counts(name string) map[string]int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -148,11 +151,11 @@ func (p *Proxy) check(call *Call) (*Denial, bool) {
 	}
 	var first *Denial
 	var found []Denial
+	if p.counts[pr.Name] == nil {
+		p.counts[pr.Name] = map[string]int{}
+	}
+	p.counts[pr.Name][call.Service+":"+call.Operation]++
 	for _, c := range call.Checks {
-		if p.counts[pr.Name] == nil {
-			p.counts[pr.Name] = map[string]int{}
-		}
-		p.counts[pr.Name][c.Action]++
 		if c.Action == "sts:GetCallerIdentity" {
 			continue // always allowed
 		}
@@ -194,8 +197,11 @@ func (p *Proxy) refuse(w http.ResponseWriter, r *http.Request, call *Call, d *De
 		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 		// SQS's JSON protocol reads the query-compatible code from here.
 		w.Header().Set("X-Amzn-Query-Error", "AccessDenied;Sender")
+		b, _ := json.Marshal(map[string]string{"__type": "AccessDeniedException", "message": msg, "Message": msg})
+		// DynamoDB clients check the body against this.
+		w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(b)), 10))
 		w.WriteHeader(http.StatusBadRequest)
-		_ = json.NewEncoder(w).Encode(map[string]string{"__type": "AccessDeniedException", "message": msg, "Message": msg})
+		_, _ = w.Write(b)
 		return
 	}
 	w.Header().Set("Content-Type", "text/xml")

@@ -59,7 +59,7 @@ func ParseRequest(r *http.Request, body []byte, sc Scope) *Call {
 			params[k] = form.Get(k)
 		}
 	}
-	action := service + ":" + c.Operation
+	action := service + ":" + iamAction(service, c.Operation)
 	switch service {
 	case "dynamodb":
 		c.Checks = dynamoChecks(c.Operation, params, sc)
@@ -72,6 +72,25 @@ func ParseRequest(r *http.Request, body []byte, sc Scope) *Call {
 		c.Checks = []Check{{Action: action, Resource: "*"}}
 	}
 	return c
+}
+
+// batchActions are operations IAM authorizes as another action: SQS's and
+// SNS's batch operations need the permission of the single operation (there
+// is no sqs:SendMessageBatch or sns:PublishBatch action).
+var batchActions = map[string]string{
+	"sqs:SendMessageBatch":             "SendMessage",
+	"sqs:DeleteMessageBatch":           "DeleteMessage",
+	"sqs:ChangeMessageVisibilityBatch": "ChangeMessageVisibility",
+	"sns:PublishBatch":                 "Publish",
+}
+
+// iamAction is the IAM action (without the service prefix) that authorizes
+// operation op of service.
+func iamAction(service, op string) string {
+	if a, ok := batchActions[service+":"+op]; ok {
+		return a
+	}
+	return op
 }
 
 // credential reads the access key and service of a SigV4 Authorization

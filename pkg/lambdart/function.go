@@ -43,6 +43,7 @@ type Function struct {
 	exited chan struct{}
 	tail   *tailBuffer
 	err    error // set before exited is closed
+	began  time.Time
 }
 
 // Start starts the bootstrap with AWS_LAMBDA_RUNTIME_API pointing at a new
@@ -69,6 +70,7 @@ func Start(cfg Config) (*Function, error) {
 		out = io.MultiWriter(f.tail, cfg.Output)
 	}
 	f.cmd.Stdout, f.cmd.Stderr = out, out
+	f.began = time.Now()
 	if err := f.cmd.Start(); err != nil {
 		_ = rt.Close()
 		return nil, fmt.Errorf("start %s: %w", cfg.Bootstrap, err)
@@ -140,6 +142,19 @@ func (f *Function) Exited() error {
 		return nil
 	}
 }
+
+// InitDuration is how long the process took from its start to its first
+// poll for an invocation (its init), or 0 while it has not polled.
+func (f *Function) InitDuration() time.Duration {
+	at := f.ReadyAt()
+	if at.IsZero() {
+		return 0
+	}
+	return at.Sub(f.began)
+}
+
+// Done is closed when the process has exited.
+func (f *Function) Done() <-chan struct{} { return f.exited }
 
 // Output returns the tail of the process's output.
 func (f *Function) Output() string { return f.tail.String() }

@@ -56,6 +56,9 @@ type Runtime struct {
 	inflight map[string]*call
 	initErr  *FunctionError
 	initDone chan struct{} // closed on an init error
+	ready    chan struct{} // closed on the first poll for an invocation
+	readyAt  time.Time
+	once     sync.Once
 }
 
 type call struct {
@@ -78,7 +81,7 @@ func NewRuntime(cfg RuntimeConfig) (*Runtime, error) {
 		return nil, err
 	}
 	r := &Runtime{cfg: cfg, ln: ln, pending: make(chan *call), inflight: map[string]*call{},
-		initDone: make(chan struct{})}
+		initDone: make(chan struct{}), ready: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+apiPrefix+"/invocation/next", r.next)
 	mux.HandleFunc("POST "+apiPrefix+"/invocation/{id}/response", r.response)
@@ -127,7 +130,24 @@ func (r *Runtime) Invoke(ctx context.Context, payload []byte) (*Result, error) {
 	}
 }
 
+// Ready is closed when the function first asks for an invocation: its init
+// is done.
+func (r *Runtime) Ready() <-chan struct{} { return r.ready }
+
+// ReadyAt is when the function first asked for an invocation (zero before).
+func (r *Runtime) ReadyAt() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.readyAt
+}
+
 func (r *Runtime) next(w http.ResponseWriter, req *http.Request) {
+	r.once.Do(func() {
+		r.mu.Lock()
+		r.readyAt = time.Now()
+		r.mu.Unlock()
+		close(r.ready)
+	})
 	var c *call
 	select {
 	case c = <-r.pending:
