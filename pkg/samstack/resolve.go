@@ -36,7 +36,7 @@ func (r *resolver) ref(id string) (string, error) {
 	}
 	res, ok := r.resources[id]
 	if !ok {
-		return "", fmt.Errorf("Ref %s: not in the stack", id)
+		return "", fmt.Errorf("ref %s: not in the stack", id)
 	}
 	return res.Physical, nil
 }

@@ -122,7 +122,7 @@ func Create(ctx context.Context, c Config) (*Stack, error) {
 	}
 	s.r = &resolver{region: s.Region, account: s.Account, resources: map[string]resource{}, params: resolved}
 	for id, r := range s.Resources {
-		s.r.resources[id] = resource{Type: r.Type, Physical: r.Physical}
+		s.r.resources[id] = resource(r)
 	}
 	for id, p := range t.Pruned {
 		s.Pruned[id] = p.Type

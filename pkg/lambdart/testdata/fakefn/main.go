@@ -35,9 +35,15 @@ func main() {
 		lambda.Start(func(ctx context.Context, in json.RawMessage) (map[string]any, error) {
 			lc, _ := lambdacontext.FromContext(ctx)
 			deadline, _ := ctx.Deadline()
-			return map[string]any{"in": in, "request_id": lc.AwsRequestID, "arn": lc.InvokedFunctionArn,
+			return map[string]any{
+				"in":            in,
+				"request_id":    lc.AwsRequestID,
+				"arn":           lc.InvokedFunctionArn,
 				"deadline_in_s": int(time.Until(deadline).Round(time.Second).Seconds()),
-				"name": os.Getenv("AWS_LAMBDA_FUNCTION_NAME"), "own": os.Getenv("OWN"), "home": os.Getenv("HOME")}, nil
+				"name":          os.Getenv("AWS_LAMBDA_FUNCTION_NAME"),
+				"own":           os.Getenv("OWN"),
+				"home":          os.Getenv("HOME"),
+			}, nil
 		})
 	case "fail":
 		lambda.Start(func(ctx context.Context, in json.RawMessage) (json.RawMessage, error) {
