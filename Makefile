@@ -36,8 +36,8 @@ emulator: ## Run the five functions as separate processes against moto_server (S
 	$(GO) run ./scripts/emulator
 
 .PHONY: test-emulator
-test-emulator: ## The AWS tests alone: the contract suite on SQS/SNS/DynamoDB (moto_server), SQS round trip and delay.
-	$(GO) test -race -count=1 -run 'TestContractEmulator|TestDecodeRecordRoundTripThroughSQS|TestEnqueueUsesSQSDelay|TestLongStepGoesThroughTableThenSQSDelay|TestKillDeliverLosesNothing' ./pkg/...
+test-emulator: ## The AWS tests alone: the contract suite on SQS/SNS/DynamoDB (moto_server), SQS round trip and delay, the five bootstraps under their IAM roles.
+	$(GO) test -race -count=1 -run 'TestContractEmulator|TestDecodeRecordRoundTripThroughSQS|TestEnqueueUsesSQSDelay|TestLongStepGoesThroughTableThenSQSDelay|TestKillDeliverLosesNothing|TestFunctionsUnderTheirRoles' ./pkg/...
 
 .PHONY: build
 build: ## Build the Lambda bootstrap of each function into bin/<function>/bootstrap and list their sizes.
@@ -45,6 +45,11 @@ build: ## Build the Lambda bootstrap of each function into bin/<function>/bootst
 	  mkdir -p $(BIN)/$$f && $(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(BIN)/$$f/bootstrap ./functions/$$f || exit 1; \
 	done
 	@for f in $(LAMBDAS); do printf '  %-16s %6d KiB\n' $$f $$(( $$(stat -c %s $(BIN)/$$f/bootstrap) / 1024 )); done
+
+.PHONY: invoke
+invoke: ## Run a function's bootstrap once through a local Lambda Runtime API and print its answer: make invoke FUNCTION=ingest EVENT=events/sqs-ingest-batch.json (with the HERALD_* and AWS_* set).
+	@test -n "$(FUNCTION)" -a -n "$(EVENT)" || { echo "usage: make invoke FUNCTION=<admin|ingest|deliver|retry-scheduler|expiry-notifier> EVENT=events/<file>.json"; exit 2; }
+	$(GO) run ./scripts/invoke -function $(FUNCTION) -event $(EVENT)
 
 # `sam build` (BuildMethod: makefile) calls build-<LogicalId> with ARTIFACTS_DIR set.
 build-AdminFunction:          ; $(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/admin

@@ -28,7 +28,9 @@ func TestMain(m *testing.M) {
 	os.Setenv("AWS_ACCESS_KEY_ID", "test")
 	os.Setenv("AWS_SECRET_ACCESS_KEY", "test")
 	os.Setenv("AWS_REGION", moto.Region)
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBootstraps()
+	os.Exit(code)
 }
 
 var systems atomic.Int64

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,12 +59,7 @@ func TestKillDeliverLosesNothing(t *testing.T) {
 	endpoint := moto.Start(t)
 	awsCfg := moto.Config(endpoint)
 	created := createStack(t, awsCfg, "kill-")
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", bin+string(filepath.Separator),
-		"../../functions/admin", "../../functions/ingest", "../../functions/deliver", "../../functions/retry-scheduler")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := bootstraps(t)
 	addr := freeAddr(t)
 	env := os.Environ()
 	for k, v := range created.Env(endpoint, moto.Region) {
@@ -79,7 +73,7 @@ func TestKillDeliverLosesNothing(t *testing.T) {
 		"HERALD_DELIVERY_TIMEOUT=2s", "HERALD_SWEEP_GRACE=1s", "HERALD_SWEEP_INTERVAL=1s",
 		"HERALD_RETRY_SCHEDULE=1s,1s,1s", "HERALD_LOG_LEVEL=warn")
 	start := func(name string) *exec.Cmd {
-		cmd := exec.Command(filepath.Join(bin, name))
+		cmd := exec.Command(bin[name])
 		cmd.Env, cmd.Stdout, cmd.Stderr = env, t.Output(), t.Output()
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

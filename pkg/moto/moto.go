@@ -24,6 +24,14 @@ const Region = "us-east-1"
 // that is a failure: CI must install it.
 func Start(t testing.TB) string {
 	t.Helper()
+	return StartEnv(t)
+}
+
+// StartEnv is Start with extra environment variables for moto_server (e.g.
+// "MOTO_IAM_LOAD_MANAGED_POLICIES=true", which makes it know AWS's managed
+// IAM policies).
+func StartEnv(t testing.TB, env ...string) string {
+	t.Helper()
 	bin, err := exec.LookPath("moto_server")
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -32,7 +40,7 @@ func Start(t testing.TB) string {
 		t.Skip("moto_server is not installed (pip install 'moto[server]'); skipping the AWS emulator test")
 	}
 	port := freePort(t)
-	cmd, endpoint, err := Run(bin, fmt.Sprintf("127.0.0.1:%d", port))
+	cmd, endpoint, err := Run(bin, fmt.Sprintf("127.0.0.1:%d", port), env...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,15 +51,15 @@ func Start(t testing.TB) string {
 	return endpoint
 }
 
-// Run starts moto_server (bin) on addr and waits until it answers. The
-// caller stops it.
-func Run(bin, addr string) (*exec.Cmd, string, error) {
+// Run starts moto_server (bin) on addr, with env added to its environment,
+// and waits until it answers. The caller stops it.
+func Run(bin, addr string, env ...string) (*exec.Cmd, string, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, "", err
 	}
 	cmd := exec.Command(bin, "-H", host, "-p", port)
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION="+Region)
+	cmd.Env = append(append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION="+Region), env...)
 	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, "", fmt.Errorf("start moto_server: %w", err)

@@ -1,0 +1,471 @@
+package emulator_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"gocloud.dev/runtimevar"
+	_ "gocloud.dev/runtimevar/awssecretsmanager"
+
+	"github.com/heraldhq/herald/pkg/contract"
+	"github.com/heraldhq/herald/pkg/iamcheck"
+	"github.com/heraldhq/herald/pkg/lambdart"
+	"github.com/heraldhq/herald/pkg/moto"
+	"github.com/heraldhq/herald/pkg/samstack"
+)
+
+// iamAuditEnv, when set, makes TestFunctionsUnderTheirRoles forward denied
+// calls instead of refusing them, so one run lists every call the roles miss
+// (the test still fails, naming them).
+const iamAuditEnv = "HERALD_IAM_AUDIT"
+
+// iamLogsEnv, when set, sends the functions' logs to the test output.
+const iamLogsEnv = "HERALD_IAM_LOGS"
+
+const iamAdminToken = "iam-test-admin-token-0123456789abcdefghij"
+
+// logicalIDs are the functions' logical ids in template.yaml.
+var logicalIDs = map[string]string{"admin": "AdminFunction", "ingest": "IngestFunction", "deliver": "DeliverFunction",
+	"retry-scheduler": "RetrySchedulerFunction", "expiry-notifier": "ExpiryNotifierFunction"}
+
+// TestFunctionsUnderTheirRoles runs the five real Lambda bootstraps, each
+// under its own IAM role, against the SAM template's stack on moto: the
+// template translated by aws-sam-translator and created by moto's
+// CloudFormation (samstack), each function's environment and role read back
+// from the stack, credentials from sts:AssumeRole of the role, every AWS call
+// of a function checked against its role's statements by a proxy in front of
+// moto (iamcheck: moto's own enforcement checks most services against
+// resource "*" only), and each bootstrap fed Lambda events through a Runtime
+// API fixture (lambdart), SQS event source mappings played with the
+// function's role. The steps: a webhook created through the admin function's
+// Function URL; an event published to the SNS ingest topic; ingest handling
+// the SQS message; deliver sending the job to a receiver that verifies it with
+// the official Standard Webhooks library; a 500 recorded in the webhook's
+// health fields; a 410 disabling the webhook; a retry-scheduler run moving a
+// step longer than SQS's delay from the due-time table to the queue; an
+// expiry-notifier run. Any call a role does not allow fails the test, naming
+// the function, the action and the resource; the calls each function made are
+// logged by action (set HERALD_IAM_AUDIT=1 to see every missing permission in
+// one run, HERALD_IAM_LOGS=1 for the functions' logs).
+func TestFunctionsUnderTheirRoles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the function binaries")
+	}
+	t.Parallel()
+	began := time.Now()
+	ctx := context.Background()
+	endpoint := moto.StartEnv(t, "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
+	admin := moto.Config(endpoint)
+	bins := bootstraps(t)
+	built := time.Since(began)
+
+	stack, err := samstack.Create(ctx, samstack.Config{AWS: admin, Template: "../../template.yaml",
+		Translator: "../../scripts/samtranslate/translate.py", StackName: "herald-iam",
+		Parameters: map[string]string{"AdminToken": iamAdminToken, "AllowedTargetCidrs": "127.0.0.0/8"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("stack created: %d resources; pruned for moto: %s; parameters the template does not declare: %v",
+		len(stack.Resources), strings.Join(slices.Sorted(maps.Keys(stack.Pruned)), ", "), stack.Ignored)
+
+	proxy, err := iamcheck.New(iamcheck.Config{Upstream: endpoint, AuditOnly: os.Getenv(iamAuditEnv) != "",
+		Scope:    iamcheck.Scope{Region: stack.Region, Account: stack.Account, Names: stack.Names()},
+		OnDenial: func(d iamcheck.Denial) { t.Logf("DENIED %s", d) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := httptest.NewServer(proxy)
+	t.Cleanup(checked.Close)
+	defer reportIAM(t, proxy)
+
+	h := &iamHarness{t: t, stack: stack, proxy: proxy, endpoint: checked.URL, fns: map[string]*iamFunction{}}
+	for _, name := range functionNames {
+		h.start(ctx, name, bins[name])
+	}
+	for _, name := range functionNames {
+		select {
+		case <-h.fns[name].proc.Ready():
+			t.Logf("%s: init %s", name, h.fns[name].proc.InitDuration().Round(time.Millisecond))
+		case <-h.fns[name].proc.Done():
+			t.Logf("%s: exited during init", name)
+		case <-time.After(30 * time.Second):
+			t.Logf("%s: not ready after 30 s", name)
+		}
+	}
+	t.Logf("set up in %s (bootstraps built in %s)", time.Since(began).Round(time.Millisecond), built.Round(time.Millisecond))
+
+	// (a) A webhook, created through the admin function's Function URL.
+	door := httptest.NewServer(lambdart.FunctionURL(h.fns["admin"].proc))
+	t.Cleanup(door.Close)
+	api := contract.NewAPI(t, door.URL, h.adminToken(ctx, admin))
+	recv := contract.NewReceiver(t, "X-Herald-", http.StatusOK, http.StatusInternalServerError, http.StatusGone)
+	var wh contract.Webhook
+	h.step("a: create a webhook through the admin function", func() {
+		// A step longer than SQS's 900 s delay goes through the due-time
+		// table: the retry-scheduler moves it (step g).
+		wh = api.CreateWebhook(recv, map[string]any{"events": []string{"order.*"}, "retry_schedule": []string{"901s"}})
+	})
+
+	// (b)–(d) An event published to SNS, ingested, delivered and verified.
+	sent := h.counts()
+	h.step("b-d: publish to SNS, ingest, deliver", func() {
+		h.publish(ctx, admin, "evt_iam_1")
+		h.drain(ctx, "ingest")
+		h.drainUntil(ctx, "deliver", func() bool { return len(recv.Got()) >= 1 })
+		got := recv.Got()[0]
+		if !got.Verified || got.Header.Get("webhook-id") != "evt_iam_1" {
+			t.Fatalf("delivery: verified by the Standard Webhooks library %v, webhook-id %q", got.Verified, got.Header.Get("webhook-id"))
+		}
+	})
+	h.logDelta("one event to one webhook, delivered", sent)
+
+	// (e) A 500: the failure is recorded with the webhook's health fields.
+	h.step("e: a failure recorded in the health fields", func() {
+		h.publish(ctx, admin, "evt_iam_2")
+		h.drain(ctx, "ingest")
+		h.drainUntil(ctx, "deliver", func() bool { return len(recv.Got()) >= 2 })
+		var view struct {
+			ConsecutiveFailures int64      `json:"consecutive_failures"`
+			FailingSince        *time.Time `json:"failing_since"`
+		}
+		if st := api.Do("GET", "/api/v1/admin/webhooks/"+wh.ID, nil, &view); st != http.StatusOK {
+			t.Fatalf("get webhook: %d", st)
+		}
+		if view.ConsecutiveFailures != 1 || view.FailingSince == nil {
+			t.Fatalf("after a 500: consecutive_failures %d, failing_since %v; want 1 and a time", view.ConsecutiveFailures, view.FailingSince)
+		}
+	})
+	failedAt := time.Now()
+
+	// (f) A 410 disables the webhook.
+	h.step("f: a 410 disables the webhook", func() {
+		h.publish(ctx, admin, "evt_iam_3")
+		h.drain(ctx, "ingest")
+		h.drainUntil(ctx, "deliver", func() bool { return len(recv.Got()) >= 3 })
+		var view struct {
+			Enabled        bool   `json:"enabled"`
+			DisabledReason string `json:"disabled_reason"`
+		}
+		if st := api.Do("GET", "/api/v1/admin/webhooks/"+wh.ID, nil, &view); st != http.StatusOK {
+			t.Fatalf("get webhook: %d", st)
+		}
+		if view.Enabled || view.DisabledReason == "" {
+			t.Fatalf("after a 410: enabled %v, disabled_reason %q", view.Enabled, view.DisabledReason)
+		}
+	})
+
+	// (g) The retry of evt_iam_2, 901 s after its failure, sits in the
+	// due-time table; once it is within SQS's 900 s, a retry-scheduler run
+	// publishes it with the remaining delay.
+	h.step("g: a retry-scheduler run moves a long step to the queue", func() {
+		table := stack.Resources["ScheduleTable"].Physical
+		if n := h.items(ctx, admin, table); n == 0 {
+			t.Fatalf("no entry in the due-time table %s after a failure with a 901 s step", table)
+		}
+		time.Sleep(time.Until(failedAt.Add(1500 * time.Millisecond)))
+		deadline := time.Now().Add(20 * time.Second)
+		for h.items(ctx, admin, table) > 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("the retry-scheduler left the entry in %s", table)
+			}
+			h.invokeSchedule(ctx, "retry-scheduler")
+		}
+		delayed := h.queueAttr(ctx, admin, "DeliverQueue", sqstypes.QueueAttributeNameApproximateNumberOfMessagesDelayed)
+		if delayed < 1 {
+			t.Fatalf("deliver queue: %d delayed messages after the move, want 1", delayed)
+		}
+	})
+
+	// (h) The expiry-notifier's scheduled run.
+	h.step("h: an expiry-notifier run", func() { h.invokeSchedule(ctx, "expiry-notifier") })
+	t.Logf("all steps in %s", time.Since(began).Round(time.Millisecond))
+}
+
+// reportIAM logs every principal's calls by action and fails the test with
+// the denied calls, if any.
+func reportIAM(t *testing.T, proxy *iamcheck.Proxy) {
+	for _, p := range proxy.Principals() {
+		t.Logf("calls of %s: %s", p, formatCounts(proxy.Counts(p)))
+	}
+	if d := proxy.Denials(); len(d) > 0 {
+		var b strings.Builder
+		seen := map[string]int{}
+		var order []string
+		for _, x := range d {
+			k := x.String()
+			if seen[k] == 0 {
+				order = append(order, k)
+			}
+			seen[k]++
+		}
+		for _, k := range order {
+			fmt.Fprintf(&b, "\n  %s ×%d", k, seen[k])
+		}
+		t.Errorf("%d calls denied by the functions' roles (function: action on resource):%s", len(d), b.String())
+	}
+}
+
+func formatCounts(c map[string]int) string {
+	keys := slices.Sorted(maps.Keys(c))
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %d", k, c[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// iamHarness holds the stack, the proxy and the running functions.
+type iamHarness struct {
+	t        *testing.T
+	stack    *samstack.Stack
+	proxy    *iamcheck.Proxy
+	endpoint string // the checking proxy
+	fns      map[string]*iamFunction
+}
+
+type iamFunction struct {
+	spec *samstack.Function
+	proc *lambdart.Function
+	esm  *sqs.Client // the event source mapping's client, under the function's role
+}
+
+// start assumes the function's role, grants its keys to the proxy, and
+// starts its bootstrap with the stack's environment and those credentials.
+func (h *iamHarness) start(ctx context.Context, name, bin string) {
+	t := h.t
+	spec := h.stack.Functions[logicalIDs[name]]
+	if spec == nil {
+		t.Fatalf("function %s (%s) is not in the stack", name, logicalIDs[name])
+	}
+	var statements []iamcheck.Statement
+	for _, p := range slices.Sorted(maps.Keys(spec.Policies)) {
+		s, err := iamcheck.ParsePolicy(p, spec.Policies[p])
+		if err != nil {
+			t.Fatal(err)
+		}
+		statements = append(statements, s...)
+	}
+	creds, arn, err := h.stack.Credentials(ctx, spec, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.proxy.Grant(creds.AccessKeyID, iamcheck.Principal{Name: name, ARN: arn, Statements: statements})
+	env := maps.Clone(spec.Env)
+	env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"] =
+		creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken
+	env["AWS_ENDPOINT_URL"] = h.endpoint
+	if slices.Contains(h.stack.Ignored, "AllowedTargetCidrs") {
+		env["HERALD_ALLOWED_TARGET_CIDRS"] = "127.0.0.0/8" // the receiver is on loopback
+	}
+	var out io.Writer
+	if os.Getenv(iamLogsEnv) != "" {
+		out = t.Output()
+	}
+	proc, err := lambdart.Start(lambdart.Config{Bootstrap: bin, Name: spec.Name, ARN: spec.ARN, Region: h.stack.Region,
+		Timeout: spec.Timeout, MemoryMB: spec.MemoryMB, Env: env, Output: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = proc.Close() })
+	f := &iamFunction{spec: spec, proc: proc}
+	if len(spec.EventSources) > 0 {
+		ec, earn, err := h.stack.Credentials(ctx, spec, name+"-poller")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.proxy.Grant(ec.AccessKeyID, iamcheck.Principal{Name: name + " event source mapping", ARN: earn, Statements: statements})
+		cfg := moto.Config(h.endpoint)
+		cfg.Credentials = credentials(ec)
+		f.esm = sqs.NewFromConfig(cfg)
+	}
+	h.fns[name] = f
+}
+
+func credentials(c aws.Credentials) aws.CredentialsProvider {
+	return aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return c, nil })
+}
+
+// adminToken is the admin API's bootstrap token, wherever the stack puts it:
+// the admin function's HERALD_ADMIN_TOKEN, or the Secrets Manager secret its
+// HERALD_ADMIN_TOKEN_URL names (awssecretsmanager://<name>?decoder=string),
+// read with the administrator's credentials.
+func (h *iamHarness) adminToken(ctx context.Context, admin aws.Config) string {
+	t := h.t
+	env := h.fns["admin"].spec.Env
+	if tok := env["HERALD_ADMIN_TOKEN"]; tok != "" {
+		return tok
+	}
+	u := env["HERALD_ADMIN_TOKEN_URL"]
+	if u == "" {
+		t.Fatal("the admin function has neither HERALD_ADMIN_TOKEN nor HERALD_ADMIN_TOKEN_URL")
+	}
+	parsed, err := url.Parse(u)
+	if err != nil {
+		t.Fatalf("HERALD_ADMIN_TOKEN_URL %q: %v", u, err)
+	}
+	q := parsed.Query()
+	q.Set("region", admin.Region)
+	q.Set("endpoint", aws.ToString(admin.BaseEndpoint))
+	parsed.RawQuery = q.Encode()
+	v, err := runtimevar.OpenVariable(ctx, parsed.String())
+	if err != nil {
+		t.Fatalf("open %s: %v", u, err)
+	}
+	defer v.Close()
+	snap, err := v.Latest(ctx)
+	if err != nil {
+		t.Fatalf("read %s: %v", u, err)
+	}
+	tok, ok := snap.Value.(string)
+	if !ok || tok == "" {
+		t.Fatalf("%s: not a string secret (%T)", u, snap.Value)
+	}
+	return tok
+}
+
+// step runs one step, logging how long it took.
+func (h *iamHarness) step(name string, f func()) {
+	h.t.Helper()
+	began := time.Now()
+	f()
+	h.t.Logf("step %s: %s", name, time.Since(began).Round(time.Millisecond))
+}
+
+func (h *iamHarness) counts() map[string]map[string]int {
+	out := map[string]map[string]int{}
+	for _, p := range h.proxy.Principals() {
+		out[p] = h.proxy.Counts(p)
+	}
+	return out
+}
+
+// logDelta logs the calls each principal made since before.
+func (h *iamHarness) logDelta(what string, before map[string]map[string]int) {
+	for p, now := range h.counts() {
+		delta := map[string]int{}
+		for a, n := range now {
+			if d := n - before[p][a]; d > 0 {
+				delta[a] = d
+			}
+		}
+		if len(delta) > 0 {
+			h.t.Logf("%s — calls of %s: %s", what, p, formatCounts(delta))
+		}
+	}
+}
+
+// publish publishes an order.created event to the SNS ingest topic, as an
+// upstream system does (with the administrator's credentials: upstream
+// publishers are not Herald's functions).
+func (h *iamHarness) publish(ctx context.Context, admin aws.Config, id string) {
+	body := fmt.Sprintf(`{"event_id":%q,"event_type":"order.created","data":{"order":%q}}`, id, id)
+	if _, err := sns.NewFromConfig(admin).Publish(ctx, &sns.PublishInput{
+		TopicArn: aws.String(h.stack.Resources["IngestTopic"].Physical), Message: aws.String(body)}); err != nil {
+		h.t.Fatalf("publish %s: %v", id, err)
+	}
+}
+
+// drain plays the function's event source mapping until its queue is empty.
+func (h *iamHarness) drain(ctx context.Context, name string) {
+	h.t.Helper()
+	h.drainUntil(ctx, name, nil)
+}
+
+// drainUntil plays the function's event source mapping until done holds
+// (nil: until a poll receives nothing), each batch handled without a
+// failure, for at most 30 s.
+func (h *iamHarness) drainUntil(ctx context.Context, name string, done func() bool) {
+	t := h.t
+	t.Helper()
+	f := h.fns[name]
+	if len(f.spec.EventSources) == 0 {
+		t.Fatalf("%s has no event source mapping", name)
+	}
+	es := f.spec.EventSources[0]
+	src := lambdart.EventSource{QueueURL: es.QueueURL, QueueARN: es.QueueARN, Region: h.stack.Region,
+		BatchSize: es.BatchSize, ReportBatchItemFailures: es.ReportBatchItemFailures}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		if done != nil && done() {
+			return
+		}
+		b, err := lambdart.PollSQS(ctx, f.proc, f.esm, src)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if b.Result != nil && b.Result.Error != nil {
+			t.Fatalf("%s failed a batch of %d: %v\n%s", name, b.Received, b.Result.Error, f.proc.Output())
+		}
+		if len(b.Failed) > 0 {
+			t.Fatalf("%s reported %d of %d messages failed: %s\n%s", name, len(b.Failed), b.Received, b.Result.Payload,
+				f.proc.Output())
+		}
+		if b.Received == 0 {
+			if done == nil {
+				return
+			}
+			select {
+			case <-ctx.Done():
+				t.Fatalf("%s: the queue is empty and the condition does not hold", name)
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}
+}
+
+// invokeSchedule invokes a scheduled function with the EventBridge
+// scheduled event of events/schedule.json.
+func (h *iamHarness) invokeSchedule(ctx context.Context, name string) {
+	t := h.t
+	t.Helper()
+	payload, err := os.ReadFile("../../events/schedule.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, h.fns[name].spec.Timeout)
+	defer cancel()
+	res, err := h.fns[name].proc.Invoke(ctx, payload)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if res.Error != nil {
+		t.Fatalf("%s: %v\n%s", name, res.Error, h.fns[name].proc.Output())
+	}
+}
+
+// items counts the items of a table (read by the administrator, unchecked).
+func (h *iamHarness) items(ctx context.Context, admin aws.Config, table string) int {
+	out, err := dynamodb.NewFromConfig(admin).Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(table),
+		Select: "COUNT"})
+	if err != nil {
+		h.t.Fatalf("scan %s: %v", table, err)
+	}
+	return int(out.Count)
+}
+
+func (h *iamHarness) queueAttr(ctx context.Context, admin aws.Config, queue string, attr sqstypes.QueueAttributeName) int {
+	out, err := sqs.NewFromConfig(admin).GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{
+		QueueUrl: aws.String(h.stack.Resources[queue].Physical), AttributeNames: []sqstypes.QueueAttributeName{attr}})
+	if err != nil {
+		h.t.Fatalf("%s attributes: %v", queue, err)
+	}
+	var n int
+	_, _ = fmt.Sscan(out.Attributes[string(attr)], &n)
+	return n
+}
