@@ -327,7 +327,14 @@ func (h *iamHarness) adminToken(ctx context.Context, admin aws.Config) string {
 		t.Fatalf("open %s: %v", u, err)
 	}
 	defer v.Close()
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
 	snap, err := v.Latest(ctx)
+	if err != nil {
+		if last := v.CheckHealth(); last != nil {
+			err = last
+		}
+	}
 	if err != nil {
 		t.Fatalf("read %s: %v", u, err)
 	}

@@ -120,7 +120,11 @@ func (s *Stack) readPolicies(ctx context.Context, ic *iam.Client, fn *Function) 
 		if err != nil {
 			return fmt.Errorf("role %s policy %s: %w", fn.RoleName, name, err)
 		}
-		fn.Policies[name] = unescape(aws.ToString(p.PolicyDocument))
+		doc := unescape(aws.ToString(p.PolicyDocument))
+		for placeholder, physical := range s.byHand {
+			doc = strings.ReplaceAll(doc, `"`+placeholder+`"`, `"`+physical+`"`)
+		}
+		fn.Policies[name] = doc
 	}
 	attached, err := ic.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(fn.RoleName)})
 	if err != nil {

@@ -14,9 +14,9 @@ type resource struct {
 // resolver evaluates the intrinsics of a pruned resource's properties
 // against the created stack.
 type resolver struct {
-	region, account string
-	resources       map[string]resource
-	params          map[string]string
+	region, account, stack string
+	resources              map[string]resource
+	params                 map[string]string
 }
 
 // ref is what Ref of a logical id gives.
@@ -30,6 +30,8 @@ func (r *resolver) ref(id string) (string, error) {
 		return "aws", nil
 	case "AWS::URLSuffix":
 		return "amazonaws.com", nil
+	case "AWS::StackName":
+		return r.stack, nil
 	}
 	if v, ok := r.params[id]; ok {
 		return v, nil

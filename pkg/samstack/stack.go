@@ -2,6 +2,7 @@ package samstack
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -55,6 +57,10 @@ type Stack struct {
 
 	cfg Config
 	r   *resolver
+	// byHand maps the placeholder of a pruned resource made by hand
+	// ("pruned:<LogicalId>", as the translator left it in policies) to what
+	// its Ref gives.
+	byHand map[string]string
 }
 
 // Resource is one created resource.
@@ -81,7 +87,8 @@ func Create(ctx context.Context, c Config) (*Stack, error) {
 		return nil, err
 	}
 	s := &Stack{Name: c.StackName, Region: c.AWS.Region, Account: c.Account, Resources: map[string]Resource{},
-		Functions: map[string]*Function{}, Pruned: map[string]string{}, Ignored: ignored, cfg: c}
+		Functions: map[string]*Function{}, Pruned: map[string]string{}, Ignored: ignored, cfg: c,
+		byHand: map[string]string{}}
 	body, err := json.Marshal(t.Template)
 	if err != nil {
 		return nil, err
@@ -120,7 +127,7 @@ func Create(ctx context.Context, c Config) (*Stack, error) {
 		s.Resources[aws.ToString(r.LogicalResourceId)] = Resource{Type: aws.ToString(r.ResourceType),
 			Physical: aws.ToString(r.PhysicalResourceId)}
 	}
-	s.r = &resolver{region: s.Region, account: s.Account, resources: map[string]resource{}, params: resolved}
+	s.r = &resolver{region: s.Region, account: s.Account, stack: s.Name, resources: map[string]resource{}, params: resolved}
 	for id, r := range s.Resources {
 		s.r.resources[id] = resource(r)
 	}
@@ -131,6 +138,9 @@ func Create(ctx context.Context, c Config) (*Stack, error) {
 		return nil, err
 	}
 	if err := s.attachManaged(ctx, t.ManagedPolicyArns); err != nil {
+		return nil, err
+	}
+	if err := s.createSecrets(ctx, t.Pruned); err != nil {
 		return nil, err
 	}
 	if err := s.readFunctions(ctx, t.Pruned); err != nil {
@@ -195,6 +205,39 @@ func (s *Stack) subscribe(ctx context.Context, pruned map[string]cfnResource) er
 		if _, err := client.Subscribe(ctx, in); err != nil {
 			return fmt.Errorf("subscribe %s: %w", id, err)
 		}
+	}
+	return nil
+}
+
+// createSecrets makes the Secrets Manager secrets moto's CloudFormation
+// skips, by name, with a generated value where GenerateSecretString asks for
+// one, and records their ARNs for the policies that name them.
+func (s *Stack) createSecrets(ctx context.Context, pruned map[string]cfnResource) error {
+	client := secretsmanager.NewFromConfig(s.cfg.AWS)
+	for _, id := range sortedKeys(pruned) {
+		p := pruned[id]
+		if p.Type != "AWS::SecretsManager::Secret" {
+			continue
+		}
+		name, err := s.r.eval(p.Properties["Name"])
+		if err != nil {
+			return fmt.Errorf("%s.Name: %w", id, err)
+		}
+		value := rand.Text() + rand.Text() // 52 characters, as a generated password
+		if v, ok := p.Properties["SecretString"]; ok {
+			if value, err = s.r.eval(v); err != nil {
+				return fmt.Errorf("%s.SecretString: %w", id, err)
+			}
+		}
+		out, err := client.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String(name),
+			SecretString: aws.String(value)})
+		if err != nil {
+			return fmt.Errorf("create secret %s: %w", id, err)
+		}
+		arn := aws.ToString(out.ARN)
+		s.Resources[id] = Resource{Type: p.Type, Physical: arn}
+		s.r.resources[id] = resource{Type: p.Type, Physical: arn}
+		s.byHand["pruned:"+id] = arn
 	}
 	return nil
 }
