@@ -119,6 +119,9 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 		// A step longer than SQS's 900 s delay goes through the due-time
 		// table: the retry-scheduler moves it (step g).
 		wh = api.CreateWebhook(recv, map[string]any{"events": []string{"order.*"}, "retry_schedule": []string{"901s"}})
+		// The admin function announced it (webhook.endpoint.created) on the
+		// ingest topic; ingest takes it, matching no webhook.
+		h.drain(ctx, "ingest")
 	})
 
 	// (b)–(d) An event published to SNS, ingested, delivered and verified.
@@ -135,6 +138,7 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 	h.logDelta("one event to one webhook, delivered", sent)
 
 	// (e) A 500: the failure is recorded with the webhook's health fields.
+	sent = h.counts()
 	h.step("e: a failure recorded in the health fields", func() {
 		h.publish(ctx, admin, "evt_iam_2")
 		h.drain(ctx, "ingest")
@@ -151,8 +155,10 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 		}
 	})
 	failedAt := time.Now()
+	h.logDelta("one event to one webhook, a 500 recorded, the retry put in the due-time table (and the admin's GET)", sent)
 
 	// (f) A 410 disables the webhook.
+	sent = h.counts()
 	h.step("f: a 410 disables the webhook", func() {
 		h.publish(ctx, admin, "evt_iam_3")
 		h.drain(ctx, "ingest")
@@ -168,6 +174,8 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 			t.Fatalf("after a 410: enabled %v, disabled_reason %q", view.Enabled, view.DisabledReason)
 		}
 	})
+
+	h.logDelta("one event to one webhook, a 410 disabling it (and the admin's GET)", sent)
 
 	// (g) The retry of evt_iam_2, 901 s after its failure, sits in the
 	// due-time table; once it is within SQS's 900 s, a retry-scheduler run
