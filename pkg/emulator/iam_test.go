@@ -37,7 +37,6 @@ const iamAuditEnv = "HERALD_IAM_AUDIT"
 // iamLogsEnv, when set, sends the functions' logs to the test output.
 const iamLogsEnv = "HERALD_IAM_LOGS"
 
-const iamAdminToken = "iam-test-admin-token-0123456789abcdefghij"
 
 // logicalIDs are the functions' logical ids in template.yaml.
 var logicalIDs = map[string]string{"admin": "AdminFunction", "ingest": "IngestFunction", "deliver": "DeliverFunction",
@@ -76,7 +75,7 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 
 	stack, err := samstack.Create(ctx, samstack.Config{AWS: admin, Template: "../../template.yaml",
 		Translator: "../../scripts/samtranslate/translate.py", StackName: "herald-iam",
-		Parameters: map[string]string{"AdminToken": iamAdminToken, "AllowedTargetCidrs": "127.0.0.0/8"}})
+		Parameters: map[string]string{"AllowedTargetCidrs": "127.0.0.0/8"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,6 +195,38 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 		delayed := h.queueAttr(ctx, admin, "DeliverQueue", sqstypes.QueueAttributeNameApproximateNumberOfMessagesDelayed)
 		if delayed < 1 {
 			t.Fatalf("deliver queue: %d delayed messages after the move, want 1", delayed)
+		}
+	})
+
+	// (i) A reserved event type published to SNS by an upstream system is
+	// refused: only Herald's roles may send to the own-events queue, the one
+	// channel ingest takes them from. The admin function's own
+	// webhook.endpoint.created events come through it.
+	h.step("i: a reserved event type from SNS is refused, Herald's own is taken", func() {
+		own := contract.NewReceiver(t, "X-Herald-", http.StatusOK)
+		api.CreateWebhook(own, map[string]any{"events": []string{"webhook.**"}})
+		h.drain(ctx, "ingest")
+		forged := `{"event_id":"evt_forged","event_type":"webhook.endpoint.disabled","data":{"webhook_id":"` + wh.ID + `"}}`
+		if _, err := sns.NewFromConfig(admin).Publish(ctx, &sns.PublishInput{
+			TopicArn: aws.String(stack.Resources["IngestTopic"].Physical), Message: aws.String(forged)}); err != nil {
+			t.Fatal(err)
+		}
+		h.drain(ctx, "ingest")
+		// Another webhook's creation: Herald's own event, which the watcher
+		// gets, after the forged one was handled.
+		api.CreateWebhook(contract.NewReceiver(t, "X-Herald-", http.StatusOK), map[string]any{"events": []string{"order.*"}})
+		h.drain(ctx, "ingest")
+		h.drainUntil(ctx, "deliver", func() bool { return len(own.Got()) >= 1 })
+		h.drain(ctx, "deliver")
+		var types []string
+		for _, got := range own.Got() {
+			if got.Header.Get("webhook-id") == "evt_forged" {
+				t.Fatalf("the forged %s reached a receiver", got.Header.Get("X-Herald-Event"))
+			}
+			types = append(types, got.Header.Get("X-Herald-Event"))
+		}
+		if !slices.Contains(types, "webhook.endpoint.created") {
+			t.Fatalf("the watcher got %v, want Herald's own webhook.endpoint.created", types)
 		}
 	})
 
@@ -401,9 +432,9 @@ func (h *iamHarness) drain(ctx context.Context, name string) {
 	h.drainUntil(ctx, name, nil)
 }
 
-// drainUntil plays the function's event source mapping until done holds
-// (nil: until a poll receives nothing), each batch handled without a
-// failure, for at most 30 s.
+// drainUntil plays the function's event source mappings, in turn, until
+// done holds (nil: until a poll of each receives nothing), each batch
+// handled without a failure, for at most 30 s.
 func (h *iamHarness) drainUntil(ctx context.Context, name string, done func() bool) {
 	t := h.t
 	t.Helper()
@@ -411,16 +442,18 @@ func (h *iamHarness) drainUntil(ctx context.Context, name string, done func() bo
 	if len(f.spec.EventSources) == 0 {
 		t.Fatalf("%s has no event source mapping", name)
 	}
-	es := f.spec.EventSources[0]
-	src := lambdart.EventSource{QueueURL: es.QueueURL, QueueARN: es.QueueARN, Region: h.stack.Region,
-		BatchSize: es.BatchSize, ReportBatchItemFailures: es.ReportBatchItemFailures}
+	var srcs []lambdart.EventSource
+	for _, es := range f.spec.EventSources {
+		srcs = append(srcs, lambdart.EventSource{QueueURL: es.QueueURL, QueueARN: es.QueueARN, Region: h.stack.Region,
+			BatchSize: es.BatchSize, ReportBatchItemFailures: es.ReportBatchItemFailures})
+	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	for {
+	for i, empty := 0, 0; ; i++ {
 		if done != nil && done() {
 			return
 		}
-		b, err := lambdart.PollSQS(ctx, f.proc, f.esm, src)
+		b, err := lambdart.PollSQS(ctx, f.proc, f.esm, srcs[i%len(srcs)])
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -431,7 +464,11 @@ func (h *iamHarness) drainUntil(ctx context.Context, name string, done func() bo
 			t.Fatalf("%s reported %d of %d messages failed: %s\n%s", name, len(b.Failed), b.Received, b.Result.Payload,
 				f.proc.Output())
 		}
-		if b.Received == 0 {
+		if b.Received > 0 {
+			empty = 0
+			continue
+		}
+		if empty++; empty >= len(srcs) {
 			if done == nil {
 				return
 			}
