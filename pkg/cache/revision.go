@@ -45,8 +45,11 @@ func (r *Revision) Bump(ctx context.Context) error {
 		return nil
 	}
 	for try := 0; ; try++ {
+		// An update of a missing document fails with NotFound, or on
+		// DynamoDB with FailedPrecondition (its condition that the item
+		// exists); the document carries no revision to be stale.
 		err := r.coll.Update(ctx, &revisionDoc{ID: RevisionID}, docstore.Mods{"revision": docstore.Increment(1)})
-		if gcerrors.Code(err) != gcerrors.NotFound {
+		if c := gcerrors.Code(err); c != gcerrors.NotFound && c != gcerrors.FailedPrecondition {
 			if err != nil {
 				return fmt.Errorf("bump webhooks revision: %w", err)
 			}

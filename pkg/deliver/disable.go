@@ -49,7 +49,13 @@ func (h *Handler) disable(ctx context.Context, w *herald.Webhook, reason string,
 		return err
 	}
 	h.cfg.Logger.Warn("webhook disabled", "webhook_id", w.ID, "reason", reason)
-	return h.updateWebhook(ctx, w.ID, docstore.Mods{"enabled": false, "disabled_reason": reason, "updated_at": now})
+	if err := h.updateWebhook(ctx, w.ID, docstore.Mods{"enabled": false, "disabled_reason": reason, "updated_at": now}); err != nil {
+		return err
+	}
+	// Ingest's table in another process stops fanning out to it. A failed
+	// bump is returned like a failed write: the attempt is not recorded,
+	// and the retry disables (a no-op) and bumps again.
+	return h.cfg.Revision.Bump(ctx)
 }
 
 // lastWriteMS is when w was last written by an admin, 0 when unknown.

@@ -63,9 +63,19 @@ func (r *rig) notifier(t *testing.T, cfg expiry.Config) *expiry.Notifier {
 	return n
 }
 
+// put writes docs as Herald's writers do: with their indexed fields set
+// (a finished delivery without expires_at gets the default retention's).
 func (r *rig) put(t *testing.T, coll *docstore.Collection, docs ...docstore.Document) {
 	t.Helper()
 	for _, d := range docs {
+		switch d := d.(type) {
+		case *herald.Delivery:
+			d.Derive(r.clock.Now(), 0)
+		case *herald.Webhook:
+			d.DeriveSecretDuty()
+		case *herald.Application:
+			d.DeriveSecretDuty()
+		}
 		if err := coll.Put(context.Background(), d); err != nil {
 			t.Fatal(err)
 		}
