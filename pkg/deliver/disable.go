@@ -67,11 +67,13 @@ func lastWriteMS(w *herald.Webhook) int64 {
 }
 
 // updateWebhook applies mods to webhook id without a revision check. A
-// webhook deleted meanwhile is left alone.
+// webhook deleted meanwhile is left alone: the update fails with NotFound,
+// or on DynamoDB with FailedPrecondition (its condition that the item
+// exists; with no revision given, nothing else can fail it).
 func (h *Handler) updateWebhook(ctx context.Context, id string, mods docstore.Mods) error {
 	err := h.cfg.Webhooks.Update(ctx, &herald.Webhook{ID: id}, mods)
 	h.cfg.Table.Changed(id)
-	if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+	if c := gcerrors.Code(err); err != nil && c != gcerrors.NotFound && c != gcerrors.FailedPrecondition {
 		return fmt.Errorf("update webhook %s: %w", id, err)
 	}
 	return nil
