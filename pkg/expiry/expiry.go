@@ -29,10 +29,12 @@ import (
 
 // Config configures a Notifier.
 type Config struct {
-	// Webhooks, Events and Deliveries are the collections. Required.
+	// Webhooks and Deliveries are the collections. Required.
 	Webhooks   *docstore.Collection
-	Events     *docstore.Collection
 	Deliveries *docstore.Collection
+	// Events is the events collection. Required unless TTL (the notifier
+	// then never reads it).
+	Events *docstore.Collection
 	// Table, when set, is told of every webhook the notifier writes.
 	Table *cache.Webhooks
 	// Revision, when set, is bumped after every webhook the notifier
@@ -74,8 +76,8 @@ type Notifier struct {
 
 // New returns a Notifier for cfg.
 func New(cfg Config) (*Notifier, error) {
-	if cfg.Webhooks == nil || cfg.Events == nil || cfg.Deliveries == nil || cfg.Ingest == nil {
-		return nil, errors.New("expiry: Webhooks, Events, Deliveries and Ingest are required")
+	if cfg.Webhooks == nil || cfg.Deliveries == nil || cfg.Ingest == nil || (cfg.Events == nil && !cfg.TTL) {
+		return nil, errors.New("expiry: Webhooks, Deliveries, Ingest and (unless TTL) Events are required")
 	}
 	if cfg.Retention <= 0 {
 		cfg.Retention = herald.DefaultRetention

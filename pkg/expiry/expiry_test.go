@@ -170,6 +170,12 @@ func TestNewRequiresResources(t *testing.T) {
 	if _, err := expiry.New(expiry.Config{Events: r.events, Deliveries: r.deliveries, Ingest: r.ingest}); err == nil {
 		t.Error("New without Webhooks accepted")
 	}
+	if _, err := expiry.New(expiry.Config{Webhooks: r.webhooks, Deliveries: r.deliveries, Ingest: r.ingest}); err == nil {
+		t.Error("New without Events accepted, though it deletes expired events")
+	}
+	if _, err := expiry.New(expiry.Config{Webhooks: r.webhooks, Deliveries: r.deliveries, Ingest: r.ingest, TTL: true}); err != nil {
+		t.Errorf("New without Events where TTL deletes them: %v", err)
+	}
 }
 
 func TestRunTicksAtOnceAndStopsOnCancel(t *testing.T) {
