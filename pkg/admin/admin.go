@@ -32,7 +32,11 @@ type Config struct {
 	Webhooks *docstore.Collection
 	// Table, when set, is told of every webhook the API writes, so the
 	// functions of the same process that read it see the write at once.
-	Table        *cache.Webhooks
+	Table *cache.Webhooks
+	// Revision, when set, is bumped after every webhook the API writes, so
+	// the webhook tables of other processes (ingest's) read them again.
+	// Defaults to nil: none (a process whose Table is every reader's).
+	Revision     *cache.Revision
 	Events       *docstore.Collection
 	Deliveries   *docstore.Collection
 	Applications *docstore.Collection

@@ -47,6 +47,7 @@ func (a *API) rotateApplicationSecret(w http.ResponseWriter, r *http.Request) {
 		app.SecretExpiresMS = herald.Millis(expires)
 	}
 	app.UpdatedAt = now
+	app.DeriveSecretDuty()
 	if err := a.cfg.Applications.Replace(r.Context(), app); err != nil {
 		if gcerrors.Code(err) == gcerrors.FailedPrecondition || gcerrors.Code(err) == gcerrors.NotFound {
 			writeDetail(w, http.StatusConflict, "the application changed meanwhile; read it and try again")

@@ -51,6 +51,7 @@ func (a *API) createApplication(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	app.DeriveSecretDuty()
 	if err := a.cfg.Applications.Create(r.Context(), app); err != nil {
 		a.storeFailed(w, r, err)
 		return

@@ -42,6 +42,7 @@ func (a *API) setPaused(w http.ResponseWriter, r *http.Request, paused bool) {
 			a.storeFailed(w, r, err)
 			return
 		}
+		a.revised(r.Context(), wh.ID)
 		a.cfg.Logger.Info("webhook paused state changed", "webhook_id", wh.ID, "paused", paused)
 		a.auditPause(r, wh)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/heraldhq/herald/pkg/admin"
 	"github.com/heraldhq/herald/pkg/herald"
@@ -35,6 +36,7 @@ func TestPauseResumeReleasesHeldOldestFirst(t *testing.T) {
 	for _, did := range ids {
 		d := &herald.Delivery{ID: did, WebhookID: id, EventID: "evt_x", EventType: "order.created",
 			Status: herald.StatusPaused, CreatedMS: did}
+		d.Derive(time.Now(), 0)
 		if err := f.deliveries.Create(context.Background(), d); err != nil {
 			t.Fatal(err)
 		}

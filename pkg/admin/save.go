@@ -30,8 +30,12 @@ func (a *API) saveWebhook(ctx context.Context, wh *herald.Webhook, change func(*
 		if err := change(wh); err != nil {
 			return err
 		}
+		wh.DeriveSecretDuty()
 		err := a.cfg.Webhooks.Replace(ctx, wh)
 		a.cfg.Table.Changed(wh.ID)
+		if err == nil {
+			a.revised(ctx, wh.ID)
+		}
 		if err == nil || gcerrors.Code(err) != gcerrors.FailedPrecondition || try == saveTries {
 			return err
 		}
@@ -40,6 +44,16 @@ func (a *API) saveWebhook(ctx context.Context, wh *herald.Webhook, change func(*
 			return fmt.Errorf("re-read webhook %s: %w", wh.ID, err)
 		}
 		*wh = *fresh
+	}
+}
+
+// revised bumps the webhooks revision after a write of webhook id. The
+// write is done: a failed bump is logged, not answered with an error (a
+// client retrying a create would create the webhook twice); other processes'
+// tables then see the write at the next bump.
+func (a *API) revised(ctx context.Context, id string) {
+	if err := a.cfg.Revision.Bump(ctx); err != nil {
+		a.cfg.Logger.Error("webhooks revision not bumped", "webhook_id", id, "error", err)
 	}
 }
 

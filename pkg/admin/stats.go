@@ -50,12 +50,14 @@ func (a *API) webhookStats(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// The ids from the by-webhook index (which holds no attempts), then the
+	// deliveries whole by key.
 	iter := a.cfg.Deliveries.Query().
 		Where("webhook_id", "=", wh.ID).
 		Where("id", ">", int64(0)).
 		OrderBy("id", docstore.Descending).
 		Limit(statsWindow).
-		Get(r.Context())
+		Get(r.Context(), "id")
 	defer iter.Stop()
 	var ds []*herald.Delivery // newest first
 	for {
@@ -70,6 +72,18 @@ func (a *API) webhookStats(w http.ResponseWriter, r *http.Request) {
 		}
 		ds = append(ds, d)
 	}
+	if len(ds) > 0 {
+		gets := a.cfg.Deliveries.Actions()
+		for _, d := range ds {
+			gets.Get(d)
+		}
+		if err := gets.Do(r.Context()); err != nil && !allNotFound(err) {
+			a.storeFailed(w, r, err)
+			return
+		}
+	}
+	// One deleted since it was listed has no status: leave it out.
+	ds = slices.DeleteFunc(ds, func(d *herald.Delivery) bool { return d.Status == "" })
 	writeJSON(w, http.StatusOK, summarise(wh.ID, ds))
 }
 

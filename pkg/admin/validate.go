@@ -76,8 +76,12 @@ func (a *API) validateEndpoint(ctx context.Context, wh *herald.Webhook) (validat
 func (a *API) saveValidation(ctx context.Context, wh *herald.Webhook, res validationResult) error {
 	for try := 1; ; try++ {
 		wh.Validated, wh.ValidatedAt, wh.ValidationError = res.ok, a.cfg.Now().UTC(), res.reason
+		wh.DeriveSecretDuty()
 		err := a.cfg.Webhooks.Replace(ctx, wh)
 		a.cfg.Table.Changed(wh.ID)
+		if err == nil {
+			a.revised(ctx, wh.ID)
+		}
 		if err == nil || gcerrors.Code(err) != gcerrors.FailedPrecondition || try == 2 {
 			return err
 		}

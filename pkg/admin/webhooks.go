@@ -45,12 +45,14 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wh.SealedSecret = sealed
+	wh.DeriveSecretDuty()
 	err = a.cfg.Webhooks.Create(r.Context(), wh)
 	a.cfg.Table.Changed(wh.ID)
 	if err != nil {
 		a.storeFailed(w, r, err)
 		return
 	}
+	a.revised(r.Context(), wh.ID)
 	a.cfg.Logger.Info("webhook created", "webhook_id", wh.ID)
 	a.audit(r.Context(), r, herald.EventEndpointCreated, wh.TenantID, wh.PartnerID,
 		auditData{WebhookID: wh.ID, Name: wh.Name})
@@ -136,6 +138,7 @@ func (a *API) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 		a.storeFailed(w, r, err)
 		return
 	}
+	a.revised(r.Context(), wh.ID)
 	a.cfg.Logger.Info("webhook deleted", "webhook_id", wh.ID)
 	a.audit(r.Context(), r, herald.EventEndpointDeleted, wh.TenantID, wh.PartnerID,
 		auditData{WebhookID: wh.ID, Name: wh.Name})

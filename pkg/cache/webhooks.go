@@ -38,10 +38,19 @@ var ErrNotFound = errors.New("webhook not found")
 // (the failed ids stay marked for the next read); only a table never loaded
 // fails its callers.
 //
+// With a Revision, the table also serves a process that does not make the
+// writes (ingest on Lambda, or as a process of its own): once the interval
+// has passed, it reads the revision — one read of the store — and reads the
+// webhooks again only when the revision moved, and once more an interval
+// later (a read of the webhooks right after the revision moved may not see
+// the write yet, where the store's reads are eventually consistent). With
+// no writes, nothing but the revision is read.
+//
 // A nil *Webhooks is valid: its Changed does nothing, and callers read the
 // store themselves.
 type Webhooks struct {
 	coll     *docstore.Collection
+	revision *Revision
 	interval time.Duration
 	now      func() time.Time
 	log      *slog.Logger
@@ -59,6 +68,10 @@ type Webhooks struct {
 	// not clear it.
 	gen   uint64
 	dirty map[string]uint64
+	// rev is the revision read before the last reload; settle asks for one
+	// more reload after the next interval (see Revision).
+	rev    int64
+	settle bool
 }
 
 // entry is one webhook as stored and its compiled subscription (nil when
@@ -73,8 +86,13 @@ type WebhooksConfig struct {
 	// Collection is the webhooks collection. Required.
 	Collection *docstore.Collection
 	// Interval is how long the table is used before it is read again
-	// whole. Defaults to 1s.
+	// whole — or, with a Revision, before the revision is read again.
+	// Defaults to 1s.
 	Interval time.Duration
+	// Revision, when set, is the webhooks' revision: the table is read
+	// again only when it moved (see Webhooks). Defaults to nil: the table
+	// is read again every Interval.
+	Revision *Revision
 	// Now returns the current time. Defaults to time.Now.
 	Now func() time.Time
 	// Logger defaults to a logger that discards.
@@ -93,7 +111,7 @@ func NewWebhooks(cfg WebhooksConfig) *Webhooks {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Webhooks{coll: cfg.Collection, interval: cfg.Interval, now: cfg.Now, log: cfg.Logger,
+	return &Webhooks{coll: cfg.Collection, revision: cfg.Revision, interval: cfg.Interval, now: cfg.Now, log: cfg.Logger,
 		load: make(chan struct{}, 1), dirty: map[string]uint64{}}
 }
 
@@ -191,9 +209,12 @@ func (t *Webhooks) sync(ctx context.Context) error {
 	}
 	t.mu.RUnlock()
 	var err error
-	if whole {
+	switch {
+	case whole && t.revision != nil:
+		err = t.reloadIfRevised(ctx, loaded, gen, ids)
+	case whole:
 		err = t.reload(ctx, gen)
-	} else {
+	default:
 		err = t.refetch(ctx, ids, gen)
 	}
 	if err != nil && loaded {
@@ -208,6 +229,39 @@ func (t *Webhooks) stale() bool {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	return t.entries == nil || len(t.dirty) > 0 || t.now().Sub(t.loadedAt) >= t.interval
+}
+
+// reloadIfRevised reads the revision and reads every webhook when it moved
+// (or the table was never loaded, or must settle); otherwise the table is
+// current for another interval and only the changed ids are read again.
+func (t *Webhooks) reloadIfRevised(ctx context.Context, loaded bool, gen uint64, ids []string) error {
+	started := t.now()
+	rev, err := t.revision.Read(ctx)
+	if err != nil {
+		if loaded {
+			t.mu.Lock()
+			t.loadedAt = started // serve it as it was until the next interval
+			t.mu.Unlock()
+		}
+		return err
+	}
+	t.mu.RLock()
+	current := loaded && rev == t.rev && !t.settle
+	t.mu.RUnlock()
+	if current {
+		t.mu.Lock()
+		t.loadedAt = started
+		t.mu.Unlock()
+		return t.refetch(ctx, ids, gen)
+	}
+	if err := t.reload(ctx, gen); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.settle = !t.settle || rev != t.rev
+	t.rev = rev
+	t.mu.Unlock()
+	return nil
 }
 
 // reload reads every webhook. Webhooks are few next to events; this query is

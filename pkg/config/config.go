@@ -98,7 +98,7 @@ var Vars = []Var{
 	{"HERALD_DELIVER_CONCURRENCY", "64", "", "attempts in flight at once per process"},
 	{"HERALD_SWEEP_GRACE", "1m", "", "how long a pending delivery may be overdue before its job is published again"},
 	{"HERALD_SWEEP_INTERVAL", "1m", "", "how often the retry-scheduler sweeps for lost jobs (long-running mode; on Lambda, every run)"},
-	{"HERALD_WEBHOOK_CACHE", "1s", "", "local mode: how often ingest and deliver read their in-memory table of webhooks again whole (every write in the process updates it at once); 0: no table, every event and attempt reads the store"},
+	{"HERALD_WEBHOOK_CACHE", "1s", "", "local mode: how often ingest and deliver read their in-memory table of webhooks again whole (every write in the process updates it at once); ingest on its own (Lambda, emulator): how often it reads the webhooks revision, reading the webhooks again only when it moved; 0: no table, every event and attempt reads the store"},
 	{"HERALD_EXPIRY_INTERVAL", "5m", "", "how often the expiry-notifier runs (long-running mode)"},
 	{"HERALD_SHUTDOWN_TIMEOUT", "10s", "", "local mode: how long SIGTERM or Ctrl-C lets deliveries in flight finish; those cut off stay pending for the next start"},
 	{"HERALD_LOG_LEVEL", "info", "", "debug, info, warn or error"},
@@ -116,11 +116,11 @@ var Vars = []Var{
 	{"HERALD_OWN_EVENTS_SUBSCRIPTION", "", "", "ingest: gocloud URL of that channel's subscription; when set, reserved event types arriving through the ingest subscription are refused (acknowledged, logged, counted as malformed)"},
 	{"HERALD_DELIVER_TOPIC", "mem://herald-deliver", "memq://herald-deliver", "gocloud URL of the deliver topic"},
 	{"HERALD_DELIVER_SUBSCRIPTION", "mem://herald-deliver", "memq://herald-deliver", "gocloud URL of the deliver function's subscription"},
-	{"HERALD_WEBHOOKS_COLLECTION", "mem://webhooks/id", "bolt://webhooks/id?index=tenant_id,partner_id", "gocloud URL of the webhooks collection; in local mode a `bolt://` URL without `file=` gets `file=$HERALD_DATA_DIR/herald.db`, a `mem://` one `filename=$HERALD_DATA_DIR/<name>.gob`"},
-	{"HERALD_EVENTS_COLLECTION", "mem://events/id", "bolt://events/id?index=created_ms", "gocloud URL of the events collection"},
-	{"HERALD_DELIVERIES_COLLECTION", "mem://deliveries/id", "bolt://deliveries/id?index=webhook_id,id&index=webhook_id,status,id&index=event_id&index=status,next_attempt_ms&index=status,created_ms", "gocloud URL of the deliveries collection"},
-	{"HERALD_SCHEDULE_COLLECTION", "mem://schedule/id", "bolt://schedule/id?index=queue,due_ms", "gocloud URL of the schedule (due-time) collection"},
-	{"HERALD_APPLICATIONS_COLLECTION", "mem://applications/id", "bolt://applications/id?index=tenant_id,partner_id", "gocloud URL of the applications (OAuth clients) collection"},
+	{"HERALD_WEBHOOKS_COLLECTION", "mem://webhooks/id", "bolt://webhooks/id?index=tenant_id,partner_id&index=secret_duty_shard,secret_duty_ms", "gocloud URL of the webhooks collection; in local mode a `bolt://` URL without `file=` gets `file=$HERALD_DATA_DIR/herald.db`, a `mem://` one `filename=$HERALD_DATA_DIR/<name>.gob`"},
+	{"HERALD_EVENTS_COLLECTION", "mem://events/id", "bolt://events/id?index=expires_at", "gocloud URL of the events collection"},
+	{"HERALD_DELIVERIES_COLLECTION", "mem://deliveries/id", "bolt://deliveries/id?index=webhook_id,id&index=webhook_id,status,id&index=event_id&index=due_shard,next_attempt_ms&index=held_shard,created_ms&index=expires_at", "gocloud URL of the deliveries collection"},
+	{"HERALD_SCHEDULE_COLLECTION", "mem://schedule/id", "bolt://schedule/id?index=due_shard,due_ms", "gocloud URL of the schedule (due-time) collection"},
+	{"HERALD_APPLICATIONS_COLLECTION", "mem://applications/id", "bolt://applications/id?index=tenant_id,partner_id&index=secret_duty_shard,secret_duty_ms", "gocloud URL of the applications (OAuth clients) collection"},
 }
 
 // FromEnv reads the configuration through getenv (os.Getenv in production).
@@ -201,6 +201,13 @@ func FromEnv(getenv func(string) string, local bool) (Config, error) {
 		c.IngestSubscription = withParam(c.IngestSubscription, "memq://", "journal", filepath.Join(c.DataDir, JournalFile), c.DataDir)
 	}
 	return c, nil
+}
+
+// TTL reports whether the events and deliveries collections are DynamoDB
+// tables, whose TTL (on expires_at, declared in template.yaml) deletes
+// expired items: the expiry-notifier then leaves them to it.
+func (c Config) TTL() bool {
+	return strings.HasPrefix(c.EventsCollection, "dynamodb://") && strings.HasPrefix(c.DeliveriesCollection, "dynamodb://")
 }
 
 // The files local mode keeps its state in, under HERALD_DATA_DIR.

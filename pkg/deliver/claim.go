@@ -85,6 +85,7 @@ func (h *Handler) claim(ctx context.Context, d *herald.Delivery, w *herald.Webho
 	d.AttemptCount = n
 	d.LeaseUntilMS = herald.Millis(now.Add(h.lease(w)))
 	d.UpdatedMS = herald.Millis(now)
+	d.Derive(now, h.cfg.Retention)
 	if err := h.cfg.Deliveries.Replace(ctx, d); err != nil {
 		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
 			return false, nil // another worker claimed it first

@@ -44,9 +44,17 @@ type Config struct {
 	// every webhook write of the Handler is reported to it. Defaults to nil:
 	// each attempt reads its webhook from the store.
 	Table *cache.Webhooks
+	// Revision, when set, is bumped after the Handler disables a webhook,
+	// so the webhook tables of other processes (ingest's) see it. Defaults
+	// to nil: none (a process whose Table is its only reader's).
+	Revision *cache.Revision
 	// EventCache, when set, holds events read (or stored by ingest in the
 	// same process), so the deliveries of one event read it once.
 	EventCache *cache.Events
+	// Retention is how long a finished delivery is kept: its expires_at is
+	// when it finishes plus Retention (HERALD_RETENTION). Defaults to
+	// herald.DefaultRetention.
+	Retention time.Duration
 	// Metrics counts attempts by outcome. Defaults to nil: nothing counted.
 	Metrics *metrics.Metrics
 	// Client sends the requests. Defaults to outbound.NewClient(outbound.ClientConfig{}).
@@ -98,6 +106,9 @@ func New(cfg Config) (*Handler, error) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.Retention <= 0 {
+		cfg.Retention = herald.DefaultRetention
 	}
 	if cfg.MaxInFlight <= 0 {
 		cfg.MaxInFlight = herald.DefaultMaxInFlight
@@ -216,6 +227,7 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 // at once only one wins the write and stays — the others are dropped.
 func (h *Handler) putBack(ctx context.Context, job herald.Job, d *herald.Delivery, due time.Time) error {
 	d.NextAttemptMS, d.UpdatedMS = herald.Millis(due), herald.Millis(h.cfg.Now())
+	d.Derive(h.cfg.Now(), h.cfg.Retention)
 	if err := h.cfg.Deliveries.Replace(ctx, d); err != nil {
 		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
 			return nil // another copy of the job, or a worker, moved it on

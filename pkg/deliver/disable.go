@@ -49,7 +49,13 @@ func (h *Handler) disable(ctx context.Context, w *herald.Webhook, reason string,
 		return err
 	}
 	h.cfg.Logger.Warn("webhook disabled", "webhook_id", w.ID, "reason", reason)
-	return h.updateWebhook(ctx, w.ID, docstore.Mods{"enabled": false, "disabled_reason": reason, "updated_at": now})
+	if err := h.updateWebhook(ctx, w.ID, docstore.Mods{"enabled": false, "disabled_reason": reason, "updated_at": now}); err != nil {
+		return err
+	}
+	// Ingest's table in another process stops fanning out to it. A failed
+	// bump is returned like a failed write: the attempt is not recorded,
+	// and the retry disables (a no-op) and bumps again.
+	return h.cfg.Revision.Bump(ctx)
 }
 
 // lastWriteMS is when w was last written by an admin, 0 when unknown.
@@ -61,11 +67,13 @@ func lastWriteMS(w *herald.Webhook) int64 {
 }
 
 // updateWebhook applies mods to webhook id without a revision check. A
-// webhook deleted meanwhile is left alone.
+// webhook deleted meanwhile is left alone: the update fails with NotFound,
+// or on DynamoDB with FailedPrecondition (its condition that the item
+// exists; with no revision given, nothing else can fail it).
 func (h *Handler) updateWebhook(ctx context.Context, id string, mods docstore.Mods) error {
 	err := h.cfg.Webhooks.Update(ctx, &herald.Webhook{ID: id}, mods)
 	h.cfg.Table.Changed(id)
-	if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+	if c := gcerrors.Code(err); err != nil && c != gcerrors.NotFound && c != gcerrors.FailedPrecondition {
 		return fmt.Errorf("update webhook %s: %w", id, err)
 	}
 	return nil

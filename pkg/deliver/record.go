@@ -133,12 +133,16 @@ func (h *Handler) hold(ctx context.Context, d *herald.Delivery) error {
 	return schedule.ReleaseHeld(ctx, h.cfg.Webhooks, h.cfg.Deliveries, h.cfg.Enqueuer, []*herald.Delivery{d}, h.cfg.Now())
 }
 
-// update applies change to d and writes it with d's revision; when the
-// delivery changed in between it reads it again and re-applies change.
+// update applies change to d and writes it with d's revision, with the
+// fields its new status implies (herald.Delivery.Derive: a finished delivery
+// expires after the retention); when the delivery changed in between it
+// reads it again and re-applies change.
 func (h *Handler) update(ctx context.Context, d *herald.Delivery, change func(*herald.Delivery)) error {
 	for try := 1; ; try++ {
 		change(d)
-		d.UpdatedMS = herald.Millis(h.cfg.Now())
+		now := h.cfg.Now()
+		d.UpdatedMS = herald.Millis(now)
+		d.Derive(now, h.cfg.Retention)
 		err := h.cfg.Deliveries.Replace(ctx, d)
 		if err == nil {
 			return nil

@@ -52,8 +52,12 @@ type tableProps struct {
 	} `yaml:"AttributeDefinitions"`
 	KeySchema              []keyElem `yaml:"KeySchema"`
 	GlobalSecondaryIndexes []struct {
-		IndexName string    `yaml:"IndexName"`
-		KeySchema []keyElem `yaml:"KeySchema"`
+		IndexName  string    `yaml:"IndexName"`
+		KeySchema  []keyElem `yaml:"KeySchema"`
+		Projection struct {
+			ProjectionType   string   `yaml:"ProjectionType"`
+			NonKeyAttributes []string `yaml:"NonKeyAttributes"`
+		} `yaml:"Projection"`
 	} `yaml:"GlobalSecondaryIndexes"`
 }
 
@@ -160,9 +164,12 @@ func (c *Created) tables(ctx context.Context, client *dynamodb.Client, t *templa
 				AttributeName: aws.String(a.AttributeName), AttributeType: ddbtypes.ScalarAttributeType(a.AttributeType)})
 		}
 		for _, g := range p.GlobalSecondaryIndexes {
+			// The template's projection: the driver uses an index only for
+			// queries whose fields it projects, as on AWS.
 			in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, ddbtypes.GlobalSecondaryIndex{
 				IndexName: aws.String(g.IndexName), KeySchema: keys(g.KeySchema),
-				Projection: &ddbtypes.Projection{ProjectionType: ddbtypes.ProjectionTypeAll}})
+				Projection: &ddbtypes.Projection{ProjectionType: ddbtypes.ProjectionType(g.Projection.ProjectionType),
+					NonKeyAttributes: g.Projection.NonKeyAttributes}})
 		}
 		if _, err := client.CreateTable(ctx, in); err != nil {
 			return fmt.Errorf("create table %s: %w", id, err)

@@ -37,7 +37,6 @@ const iamAuditEnv = "HERALD_IAM_AUDIT"
 // iamLogsEnv, when set, sends the functions' logs to the test output.
 const iamLogsEnv = "HERALD_IAM_LOGS"
 
-
 // logicalIDs are the functions' logical ids in template.yaml.
 var logicalIDs = map[string]string{"admin": "AdminFunction", "ingest": "IngestFunction", "deliver": "DeliverFunction",
 	"retry-scheduler": "RetrySchedulerFunction", "expiry-notifier": "ExpiryNotifierFunction"}

@@ -81,3 +81,38 @@ func (r ref) target() string {
 	}
 	return r.Value
 }
+
+// Index is one global secondary index of a table: its name and its key
+// attributes, partition key first.
+type Index struct {
+	Name string
+	Keys []string
+}
+
+// TemplateIndexes returns the GSIs of every DynamoDB table of the template
+// at path, by the table's logical id.
+func TemplateIndexes(path string) (map[string][]Index, error) {
+	t, err := readTemplate(path)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]Index{}
+	for _, id := range t.ofType("AWS::DynamoDB::Table") {
+		var p tableProps
+		if err := t.props(id, &p); err != nil {
+			return nil, fmt.Errorf("%s: %w", id, err)
+		}
+		for _, g := range p.GlobalSecondaryIndexes {
+			ix := Index{Name: g.IndexName}
+			for _, typ := range []string{"HASH", "RANGE"} {
+				for _, k := range g.KeySchema {
+					if k.KeyType == typ {
+						ix.Keys = append(ix.Keys, k.AttributeName)
+					}
+				}
+			}
+			out[id] = append(out[id], ix)
+		}
+	}
+	return out, nil
+}

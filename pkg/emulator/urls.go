@@ -27,7 +27,7 @@ func (c *Created) Env(endpoint, region string) map[string]string {
 		"HERALD_DELIVER_TOPIC":           strings.TrimSuffix(sqsURL("DeliverQueue"), "&raw=true"),
 		"HERALD_DELIVER_SUBSCRIPTION":    sqsURL("DeliverQueue"),
 		"HERALD_WEBHOOKS_COLLECTION":     table("WebhooksTable", "&allow_scans=true"),
-		"HERALD_EVENTS_COLLECTION":       table("EventsTable", "&allow_scans=true"),
+		"HERALD_EVENTS_COLLECTION":       table("EventsTable", ""),
 		"HERALD_DELIVERIES_COLLECTION":   table("DeliveriesTable", ""),
 		"HERALD_SCHEDULE_COLLECTION":     table("ScheduleTable", ""),
 		"HERALD_APPLICATIONS_COLLECTION": table("ApplicationsTable", "&allow_scans=true"),

@@ -1,12 +1,20 @@
-// Package expiry is the expiry-notifier: on a schedule it deletes events and
-// finished deliveries past retention, gives up deliveries that a paused
-// webhook has held longer than the hold limit, drops rotated-out secrets whose
-// grace period is over and warns of secrets nearing expiry.
+// Package expiry is the expiry-notifier: on a schedule it gives up
+// deliveries that a paused webhook has held longer than the hold limit, drops
+// rotated-out secrets whose grace period is over, warns of secrets nearing
+// expiry, and deletes events and finished deliveries past their expires_at —
+// unless the store does that itself (DynamoDB's TTL).
+//
+// Every query it makes reads an index, so a tick costs what it finds, not
+// the size of the tables: held deliveries from the sparse, sharded held
+// index, secret duties from the sparse, sharded secret-duty index of
+// webhooks and applications, expired documents from the expires_at index
+// (local mode's bolt:// collections).
 package expiry
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"time"
@@ -15,17 +23,23 @@ import (
 	"gocloud.dev/pubsub"
 
 	"github.com/heraldhq/herald/pkg/cache"
+	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/schedule"
 )
 
 // Config configures a Notifier.
 type Config struct {
-	// Webhooks, Events and Deliveries are the collections. Required.
+	// Webhooks and Deliveries are the collections. Required.
 	Webhooks   *docstore.Collection
-	Events     *docstore.Collection
 	Deliveries *docstore.Collection
+	// Events is the events collection. Required unless TTL (the notifier
+	// then never reads it).
+	Events *docstore.Collection
 	// Table, when set, is told of every webhook the notifier writes.
 	Table *cache.Webhooks
+	// Revision, when set, is bumped after every webhook the notifier
+	// writes, for the webhook tables of other processes. Defaults to nil.
+	Revision *cache.Revision
 	// Applications is the applications collection. Defaults to nil: the
 	// applications' secrets are left alone.
 	Applications *docstore.Collection
@@ -37,9 +51,15 @@ type Config struct {
 	// a webhook that is no longer paused (a backstop for a resume that
 	// raced with a hold). Defaults to nil: no such pass.
 	Enqueuer schedule.JobEnqueuer
-	// Retention is how long events and finished deliveries are kept.
-	// Defaults to 30 days.
+	// Retention is how long a delivery the notifier gives up is kept: its
+	// expires_at is then plus Retention (HERALD_RETENTION). Defaults to
+	// herald.DefaultRetention.
 	Retention time.Duration
+	// TTL says that the store deletes expired events and deliveries itself
+	// (DynamoDB's TTL on expires_at; see config.Config.TTL), so the notifier
+	// does not look for them — DynamoDB has no index for that query.
+	// Defaults to false: the notifier deletes them (bolt://, mem://).
+	TTL bool
 	// PauseHold is how long a paused webhook holds a delivery before it is
 	// given up. Defaults to 7 days.
 	PauseHold time.Duration
@@ -58,11 +78,11 @@ type Notifier struct {
 
 // New returns a Notifier for cfg.
 func New(cfg Config) (*Notifier, error) {
-	if cfg.Webhooks == nil || cfg.Events == nil || cfg.Deliveries == nil || cfg.Ingest == nil {
-		return nil, errors.New("expiry: Webhooks, Events, Deliveries and Ingest are required")
+	if cfg.Webhooks == nil || cfg.Deliveries == nil || cfg.Ingest == nil || (cfg.Events == nil && !cfg.TTL) {
+		return nil, errors.New("expiry: Webhooks, Deliveries, Ingest and (unless TTL) Events are required")
 	}
 	if cfg.Retention <= 0 {
-		cfg.Retention = 30 * 24 * time.Hour
+		cfg.Retention = herald.DefaultRetention
 	}
 	if cfg.PauseHold <= 0 {
 		cfg.PauseHold = 7 * 24 * time.Hour
@@ -92,7 +112,8 @@ type Report struct {
 	ExpiringNotified int
 }
 
-// Tick runs every duty once.
+// Tick runs every duty once. Deleting expired documents comes last: it is
+// the one duty that can wait for the next tick.
 func (n *Notifier) Tick(ctx context.Context) (Report, error) {
 	var r Report
 	var err error
@@ -103,14 +124,19 @@ func (n *Notifier) Tick(ctx context.Context) (Report, error) {
 	if r.ExpiredHeld, err = n.expireHeld(ctx, now); err != nil {
 		return r, err
 	}
-	if r.DeletedDeliveries, err = n.deleteDeliveries(ctx, now.Add(-n.cfg.Retention)); err != nil {
+	if r.GraceEnded, r.ExpiringNotified, err = n.secretDuties(ctx, now); err != nil {
 		return r, err
 	}
-	if r.DeletedEvents, err = n.deleteEvents(ctx, now.Add(-n.cfg.Retention)); err != nil {
-		return r, err
+	if n.cfg.TTL {
+		return r, nil
 	}
-	r.GraceEnded, r.ExpiringNotified, err = n.secretDuties(ctx, now)
-	return r, err
+	if r.DeletedDeliveries, err = n.deleteExpired(ctx, n.cfg.Deliveries, now, func() docstore.Document { return new(herald.Delivery) }); err != nil {
+		return r, fmt.Errorf("delete expired deliveries: %w", err)
+	}
+	if r.DeletedEvents, err = n.deleteExpired(ctx, n.cfg.Events, now, func() docstore.Document { return new(herald.Event) }); err != nil {
+		return r, fmt.Errorf("delete expired events: %w", err)
+	}
+	return r, nil
 }
 
 // Run is the long-running adapter: Tick now and every Interval until ctx is

@@ -63,9 +63,19 @@ func (r *rig) notifier(t *testing.T, cfg expiry.Config) *expiry.Notifier {
 	return n
 }
 
+// put writes docs as Herald's writers do: with their indexed fields set
+// (a finished delivery without expires_at gets the default retention's).
 func (r *rig) put(t *testing.T, coll *docstore.Collection, docs ...docstore.Document) {
 	t.Helper()
 	for _, d := range docs {
+		switch d := d.(type) {
+		case *herald.Delivery:
+			d.Derive(r.clock.Now(), 0)
+		case *herald.Webhook:
+			d.DeriveSecretDuty()
+		case *herald.Application:
+			d.DeriveSecretDuty()
+		}
 		if err := coll.Put(context.Background(), d); err != nil {
 			t.Fatal(err)
 		}
@@ -159,6 +169,12 @@ func TestNewRequiresResources(t *testing.T) {
 	}
 	if _, err := expiry.New(expiry.Config{Events: r.events, Deliveries: r.deliveries, Ingest: r.ingest}); err == nil {
 		t.Error("New without Webhooks accepted")
+	}
+	if _, err := expiry.New(expiry.Config{Webhooks: r.webhooks, Deliveries: r.deliveries, Ingest: r.ingest}); err == nil {
+		t.Error("New without Events accepted, though it deletes expired events")
+	}
+	if _, err := expiry.New(expiry.Config{Webhooks: r.webhooks, Deliveries: r.deliveries, Ingest: r.ingest, TTL: true}); err != nil {
+		t.Errorf("New without Events where TTL deletes them: %v", err)
 	}
 }
 

@@ -87,11 +87,12 @@ func TestTickGivesUpHeldDeliveries(t *testing.T) {
 	r.expectNothingPublished(t)
 }
 
-func TestTickHeldPastRetention(t *testing.T) {
+// TestHeldGivenUpExpiresAfterRetention: a held delivery given up is a
+// finished one: it expires a retention after it was given up, not after it
+// was created.
+func TestHeldGivenUpExpiresAfterRetention(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	// Retention shorter than the hold: a delivery held past both is given up
-	// (and announced) before the same tick deletes it as an old failure.
 	n := r.notifier(t, expiry.Config{Retention: time.Hour, PauseHold: 2 * time.Hour})
 	r.put(t, r.deliveries,
 		&herald.Delivery{ID: 1, WebhookID: "wh_x", EventType: "invoice.paid", Status: herald.StatusPaused, CreatedMS: herald.Millis(t0.Add(-3 * time.Hour))},
@@ -100,16 +101,24 @@ func TestTickHeldPastRetention(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (expiry.Report{ExpiredHeld: 1, DeletedDeliveries: 1}); rep != want {
+	if want := (expiry.Report{ExpiredHeld: 1}); rep != want {
 		t.Fatalf("Tick = %+v, want %+v", rep, want)
 	}
-	if _, ok := r.delivery(t, 1); ok {
-		t.Error("delivery 1 given up but kept past retention")
+	d, ok := r.delivery(t, 1)
+	if !ok || d.Status != herald.StatusFailed || d.ExpiresAt != t0.Add(time.Hour).Unix() || d.HeldShard != 0 {
+		t.Fatalf("delivery 1 = %+v, want failed, out of the held index, expiring an hour on", d)
 	}
-	if d, ok := r.delivery(t, 2); !ok || d.Status != herald.StatusPaused {
-		t.Errorf("delivery 2 = %+v, want kept paused (held less than PauseHold)", d)
+	if d, ok := r.delivery(t, 2); !ok || d.Status != herald.StatusPaused || d.ExpiresAt != 0 {
+		t.Errorf("delivery 2 = %+v, want kept paused (held less than PauseHold), not expiring", d)
 	}
 	if got := r.receiveDropped(t, 1); len(got[1].EventID) == 0 {
 		t.Fatalf("no dropped event for delivery 1: %+v", got)
+	}
+	r.clock.Advance(time.Hour + time.Second)
+	if rep, err := n.Tick(context.Background()); err != nil || rep.DeletedDeliveries != 1 {
+		t.Fatalf("Tick a retention later = %+v, %v; want delivery 1 deleted", rep, err)
+	}
+	if _, ok := r.delivery(t, 1); ok {
+		t.Error("delivery 1 kept past its expires_at")
 	}
 }

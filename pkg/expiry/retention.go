@@ -2,45 +2,22 @@ package expiry
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"time"
 
 	"gocloud.dev/docstore"
-
-	"github.com/heraldhq/herald/pkg/herald"
 )
 
 // deleteBatch is how many documents one action list deletes.
 const deleteBatch = 100
 
-// deleteDeliveries deletes succeeded and failed deliveries created before
-// cutoff. Pending and paused ones stay until they finish or expire.
-func (n *Notifier) deleteDeliveries(ctx context.Context, cutoff time.Time) (int, error) {
-	total := 0
-	for _, status := range []string{herald.StatusSucceeded, herald.StatusFailed} {
-		q := n.cfg.Deliveries.Query().
-			Where("status", "=", status).
-			Where("created_ms", "<", herald.Millis(cutoff))
-		c, err := deleteAll(ctx, n.cfg.Deliveries, q, func() docstore.Document { return new(herald.Delivery) })
-		total += c
-		if err != nil {
-			return total, fmt.Errorf("delete old %s deliveries: %w", status, err)
-		}
-	}
-	return total, nil
-}
-
-// deleteEvents deletes events ingested before cutoff. On DynamoDB the table's
-// TTL attribute does the same work; this query is the deliberate scan of the
-// events collection.
-func (n *Notifier) deleteEvents(ctx context.Context, cutoff time.Time) (int, error) {
-	q := n.cfg.Events.Query().Where("created_ms", "<", herald.Millis(cutoff))
-	c, err := deleteAll(ctx, n.cfg.Events, q, func() docstore.Document { return new(herald.Event) })
-	if err != nil {
-		return c, fmt.Errorf("delete old events: %w", err)
-	}
-	return c, nil
+// deleteExpired deletes the documents of coll (events or deliveries) whose
+// expires_at has passed, as DynamoDB's TTL does where it runs: events
+// expire a retention after their ingest, deliveries a retention after they
+// finished; a pending or held delivery has no expires_at and stays.
+func (n *Notifier) deleteExpired(ctx context.Context, coll *docstore.Collection, now time.Time, newDoc func() docstore.Document) (int, error) {
+	q := coll.Query().Where("expires_at", "<", now.Unix())
+	return deleteAll(ctx, coll, q, newDoc)
 }
 
 // deleteAll deletes every document q returns, in batches.

@@ -33,6 +33,9 @@ type Application struct {
 	// SecretExpiresMS and SecretExpiryNotified: as on Webhook.
 	SecretExpiresMS      int64         `docstore:"secret_expires_ms"`
 	SecretExpiryNotified time.Duration `docstore:"secret_expiry_notified"`
+	// SecretDutyShard and SecretDutyMS: as on Webhook.
+	SecretDutyShard int   `docstore:"secret_duty_shard,omitempty"`
+	SecretDutyMS    int64 `docstore:"secret_duty_ms,omitempty"`
 
 	CreatedAt time.Time `docstore:"created_at"`
 	UpdatedAt time.Time `docstore:"updated_at"`

@@ -31,6 +31,15 @@ type Delivery struct {
 	CreatedMS int64 `docstore:"created_ms"`
 	UpdatedMS int64 `docstore:"updated_ms"`
 
+	// Indexed fields, set by Derive (see index.go): DueShard is
+	// ShardOf(ID) while pending (the sweep's index, by NextAttemptMS),
+	// HeldShard is Shard(WebhookID) while paused (held deliveries, by
+	// CreatedMS), and ExpiresAt is when a finished delivery may be deleted,
+	// in Unix seconds (DynamoDB's TTL attribute). Each is absent while 0.
+	DueShard  int   `docstore:"due_shard,omitempty"`
+	HeldShard int   `docstore:"held_shard,omitempty"`
+	ExpiresAt int64 `docstore:"expires_at,omitempty"`
+
 	DocstoreRevision any
 }
 

@@ -29,6 +29,9 @@ type Event struct {
 	FanOutOwner string `docstore:"fan_out_owner"`
 
 	CreatedMS int64 `docstore:"created_ms"`
+	// ExpiresAt is when the event may be deleted, in Unix seconds (the
+	// unit of DynamoDB's TTL attribute): its ingest plus the retention.
+	ExpiresAt int64 `docstore:"expires_at,omitempty"`
 
 	DocstoreRevision any
 }

@@ -49,6 +49,12 @@ type Webhook struct {
 	// (see SecretExpiryThresholds), 0 for none.
 	SecretExpiresMS      int64         `docstore:"secret_expires_ms"`
 	SecretExpiryNotified time.Duration `docstore:"secret_expiry_notified"`
+	// SecretDutyShard and SecretDutyMS index the webhook for the
+	// expiry-notifier while it has a secret duty outstanding (a grace
+	// period to end, an expiry to warn of): Shard(ID) and when the duty
+	// falls due, both absent otherwise. DeriveSecretDuty sets them.
+	SecretDutyShard int   `docstore:"secret_duty_shard,omitempty"`
+	SecretDutyMS    int64 `docstore:"secret_duty_ms,omitempty"`
 
 	// Validated is set when the endpoint answered a validation call with a
 	// 2xx; ValidatedAt and ValidationError describe the last such call.

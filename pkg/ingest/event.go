@@ -36,6 +36,7 @@ func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *h
 		Category:  env.Category,
 		Payload:   string(env.Raw),
 		CreatedMS: herald.Millis(now),
+		ExpiresAt: herald.ExpiresAt(now, h.cfg.Retention),
 
 		FanOutLeaseMS: herald.Millis(now.Add(fanOutLease)),
 		FanOutOwner:   h.owner,

@@ -98,7 +98,9 @@ func (h *Handler) create(ctx context.Context, ds []*herald.Delivery) error {
 	for try := 0; len(ds) > 0; try++ {
 		actions := h.cfg.Deliveries.Actions()
 		for _, d := range ds {
-			d.ID = h.cfg.IDs.Next(h.cfg.Now())
+			now := h.cfg.Now()
+			d.ID = h.cfg.IDs.Next(now)
+			d.Derive(now, h.cfg.Retention) // pending or held: in the due or held index
 			actions.Create(d)
 		}
 		err := actions.Do(ctx)
@@ -158,15 +160,17 @@ func (h *Handler) matching(ctx context.Context, env *envelope.Envelope) ([]*hera
 
 // withoutDelivery drops the webhooks that already have a delivery of the
 // event, left by an interrupted earlier attempt, and returns the ids of those
-// deliveries still waiting for their first attempt.
+// deliveries still waiting for their first attempt. The event's deliveries
+// are found in the by-event index, which holds their webhook ids only (it
+// is written once, at creation); their status is then read by key.
 func (h *Handler) withoutDelivery(ctx context.Context, eventID string, hooks []*herald.Webhook) ([]*herald.Webhook, []int64, error) {
-	iter := h.cfg.Deliveries.Query().Where("event_id", "=", eventID).Get(ctx, "id", "webhook_id", "status", "attempt_count")
+	iter := h.cfg.Deliveries.Query().Where("event_id", "=", eventID).Get(ctx, "id", "webhook_id")
 	defer iter.Stop()
 	have := map[string]bool{}
-	var unsent []int64
+	var existing []*herald.Delivery
 	for {
-		var d herald.Delivery
-		err := iter.Next(ctx, &d)
+		d := new(herald.Delivery)
+		err := iter.Next(ctx, d)
 		if err == io.EOF {
 			break
 		}
@@ -174,8 +178,21 @@ func (h *Handler) withoutDelivery(ctx context.Context, eventID string, hooks []*
 			return nil, nil, fmt.Errorf("query deliveries of event %s: %w", eventID, err)
 		}
 		have[d.WebhookID] = true
-		if d.Status == herald.StatusPending && d.AttemptCount == 0 {
-			unsent = append(unsent, d.ID)
+		existing = append(existing, d)
+	}
+	var unsent []int64
+	if len(existing) > 0 {
+		gets := h.cfg.Deliveries.Actions()
+		for _, d := range existing {
+			gets.Get(d, "status", "attempt_count")
+		}
+		if err := gets.Do(ctx); err != nil && !onlyNotFound(err) {
+			return nil, nil, fmt.Errorf("read deliveries of event %s: %w", eventID, err)
+		}
+		for _, d := range existing {
+			if d.Status == herald.StatusPending && d.AttemptCount == 0 {
+				unsent = append(unsent, d.ID)
+			}
 		}
 	}
 	var out []*herald.Webhook
@@ -185,4 +202,19 @@ func (h *Handler) withoutDelivery(ctx context.Context, eventID string, hooks []*
 		}
 	}
 	return out, unsent, nil
+}
+
+// onlyNotFound reports whether err is an action list error whose every
+// action failed with NotFound (deliveries deleted since they were found).
+func onlyNotFound(err error) bool {
+	var errs docstore.ActionListError
+	if !errors.As(err, &errs) {
+		return false
+	}
+	for _, e := range errs {
+		if gcerrors.Code(e.Err) != gcerrors.NotFound {
+			return false
+		}
+	}
+	return true
 }

@@ -36,6 +36,10 @@ type Config struct {
 	// EventCache, when set, is given each event stored, for the deliver
 	// function of the same process.
 	EventCache *cache.Events
+	// Retention is how long an event is kept: its expires_at is its ingest
+	// plus Retention (HERALD_RETENTION). Defaults to
+	// herald.DefaultRetention.
+	Retention time.Duration
 	// SoleOwner says that this Handler is the only ingest handler using the
 	// store (local mode, whose data dir one process locks): a fan-out lease
 	// held by another owner was left by a process that is gone, and its
@@ -75,6 +79,9 @@ func New(cfg Config) (*Handler, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Retention <= 0 {
+		cfg.Retention = herald.DefaultRetention
 	}
 	if cfg.Parser == nil {
 		cfg.Parser = envelope.New(envelope.Config{Now: cfg.Now})

@@ -159,6 +159,13 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 			return nil, err
 		}
 	}
+	// Documents written before a field was indexed get it, once.
+	if n, err := backfill(ctx, res, cfg.Retention); err != nil {
+		_ = res.Close(ctx)
+		return nil, err
+	} else if n > 0 {
+		opt.Logger.Info("backfilled indexed fields of documents written by an earlier version", "documents", n)
+	}
 	s := &System{res: res, log: opt.Logger, errc: make(chan error, 8), Metrics: metrics.New(metrics.Config{}),
 		shutdownTimeout: opt.ShutdownTimeout, abort: make(chan struct{})}
 	fns, err := s.build(cfg, opt)

@@ -54,9 +54,7 @@ func (e *Enqueuer) Enqueue(ctx context.Context, job herald.Job, due time.Time) e
 		}
 		return nil
 	}
-	ent := &entry{ID: entryID(job), Queue: deliverQueue, DueMS: herald.Millis(due),
-		DeliveryID: job.DeliveryID, Attempt: job.Attempt}
-	if err := e.cfg.Table.Put(ctx, ent); err != nil {
+	if err := e.cfg.Table.Put(ctx, newEntry(job, herald.Millis(due))); err != nil {
 		return fmt.Errorf("write schedule entry: %w", err)
 	}
 	if e.cfg.OnSchedule != nil {

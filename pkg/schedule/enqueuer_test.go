@@ -83,7 +83,7 @@ func TestEnqueueLaterWritesOneEntry(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := []entry{{ID: "42-2", Queue: deliverQueue, DueMS: herald.Millis(due), DeliveryID: 42, Attempt: 2}}
+	want := []entry{{ID: "42-2", DueShard: herald.Shard("42-2"), DueMS: herald.Millis(due), DeliveryID: 42, Attempt: 2}}
 	if got := r.entries(t); !slices.Equal(got, want) {
 		t.Fatalf("table = %+v, want %+v", got, want)
 	}

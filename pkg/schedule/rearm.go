@@ -22,6 +22,7 @@ type JobEnqueuer interface {
 // nothing.
 func Rearm(ctx context.Context, deliveries *docstore.Collection, enq JobEnqueuer, d *herald.Delivery, now time.Time) error {
 	d.Status, d.NextAttemptMS, d.LeaseUntilMS, d.UpdatedMS = herald.StatusPending, herald.Millis(now), 0, herald.Millis(now)
+	d.Derive(now, 0) // pending: nothing expires
 	if err := deliveries.Replace(ctx, d); err != nil {
 		return fmt.Errorf("re-arm delivery %d: %w", d.ID, err)
 	}
@@ -36,6 +37,10 @@ func Rearm(ctx context.Context, deliveries *docstore.Collection, enq JobEnqueuer
 // and its write did not see the delivery, but the webhook it reads here
 // already says resumed. The expiry-notifier runs it over every held delivery
 // as a backstop.
+//
+// A held delivery read from an index without its revision (nil
+// DocstoreRevision) is read whole before it is re-armed, and left alone when
+// it is no longer paused.
 func ReleaseHeld(ctx context.Context, webhooks, deliveries *docstore.Collection, enq JobEnqueuer, held []*herald.Delivery, now time.Time) error {
 	paused := map[string]bool{}
 	for _, d := range held {
@@ -54,6 +59,17 @@ func ReleaseHeld(ctx context.Context, webhooks, deliveries *docstore.Collection,
 		}
 		if isPaused {
 			continue
+		}
+		if d.DocstoreRevision == nil {
+			switch err := deliveries.Get(ctx, d); {
+			case gcerrors.Code(err) == gcerrors.NotFound:
+				continue
+			case err != nil:
+				return fmt.Errorf("read held delivery %d: %w", d.ID, err)
+			}
+			if d.Status != herald.StatusPaused {
+				continue
+			}
 		}
 		if err := Rearm(ctx, deliveries, enq, d, now); err != nil && gcerrors.Code(err) != gcerrors.FailedPrecondition {
 			return err

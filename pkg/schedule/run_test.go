@@ -73,6 +73,7 @@ func startRun(t *testing.T, s *Scheduler) (stop func()) {
 func sweptOnStart(t *testing.T, r *rig, s *Scheduler) (stop func()) {
 	t.Helper()
 	lost := &herald.Delivery{ID: 7, Status: herald.StatusPending, NextAttemptMS: herald.Millis(time.Now().Add(-time.Hour))}
+	lost.Derive(time.Now(), 0)
 	if err := r.deliveries.Put(context.Background(), lost); err != nil {
 		t.Fatal(err)
 	}

@@ -88,60 +88,85 @@ func (s *Scheduler) Wake(due time.Time) {
 
 // PublishDue publishes every table entry that is due — or, on a topic with
 // native delays, due within the longest delay, published with the remaining
-// delay — and deletes it. It returns the due time of the earliest entry left
-// (zero when none) and how many it published.
+// delay — and deletes it, in due order. It returns the due time of the
+// earliest entry left that falls due within MaxSleep (zero when none: the
+// long-running loop reads the table again by then anyway) and how many it
+// published.
 func (s *Scheduler) PublishDue(ctx context.Context) (next time.Time, published int, err error) {
 	now := s.cfg.Now()
-	horizon := now.Add(s.maxDelay)
-	iter := s.cfg.Table.Query().
-		Where("queue", "=", deliverQueue).
-		Where("due_ms", "<=", herald.Millis(horizon)).
-		OrderBy("due_ms", docstore.Ascending).
-		Get(ctx)
-	defer iter.Stop()
+	if published, err = s.publishDue(ctx, now); err != nil {
+		return time.Time{}, published, err
+	}
+	next, err = s.nextDue(ctx, now.Add(s.maxDelay), now.Add(s.cfg.MaxSleep))
+	return next, published, err
+}
+
+// publishDue publishes and deletes the entries due by now plus the native
+// delay, merging the shards of the due-time index in due order.
+func (s *Scheduler) publishDue(ctx context.Context, now time.Time) (published int, err error) {
+	horizon := herald.Millis(now.Add(s.maxDelay))
+	due, err := openShards(ctx, func(shard int) *docstore.DocumentIterator {
+		return s.cfg.Table.Query().
+			Where("due_shard", "=", shard).
+			Where("due_ms", "<=", horizon).
+			OrderBy("due_ms", docstore.Ascending).
+			Get(ctx, entryFields...)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("query schedule: %w", err)
+	}
+	defer due.stop()
 	for {
-		var ent entry
-		err := iter.Next(ctx, &ent)
-		if err == io.EOF {
-			break
-		}
+		ent, err := due.next(ctx)
 		if err != nil {
-			return time.Time{}, published, fmt.Errorf("query schedule: %w", err)
+			return published, fmt.Errorf("query schedule: %w", err)
+		}
+		if ent == nil {
+			return published, nil
 		}
 		delay := herald.FromMillis(ent.DueMS).Sub(now)
 		if err := publishDelayed(ctx, s.cfg.Topic, ent.job().Encode(), delay); err != nil {
-			return time.Time{}, published, fmt.Errorf("publish scheduled job: %w", err)
+			return published, fmt.Errorf("publish scheduled job: %w", err)
 		}
 		// Publish first, then delete: a crash in between republishes the
 		// job, which the deliver function recognises as a duplicate. The
 		// delete checks the revision, so an entry rescheduled meanwhile
 		// (FailedPrecondition) stays for its new due time.
-		switch err := s.cfg.Table.Delete(ctx, &ent); gcerrors.Code(err) {
+		switch err := s.cfg.Table.Delete(ctx, ent); gcerrors.Code(err) {
 		case gcerrors.OK, gcerrors.NotFound, gcerrors.FailedPrecondition:
 		default:
-			return time.Time{}, published, fmt.Errorf("delete schedule entry: %w", err)
+			return published, fmt.Errorf("delete schedule entry: %w", err)
 		}
 		published++
 	}
-	next, err = s.nextDue(ctx)
-	return next, published, err
 }
 
-// nextDue returns the due time of the earliest entry in the table.
-func (s *Scheduler) nextDue(ctx context.Context) (time.Time, error) {
-	iter := s.cfg.Table.Query().
-		Where("queue", "=", deliverQueue).
-		Where("due_ms", ">", int64(0)).
-		OrderBy("due_ms", docstore.Ascending).
-		Limit(1).
-		Get(ctx, "due_ms")
-	defer iter.Stop()
-	var ent entry
-	switch err := iter.Next(ctx, &ent); {
-	case err == io.EOF:
+// nextDue returns the due time of the earliest entry due after published
+// and by until, zero when there is none. Entries due by published were just
+// published, so only a topic without native delays (whose horizon is now)
+// has anything to look for.
+func (s *Scheduler) nextDue(ctx context.Context, published, until time.Time) (time.Time, error) {
+	if !until.After(published) {
 		return time.Time{}, nil
-	case err != nil:
-		return time.Time{}, fmt.Errorf("query next schedule entry: %w", err)
 	}
-	return herald.FromMillis(ent.DueMS), nil
+	var next int64
+	for shard := 1; shard <= herald.Shards; shard++ {
+		iter := s.cfg.Table.Query().
+			Where("due_shard", "=", shard).
+			Where("due_ms", "<=", herald.Millis(until)).
+			OrderBy("due_ms", docstore.Ascending).
+			Limit(1).
+			Get(ctx, "id", "due_ms")
+		var ent entry
+		err := iter.Next(ctx, &ent)
+		iter.Stop()
+		switch {
+		case err == io.EOF:
+		case err != nil:
+			return time.Time{}, fmt.Errorf("query next schedule entry: %w", err)
+		case next == 0 || ent.DueMS < next:
+			next = ent.DueMS
+		}
+	}
+	return herald.FromMillis(next), nil
 }

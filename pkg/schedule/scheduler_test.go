@@ -73,3 +73,49 @@ func TestWakeKeepsEarliestHint(t *testing.T) {
 		t.Fatalf("hint = %v, want %v", hint, t0.Add(time.Second))
 	}
 }
+
+// TestPublishDueMergesShardsInDueOrder: entries spread over every shard of
+// the due-time index are published in due order across shards, each once,
+// and nothing not yet due.
+func TestPublishDueMergesShardsInDueOrder(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	clock := heraldtest.NewClock(t0)
+	e := r.enqueuer(t, EnqueuerConfig{Now: clock.Now})
+	s := r.scheduler(t, Config{Now: clock.Now})
+	ctx := context.Background()
+	const n = 64
+	shards := map[int]bool{}
+	var want []herald.Job
+	for i := range n {
+		// Due times in an order unrelated to the ids, one second apart.
+		after := time.Duration((i*37)%n+1) * time.Second
+		job := herald.Job{DeliveryID: int64(i + 1), Attempt: 1}
+		if err := e.Enqueue(ctx, job, t0.Add(after)); err != nil {
+			t.Fatal(err)
+		}
+		shards[herald.Shard(entryID(job))] = true
+	}
+	if len(shards) < herald.Shards/2 {
+		t.Fatalf("the entries fell in %d shards only", len(shards))
+	}
+	for sec := 1; sec <= n; sec++ {
+		for i := range n {
+			if (i*37)%n+1 == sec {
+				want = append(want, herald.Job{DeliveryID: int64(i + 1), Attempt: 1})
+			}
+		}
+	}
+	clock.Set(t0.Add(n / 2 * time.Second))
+	if _, got, err := s.PublishDue(ctx); err != nil || got != n/2 {
+		t.Fatalf("PublishDue at half time = %d, %v; want %d", got, err, n/2)
+	}
+	clock.Set(t0.Add(time.Hour))
+	if _, got, err := s.PublishDue(ctx); err != nil || got != n/2 {
+		t.Fatalf("PublishDue later = %d, %v; want %d", got, err, n/2)
+	}
+	if got := r.receiveJobs(t, n); !slices.Equal(got, want) {
+		t.Fatalf("published %v, want in due order %v", got, want)
+	}
+	r.expectNoJob(t)
+}

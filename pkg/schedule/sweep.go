@@ -45,13 +45,30 @@ func (s *Scheduler) RecoverIgnoringLeases(ctx context.Context) (int, error) {
 // no attempt in flight (or, with ignoreLeases, whether or not one seems to
 // be). A negative grace reaches into the future: those not due yet are
 // published with their remaining delay and left as they are.
+//
+// It reads the sparse, sharded index of pending deliveries (due_shard,
+// next_attempt_ms) shard by shard, for ids only, and reads each delivery it
+// finds whole: overdue deliveries are few, and the index carries no more
+// than its keys.
 func (s *Scheduler) sweep(ctx context.Context, grace time.Duration, ignoreLeases bool) (int, error) {
 	now := s.cfg.Now()
 	cutoff := herald.Millis(now.Add(-grace))
+	n := 0
+	for shard := 1; shard <= herald.Shards; shard++ {
+		c, err := s.sweepShard(ctx, shard, cutoff, now, ignoreLeases)
+		n += c
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func (s *Scheduler) sweepShard(ctx context.Context, shard int, cutoff int64, now time.Time, ignoreLeases bool) (int, error) {
 	iter := s.cfg.Deliveries.Query().
-		Where("status", "=", herald.StatusPending).
+		Where("due_shard", "=", shard).
 		Where("next_attempt_ms", "<=", cutoff).
-		Get(ctx)
+		Get(ctx, "id", "next_attempt_ms")
 	defer iter.Stop()
 	n := 0
 	// A delivery touched here moves to next_attempt_ms = now, which may be
@@ -59,45 +76,68 @@ func (s *Scheduler) sweep(ctx context.Context, grace time.Duration, ignoreLeases
 	// to: it comes again, and is skipped.
 	seen := map[int64]bool{}
 	for {
-		var d herald.Delivery
-		err := iter.Next(ctx, &d)
-		if err == nil {
-			if seen[d.ID] {
-				continue
-			}
-			seen[d.ID] = true
-		}
+		var key herald.Delivery
+		err := iter.Next(ctx, &key)
 		if err == io.EOF {
 			return n, nil
 		}
 		if err != nil {
 			return n, fmt.Errorf("query overdue deliveries: %w", err)
 		}
-		leased := d.LeaseUntilMS > herald.Millis(now)
-		if leased && !ignoreLeases {
-			continue // an attempt is in flight
-		}
-		job := herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}
-		// A leased one (its worker gone) is re-armed now, so its lease is
-		// cleared with the touch below.
-		if delay := herald.FromMillis(d.NextAttemptMS).Sub(now); delay > 0 && !leased {
-			if err := publishDelayed(ctx, s.cfg.Topic, job.Encode(), delay); err != nil {
-				return n, fmt.Errorf("publish recovered job: %w", err)
-			}
-			n++
+		if seen[key.ID] {
 			continue
 		}
-		d.NextAttemptMS, d.LeaseUntilMS = herald.Millis(now), 0
-		if err := s.cfg.Deliveries.Replace(ctx, &d); err != nil {
-			if gcerrors.Code(err) == gcerrors.FailedPrecondition {
-				continue // changed under us: someone else is on it
-			}
-			return n, fmt.Errorf("touch overdue delivery %d: %w", d.ID, err)
+		seen[key.ID] = true
+		published, err := s.rearmOverdue(ctx, key.ID, cutoff, now, ignoreLeases)
+		if err != nil {
+			return n, err
 		}
-		if err := publishDelayed(ctx, s.cfg.Topic, job.Encode(), 0); err != nil {
-			return n, fmt.Errorf("publish swept job: %w", err)
+		if published {
+			n++
 		}
-		s.cfg.Logger.Info("re-published overdue delivery", "delivery_id", d.ID, "attempt", job.Attempt)
-		n++
 	}
+}
+
+// rearmOverdue reads delivery id and, when it is still pending, due by
+// cutoff and not leased (or ignoreLeases), publishes its job: with the
+// remaining delay when it is not due yet, else at once after moving its due
+// time to now with a revision-checked write. It reports whether it
+// published.
+func (s *Scheduler) rearmOverdue(ctx context.Context, id, cutoff int64, now time.Time, ignoreLeases bool) (bool, error) {
+	d := &herald.Delivery{ID: id}
+	switch err := s.cfg.Deliveries.Get(ctx, d); {
+	case gcerrors.Code(err) == gcerrors.NotFound:
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("read overdue delivery %d: %w", id, err)
+	}
+	if d.Status != herald.StatusPending || d.NextAttemptMS > cutoff {
+		return false, nil // moved on since the index was read
+	}
+	leased := d.LeaseUntilMS > herald.Millis(now)
+	if leased && !ignoreLeases {
+		return false, nil // an attempt is in flight
+	}
+	job := herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}
+	// A leased one (its worker gone) is re-armed now, so its lease is
+	// cleared with the touch below.
+	if delay := herald.FromMillis(d.NextAttemptMS).Sub(now); delay > 0 && !leased {
+		if err := publishDelayed(ctx, s.cfg.Topic, job.Encode(), delay); err != nil {
+			return false, fmt.Errorf("publish recovered job: %w", err)
+		}
+		return true, nil
+	}
+	d.NextAttemptMS, d.LeaseUntilMS = herald.Millis(now), 0
+	d.Derive(now, 0) // still pending: nothing expires
+	if err := s.cfg.Deliveries.Replace(ctx, d); err != nil {
+		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+			return false, nil // changed under us: someone else is on it
+		}
+		return false, fmt.Errorf("touch overdue delivery %d: %w", d.ID, err)
+	}
+	if err := publishDelayed(ctx, s.cfg.Topic, job.Encode(), 0); err != nil {
+		return false, fmt.Errorf("publish swept job: %w", err)
+	}
+	s.cfg.Logger.Info("re-published overdue delivery", "delivery_id", d.ID, "attempt", job.Attempt)
+	return true, nil
 }

@@ -33,6 +33,7 @@ func overdueSet(t *testing.T, r *rig) map[int64]*herald.Delivery {
 	}
 	out := map[int64]*herald.Delivery{}
 	for _, d := range docs {
+		d.Derive(t0, 0)
 		if err := r.deliveries.Put(context.Background(), d); err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,98 @@
+package cache_test
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/pkg/cache"
+	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
+	"github.com/heraldhq/herald/pkg/match"
+)
+
+func TestRevisionBumpCountsEveryWrite(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rev := cache.NewRevision(heraldtest.Collection(t))
+	if n, err := rev.Read(ctx); err != nil || n != 0 {
+		t.Fatalf("Read before any bump = %d, %v; want 0", n, err)
+	}
+	var wg sync.WaitGroup
+	for range 20 { // concurrent first bumps race to create the document
+		wg.Go(func() {
+			if err := rev.Bump(ctx); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n, err := rev.Read(ctx); err != nil || n != 20 {
+		t.Fatalf("Read after 20 bumps = %d, %v", n, err)
+	}
+	var none *cache.Revision
+	if err := none.Bump(ctx); err != nil {
+		t.Fatalf("nil Revision: Bump = %v", err)
+	}
+}
+
+// TestRevisionDrivenTable: a table with a Revision, in a process that makes
+// none of the writes, sees a webhook another process wrote (and bumped the
+// revision for) within one interval — and without a bump reads nothing but
+// the revision, however much time passes.
+func TestRevisionDrivenTable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	webhooks, schedule := heraldtest.Collection(t), heraldtest.Collection(t)
+	clock := heraldtest.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+	reader := cache.NewWebhooks(cache.WebhooksConfig{Collection: webhooks, Interval: time.Second,
+		Revision: cache.NewRevision(schedule), Now: clock.Now})
+	writer := cache.NewRevision(schedule) // another process's handle on the same store
+	matching := func() []string {
+		t.Helper()
+		got, err := reader.Matching(ctx, match.Event{Type: "order.created"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids(got)
+	}
+	put(t, webhooks, &herald.Webhook{ID: "a", Enabled: true})
+	if got := matching(); !slices.Equal(got, []string{"a"}) {
+		t.Fatalf("first load: %v", got)
+	}
+	clock.Advance(time.Second) // the first load settles: read once more
+	matching()
+
+	// Written behind the table's back, with no bump: never seen.
+	put(t, webhooks, &herald.Webhook{ID: "unannounced", Enabled: true})
+	for range 5 {
+		clock.Advance(time.Second)
+		if got := matching(); !slices.Equal(got, []string{"a"}) {
+			t.Fatalf("the table was read again with the revision unchanged: %v", got)
+		}
+	}
+
+	// Another process creates a webhook and bumps: seen one interval on.
+	put(t, webhooks, &herald.Webhook{ID: "b", Enabled: true})
+	if err := writer.Bump(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(999 * time.Millisecond)
+	if got := matching(); slices.Contains(got, "b") {
+		t.Fatalf("read again before the interval: %v", got)
+	}
+	clock.Advance(time.Millisecond)
+	if got := matching(); !slices.Equal(got, []string{"a", "b", "unannounced"}) {
+		t.Fatalf("after the bump and one interval: %v, want a, b and unannounced", got)
+	}
+
+	// A write that the first reload after a bump missed (an eventually
+	// consistent read) is seen by the settling reload an interval later.
+	put(t, webhooks, &herald.Webhook{ID: "late", Enabled: true})
+	clock.Advance(time.Second)
+	if got := matching(); !slices.Contains(got, "late") {
+		t.Fatalf("the reload after a bump was not repeated an interval later: %v", got)
+	}
+}
