@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
+	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/logging"
 	"github.com/heraldhq/herald/pkg/metrics"
@@ -21,14 +22,14 @@ import (
 // subscriptions on Lambda, where the event source mapping receives), and
 // calls run with a context that ends on SIGINT or SIGTERM. It exits the
 // process with status 1 when anything fails.
-func Main(name string, needs config.Needs, run func(ctx context.Context, env Env) error) {
+func Main(name string, needs func(config.Config) config.Needs, run func(ctx context.Context, env Env) error) {
 	if err := mainErr(name, needs, run); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 		os.Exit(1)
 	}
 }
 
-func mainErr(name string, needs config.Needs, run func(context.Context, Env) error) error {
+func mainErr(name string, needsOf func(config.Config) config.Needs, run func(context.Context, Env) error) error {
 	cfg, err := config.FromEnv(os.Getenv, false)
 	if err != nil {
 		return err
@@ -36,6 +37,7 @@ func mainErr(name string, needs config.Needs, run func(context.Context, Env) err
 	log := logging.New(os.Stderr, cfg.LogLevel, name)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	needs := needsOf(cfg)
 	if awslambda.OnLambda() {
 		needs.IngestSub, needs.DeliverSub, needs.OwnEventsSub = false, false, false // Lambda's event source mappings receive
 	}
@@ -53,6 +55,11 @@ func mainErr(name string, needs config.Needs, run func(context.Context, Env) err
 		// On Lambda the adapters write the metrics as EMF lines.
 		Metrics:     metrics.New(metrics.Config{EMF: awslambda.OnLambda(), Namespace: cfg.MetricsNamespace}),
 		MetricsAddr: cfg.MetricsAddr}
+	if res.Schedule != nil {
+		// Other processes write webhooks too: every writer bumps the
+		// revision, and a webhook table rereads the store when it moved.
+		env.Revision = cache.NewRevision(res.Schedule)
+	}
 	if env.MetricsAddr == "" || awslambda.OnLambda() {
 		return run(ctx, env)
 	}

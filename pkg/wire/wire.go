@@ -46,6 +46,11 @@ type Env struct {
 	// nil: none.
 	Table  *cache.Webhooks
 	Events *cache.Events
+	// Revision is the webhooks' revision (see cache.Revision), set by Main
+	// for separate processes: writers bump it, and ingest's table reads it
+	// to know when to read the webhooks again. Defaults to nil: local
+	// mode's one process tells its table of every write directly.
+	Revision *cache.Revision
 	// SoleOwner is passed to ingest (see ingest.Config).
 	SoleOwner bool
 	// MetricsAddr, when set, is where Main serves GET /metrics in

@@ -18,8 +18,10 @@ import (
 // published over HTTP go to ingest, its own audit events to the own-events
 // channel, retries and resumes to deliver) and the keeper of signing
 // secrets.
-var Needs = config.Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
-	Applications: true, IngestTopic: true, DeliverTopic: true, OwnEventsTopic: true, Keeper: true}
+func Needs(config.Config) config.Needs {
+	return config.Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
+		Applications: true, IngestTopic: true, DeliverTopic: true, OwnEventsTopic: true, Keeper: true}
+}
 
 // Build builds the admin API.
 func Build(e wire.Env) (*admin.API, error) {
@@ -45,7 +47,7 @@ func Build(e wire.Env) (*admin.API, error) {
 	if e.Metrics != nil {
 		metricsHandler = e.Metrics.Handler()
 	}
-	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Table: e.Table, Events: e.Res.Events,
+	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Table: e.Table, Revision: e.Revision, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest, OwnEvents: e.Res.OwnEvents,
 		Enqueuer: enq, Auth: authn, Sealer: sealer, Client: client, DeliveryTimeout: c.DeliveryTimeout,
 		Parser: parser(e), HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule,

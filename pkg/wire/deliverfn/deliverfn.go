@@ -16,8 +16,10 @@ import (
 // events (read), deliveries (claimed and recorded), the schedule and deliver
 // topic of retries, the channel of Herald's own events, the keeper that
 // opens signing secrets, and the deliver subscription (not on Lambda).
-var Needs = config.Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
-	OwnEventsTopic: true, DeliverTopic: true, DeliverSub: true, Keeper: true}
+func Needs(config.Config) config.Needs {
+	return config.Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
+		OwnEventsTopic: true, DeliverTopic: true, DeliverSub: true, Keeper: true}
+}
 
 // Build builds the deliver function.
 func Build(e wire.Env) (*deliver.Handler, error) {
@@ -39,6 +41,6 @@ func Build(e wire.Env) (*deliver.Handler, error) {
 	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.OwnEvents, Client: client, Sealer: sealer,
 		HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
-		Table: e.Table, EventCache: e.Events,
+		Table: e.Table, EventCache: e.Events, Revision: e.Revision, Retention: c.Retention,
 		Metrics: e.Metrics, Now: e.Now, Logger: e.Log("deliver")})
 }

@@ -9,11 +9,13 @@ import (
 )
 
 // Needs is what the expiry-notifier opens: the webhooks and applications
-// whose secrets expire, the events and deliveries it deletes by age and
-// releases from holds, the schedule and deliver topic of released
+// whose secrets expire, the deliveries it releases from holds and, unless the
+// store deletes by age itself (DynamoDB's TTL), the events it deletes, the schedule and deliver topic of released
 // deliveries, and the channel of Herald's own events.
-var Needs = config.Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
-	Applications: true, OwnEventsTopic: true, DeliverTopic: true}
+func Needs(c config.Config) config.Needs {
+	return config.Needs{Webhooks: true, Events: !c.TTL(), Deliveries: true, Schedule: true,
+		Applications: true, OwnEventsTopic: true, DeliverTopic: true}
+}
 
 // Build builds the expiry-notifier.
 func Build(e wire.Env) (*expiry.Notifier, error) {
@@ -25,7 +27,7 @@ func Build(e wire.Env) (*expiry.Notifier, error) {
 	c := e.Config
 	return expiry.New(expiry.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.OwnEvents,
-		Enqueuer: enq, Retention: c.Retention, Table: e.Table,
+		Enqueuer: enq, Retention: c.Retention, TTL: c.TTL(), Revision: e.Revision, Table: e.Table,
 		PauseHold: c.PauseHold, Interval: c.ExpiryInterval, Now: e.Now,
 		Logger: e.Log("expiry-notifier")})
 }

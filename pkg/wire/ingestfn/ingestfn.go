@@ -7,6 +7,7 @@ import (
 	"errors"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
+	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/envelope"
@@ -19,8 +20,10 @@ import (
 // and the subscriptions it receives from: ingest's and, when configured, the
 // channel of Herald's own events (neither on Lambda, where the event source
 // mappings receive).
-var Needs = config.Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
-	DeliverTopic: true, IngestSub: true, OwnEventsSub: true}
+func Needs(config.Config) config.Needs {
+	return config.Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
+		DeliverTopic: true, IngestSub: true, OwnEventsSub: true}
+}
 
 // Build builds the ingest function.
 func Build(e wire.Env) (*ingest.Handler, error) {
@@ -29,9 +32,16 @@ func Build(e wire.Env) (*ingest.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ingest.New(ingest.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
+	table := e.Table
+	if table == nil && e.Revision != nil && e.Config.WebhookCache > 0 {
+		// A table of its own, read again when the revision moved: no scan
+		// of the webhooks per event.
+		table = cache.NewWebhooks(cache.WebhooksConfig{Collection: e.Res.Webhooks, Revision: e.Revision,
+			Interval: e.Config.WebhookCache, Now: e.Now, Logger: e.Log("ingest")})
+	}
+	return ingest.New(ingest.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events, Retention: e.Config.Retention,
 		Deliveries: e.Res.Deliveries, Enqueuer: enq, Parser: parser(e), Metrics: e.Metrics, Now: e.Now,
-		Table: e.Table, EventCache: e.Events, SoleOwner: e.SoleOwner,
+		Table: table, EventCache: e.Events, SoleOwner: e.SoleOwner,
 		// With a channel of their own, Herald's events are taken from it
 		// alone (HandleOwn).
 		RefuseOwnEvents: e.Config.OwnEventsSubscription != "",

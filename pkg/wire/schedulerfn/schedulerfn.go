@@ -10,7 +10,9 @@ import (
 
 // Needs is what the retry-scheduler opens: the schedule it moves onto the
 // deliver topic, and the deliveries its sweep re-arms.
-var Needs = config.Needs{Deliveries: true, Schedule: true, DeliverTopic: true}
+func Needs(config.Config) config.Needs {
+	return config.Needs{Deliveries: true, Schedule: true, DeliverTopic: true}
+}
 
 // Build builds the retry-scheduler.
 func Build(e wire.Env) (*schedule.Scheduler, error) {
