@@ -31,9 +31,8 @@ func (a *API) setPaused(w http.ResponseWriter, r *http.Request, paused bool) {
 		// replace: an overflowing paused webhook has its pause_dropped
 		// counter bumped by every event, and resuming it must not lose
 		// that race.
-		err := a.cfg.Webhooks.Update(r.Context(), &herald.Webhook{ID: wh.ID},
+		err := a.cfg.Table.Update(r.Context(), a.cfg.Webhooks, &herald.Webhook{ID: wh.ID},
 			docstore.Mods{"paused": paused, "updated_at": wh.UpdatedAt})
-		a.cfg.Table.Changed(wh.ID)
 		if gcerrors.Code(err) == gcerrors.NotFound {
 			writeDetail(w, http.StatusNotFound, "webhook not found")
 			return

@@ -60,7 +60,10 @@ type Webhooks struct {
 	// making their own; a reader whose context ends stops waiting.
 	load chan struct{}
 
-	mu       sync.RWMutex
+	mu sync.RWMutex
+	// scan is held for reading while the whole collection is read, and for
+	// writing by Update (see there).
+	scan     sync.RWMutex
 	entries  map[string]*entry // nil until the first load
 	loadedAt time.Time
 	// gen counts calls of Changed; dirty holds the ids changed and the gen
@@ -113,6 +116,21 @@ func NewWebhooks(cfg WebhooksConfig) *Webhooks {
 	}
 	return &Webhooks{coll: cfg.Collection, revision: cfg.Revision, interval: cfg.Interval, now: cfg.Now, log: cfg.Logger,
 		load: make(chan struct{}, 1), dirty: map[string]uint64{}}
+}
+
+// Update applies mods to webhook w in coll and reports the write (Changed),
+// whatever its outcome. The table's reads of the whole collection wait
+// meanwhile: an in-memory collection (mem://) changes a document in place,
+// under the feet of a query that is reading it. A nil table only updates.
+func (t *Webhooks) Update(ctx context.Context, coll *docstore.Collection, w *herald.Webhook, mods docstore.Mods) error {
+	if t == nil {
+		return coll.Update(ctx, w, mods)
+	}
+	t.scan.Lock()
+	err := coll.Update(ctx, w, mods)
+	t.scan.Unlock()
+	t.Changed(w.ID)
+	return err
 }
 
 // Changed says that webhook id was written (created, changed or deleted):
@@ -268,6 +286,8 @@ func (t *Webhooks) reloadIfRevised(ctx context.Context, loaded bool, gen uint64,
 // the deliberate scan of their collection.
 func (t *Webhooks) reload(ctx context.Context, gen uint64) error {
 	started := t.now()
+	t.scan.RLock()
+	defer t.scan.RUnlock()
 	iter := t.coll.Query().Get(ctx)
 	defer iter.Stop()
 	t.mu.RLock()

@@ -213,3 +213,33 @@ func TestMatchingIsInIDOrder(t *testing.T) {
 		t.Errorf("order %v, want %v", order, want)
 	}
 }
+
+// TestUpdatesDoNotRaceWholeReads: an in-memory collection changes a
+// document in place; Update keeps that from overlapping the table's reads of
+// the whole collection (run with -race: an update under a reload's query was
+// a data race in memdocstore).
+func TestUpdatesDoNotRaceWholeReads(t *testing.T) {
+	ctx := context.Background()
+	coll := heraldtest.Collection(t)
+	// Interval 1 ns: every read of the table reads the whole collection.
+	table := cache.NewWebhooks(cache.WebhooksConfig{Collection: coll, Interval: time.Nanosecond})
+	for i := range 20 {
+		put(t, coll, &herald.Webhook{ID: fmt.Sprint("w", i), Enabled: true, Events: []string{"a.b"}})
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for range 200 {
+			if _, err := table.Matching(ctx, match.Event{Type: "a.b"}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	for i := range 400 {
+		id := fmt.Sprint("w", i%20)
+		if err := table.Update(ctx, coll, &herald.Webhook{ID: id}, docstore.Mods{"pause_dropped": docstore.Increment(1), "name": fmt.Sprint("n", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+}

@@ -71,8 +71,7 @@ func lastWriteMS(w *herald.Webhook) int64 {
 // or on DynamoDB with FailedPrecondition (its condition that the item
 // exists; with no revision given, nothing else can fail it).
 func (h *Handler) updateWebhook(ctx context.Context, id string, mods docstore.Mods) error {
-	err := h.cfg.Webhooks.Update(ctx, &herald.Webhook{ID: id}, mods)
-	h.cfg.Table.Changed(id)
+	err := h.cfg.Table.Update(ctx, h.cfg.Webhooks, &herald.Webhook{ID: id}, mods)
 	if c := gcerrors.Code(err); err != nil && c != gcerrors.NotFound && c != gcerrors.FailedPrecondition {
 		return fmt.Errorf("update webhook %s: %w", id, err)
 	}

@@ -55,8 +55,7 @@ const maxMarkTries = 10
 func (h *Handler) markUnhealthy(ctx context.Context, w *herald.Webhook) error {
 	run := w.FailingSinceMS
 	for try := 1; ; try++ {
-		err := h.cfg.Webhooks.Update(ctx, w, docstore.Mods{"unhealthy": true})
-		h.cfg.Table.Changed(w.ID)
+		err := h.cfg.Table.Update(ctx, h.cfg.Webhooks, w, docstore.Mods{"unhealthy": true})
 		if err == nil || gcerrors.Code(err) == gcerrors.NotFound {
 			return nil
 		}
@@ -100,8 +99,7 @@ func (h *Handler) countFailure(ctx context.Context, id string, atMS int64) (*her
 		if fresh.FailingSinceMS != 0 {
 			return fresh, nil
 		}
-		err := h.cfg.Webhooks.Update(ctx, fresh, docstore.Mods{"failing_since_ms": atMS})
-		h.cfg.Table.Changed(id)
+		err := h.cfg.Table.Update(ctx, h.cfg.Webhooks, fresh, docstore.Mods{"failing_since_ms": atMS})
 		if err == nil {
 			fresh.FailingSinceMS = atMS
 			return fresh, nil

@@ -27,10 +27,8 @@ func (h *Handler) heldCount(ctx context.Context, w *herald.Webhook) (int, error)
 // a failure is logged, not returned, so the event's fan-out is not redone
 // for it (which could drop, and count, again).
 func (h *Handler) countPauseDropped(ctx context.Context, w *herald.Webhook) {
-	err := h.cfg.Webhooks.Actions().
-		Update(&herald.Webhook{ID: w.ID}, docstore.Mods{"pause_dropped": docstore.Increment(1)}).
-		Do(ctx)
-	h.cfg.Table.Changed(w.ID)
+	err := h.cfg.Table.Update(ctx, h.cfg.Webhooks, &herald.Webhook{ID: w.ID},
+		docstore.Mods{"pause_dropped": docstore.Increment(1)})
 	if err != nil {
 		h.cfg.Logger.Error("pause_dropped not counted", "webhook_id", w.ID, "error", err)
 	}
