@@ -33,7 +33,7 @@ func main() {
 		if awslambda.OnLambda() {
 			lambda.Start(awslambda.SQS(h.Handle, awslambda.Config{Function: env.Function, Metrics: env.Metrics, Logger: env.Logger}))
 		}
-		return consume.Run(ctx, env.Res.DeliverSub, h.Handle, consume.Config{
+		return consume.RunReopening(ctx, env.Res.DeliverSub, wire.Reopen(env.Config.DeliverSubscription), h.Handle, consume.Config{
 			Concurrency: env.Config.DeliverConcurrency,
 			Timeout:     env.Config.DeliveryTimeout + 30*time.Second,
 			Metrics:     env.Metrics, Function: env.Function, Logger: env.Logger})

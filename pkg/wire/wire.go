@@ -10,13 +10,17 @@
 package wire
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"time"
 
+	"gocloud.dev/pubsub"
+
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/config"
+	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/seal"
@@ -116,4 +120,9 @@ func Sealer(e Env) (*seal.Sealer, error) {
 		return nil, errors.New("HERALD_SECRETS_KEEPER is required: signing secrets are encrypted at rest")
 	}
 	return seal.New(e.Res.Keeper), nil
+}
+
+// Reopen opens the subscription at url again, for consume.RunReopening.
+func Reopen(url string) consume.Opener {
+	return func(ctx context.Context) (*pubsub.Subscription, error) { return pubsub.OpenSubscription(ctx, url) }
 }

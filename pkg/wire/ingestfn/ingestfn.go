@@ -66,23 +66,24 @@ func Route(c config.Config, h *ingest.Handler) func(arn string) consume.Handler 
 }
 
 // Run receives in long-running mode: the ingest subscription with Handle
-// and, when there is one, the own-events subscription with HandleOwn, until
-// ctx ends or either fails.
+// and, when there is one, the own-events subscription with HandleOwn, each
+// opened again when it fails, until ctx ends.
 func Run(ctx context.Context, env wire.Env, h *ingest.Handler) error {
 	cfg := consume.Config{Concurrency: env.Config.IngestConcurrency,
 		Metrics: env.Metrics, Function: env.Function, Logger: env.Logger}
+	ingestSub := wire.Reopen(env.Config.IngestSubscription)
 	if env.Res.OwnEventsSub == nil {
-		return consume.Run(ctx, env.Res.IngestSub, h.Handle, cfg)
+		return consume.RunReopening(ctx, env.Res.IngestSub, ingestSub, h.Handle, cfg)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	own := make(chan error, 1)
 	go func() {
-		err := consume.Run(ctx, env.Res.OwnEventsSub, h.HandleOwn, cfg)
+		err := consume.RunReopening(ctx, env.Res.OwnEventsSub, wire.Reopen(env.Config.OwnEventsSubscription), h.HandleOwn, cfg)
 		cancel()
 		own <- err
 	}()
-	err := consume.Run(ctx, env.Res.IngestSub, h.Handle, cfg)
+	err := consume.RunReopening(ctx, env.Res.IngestSub, ingestSub, h.Handle, cfg)
 	cancel()
 	return errors.Join(err, <-own)
 }
