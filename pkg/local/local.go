@@ -199,12 +199,12 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 		return nil
 	})
 	s.goRun(ingestCtx, &s.ingestWG, "ingest", func(ctx context.Context) error {
-		return consume.Run(ctx, res.IngestSub, fns.ingest.Handle, consume.Config{
+		return receive(ctx, res.IngestSub, cfg.IngestSubscription, fns.ingest.Handle, consume.Config{
 			Concurrency: cfg.IngestConcurrency, Stats: &s.IngestStats, Logger: s.log.With("function", "ingest"),
 			Metrics: s.Metrics, Function: "ingest", DrainIdle: drainIdle(res.IngestSub)})
 	})
 	s.goRun(runCtx, &s.wg, "deliver", func(ctx context.Context) error {
-		return consume.Run(ctx, res.DeliverSub, fns.deliver.Handle, consume.Config{
+		return receive(ctx, res.DeliverSub, cfg.DeliverSubscription, fns.deliver.Handle, consume.Config{
 			Concurrency: cfg.DeliverConcurrency, Timeout: cfg.DeliveryTimeout + 30*time.Second,
 			Abort: s.abort, Stats: &s.DeliverStats, Logger: s.log.With("function", "deliver"),
 			Metrics: s.Metrics, Function: "deliver"})
@@ -319,4 +319,14 @@ func (s *System) Close() error {
 		s.err = s.res.Close(closeCtx)
 	})
 	return s.err
+}
+
+// receive runs consume.Run on sub, opening it again from url when it fails
+// for good (consume.RunReopening) — except memq:// and mem://
+// subscriptions, which live in this process and do not fail that way.
+func receive(ctx context.Context, sub *pubsub.Subscription, url string, h consume.Handler, cfg consume.Config) error {
+	if strings.HasPrefix(url, "memq://") || strings.HasPrefix(url, "mem://") {
+		return consume.Run(ctx, sub, h, cfg)
+	}
+	return consume.RunReopening(ctx, sub, wire.Reopen(url), h, cfg)
 }
