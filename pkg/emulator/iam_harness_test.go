@@ -34,7 +34,8 @@ import (
 // roles miss (the test still fails, naming them).
 const iamAuditEnv = "HERALD_IAM_AUDIT"
 
-// iamLogsEnv, when set, sends the functions' logs to the test output.
+// iamLogsEnv, when set, sends the functions' logs to the test output; set
+// to a level (debug, info, warn, error), it sets their HERALD_LOG_LEVEL too.
 const iamLogsEnv = "HERALD_IAM_LOGS"
 
 // logicalIDs are the functions' logical ids in template.yaml.
@@ -172,8 +173,11 @@ func (h *iamHarness) start(ctx context.Context, name, bin string, extra io.Write
 		env["HERALD_ALLOWED_TARGET_CIDRS"] = "127.0.0.0/8" // the receivers are on loopback
 	}
 	var outs []io.Writer
-	if os.Getenv(iamLogsEnv) != "" {
+	if v := os.Getenv(iamLogsEnv); v != "" {
 		outs = append(outs, t.Output())
+		if slices.Contains([]string{"debug", "info", "warn", "error"}, v) {
+			env["HERALD_LOG_LEVEL"] = v
+		}
 	}
 	if extra != nil {
 		outs = append(outs, extra)
