@@ -2,9 +2,11 @@ package emulator_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -175,8 +177,17 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 		}
 	})
 
+	// (j) The admin API's paths the steps above and the contract suite
+	// (TestContractUnderTheirRoles) leave out: applications, OAuth tokens, a
+	// tenant's listing, stats, the event catalogue, validation, secret
+	// rotations whose grace periods and expiries the expiry-notifier then
+	// handles (step h).
+	var deleteApp func()
+	h.step("j: the other admin API paths", func() { deleteApp = otherAdminPaths(t, door.URL, api, h) })
+
 	// (h) The expiry-notifier's scheduled run.
 	h.step("h: an expiry-notifier run", func() { h.invokeSchedule(ctx, "expiry-notifier") })
+	deleteApp()
 	t.Logf("all steps in %s", time.Since(began).Round(time.Millisecond))
 }
 
@@ -302,4 +313,71 @@ func (h *iamHarness) queueAttr(ctx context.Context, admin aws.Config, queue stri
 	var n int
 	_, _ = fmt.Sscan(out.Attributes[string(attr)], &n)
 	return n
+}
+
+// otherAdminPaths calls the admin API's paths that no other step nor the
+// contract suite calls, each expected to succeed, through the admin
+// function under its role: an application (OAuth client) created, listed,
+// read, its token issued and used for a tenant's webhooks, its secret
+// rotated with an expiry, then deleted; a webhook's stats, the event type
+// catalogue, a validation, a rotation of its secret with a short grace
+// period and an expiry, so the expiry-notifier's run (step h) has a grace
+// period ending and secrets nearing expiry to handle. It returns the
+// application's deletion, for after that run.
+func otherAdminPaths(t *testing.T, base string, api *contract.API, h *iamHarness) func() {
+	t.Helper()
+	ok := func(what string, status int) {
+		t.Helper()
+		if status < 200 || status > 299 {
+			t.Fatalf("%s: %d", what, status)
+		}
+	}
+	var doc map[string]any
+	ok("GET /openapi.json", api.Do("GET", "/openapi.json", nil, &doc))
+
+	apps := "/api/v1/admin/applications/"
+	var app struct {
+		ID     string `json:"id"`
+		Secret string `json:"client_secret"`
+	}
+	ok("create an application", api.Do("POST", apps, map[string]any{"name": "ci", "tenant_id": "tnt_iam",
+		"scopes": []string{"webhooks:read", "webhooks:write", "events:publish"}}, &app))
+	ok("list applications", api.Do("GET", apps+"?per_page=10", nil, nil))
+	ok("get an application", api.Do("GET", apps+app.ID, nil, nil))
+
+	resp, err := http.PostForm(base+"/oauth/token", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {app.ID}, "client_secret": {app.Secret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || err != nil || tok.AccessToken == "" {
+		t.Fatalf("issue a token: %d, %v", resp.StatusCode, err)
+	}
+	tenant := contract.NewAPI(t, base, tok.AccessToken)
+	recv := contract.NewReceiver(t, "X-Herald-", http.StatusOK)
+	wh := tenant.CreateWebhook(recv, map[string]any{"events": []string{"order.*"}})
+	ok("a tenant's webhooks", tenant.Do("GET", "/api/v1/admin/webhooks/?per_page=10", nil, nil))
+	ok("a tenant's webhooks, by tenant_id", tenant.Do("GET", "/api/v1/admin/webhooks/?tenant_id=tnt_iam", nil, nil))
+	hook := "/api/v1/admin/webhooks/" + wh.ID
+	ok("stats", tenant.Do("GET", hook+"/stats", nil, nil))
+	ok("the event type catalogue", api.Do("GET", "/api/v1/admin/webhooks/events", nil, nil))
+	ok("validate", api.Do("POST", hook+"/validate", nil, nil))
+	ok("pause", api.Do("POST", hook+"/pause", nil, nil))
+	ok("resume", api.Do("POST", hook+"/resume", nil, nil))
+	soon := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	ok("rotate a webhook's secret", api.Do("POST", hook+"/rotate-secret",
+		map[string]any{"grace_period": "1s", "secret_expires_at": soon}, nil))
+	ok("rotate an application's secret", api.Do("POST", apps+app.ID+"/rotate-secret",
+		map[string]any{"grace_period": "1s", "secret_expires_at": soon}, nil))
+	ok("list failed deliveries", api.Do("GET", hook+"/deliveries?status=failed", nil, nil))
+	// The admin's events reach ingest through the own-events queue.
+	h.drain(context.Background(), "ingest")
+	h.drain(context.Background(), "deliver")
+	time.Sleep(1100 * time.Millisecond) // the grace periods end
+	return func() { ok("delete the application", api.Do("DELETE", apps+app.ID, nil, nil)) }
 }
