@@ -36,8 +36,8 @@ emulator: ## Run the five functions as separate processes against moto_server (S
 	$(GO) run ./scripts/emulator
 
 .PHONY: test-emulator
-test-emulator: ## The AWS tests alone: the contract suite on SQS/SNS/DynamoDB (moto_server), SQS round trip and delay, the five bootstraps under their IAM roles.
-	$(GO) test -race -count=1 -run 'TestContractEmulator|TestDecodeRecordRoundTripThroughSQS|TestEnqueueUsesSQSDelay|TestLongStepGoesThroughTableThenSQSDelay|TestKillDeliverLosesNothing|TestFunctionsUnderTheirRoles' ./pkg/...
+test-emulator: ## The AWS tests alone: the contract suite on SQS/SNS/DynamoDB (moto_server), SQS round trip and delay, the five bootstraps under their IAM roles (steps, and the whole contract suite).
+	$(GO) test -race -count=1 -run 'TestContractEmulator|TestDecodeRecordRoundTripThroughSQS|TestEnqueueUsesSQSDelay|TestLongStepGoesThroughTableThenSQSDelay|TestKillDeliverLosesNothing|TestFunctionsUnderTheirRoles|TestContractUnderTheirRoles' ./pkg/...
 
 .PHONY: build
 build: ## Build the Lambda bootstrap of each function into bin/<function>/bootstrap and list their sizes.

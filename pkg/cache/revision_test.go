@@ -96,3 +96,74 @@ func TestRevisionDrivenTable(t *testing.T) {
 		t.Fatalf("the reload after a bump was not repeated an interval later: %v", got)
 	}
 }
+
+// TestMatchingAsOfSeesWhatWasAnnouncedBefore: a table in a process that
+// makes none of the writes (ingest on Lambda) matches an event against every
+// webhook written and announced before the event's handling began, with no
+// interval to wait — the admin API answered the create, then the event was
+// published — and calls that began before one read of the revision share it.
+func TestMatchingAsOfSeesWhatWasAnnouncedBefore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	webhooks, schedule := heraldtest.Collection(t), heraldtest.Collection(t)
+	clock := heraldtest.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+	rev := cache.NewRevision(schedule)
+	reader := cache.NewWebhooks(cache.WebhooksConfig{Collection: webhooks, Interval: time.Second, Revision: rev,
+		Now: clock.Now})
+	writer := cache.NewRevision(schedule) // another process's handle on the same store
+	asOf := func(at time.Time) []string {
+		t.Helper()
+		got, err := reader.MatchingAsOf(ctx, match.Event{Type: "order.created"}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids(got)
+	}
+	create := func(id string) {
+		t.Helper()
+		put(t, webhooks, &herald.Webhook{ID: id, Enabled: true})
+		if err := writer.Bump(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	create("a")
+	if got := asOf(clock.Now()); !slices.Equal(got, []string{"a"}) {
+		t.Fatalf("first load: %v", got)
+	}
+
+	// Created and announced; then an event is published, and its handling
+	// begins a millisecond later: it sees b, long before the interval.
+	clock.Advance(time.Millisecond)
+	create("b")
+	clock.Advance(time.Millisecond)
+	began := clock.Now()
+	if got := asOf(began); !slices.Equal(got, []string{"a", "b"}) {
+		t.Fatalf("an event handled after b was created and announced: %v, want a and b", got)
+	}
+	// Matching without asOf keeps to the interval: nothing is read.
+	create("c")
+	if got, _ := reader.Matching(ctx, match.Event{Type: "order.created"}); slices.Contains(ids(got), "c") {
+		t.Fatalf("Matching read the store again before the interval: %v", ids(got))
+	}
+	// An event whose handling began before the last read of the revision
+	// shares that read: c, created after it, is not read for it.
+	if got := asOf(began); slices.Contains(got, "c") {
+		t.Fatalf("a call that began before the last read read again: %v", got)
+	}
+	clock.Advance(time.Millisecond)
+	if got := asOf(clock.Now()); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Fatalf("an event handled after c was created: %v, want a, b and c", got)
+	}
+
+	// Without a Revision (local mode: the process makes the writes and
+	// reports each), asOf changes nothing.
+	local := cache.NewWebhooks(cache.WebhooksConfig{Collection: webhooks, Interval: time.Second, Now: clock.Now})
+	if _, err := local.Matching(ctx, match.Event{Type: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, webhooks, &herald.Webhook{ID: "d", Enabled: true})
+	clock.Advance(time.Millisecond)
+	if got, _ := local.MatchingAsOf(ctx, match.Event{Type: "x"}, clock.Now()); slices.Contains(ids(got), "d") {
+		t.Fatalf("a table without a revision read again before its interval: %v", ids(got))
+	}
+}

@@ -44,7 +44,9 @@ var ErrNotFound = errors.New("webhook not found")
 // webhooks again only when the revision moved, and once more an interval
 // later (a read of the webhooks right after the revision moved may not see
 // the write yet, where the store's reads are eventually consistent). With
-// no writes, nothing but the revision is read.
+// no writes, nothing but the revision is read. MatchingAsOf reads the
+// revision sooner: an event published after a webhook was written is
+// matched against it.
 //
 // A nil *Webhooks is valid: its Changed does nothing, and callers read the
 // store themselves.
@@ -148,7 +150,7 @@ func (t *Webhooks) Changed(id string) {
 // Get returns a copy of webhook id, or ErrNotFound. The copy's maps and
 // slices are shared with the table and must not be modified.
 func (t *Webhooks) Get(ctx context.Context, id string) (*herald.Webhook, error) {
-	if err := t.sync(ctx); err != nil {
+	if err := t.sync(ctx, time.Time{}); err != nil {
 		return nil, err
 	}
 	t.mu.RLock()
@@ -181,7 +183,20 @@ func (t *Webhooks) Get(ctx context.Context, id string) (*herald.Webhook, error) 
 // Matching returns copies of the enabled webhooks whose subscription
 // matches ev, as Get does.
 func (t *Webhooks) Matching(ctx context.Context, ev match.Event) ([]*herald.Webhook, error) {
-	if err := t.sync(ctx); err != nil {
+	return t.MatchingAsOf(ctx, ev, time.Time{})
+}
+
+// MatchingAsOf is Matching that sees every webhook write announced by a
+// bump of the Revision before asOf (by the table's clock): unless the
+// revision was read at asOf or later, it is read first (and the webhooks
+// again if it moved). Callers pass when they began handling the event,
+// which was published after the writes it must see (a webhook created, then
+// an event published for it); calls that began before one read of the
+// revision share it, so the records of a batch, handled together, cost one
+// read. Without a Revision (or with a zero asOf) it is Matching: the
+// process makes the writes itself, and each is seen at once.
+func (t *Webhooks) MatchingAsOf(ctx context.Context, ev match.Event, asOf time.Time) ([]*herald.Webhook, error) {
+	if err := t.sync(ctx, asOf); err != nil {
 		return nil, err
 	}
 	t.mu.RLock()
@@ -201,11 +216,12 @@ func (t *Webhooks) Matching(ctx context.Context, ev match.Event) ([]*herald.Webh
 }
 
 // sync brings the table up to date: a whole reload when it is older than
-// the interval (or was never loaded), else a fetch of each changed webhook.
-// A failed read leaves the table as it was, logged; it fails the caller only
-// when there is no table yet.
-func (t *Webhooks) sync(ctx context.Context) error {
-	if !t.stale() {
+// the interval (or was never loaded, or, with a Revision, was last checked
+// before asOf), else a fetch of each changed webhook. A failed read leaves
+// the table as it was, logged; it fails the caller only when there is no
+// table yet.
+func (t *Webhooks) sync(ctx context.Context, asOf time.Time) error {
+	if !t.stale(asOf) {
 		return nil
 	}
 	select {
@@ -214,12 +230,12 @@ func (t *Webhooks) sync(ctx context.Context) error {
 		return ctx.Err()
 	}
 	defer func() { <-t.load }()
-	if !t.stale() { // another reader brought it up to date meanwhile
+	if !t.stale(asOf) { // another reader brought it up to date meanwhile
 		return nil
 	}
 	t.mu.RLock()
 	loaded := t.entries != nil
-	whole := !loaded || t.now().Sub(t.loadedAt) >= t.interval
+	whole := !loaded || t.now().Sub(t.loadedAt) >= t.interval || t.behind(asOf)
 	gen := t.gen
 	ids := make([]string, 0, len(t.dirty))
 	for id := range t.dirty {
@@ -242,11 +258,20 @@ func (t *Webhooks) sync(ctx context.Context) error {
 	return err
 }
 
-// stale reports whether the table must be read before it is used.
-func (t *Webhooks) stale() bool {
+// stale reports whether the table must be read before it is used by a
+// caller that must see the writes announced before asOf.
+func (t *Webhooks) stale(asOf time.Time) bool {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return t.entries == nil || len(t.dirty) > 0 || t.now().Sub(t.loadedAt) >= t.interval
+	return t.entries == nil || len(t.dirty) > 0 || t.now().Sub(t.loadedAt) >= t.interval || t.behind(asOf)
+}
+
+// behind reports whether, with a Revision, the table was last checked (the
+// revision read, or the webhooks read whole) before asOf. loadedAt is when
+// that read began: a write announced before then is in what it read.
+// Callers hold mu.
+func (t *Webhooks) behind(asOf time.Time) bool {
+	return t.revision != nil && !asOf.IsZero() && t.loadedAt.Before(asOf)
 }
 
 // reloadIfRevised reads the revision and reads every webhook when it moved

@@ -98,7 +98,7 @@ var Vars = []Var{
 	{"HERALD_DELIVER_CONCURRENCY", "64", "", "attempts in flight at once per process"},
 	{"HERALD_SWEEP_GRACE", "1m", "", "how long a pending delivery may be overdue before its job is published again"},
 	{"HERALD_SWEEP_INTERVAL", "1m", "", "how often the retry-scheduler sweeps for lost jobs (long-running mode; on Lambda, every run)"},
-	{"HERALD_WEBHOOK_CACHE", "1s", "", "local mode: how often ingest and deliver read their in-memory table of webhooks again whole (every write in the process updates it at once); ingest on its own (Lambda, emulator): how often it reads the webhooks revision, reading the webhooks again only when it moved; 0: no table, every event and attempt reads the store"},
+	{"HERALD_WEBHOOK_CACHE", "1s", "", "local mode: how often ingest and deliver read their in-memory table of webhooks again whole (every write in the process updates it at once); ingest on its own (Lambda, emulator): how often it reads the webhooks revision at the least (it also reads it once for the messages it begins handling together, so an event published after a webhook was written is matched against it), reading the webhooks again only when it moved; 0: no table, every event and attempt reads the store"},
 	{"HERALD_EXPIRY_INTERVAL", "5m", "", "how often the expiry-notifier runs (long-running mode)"},
 	{"HERALD_SHUTDOWN_TIMEOUT", "10s", "", "local mode: how long SIGTERM or Ctrl-C lets deliveries in flight finish; those cut off stay pending for the next start"},
 	{"HERALD_LOG_LEVEL", "info", "", "debug, info, warn or error"},

@@ -2,46 +2,25 @@ package emulator_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"io"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
-	"gocloud.dev/runtimevar"
-	_ "gocloud.dev/runtimevar/awssecretsmanager"
 
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/contract"
-	"github.com/heraldhq/herald/pkg/iamcheck"
 	"github.com/heraldhq/herald/pkg/lambdart"
-	"github.com/heraldhq/herald/pkg/moto"
-	"github.com/heraldhq/herald/pkg/samstack"
 )
-
-// iamAuditEnv, when set, makes TestFunctionsUnderTheirRoles forward denied
-// calls instead of refusing them, so one run lists every call the roles miss
-// (the test still fails, naming them).
-const iamAuditEnv = "HERALD_IAM_AUDIT"
-
-// iamLogsEnv, when set, sends the functions' logs to the test output.
-const iamLogsEnv = "HERALD_IAM_LOGS"
-
-// logicalIDs are the functions' logical ids in template.yaml.
-var logicalIDs = map[string]string{"admin": "AdminFunction", "ingest": "IngestFunction", "deliver": "DeliverFunction",
-	"retry-scheduler": "RetrySchedulerFunction", "expiry-notifier": "ExpiryNotifierFunction"}
 
 // TestFunctionsUnderTheirRoles runs the five real Lambda bootstraps, each
 // under its own IAM role, against the SAM template's stack on moto: the
@@ -61,7 +40,8 @@ var logicalIDs = map[string]string{"admin": "AdminFunction", "ingest": "IngestFu
 // expiry-notifier run. Any call a role does not allow fails the test, naming
 // the function, the action and the resource; the calls each function made are
 // logged by action (set HERALD_IAM_AUDIT=1 to see every missing permission in
-// one run, HERALD_IAM_LOGS=1 for the functions' logs).
+// one run, HERALD_IAM_LOGS=1 for the functions' logs), and so is each
+// bootstrap's peak RSS.
 func TestFunctionsUnderTheirRoles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the function binaries")
@@ -71,50 +51,17 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 	// for longer than that suite waits.
 	began := time.Now()
 	ctx := context.Background()
-	endpoint := moto.StartEnv(t, "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
-	admin := moto.Config(endpoint)
-	bins := bootstraps(t)
+	endpoint := startIAMMoto(t)
+	bootstraps(t)
 	built := time.Since(began)
-
-	stack, err := samstack.Create(ctx, samstack.Config{AWS: admin, Template: "../../template.yaml",
-		Translator: "../../scripts/samtranslate/translate.py", StackName: "herald-iam",
-		Parameters: map[string]string{"AllowedTargetCidrs": "127.0.0.0/8"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("stack created: %d resources; pruned for moto: %s; parameters the template does not declare: %v",
-		len(stack.Resources), strings.Join(slices.Sorted(maps.Keys(stack.Pruned)), ", "), stack.Ignored)
-
-	proxy, err := iamcheck.New(iamcheck.Config{Upstream: endpoint, AuditOnly: os.Getenv(iamAuditEnv) != "",
-		Scope:    iamcheck.Scope{Region: stack.Region, Account: stack.Account, Names: stack.Names()},
-		OnDenial: func(d iamcheck.Denial) { t.Logf("DENIED %s", d) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checked := httptest.NewServer(proxy)
-	t.Cleanup(checked.Close)
-	defer reportIAM(t, proxy)
-
-	h := &iamHarness{t: t, stack: stack, proxy: proxy, endpoint: checked.URL, fns: map[string]*iamFunction{}}
-	for _, name := range functionNames {
-		h.start(ctx, name, bins[name])
-	}
-	for _, name := range functionNames {
-		select {
-		case <-h.fns[name].proc.Ready():
-			t.Logf("%s: init %s", name, h.fns[name].proc.InitDuration().Round(time.Millisecond))
-		case <-h.fns[name].proc.Done():
-			t.Logf("%s: exited during init", name)
-		case <-time.After(30 * time.Second):
-			t.Logf("%s: not ready after 30 s", name)
-		}
-	}
+	h := newIAMHarness(t, iamStack{Endpoint: endpoint, StackName: "herald-iam"})
+	stack, admin := h.stack, h.admin
 	t.Logf("set up in %s (bootstraps built in %s)", time.Since(began).Round(time.Millisecond), built.Round(time.Millisecond))
 
 	// (a) A webhook, created through the admin function's Function URL.
 	door := httptest.NewServer(lambdart.FunctionURL(h.fns["admin"].proc))
 	t.Cleanup(door.Close)
-	api := contract.NewAPI(t, door.URL, h.adminToken(ctx, admin))
+	api := contract.NewAPI(t, door.URL, h.adminToken(ctx))
 	recv := contract.NewReceiver(t, "X-Herald-", http.StatusOK, http.StatusInternalServerError, http.StatusGone)
 	var wh contract.Webhook
 	h.step("a: create a webhook through the admin function", func() {
@@ -129,7 +76,7 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 	// (b)–(d) An event published to SNS, ingested, delivered and verified.
 	sent := h.counts()
 	h.step("b-d: publish to SNS, ingest, deliver", func() {
-		h.publish(ctx, admin, "evt_iam_1")
+		h.publish(ctx, "evt_iam_1")
 		h.drain(ctx, "ingest")
 		h.drainUntil(ctx, "deliver", func() bool { return len(recv.Got()) >= 1 })
 		got := recv.Got()[0]
@@ -142,7 +89,7 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 	// (e) A 500: the failure is recorded with the webhook's health fields.
 	sent = h.counts()
 	h.step("e: a failure recorded in the health fields", func() {
-		h.publish(ctx, admin, "evt_iam_2")
+		h.publish(ctx, "evt_iam_2")
 		h.drain(ctx, "ingest")
 		h.drainUntil(ctx, "deliver", func() bool { return len(recv.Got()) >= 2 })
 		var view struct {
@@ -162,7 +109,7 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 	// (f) A 410 disables the webhook.
 	sent = h.counts()
 	h.step("f: a 410 disables the webhook", func() {
-		h.publish(ctx, admin, "evt_iam_3")
+		h.publish(ctx, "evt_iam_3")
 		h.drain(ctx, "ingest")
 		h.drainUntil(ctx, "deliver", func() bool { return len(recv.Got()) >= 3 })
 		var view struct {
@@ -210,8 +157,7 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 		api.CreateWebhook(own, map[string]any{"events": []string{"webhook.**"}})
 		h.drain(ctx, "ingest")
 		forged := `{"event_id":"evt_forged","event_type":"webhook.endpoint.disabled","data":{"webhook_id":"` + wh.ID + `"}}`
-		if _, err := sns.NewFromConfig(admin).Publish(ctx, &sns.PublishInput{
-			TopicArn: aws.String(stack.Resources["IngestTopic"].Physical), Message: aws.String(forged)}); err != nil {
+		if err := h.publishRaw(ctx, []byte(forged)); err != nil {
 			t.Fatal(err)
 		}
 		h.drain(ctx, "ingest")
@@ -233,158 +179,18 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 		}
 	})
 
+	// (j) The admin API's paths the steps above and the contract suite
+	// (TestContractUnderTheirRoles) leave out: applications, OAuth tokens, a
+	// tenant's listing, stats, the event catalogue, validation, secret
+	// rotations whose grace periods and expiries the expiry-notifier then
+	// handles (step h).
+	var deleteApp func()
+	h.step("j: the other admin API paths", func() { deleteApp = otherAdminPaths(t, door.URL, api, h) })
+
 	// (h) The expiry-notifier's scheduled run.
 	h.step("h: an expiry-notifier run", func() { h.invokeSchedule(ctx, "expiry-notifier") })
+	deleteApp()
 	t.Logf("all steps in %s", time.Since(began).Round(time.Millisecond))
-}
-
-// reportIAM logs every principal's calls by action and fails the test with
-// the denied calls, if any.
-func reportIAM(t *testing.T, proxy *iamcheck.Proxy) {
-	for _, p := range proxy.Principals() {
-		t.Logf("calls of %s: %s", p, formatCounts(proxy.Counts(p)))
-	}
-	if d := proxy.Denials(); len(d) > 0 {
-		var b strings.Builder
-		seen := map[string]int{}
-		var order []string
-		for _, x := range d {
-			k := x.String()
-			if seen[k] == 0 {
-				order = append(order, k)
-			}
-			seen[k]++
-		}
-		for _, k := range order {
-			fmt.Fprintf(&b, "\n  %s ×%d", k, seen[k])
-		}
-		t.Errorf("%d calls denied by the functions' roles (function: action on resource):%s", len(d), b.String())
-	}
-}
-
-func formatCounts(c map[string]int) string {
-	keys := slices.Sorted(maps.Keys(c))
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s %d", k, c[k]))
-	}
-	return strings.Join(parts, ", ")
-}
-
-// iamHarness holds the stack, the proxy and the running functions.
-type iamHarness struct {
-	t        *testing.T
-	stack    *samstack.Stack
-	proxy    *iamcheck.Proxy
-	endpoint string // the checking proxy
-	fns      map[string]*iamFunction
-}
-
-type iamFunction struct {
-	spec *samstack.Function
-	proc *lambdart.Function
-	esm  *sqs.Client // the event source mapping's client, under the function's role
-}
-
-// start assumes the function's role, grants its keys to the proxy, and
-// starts its bootstrap with the stack's environment and those credentials.
-func (h *iamHarness) start(ctx context.Context, name, bin string) {
-	t := h.t
-	spec := h.stack.Functions[logicalIDs[name]]
-	if spec == nil {
-		t.Fatalf("function %s (%s) is not in the stack", name, logicalIDs[name])
-	}
-	var statements []iamcheck.Statement
-	for _, p := range slices.Sorted(maps.Keys(spec.Policies)) {
-		s, err := iamcheck.ParsePolicy(p, spec.Policies[p])
-		if err != nil {
-			t.Fatal(err)
-		}
-		statements = append(statements, s...)
-	}
-	creds, arn, err := h.stack.Credentials(ctx, spec, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.proxy.Grant(creds.AccessKeyID, iamcheck.Principal{Name: name, ARN: arn, Statements: statements})
-	env := maps.Clone(spec.Env)
-	env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"] =
-		creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken
-	env["AWS_ENDPOINT_URL"] = h.endpoint
-	if slices.Contains(h.stack.Ignored, "AllowedTargetCidrs") {
-		env["HERALD_ALLOWED_TARGET_CIDRS"] = "127.0.0.0/8" // the receiver is on loopback
-	}
-	var out io.Writer
-	if os.Getenv(iamLogsEnv) != "" {
-		out = t.Output()
-	}
-	proc, err := lambdart.Start(lambdart.Config{Bootstrap: bin, Name: spec.Name, ARN: spec.ARN, Region: h.stack.Region,
-		Timeout: spec.Timeout, MemoryMB: spec.MemoryMB, Env: env, Output: out})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = proc.Close() })
-	f := &iamFunction{spec: spec, proc: proc}
-	if len(spec.EventSources) > 0 {
-		ec, earn, err := h.stack.Credentials(ctx, spec, name+"-poller")
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.proxy.Grant(ec.AccessKeyID, iamcheck.Principal{Name: name + " event source mapping", ARN: earn, Statements: statements})
-		cfg := moto.Config(h.endpoint)
-		cfg.Credentials = credentials(ec)
-		f.esm = sqs.NewFromConfig(cfg)
-	}
-	h.fns[name] = f
-}
-
-func credentials(c aws.Credentials) aws.CredentialsProvider {
-	return aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return c, nil })
-}
-
-// adminToken is the admin API's bootstrap token, wherever the stack puts it:
-// the admin function's HERALD_ADMIN_TOKEN, or the Secrets Manager secret its
-// HERALD_ADMIN_TOKEN_URL names (awssecretsmanager://<name>?decoder=string),
-// read with the administrator's credentials.
-func (h *iamHarness) adminToken(ctx context.Context, admin aws.Config) string {
-	t := h.t
-	env := h.fns["admin"].spec.Env
-	if tok := env["HERALD_ADMIN_TOKEN"]; tok != "" {
-		return tok
-	}
-	u := env["HERALD_ADMIN_TOKEN_URL"]
-	if u == "" {
-		t.Fatal("the admin function has neither HERALD_ADMIN_TOKEN nor HERALD_ADMIN_TOKEN_URL")
-	}
-	parsed, err := url.Parse(u)
-	if err != nil {
-		t.Fatalf("HERALD_ADMIN_TOKEN_URL %q: %v", u, err)
-	}
-	q := parsed.Query()
-	q.Set("region", admin.Region)
-	q.Set("endpoint", aws.ToString(admin.BaseEndpoint))
-	parsed.RawQuery = q.Encode()
-	v, err := runtimevar.OpenVariable(ctx, parsed.String())
-	if err != nil {
-		t.Fatalf("open %s: %v", u, err)
-	}
-	defer v.Close()
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	snap, err := v.Latest(ctx)
-	if err != nil {
-		if last := v.CheckHealth(); last != nil {
-			err = last
-		}
-	}
-	if err != nil {
-		t.Fatalf("read %s: %v", u, err)
-	}
-	tok, ok := snap.Value.(string)
-	if !ok || tok == "" {
-		t.Fatalf("%s: not a string secret (%T)", u, snap.Value)
-	}
-	return tok
 }
 
 // step runs one step, logging how long it took.
@@ -419,12 +225,10 @@ func (h *iamHarness) logDelta(what string, before map[string]map[string]int) {
 }
 
 // publish publishes an order.created event to the SNS ingest topic, as an
-// upstream system does (with the administrator's credentials: upstream
-// publishers are not Herald's functions).
-func (h *iamHarness) publish(ctx context.Context, admin aws.Config, id string) {
+// upstream system does.
+func (h *iamHarness) publish(ctx context.Context, id string) {
 	body := fmt.Sprintf(`{"event_id":%q,"event_type":"order.created","data":{"order":%q}}`, id, id)
-	if _, err := sns.NewFromConfig(admin).Publish(ctx, &sns.PublishInput{
-		TopicArn: aws.String(h.stack.Resources["IngestTopic"].Physical), Message: aws.String(body)}); err != nil {
+	if err := h.publishRaw(ctx, []byte(body)); err != nil {
 		h.t.Fatalf("publish %s: %v", id, err)
 	}
 }
@@ -442,13 +246,9 @@ func (h *iamHarness) drainUntil(ctx context.Context, name string, done func() bo
 	t := h.t
 	t.Helper()
 	f := h.fns[name]
-	if len(f.spec.EventSources) == 0 {
+	srcs := h.eventSources(name)
+	if len(srcs) == 0 {
 		t.Fatalf("%s has no event source mapping", name)
-	}
-	var srcs []lambdart.EventSource
-	for _, es := range f.spec.EventSources {
-		srcs = append(srcs, lambdart.EventSource{QueueURL: es.QueueURL, QueueARN: es.QueueARN, Region: h.stack.Region,
-			BatchSize: es.BatchSize, ReportBatchItemFailures: es.ReportBatchItemFailures})
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -487,24 +287,12 @@ func (h *iamHarness) drainUntil(ctx context.Context, name string, done func() bo
 // invokeSchedule invokes a scheduled function with the EventBridge
 // scheduled event of events/schedule.json.
 func (h *iamHarness) invokeSchedule(ctx context.Context, name string) {
-	t := h.t
-	t.Helper()
-	payload, err := os.ReadFile("../../events/schedule.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, h.fns[name].spec.Timeout)
-	defer cancel()
-	res, err := h.fns[name].proc.Invoke(ctx, payload)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	if res.Error != nil {
-		t.Fatalf("%s: %v\n%s", name, res.Error, h.fns[name].proc.Output())
+	h.t.Helper()
+	if err := h.invokeOnce(ctx, name, scheduledEvent(h.t)); err != nil {
+		h.t.Fatalf("%s: %v", name, err)
 	}
 }
 
-// items counts the items of a table (read by the administrator, unchecked).
 // items counts the due-time entries of the schedule table (not the webhooks
 // revision document it also holds).
 func (h *iamHarness) items(ctx context.Context, admin aws.Config, table string) int {
@@ -527,4 +315,71 @@ func (h *iamHarness) queueAttr(ctx context.Context, admin aws.Config, queue stri
 	var n int
 	_, _ = fmt.Sscan(out.Attributes[string(attr)], &n)
 	return n
+}
+
+// otherAdminPaths calls the admin API's paths that no other step nor the
+// contract suite calls, each expected to succeed, through the admin
+// function under its role: an application (OAuth client) created, listed,
+// read, its token issued and used for a tenant's webhooks, its secret
+// rotated with an expiry, then deleted; a webhook's stats, the event type
+// catalogue, a validation, a rotation of its secret with a short grace
+// period and an expiry, so the expiry-notifier's run (step h) has a grace
+// period ending and secrets nearing expiry to handle. It returns the
+// application's deletion, for after that run.
+func otherAdminPaths(t *testing.T, base string, api *contract.API, h *iamHarness) func() {
+	t.Helper()
+	ok := func(what string, status int) {
+		t.Helper()
+		if status < 200 || status > 299 {
+			t.Fatalf("%s: %d", what, status)
+		}
+	}
+	var doc map[string]any
+	ok("GET /openapi.json", api.Do("GET", "/openapi.json", nil, &doc))
+
+	apps := "/api/v1/admin/applications/"
+	var app struct {
+		ID     string `json:"id"`
+		Secret string `json:"client_secret"`
+	}
+	ok("create an application", api.Do("POST", apps, map[string]any{"name": "ci", "tenant_id": "tnt_iam",
+		"scopes": []string{"webhooks:read", "webhooks:write", "events:publish"}}, &app))
+	ok("list applications", api.Do("GET", apps+"?per_page=10", nil, nil))
+	ok("get an application", api.Do("GET", apps+app.ID, nil, nil))
+
+	resp, err := http.PostForm(base+"/oauth/token", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {app.ID}, "client_secret": {app.Secret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || err != nil || tok.AccessToken == "" {
+		t.Fatalf("issue a token: %d, %v", resp.StatusCode, err)
+	}
+	tenant := contract.NewAPI(t, base, tok.AccessToken)
+	recv := contract.NewReceiver(t, "X-Herald-", http.StatusOK)
+	wh := tenant.CreateWebhook(recv, map[string]any{"events": []string{"order.*"}})
+	ok("a tenant's webhooks", tenant.Do("GET", "/api/v1/admin/webhooks/?per_page=10", nil, nil))
+	ok("a tenant's webhooks, by tenant_id", tenant.Do("GET", "/api/v1/admin/webhooks/?tenant_id=tnt_iam", nil, nil))
+	hook := "/api/v1/admin/webhooks/" + wh.ID
+	ok("stats", tenant.Do("GET", hook+"/stats", nil, nil))
+	ok("the event type catalogue", api.Do("GET", "/api/v1/admin/webhooks/events", nil, nil))
+	ok("validate", api.Do("POST", hook+"/validate", nil, nil))
+	ok("pause", api.Do("POST", hook+"/pause", nil, nil))
+	ok("resume", api.Do("POST", hook+"/resume", nil, nil))
+	soon := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	ok("rotate a webhook's secret", api.Do("POST", hook+"/rotate-secret",
+		map[string]any{"grace_period": "1s", "secret_expires_at": soon}, nil))
+	ok("rotate an application's secret", api.Do("POST", apps+app.ID+"/rotate-secret",
+		map[string]any{"grace_period": "1s", "secret_expires_at": soon}, nil))
+	ok("list failed deliveries", api.Do("GET", hook+"/deliveries?status=failed", nil, nil))
+	// The admin's events reach ingest through the own-events queue.
+	h.drain(context.Background(), "ingest")
+	h.drain(context.Background(), "deliver")
+	time.Sleep(1100 * time.Millisecond) // the grace periods end
+	return func() { ok("delete the application", api.Do("DELETE", apps+app.ID, nil, nil)) }
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"gocloud.dev/docstore"
 	"gocloud.dev/gcerrors"
@@ -22,9 +23,11 @@ const maxIDRetries = 5
 
 // fanOut creates a delivery for every matching webhook that has none yet and
 // enqueues the first attempt of each pending one. It returns how many
-// deliveries it created.
-func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bool) (int, error) {
-	hooks, err := h.matching(ctx, env)
+// deliveries it created. The webhooks are matched as of began, when the
+// handling of the event's message began: every webhook written before the
+// event was published is seen, also when another process wrote it.
+func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bool, began time.Time) (int, error) {
+	hooks, err := h.matching(ctx, env, began)
 	if err != nil {
 		return 0, err
 	}
@@ -123,12 +126,13 @@ func (h *Handler) create(ctx context.Context, ds []*herald.Delivery) error {
 	return nil
 }
 
-// matching returns the enabled webhooks whose subscription matches env.
-func (h *Handler) matching(ctx context.Context, env *envelope.Envelope) ([]*herald.Webhook, error) {
+// matching returns the enabled webhooks whose subscription matches env, as
+// of asOf (see cache.Webhooks.MatchingAsOf).
+func (h *Handler) matching(ctx context.Context, env *envelope.Envelope, asOf time.Time) ([]*herald.Webhook, error) {
 	ev := match.Event{Type: env.EventType, Category: env.Category,
 		TenantID: env.TenantID, PartnerID: env.PartnerID, Fields: env.Fields}
 	if h.cfg.Table != nil {
-		return h.cfg.Table.Matching(ctx, ev)
+		return h.cfg.Table.MatchingAsOf(ctx, ev, asOf)
 	}
 	// Webhooks are few next to events; a query over all of them is the
 	// deliberate scan of this collection.

@@ -111,6 +111,9 @@ func (h *Handler) HandleOwn(ctx context.Context, body []byte) error {
 }
 
 func (h *Handler) handle(ctx context.Context, body []byte, ownAllowed bool) error {
+	// The message was published before this: the webhooks written before it
+	// was published must be matched (see fanOut).
+	began := h.cfg.Now()
 	env, err := h.cfg.Parser.Parse(body)
 	if err != nil {
 		return herald.Malformed("invalid event envelope", err)
@@ -130,7 +133,7 @@ func (h *Handler) handle(ctx context.Context, body []byte, ownAllowed bool) erro
 			return herald.Malformed("stored event no longer parses", err)
 		}
 	}
-	n, err := h.fanOut(ctx, env, resumed)
+	n, err := h.fanOut(ctx, env, resumed, began)
 	if err != nil {
 		// Let the redelivered message resume at once rather than wait out
 		// the lease; if this write fails too, the lease runs out by itself.

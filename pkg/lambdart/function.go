@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -189,4 +191,39 @@ func (t *tailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.b.String()
+}
+
+// PID is the bootstrap's process id.
+func (f *Function) PID() int { return f.cmd.Process.Pid }
+
+// PeakRSS is the bootstrap's peak resident set size in KiB so far: VmHWM of
+// /proc/<pid>/status (Linux only), read while the process runs. It is what
+// Lambda's "Max Memory Used" reports for the process, and so what
+// MemorySize is sized from.
+func (f *Function) PeakRSS() (int64, error) {
+	if err := f.Exited(); err != nil {
+		return 0, err
+	}
+	return readVmHWM(fmt.Sprintf("/proc/%d/status", f.PID()))
+}
+
+// readVmHWM reads the VmHWM line ("VmHWM:     12345 kB") of a
+// /proc/<pid>/status file.
+func readVmHWM(path string) (int64, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, fmt.Errorf("peak RSS: %w", err)
+	}
+	for line := range strings.Lines(string(b)) {
+		rest, ok := strings.CutPrefix(line, "VmHWM:")
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(rest)
+		if len(fields) != 2 || fields[1] != "kB" {
+			return 0, fmt.Errorf("peak RSS: %s: unexpected %q", path, strings.TrimSpace(line))
+		}
+		return strconv.ParseInt(fields[0], 10, 64)
+	}
+	return 0, fmt.Errorf("peak RSS: no VmHWM in %s", path)
 }

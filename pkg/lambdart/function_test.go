@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -182,5 +183,25 @@ func TestSQSEventCarriesTheRecordFields(t *testing.T) {
 	if r.MessageId != "m1" || r.ReceiptHandle != "r1" || r.Body != "b" || r.EventSource != "aws:sqs" ||
 		r.EventSourceARN != "arn:q" || r.AWSRegion != "eu-west-1" || r.Attributes["ApproximateReceiveCount"] != "1" {
 		t.Fatalf("%+v", r)
+	}
+}
+
+func TestPeakRSSIsReadWhileRunning(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("VmHWM is read from /proc")
+	}
+	f := start(t, "echo", nil)
+	invoke(t, f, `{}`)
+	kib, err := f.PeakRSS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A Go binary on aws-lambda-go holds a few MiB; far less than 1 GiB.
+	if kib < 1024 || kib > 1<<20 {
+		t.Fatalf("peak RSS %d KiB", kib)
+	}
+	_ = f.Close()
+	if _, err := f.PeakRSS(); err == nil {
+		t.Fatal("peak RSS of an exited process: no error")
 	}
 }
