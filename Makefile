@@ -17,7 +17,7 @@ run: ## Run Herald in local mode: all five functions, one process, admin API on 
 .PHONY: test
 test: ## Run every test with the race detector (the moto suite on its own, after the rest: both load the machine).
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /pkg/emulator$$)
-	$(GO) test -race -count=1 ./pkg/emulator
+	$(GO) test -race -count=1 -timeout 25m ./pkg/emulator
 
 .PHONY: bench
 bench: ## Measure local mode (throughput, latency, retry timing, memory, micro-benchmarks) into bench/; BENCHFLAGS=-quick for a short run.
@@ -37,7 +37,7 @@ emulator: ## Run the five functions as separate processes against moto_server (S
 
 .PHONY: test-emulator
 test-emulator: ## The AWS tests alone: the contract suite on SQS/SNS/DynamoDB (moto_server), SQS round trip and delay, the five bootstraps under their IAM roles (steps, and the whole contract suite).
-	$(GO) test -race -count=1 -run 'TestContractEmulator|TestDecodeRecordRoundTripThroughSQS|TestEnqueueUsesSQSDelay|TestLongStepGoesThroughTableThenSQSDelay|TestKillDeliverLosesNothing|TestFunctionsUnderTheirRoles|TestContractUnderTheirRoles' ./pkg/...
+	$(GO) test -race -count=1 -timeout 25m -run 'TestContractEmulator|TestDecodeRecordRoundTripThroughSQS|TestEnqueueUsesSQSDelay|TestLongStepGoesThroughTableThenSQSDelay|TestKillDeliverLosesNothing|TestFunctionsUnderTheirRoles|TestContractUnderTheirRoles' ./pkg/...
 
 .PHONY: build
 build: ## Build the Lambda bootstrap of each function into bin/<function>/bootstrap and list their sizes.
