@@ -1,0 +1,100 @@
+package probe
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// minted is a token and when its answer arrived.
+type minted struct {
+	token string
+	at    time.Time
+}
+
+// rotationRace mints tokens in a loop with an application's secret while
+// its secret is rotated with "grace_period": "0s", the rotation sent just
+// after a token was issued (its iat) within the same second. Every token minted
+// before the rotation was sent must then be refused.
+func rotationRace(e *env) result {
+	victim := e.createApp(e.t, "", "", read)
+	var mu sync.Mutex
+	var tokens []minted
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if tok, _ := e.token(victim.ID, victim.Secret); tok != "" {
+				mu.Lock()
+				tokens = append(tokens, minted{tok, time.Now()})
+				mu.Unlock()
+			}
+		}
+	}()
+	var sent time.Time
+	eventually(20*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		now := time.Now()
+		n := len(tokens)
+		if n == 0 || issuedAt(tokens[n-1].token) != now.Unix() || now.Nanosecond() > 800e6 {
+			return false
+		}
+		sent = now
+		return true
+	})
+	ans := e.do(adminToken, "POST", "/api/v1/admin/applications/"+victim.ID+"/rotate-secret",
+		map[string]any{"grace_period": "0s"})
+	close(stop)
+	wg.Wait()
+	if ans.status != 200 || sent.IsZero() {
+		return result{status: ans.status, breach: "could not rotate in step with the minted tokens"}
+	}
+	return judgeRotation(e, tokens, sent)
+}
+
+// issuedAt returns the iat claim of a token, 0 when it has none.
+func issuedAt(tok string) int64 {
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		return 0
+	}
+	raw, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	var c struct {
+		IAT int64 `json:"iat"`
+	}
+	_ = json.Unmarshal(raw, &c)
+	return c.IAT
+}
+
+// judgeRotation tries every token minted before sent.
+func judgeRotation(e *env, tokens []minted, sent time.Time) result {
+	judged, valid, sameSecond := 0, 0, 0
+	for _, m := range tokens {
+		if !m.at.Before(sent) {
+			continue
+		}
+		judged++
+		if e.do(m.token, "GET", hooksPath, nil).status != 401 {
+			valid++
+			if issuedAt(m.token) == sent.Unix() {
+				sameSecond++
+			}
+		}
+	}
+	if valid > 0 {
+		return result{status: 200, breach: fmt.Sprintf("%d of %d tokens minted before the rotation still work (%d issued in the rotation's second)",
+			valid, judged, sameSecond)}
+	}
+	return result{status: 401}
+}
