@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // input is one hostile input of TestAdversarial. It got through when try
@@ -42,7 +43,9 @@ var categories = []string{"auth", "scope", "tenancy", "ssrf", "injection", "disc
 // tables of hostile inputs by category, prints a table of inputs tried and
 // inputs that got through (naming each), and fails if any got through.
 func TestAdversarial(t *testing.T) {
+	began := time.Now()
 	e := newEnv(t)
+	t.Logf("system and fixtures ready in %s", time.Since(began).Round(time.Millisecond))
 	var all []input
 	for _, cases := range []func(*env) []input{authInputs, scopeInputs, tenancyInputs, ssrfInputs,
 		injectionInputs, disclosureInputs, limitsInputs} {
@@ -50,7 +53,11 @@ func TestAdversarial(t *testing.T) {
 	}
 	tried, through := map[string]int{}, map[string][]string{}
 	for _, in := range all {
+		began := time.Now()
 		res := in.try(e)
+		if d := time.Since(began); d > 2*time.Second {
+			t.Logf("slow input (%s): [%s] %s", d.Round(time.Millisecond), in.cat, in.name)
+		}
 		tried[in.cat]++
 		if why := gotThrough(in, res); why != "" {
 			through[in.cat] = append(through[in.cat], in.name+": "+why)

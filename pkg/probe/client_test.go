@@ -1,11 +1,9 @@
 package probe
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -89,27 +87,6 @@ func (c *client) send(req *http.Request) answer {
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	return answer{status: resp.StatusCode, header: resp.Header, body: raw}
-}
-
-// raw writes a request as given (for headers net/http refuses to send)
-// and returns the answer's status, 0 when there was none.
-func (c *client) raw(request string) int {
-	u, _ := url.Parse(c.base)
-	conn, err := net.DialTimeout("tcp", u.Host, 5*time.Second)
-	if err != nil {
-		return 0
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := io.WriteString(conn, request); err != nil {
-		return 0
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		return 0
-	}
-	defer resp.Body.Close()
-	return resp.StatusCode
 }
 
 func bearerHeader(token string) http.Header {
