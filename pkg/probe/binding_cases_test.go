@@ -5,6 +5,15 @@ import "fmt"
 // bindingInputs are bound principals creating, moving or publishing outside
 // their binding: each must be 403.
 func bindingInputs(e *env) []input {
+	out := createBindingInputs(e)
+	out = append(out, patchBindingInputs(e)...)
+	out = append(out, publishBindingInputs(e)...)
+	return append(out, appBindingInputs()...)
+}
+
+// createBindingInputs create webhooks naming another scope, or a dimension
+// the creator is not bound on.
+func createBindingInputs(e *env) []input {
 	creates := []struct {
 		by    *app
 		extra map[string]any
@@ -20,6 +29,11 @@ func bindingInputs(e *env) []input {
 		out = append(out, input{"tenancy", fmt.Sprintf("%s creates a webhook with %v", c.by.name(), c.extra), forbidden,
 			func(e *env) result { ans, _, _ := e.hook(c.by.Token, c.extra); return result{status: ans.status} }})
 	}
+	return out
+}
+
+// patchBindingInputs move a principal's own webhook out of its binding.
+func patchBindingInputs(e *env) []input {
 	patches := []struct {
 		by    *app
 		patch map[string]any
@@ -30,6 +44,7 @@ func bindingInputs(e *env) []input {
 		{e.tA, map[string]any{"tenant_id": ""}},
 		{e.pX, map[string]any{"partner_id": ""}},
 	}
+	var out []input
 	for _, p := range patches {
 		out = append(out, input{"tenancy", fmt.Sprintf("%s patches its own webhook with %v", p.by.name(), p.patch), forbidden,
 			func(e *env) result {
@@ -37,6 +52,11 @@ func bindingInputs(e *env) []input {
 				return result{status: e.do(p.by.Token, "PATCH", hooksPath+id, p.patch).status}
 			}})
 	}
+	return out
+}
+
+// publishBindingInputs publish events naming another scope.
+func publishBindingInputs(e *env) []input {
 	events := []struct {
 		by    *app
 		scope map[string]any
@@ -47,6 +67,7 @@ func bindingInputs(e *env) []input {
 		{e.pX, map[string]any{"partner_id": "ptn_y"}},
 		{e.tA, map[string]any{"tenant_id": ""}},
 	}
+	var out []input
 	for _, ev := range events {
 		out = append(out, input{"tenancy", fmt.Sprintf("%s publishes with %v", ev.by.name(), ev.scope), forbidden,
 			statusOf(func(e *env) answer {
@@ -57,6 +78,13 @@ func bindingInputs(e *env) []input {
 				return e.do(ev.by.Token, "POST", "/api/v1/events", body)
 			})})
 	}
+	return out
+}
+
+// appBindingInputs create applications with another binding than the
+// creator's.
+func appBindingInputs() []input {
+	var out []input
 	for _, scope := range []map[string]any{{"partner_id": "ptn_x"}, {"tenant_id": "tnt_b"}, {"tenant_id": ""}} {
 		out = append(out, input{"tenancy", fmt.Sprintf("tnt_a admin:write creates an app with %v", scope), forbidden,
 			statusOf(func(e *env) answer {

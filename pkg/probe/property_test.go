@@ -44,8 +44,7 @@ func TestTenancyProperty(t *testing.T) {
 	if len(r.found) > 0 {
 		t.Fatal(r.report(steps))
 	}
-	t.Logf("seed %d: %d steps, %d webhooks, %d events, %d deliveries received, no violation",
-		seed, steps, len(r.m.hooks), len(r.m.events), r.m.seen)
+	t.Logf("seed %d, no violation: %s", seed, r.stats(steps))
 }
 
 // run is one property-test run.
@@ -60,6 +59,8 @@ type run struct {
 	step  int
 	keys  int
 	found []violation
+	// payloads counts the delivery payloads checked.
+	payloads int
 }
 
 // flag records a violation at the current step.
@@ -89,6 +90,7 @@ func (r *run) report(steps int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d violations; first at step %d. Replay: HERALD_PROPERTY_SEED=%d HERALD_PROPERTY_STEPS=%d go test -race -run TestTenancyProperty ./pkg/probe/\n",
 		len(r.found), r.found[0].step, r.seed, steps)
+	fmt.Fprintf(&b, "checked: %s\n", r.stats(steps))
 	counts := map[string]int{}
 	for _, v := range r.found {
 		counts[v.kind]++
@@ -104,6 +106,12 @@ func (r *run) report(steps int) string {
 		fmt.Fprintf(&b, "  %s\n", v)
 	}
 	return b.String()
+}
+
+// stats says how much the run checked.
+func (r *run) stats(steps int) string {
+	return fmt.Sprintf("%d steps, %d webhooks, %d events published, %d deliveries received, %d payloads read",
+		steps, len(r.m.hooks), len(r.m.events), r.m.seen, r.payloads)
 }
 
 // envInt reads a positive integer from the environment, or def.

@@ -21,33 +21,13 @@ type minted struct {
 // before the rotation was sent must then be refused.
 func rotationRace(e *env) result {
 	victim := e.createApp(e.t, "", "", read)
-	var mu sync.Mutex
-	var tokens []minted
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			if tok, _ := e.token(victim.ID, victim.Secret); tok != "" {
-				mu.Lock()
-				tokens = append(tokens, minted{tok, time.Now()})
-				mu.Unlock()
-			}
-		}
-	}()
+	m := &minter{stop: make(chan struct{})}
+	m.wg.Add(1)
+	go m.run(e, victim)
 	var sent time.Time
 	eventually(20*time.Second, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
 		now := time.Now()
-		n := len(tokens)
-		if n == 0 || issuedAt(tokens[n-1].token) != now.Unix() || now.Nanosecond() > 800e6 {
+		if last := m.last(); last == "" || issuedAt(last) != now.Unix() || now.Nanosecond() > 800e6 {
 			return false
 		}
 		sent = now
@@ -55,12 +35,46 @@ func rotationRace(e *env) result {
 	})
 	ans := e.do(adminToken, "POST", "/api/v1/admin/applications/"+victim.ID+"/rotate-secret",
 		map[string]any{"grace_period": "0s"})
-	close(stop)
-	wg.Wait()
+	close(m.stop)
+	m.wg.Wait()
 	if ans.status != 200 || sent.IsZero() {
 		return result{status: ans.status, breach: "could not rotate in step with the minted tokens"}
 	}
-	return judgeRotation(e, tokens, sent)
+	return judgeRotation(e, m.tokens, sent)
+}
+
+// minter mints tokens for an application until stopped.
+type minter struct {
+	stop   chan struct{}
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	tokens []minted
+}
+
+func (m *minter) run(e *env, a *app) {
+	defer m.wg.Done()
+	for {
+		select {
+		case <-m.stop:
+			return
+		default:
+		}
+		if tok, _ := e.token(a.ID, a.Secret); tok != "" {
+			m.mu.Lock()
+			m.tokens = append(m.tokens, minted{tok, time.Now()})
+			m.mu.Unlock()
+		}
+	}
+}
+
+// last returns the last token minted, "" before the first.
+func (m *minter) last() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.tokens) == 0 {
+		return ""
+	}
+	return m.tokens[len(m.tokens)-1].token
 }
 
 // issuedAt returns the iat claim of a token, 0 when it has none.
