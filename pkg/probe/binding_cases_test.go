@@ -20,7 +20,6 @@ func createBindingInputs(e *env) []input {
 	}{
 		{e.tA, map[string]any{"partner_id": "ptn_x"}},
 		{e.tA, map[string]any{"tenant_id": "tnt_b"}},
-		{e.tA, map[string]any{"tenant_id": ""}},
 		{e.pX, map[string]any{"tenant_id": "tnt_b"}},
 		{e.pX, map[string]any{"partner_id": "ptn_y"}},
 	}
@@ -85,7 +84,7 @@ func publishBindingInputs(e *env) []input {
 // creator's.
 func appBindingInputs() []input {
 	var out []input
-	for _, scope := range []map[string]any{{"partner_id": "ptn_x"}, {"tenant_id": "tnt_b"}, {"tenant_id": ""}} {
+	for _, scope := range []map[string]any{{"partner_id": "ptn_x"}, {"tenant_id": "tnt_b"}} {
 		out = append(out, input{"tenancy", fmt.Sprintf("tnt_a admin:write creates an app with %v", scope), forbidden,
 			statusOf(func(e *env) answer {
 				body := map[string]any{"name": "outside", "scopes": []string{admin}}

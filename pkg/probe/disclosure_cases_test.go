@@ -31,10 +31,6 @@ func disclosureInputs(e *env) []input {
 		}})
 	}
 	out = append(out,
-		input{"disclosure", "custom header value in the create answer", nil, func(e *env) result {
-			ans, _, _ := e.hook(adminToken, map[string]any{"headers": map[string]string{"Authorization": "Bearer " + headerSecret}})
-			return leak(ans, headerSecret)
-		}},
 		input{"disclosure", "custom header value in the list", nil, func(e *env) result {
 			e.mustHook(adminToken, map[string]any{"headers": map[string]string{"X-Api-Key": headerSecret}})
 			return leak(e.do(adminToken, "GET", hooksPath+"?per_page=100", nil), headerSecret)

@@ -10,6 +10,14 @@ import (
 // next: invalid UTF-8, reserved keys twice, NUL in ids, overlong fields,
 // trailing garbage. Each must be 422.
 func injectionInputs(e *env) []input {
+	out := headerInputs()
+	out = append(out, eventInputs(e)...)
+	return append(out, bodyInputs(e)...)
+}
+
+// headerInputs are custom headers that are not valid HTTP or override
+// Herald's own.
+func headerInputs() []input {
 	var out []input
 	for _, h := range []struct{ name, value string }{
 		{"X-A\r\nX-Injected", "v"}, {"X-A", "v\r\nX-Injected: 1"}, {"X-A", "v\nX-Injected: 1"}, {"X-A", "v\rx"},
@@ -26,6 +34,12 @@ func injectionInputs(e *env) []input {
 				return ans
 			})})
 	}
+	return out
+}
+
+// eventInputs publish each of eventInjections.
+func eventInputs(e *env) []input {
+	var out []input
 	for _, ev := range eventInjections() {
 		by := map[bool]*app{false: e.unboundAll, true: e.tA}[ev.bound]
 		want := invalid
@@ -37,6 +51,13 @@ func injectionInputs(e *env) []input {
 		out = append(out, input{"injection", "event: " + ev.name + " by " + by.name(), want,
 			statusOf(func(e *env) answer { return e.do(by.Token, "POST", "/api/v1/events", []byte(ev.body)) })})
 	}
+	return out
+}
+
+// bodyInputs are webhook and application bodies with trailing garbage, NUL
+// in ids and overlong fields.
+func bodyInputs(e *env) []input {
+	var out []input
 	long := strings.Repeat("a", 300)
 	for _, c := range []struct {
 		name, path string

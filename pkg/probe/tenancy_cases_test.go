@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"encoding/json"
 	"fmt"
 )
 
@@ -47,6 +48,12 @@ func foreignIDInputs(e *env) []input {
 				})})
 		}
 	}
+	return append(out, foreignDeliveryInputs(e)...)
+}
+
+// foreignDeliveryInputs try another tenant's deliveries and applications.
+func foreignDeliveryInputs(e *env) []input {
+	var out []input
 	dB, dA := fmt.Sprint(e.deliveryB), fmt.Sprint(e.deliveryA)
 	for _, c := range []struct{ name, method, path string }{
 		{"GET tnt_b's delivery on tnt_b's webhook", "GET", path(e.hookB, "deliveries/"+dB)},
@@ -70,24 +77,38 @@ func foreignIDInputs(e *env) []input {
 	return out
 }
 
-// filterInputs are list filters naming another tenant or partner, or a
-// dimension the caller is not bound on.
+// filterInputs are list filters naming another tenant or partner (403), or
+// a dimension the caller is not bound on (403, or 200 with nothing listed:
+// nothing outside its binding matches).
 func filterInputs(e *env) []input {
 	var out []input
 	for _, c := range []struct {
 		by          *app
 		base, query string
+		other       bool
 	}{
-		{e.tA, hooksPath, "tenant_id=tnt_b"},
-		{e.tA, hooksPath, "partner_id=ptn_x"},
-		{e.tA, hooksPath, "tenant_id=tnt_a&partner_id=ptn_x"},
-		{e.pX, hooksPath, "partner_id=ptn_y"},
-		{e.pX, hooksPath, "tenant_id=tnt_a"},
-		{e.tAAdmin, appsPath, "tenant_id=tnt_b"},
-		{e.tAAdmin, appsPath, "partner_id=ptn_x"},
+		{e.tA, hooksPath, "tenant_id=tnt_b", true},
+		{e.pX, hooksPath, "partner_id=ptn_y", true},
+		{e.tAAdmin, appsPath, "tenant_id=tnt_b", true},
+		{e.tA, hooksPath, "partner_id=ptn_x", false},
+		{e.tA, hooksPath, "tenant_id=tnt_a&partner_id=ptn_x", false},
+		{e.pX, hooksPath, "tenant_id=tnt_a", false},
+		{e.tAAdmin, appsPath, "partner_id=ptn_x", false},
 	} {
-		out = append(out, input{"tenancy", fmt.Sprintf("%s lists %s?%s", c.by.name(), c.base, c.query), forbidden,
-			statusOf(func(e *env) answer { return e.do(c.by.Token, "GET", c.base+"?"+c.query, nil) })})
+		name := fmt.Sprintf("%s lists %s?%s", c.by.name(), c.base, c.query)
+		if c.other {
+			out = append(out, input{"tenancy", name, forbidden,
+				statusOf(func(e *env) answer { return e.do(c.by.Token, "GET", c.base+"?"+c.query, nil) })})
+			continue
+		}
+		out = append(out, input{"tenancy", name, []int{200, 403}, func(e *env) result {
+			ans := e.do(c.by.Token, "GET", c.base+"?"+c.query, nil)
+			var l struct{ Items []json.RawMessage }
+			if ans.status == 200 && ans.decode(&l) == nil && len(l.Items) > 0 {
+				return result{status: 200, breach: fmt.Sprintf("%d items outside its binding listed", len(l.Items))}
+			}
+			return result{status: ans.status}
+		}})
 	}
 	return out
 }
