@@ -33,12 +33,17 @@ func rotationRace(e *env) result {
 		sent = now
 		return true
 	})
+	if sent.IsZero() {
+		// No token was issued early enough in a second (a slow machine):
+		// rotate anyway; the tokens minted before are judged all the same.
+		sent = time.Now()
+	}
 	ans := e.do(adminToken, "POST", "/api/v1/admin/applications/"+victim.ID+"/rotate-secret",
 		map[string]any{"grace_period": "0s"})
 	close(m.stop)
 	m.wg.Wait()
-	if ans.status != 200 || sent.IsZero() {
-		return result{status: ans.status, breach: "could not rotate in step with the minted tokens"}
+	if ans.status != 200 {
+		return result{status: ans.status, breach: "the rotation was refused"}
 	}
 	return judgeRotation(e, m.tokens, sent)
 }
