@@ -4,11 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"testing"
 
+	"gocloud.dev/docstore"
+
 	"github.com/heraldhq/herald/pkg/admin"
 	"github.com/heraldhq/herald/pkg/auth"
+	"github.com/heraldhq/herald/pkg/boltdoc"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
@@ -16,11 +20,33 @@ import (
 // TestListsReadOnlyThePageWhole: the webhooks and applications lists count
 // and order with ids alone and read only the page's documents whole, for
 // an unbound and a bound caller, on the first, a middle, the last partial
-// and a page past the end.
+// and a page past the end; on mem:// and on bolt:// collections (local
+// mode's, with its indexes).
 func TestListsReadOnlyThePageWhole(t *testing.T) {
 	t.Parallel()
-	hooks, hookReads := counting(heraldtest.Collection(t))
-	apps, appReads := counting(heraldtest.Collection(t))
+	t.Run("mem", func(t *testing.T) {
+		t.Parallel()
+		listsReadOnlyThePageWhole(t, heraldtest.Collection(t), heraldtest.Collection(t))
+	})
+	t.Run("bolt", func(t *testing.T) {
+		t.Parallel()
+		file := filepath.Join(t.TempDir(), "herald.db")
+		open := func(name string) *docstore.Collection {
+			c, err := boltdoc.OpenCollectionFile(file, name, "id", &boltdoc.Options{
+				Indexes: [][]string{{"tenant_id", "partner_id"}, {"secret_duty_shard", "secret_duty_ms"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = c.Close() })
+			return c
+		}
+		listsReadOnlyThePageWhole(t, open("webhooks"), open("applications"))
+	})
+}
+
+func listsReadOnlyThePageWhole(t *testing.T, webhooks, applications *docstore.Collection) {
+	hooks, hookReads := counting(webhooks)
+	apps, appReads := counting(applications)
 	f := newAuthFixture(t, admin.Config{Webhooks: hooks, Applications: apps})
 	ctx := context.Background()
 	var all, tenantA []string
