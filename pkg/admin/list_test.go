@@ -96,22 +96,20 @@ func listsReadOnlyThePageWhole(t *testing.T, webhooks, applications *docstore.Co
 		}
 	}
 
-	var appIDs []string
 	for i := range 12 {
 		app := &herald.Application{ID: auth.NewApplicationID(), Name: fmt.Sprint("app ", i),
 			Scopes: []string{herald.ScopeWebhooksRead}, SecretHash: "unused"}
 		if err := apps.Create(ctx, app); err != nil {
 			t.Fatal(err)
 		}
-		appIDs = append(appIDs, app.ID)
 	}
 	appReads.Store(0)
 	var got listPage
 	if s, raw := f.do(t, adminToken, "GET", appsPath+"?page=2&per_page=5", nil, &got); s != http.StatusOK {
 		t.Fatalf("applications: %d %s", s, raw)
 	}
-	if got.Total != 13 || len(got.Items) != 5 { // the 12 and the bound token's
-		t.Errorf("applications page 2: total %d, %d items", got.Total, len(got.Items))
+	if got.Total != 13 || len(got.Items) != 5 || !slices.IsSorted(got.ids()) { // the 12 and the bound token's
+		t.Errorf("applications page 2: total %d, items %v", got.Total, got.ids())
 	}
 	if n := appReads.Load(); n != 5 {
 		t.Errorf("%d applications read whole, want 5", n)
