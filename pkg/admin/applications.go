@@ -11,7 +11,9 @@ import (
 )
 
 func (a *API) listApplications(w http.ResponseWriter, r *http.Request) {
-	listOwned(a, w, r, a.cfg.Applications, func(app *herald.Application) string { return app.ID }, a.viewApplication)
+	listOwned(a, w, r, a.cfg.Applications, func(app *herald.Application) (string, string, string) {
+		return app.ID, app.TenantID, app.PartnerID
+	}, a.viewApplication)
 }
 
 func (a *API) createApplication(w http.ResponseWriter, r *http.Request) {
@@ -26,19 +28,16 @@ func (a *API) createApplication(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, v)
 		return
 	}
-	p := principal(r)
-	if !bind(w, p, &in.TenantID, &in.PartnerID) || !grantable(w, p, in.Scopes) {
-		return
-	}
 	// A bound caller's applications have exactly its binding: one bound on
-	// another dimension too could publish into scopes the caller cannot see.
-	if p.Bound() && (in.TenantID != p.TenantID || in.PartnerID != p.PartnerID) {
-		writeDetail(w, http.StatusForbidden, "this token creates applications with its own binding only")
+	// another dimension too could reach scopes the caller cannot see.
+	p := principal(r)
+	tenant, partner, ok := bindScope(w, p, in.TenantID, in.PartnerID)
+	if !ok || !grantable(w, p, in.Scopes) {
 		return
 	}
 	app := &herald.Application{
 		ID: auth.NewApplicationID(), Name: *in.Name, Description: in.Description, Scopes: in.Scopes,
-		TenantID: in.TenantID, PartnerID: in.PartnerID, TokenLifetime: herald.DefaultTokenLifetime,
+		TenantID: tenant, PartnerID: partner, TokenLifetime: herald.DefaultTokenLifetime,
 		CreatedAt: now, UpdatedAt: now,
 	}
 	if in.TokenLifetime != nil {

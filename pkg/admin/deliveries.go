@@ -59,20 +59,13 @@ func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Total++
 	}
-	if len(pageIDs) > 0 {
-		gets := a.cfg.Deliveries.Actions()
-		for _, d := range pageIDs {
-			gets.Get(d)
-		}
-		if err := gets.Do(r.Context()); err != nil && !allNotFound(err) {
-			a.storeFailed(w, r, err)
-			return
-		}
+	pageDocs, err := readWhole(r.Context(), a.cfg.Deliveries, pageIDs)
+	if err != nil {
+		a.storeFailed(w, r, err)
+		return
 	}
-	for _, d := range pageIDs {
-		if d.WebhookID != "" { // empty: deleted since it was counted
-			out.Items = append(out.Items, viewDelivery(d))
-		}
+	for _, d := range pageDocs {
+		out.Items = append(out.Items, viewDelivery(d))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

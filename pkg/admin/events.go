@@ -15,7 +15,7 @@ import (
 // 202 with its event_id, or 422 naming what is wrong. Herald's own event
 // types (webhook.*) cannot be published from outside. Delivery happens
 // asynchronously, as for events from any other publisher. A token bound to
-// a tenant or partner publishes only for it (see bind).
+// a tenant or partner publishes only for its own scope (see owns).
 func (a *API) publishEvent(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 	if err != nil {

@@ -1,21 +1,32 @@
 package admin
 
 import (
-	"cmp"
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 
 	"gocloud.dev/docstore"
+	"gocloud.dev/gcerrors"
 )
 
-// listOwned answers a list of the documents of coll that a tenant and
-// partner own: paging, the tenant_id and partner_id query filters held to
-// the caller's binding (see bind), creation order (ids are time-ordered),
-// one view per item. These collections are few documents next to
-// deliveries, so the query reads all that match and pages in memory.
+// scopeFields are the fields a list reads of every document it counts;
+// the page's documents alone are then read whole.
+var scopeFields = []docstore.FieldPath{"id", "tenant_id", "partner_id"}
+
+// scopeOf returns a document's id, tenant_id and partner_id.
+type scopeOf[T any] func(*T) (id, tenantID, partnerID string)
+
+// listOwned answers a list of the documents of coll (webhooks,
+// applications) that the caller owns (see owns): paging, the tenant_id and
+// partner_id query filters held to the caller's binding (see bindFilter),
+// creation order (ids are time-ordered), one view per item. It reads only
+// the id, tenant_id and partner_id of the documents that match, to count
+// them and pick the page, then reads the page's documents whole by key.
 func listOwned[T, V any](a *API, w http.ResponseWriter, r *http.Request, coll *docstore.Collection,
-	id func(*T) string, view func(*T) V) {
+	scope scopeOf[T], view func(*T) V) {
 	v := &validationError{}
 	p := parsePage(r, v)
 	if !v.empty() {
@@ -23,9 +34,35 @@ func listOwned[T, V any](a *API, w http.ResponseWriter, r *http.Request, coll *d
 		return
 	}
 	tenant, partner := r.URL.Query().Get("tenant_id"), r.URL.Query().Get("partner_id")
-	if !bind(w, principal(r), &tenant, &partner) {
+	if !bindFilter(w, principal(r), &tenant, &partner) {
 		return
 	}
+	docs, err := ownedKeys(r, coll, scope, tenant, partner)
+	if err != nil {
+		a.storeFailed(w, r, err)
+		return
+	}
+	out := list[V]{Items: []V{}, Page: p.Page, PerPage: p.PerPage, Total: len(docs)}
+	pageDocs, err := readWhole(r.Context(), coll, window(docs, p))
+	if err != nil {
+		a.storeFailed(w, r, err)
+		return
+	}
+	for _, doc := range pageDocs {
+		// A document moved out of the caller's scope since it was counted
+		// is not shown.
+		if _, t, pt := scope(doc); owns(principal(r), t, pt) {
+			out.Items = append(out.Items, view(doc))
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// ownedKeys returns the documents of coll of the tenant and partner asked
+// for ("" for any) that the caller owns, in id order, with only their
+// scopeFields read.
+func ownedKeys[T any](r *http.Request, coll *docstore.Collection, scope scopeOf[T],
+	tenant, partner string) ([]*T, error) {
 	q := coll.Query()
 	if tenant != "" {
 		q = q.Where("tenant_id", "=", tenant)
@@ -33,9 +70,9 @@ func listOwned[T, V any](a *API, w http.ResponseWriter, r *http.Request, coll *d
 	if partner != "" {
 		q = q.Where("partner_id", "=", partner)
 	}
-	iter := q.Get(r.Context())
+	iter := q.Get(r.Context(), scopeFields...)
 	defer iter.Stop()
-	var all []*T
+	var docs []*T
 	for {
 		doc := new(T)
 		err := iter.Next(r.Context(), doc)
@@ -43,15 +80,48 @@ func listOwned[T, V any](a *API, w http.ResponseWriter, r *http.Request, coll *d
 			break
 		}
 		if err != nil {
-			a.storeFailed(w, r, err)
-			return
+			return nil, err
 		}
-		all = append(all, doc)
+		if _, t, pt := scope(doc); owns(principal(r), t, pt) {
+			docs = append(docs, doc)
+		}
 	}
-	slices.SortFunc(all, func(x, y *T) int { return cmp.Compare(id(x), id(y)) })
-	out := list[V]{Items: []V{}, Page: p.Page, PerPage: p.PerPage, Total: len(all)}
-	for _, doc := range window(all, p) {
-		out.Items = append(out.Items, view(doc))
+	slices.SortFunc(docs, func(x, y *T) int {
+		xid, _, _ := scope(x)
+		yid, _, _ := scope(y)
+		return strings.Compare(xid, yid)
+	})
+	return docs, nil
+}
+
+// readWhole reads docs (their keys set) whole from coll in one batch and
+// returns those still there: one deleted since its key was read is left out.
+func readWhole[T any](ctx context.Context, coll *docstore.Collection, docs []*T) ([]*T, error) {
+	if len(docs) == 0 {
+		return nil, nil
 	}
-	writeJSON(w, http.StatusOK, out)
+	gets := coll.Actions()
+	for _, doc := range docs {
+		gets.Get(doc)
+	}
+	gone := map[int]bool{}
+	if err := gets.Do(ctx); err != nil {
+		var errs docstore.ActionListError
+		if !errors.As(err, &errs) {
+			return nil, err
+		}
+		for _, e := range errs {
+			if gcerrors.Code(e.Err) != gcerrors.NotFound {
+				return nil, err
+			}
+			gone[e.Index] = true
+		}
+	}
+	out := make([]*T, 0, len(docs))
+	for i, doc := range docs {
+		if !gone[i] {
+			out = append(out, doc)
+		}
+	}
+	return out, nil
 }

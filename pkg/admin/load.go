@@ -12,10 +12,10 @@ const maxIDLen = 64
 
 // load reads doc (its key set to id) from coll for a request about one
 // resource named what. It answers 404 when there is none, when id could not
-// be one, or when the caller's tenant or partner binding does not reach the
-// owner reports — so a bound caller cannot tell another tenant's ids from
-// unknown ones; a store failure answers 5xx. It reports whether the request
-// may go on.
+// be one, or when the caller does not own the scope owner reports (see
+// owns) — so a bound caller cannot tell another scope's ids from unknown
+// ones; a store failure answers 5xx. It reports whether the request may go
+// on.
 func (a *API) load(w http.ResponseWriter, r *http.Request, coll *docstore.Collection, doc docstore.Document,
 	id, what string, owner func() (tenantID, partnerID string)) bool {
 	found := id != "" && len(id) <= maxIDLen
@@ -25,7 +25,8 @@ func (a *API) load(w http.ResponseWriter, r *http.Request, coll *docstore.Collec
 			a.storeFailed(w, r, err)
 			return false
 		}
-		found = err == nil && principal(r).Sees(owner())
+		tenantID, partnerID := owner()
+		found = err == nil && owns(principal(r), tenantID, partnerID)
 	}
 	if !found {
 		writeDetail(w, http.StatusNotFound, what+" not found")

@@ -1,14 +1,17 @@
 package admin
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 )
 
-// Paging limits (DESIGN §6).
+// Paging limits. maxPage bounds how deep a list can be paged (and keeps
+// the offset far from overflowing); a client past it filters instead.
 const (
 	defaultPerPage = 50
 	maxPerPage     = 100
+	maxPage        = 10000
 )
 
 // page is a requested page of a list.
@@ -28,27 +31,35 @@ type list[T any] struct {
 	Total   int `json:"total"`
 }
 
-// parsePage reads page and per_page from the query, adding any problem to v.
+// parsePage reads page (1 to maxPage) and per_page (1 to maxPerPage) from
+// the query, adding any problem to v.
 func parsePage(r *http.Request, v *validationError) page {
-	p := page{Page: 1, PerPage: defaultPerPage}
 	q := r.URL.Query()
-	if s := q.Get("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			v.add("must be an integer of at least 1", "greater_than_equal", "query", "page")
-		} else {
-			p.Page = n
-		}
+	return page{
+		Page:    pageParam(q.Get("page"), maxPage, 1, "page", v),
+		PerPage: pageParam(q.Get("per_page"), maxPerPage, defaultPerPage, "per_page", v),
 	}
-	if s := q.Get("per_page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxPerPage {
-			v.add("must be an integer from 1 to 100", "less_than_equal", "query", "per_page")
-		} else {
-			p.PerPage = n
-		}
+}
+
+// pageParam parses s, the query parameter name, as an integer from 1 to
+// most: def when absent; def, with the problem added to v, when it is not.
+func pageParam(s string, most, def int, name string, v *validationError) int {
+	if s == "" {
+		return def
 	}
-	return p
+	n, err := strconv.Atoi(s)
+	reason := fmt.Sprintf("must be an integer from 1 to %d", most)
+	switch {
+	case err != nil:
+		v.add(reason, "int_parsing", "query", name)
+	case n < 1:
+		v.add(reason, "greater_than_equal", "query", name)
+	case n > most:
+		v.add(reason, "less_than_equal", "query", name)
+	default:
+		return n
+	}
+	return def
 }
 
 // window returns the items of p out of all.

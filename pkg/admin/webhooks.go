@@ -11,7 +11,9 @@ import (
 )
 
 func (a *API) listWebhooks(w http.ResponseWriter, r *http.Request) {
-	listOwned(a, w, r, a.cfg.Webhooks, func(wh *herald.Webhook) string { return wh.ID }, a.viewWebhook)
+	listOwned(a, w, r, a.cfg.Webhooks, func(wh *herald.Webhook) (string, string, string) {
+		return wh.ID, wh.TenantID, wh.PartnerID
+	}, a.viewWebhook)
 }
 
 func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
@@ -24,6 +26,10 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, v)
 		return
 	}
+	tenant, partner, ok := bindScope(w, principal(r), in.TenantID, in.PartnerID)
+	if !ok {
+		return
+	}
 	now := a.cfg.Now().UTC()
 	wh := &herald.Webhook{
 		ID:              herald.NewWebhookID(),
@@ -32,9 +38,7 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
 		CreatedAt:       now,
 	}
 	in.apply(wh, now)
-	if !bind(w, principal(r), &wh.TenantID, &wh.PartnerID) {
-		return
-	}
+	wh.TenantID, wh.PartnerID = tenant, partner
 	secret := signature.NewSecret()
 	if in.Secret != nil {
 		secret = *in.Secret
@@ -93,13 +97,17 @@ func (a *API) patchWebhook(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, v)
 		return
 	}
+	p := principal(r)
+	if _, _, ok := bindScope(w, p, in.TenantID, in.PartnerID); !ok {
+		return
+	}
 	var was herald.Webhook
 	err := a.saveWebhook(r.Context(), wh, func(wh *herald.Webhook) error {
 		was = *wh
 		in.apply(wh, a.cfg.Now().UTC())
-		// A bound caller keeps the webhook within its binding: it may not
-		// move it elsewhere, nor widen it by clearing tenant_id or partner_id.
-		if !principal(r).Sees(wh.TenantID, wh.PartnerID) {
+		// A bound caller keeps the webhook exactly within its binding (also
+		// when the webhook was moved meanwhile and is read again here).
+		if !owns(p, wh.TenantID, wh.PartnerID) {
 			return errOutsideBinding
 		}
 		return nil

@@ -68,11 +68,15 @@ func Queries(c Collections) []Query {
 			Where("secret_duty_ms", "<=", int64(1)), ids, "by_secret_duty"},
 		{"expiry: expired deliveries", c.Deliveries.Query().Where("expires_at", "<", int64(1)), ids, TTLOnDynamoDB},
 		{"expiry: expired events", c.Events.Query().Where("expires_at", "<", int64(1)), ids, TTLOnDynamoDB},
-		{"admin: a tenant's webhooks", c.Webhooks.Query().Where("tenant_id", "=", "tnt_1"), nil, ScanOnDynamoDB},
+		{"admin: a tenant's webhooks", c.Webhooks.Query().Where("tenant_id", "=", "tnt_1"), scopeFields, ScanOnDynamoDB},
 		{"admin: a partner's webhooks", c.Webhooks.Query().Where("tenant_id", "=", "tnt_1").
-			Where("partner_id", "=", "p_1"), nil, ScanOnDynamoDB},
-		{"admin: a tenant's applications", c.Applications.Query().Where("tenant_id", "=", "tnt_1"), nil, ScanOnDynamoDB},
+			Where("partner_id", "=", "p_1"), scopeFields, ScanOnDynamoDB},
+		{"admin: a tenant's applications", c.Applications.Query().Where("tenant_id", "=", "tnt_1"), scopeFields, ScanOnDynamoDB},
 	}
 }
 
 var ids = []docstore.FieldPath{"id"}
+
+// scopeFields are what the admin lists read of each webhook or application
+// they count; the page is then read by key.
+var scopeFields = []docstore.FieldPath{"id", "tenant_id", "partner_id"}
