@@ -2,6 +2,7 @@ package admin
 
 import (
 	"encoding/json"
+	"net/http"
 	"time"
 
 	"github.com/heraldhq/herald/pkg/herald"
@@ -115,16 +116,21 @@ type deliveryView struct {
 type attemptView struct {
 	herald.Attempt
 	At time.Time `json:"at"`
+	// ResponseBodyHidden says the body was left out: the answer came from
+	// a private target and the caller is bound (see forCaller).
+	ResponseBodyHidden bool `json:"response_body_hidden"`
 }
 
-func viewDelivery(d *herald.Delivery) deliveryView {
+// viewDelivery shows d to the caller of r.
+func viewDelivery(d *herald.Delivery, r *http.Request) deliveryView {
 	v := deliveryView{
 		ID: d.ID, WebhookID: d.WebhookID, EventID: d.EventID, EventType: d.EventType,
 		Status: d.Status, Attempts: make([]attemptView, 0, len(d.Attempts)),
 		CreatedAt: herald.FromMillis(d.CreatedMS),
 	}
 	for _, a := range d.Attempts {
-		v.Attempts = append(v.Attempts, attemptView{Attempt: a, At: herald.FromMillis(a.AtMS)})
+		shown, hidden := forCaller(a, r)
+		v.Attempts = append(v.Attempts, attemptView{Attempt: shown, At: herald.FromMillis(a.AtMS), ResponseBodyHidden: hidden})
 	}
 	if d.Status == herald.StatusPending && d.NextAttemptMS != 0 {
 		t := herald.FromMillis(d.NextAttemptMS)
