@@ -8,7 +8,8 @@ import (
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
-// webhookView is a webhook as the API shows it: never a sealed secret.
+// webhookView is a webhook as the API shows it: never a sealed secret, nor
+// a custom header's value (Headers maps each name to headerMask).
 // Secret is set only in the answers to create and rotate-secret; Held only in
 // the answers to a single read, pause and resume.
 type webhookView struct {
@@ -67,7 +68,7 @@ func (a *API) viewWebhook(w *herald.Webhook) webhookView {
 	v := webhookView{
 		ID: w.ID, Name: w.Name, URL: w.URL, Description: w.Description,
 		Events: nonNil(w.Events), Categories: nonNil(w.Categories), Filters: nonNil(w.Filters),
-		Headers: nonNilMap(w.Headers), Enabled: w.Enabled, Paused: w.Paused,
+		Headers: maskHeaders(w.Headers), Enabled: w.Enabled, Paused: w.Paused,
 		TenantID: optional(w.TenantID), PartnerID: optional(w.PartnerID),
 		RetrySchedule: schedule, PauseQueueLimit: w.PauseQueueLimit, Validated: w.Validated,
 		ValidatedAt: optionalTime(w.ValidatedAt), ValidationError: w.ValidationError,
@@ -144,13 +145,6 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
-}
-
-func nonNilMap(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
-	}
-	return m
 }
 
 func optionalTime(t time.Time) *time.Time {

@@ -19,6 +19,7 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
 	v := &validationError{}
 	if decodeBody(r, &in, v); v.empty() {
 		v = a.check(&in, true)
+		checkMasked(in.Headers, nil, v)
 	}
 	if !v.empty() {
 		writeValidation(w, v)
@@ -35,6 +36,12 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
 	if !bind(w, principal(r), &wh.TenantID, &wh.PartnerID) {
 		return
 	}
+	headers, err := a.sealHeaders(r.Context(), wh.Headers, nil)
+	if err != nil {
+		a.storeFailed(w, r, err)
+		return
+	}
+	wh.Headers = headers
 	secret := signature.NewSecret()
 	if in.Secret != nil {
 		secret = *in.Secret
@@ -88,6 +95,7 @@ func (a *API) patchWebhook(w http.ResponseWriter, r *http.Request) {
 	v := &validationError{}
 	if decodeBody(r, &in, v); v.empty() {
 		v = a.check(&in, false)
+		checkMasked(in.Headers, wh.Headers, v)
 	}
 	if !v.empty() {
 		writeValidation(w, v)
@@ -97,6 +105,9 @@ func (a *API) patchWebhook(w http.ResponseWriter, r *http.Request) {
 	err := a.saveWebhook(r.Context(), wh, func(wh *herald.Webhook) error {
 		was = *wh
 		in.apply(wh, a.cfg.Now().UTC())
+		if err := a.patchHeaders(r.Context(), &in, wh, was.Headers); err != nil {
+			return err
+		}
 		// A bound caller keeps the webhook within its binding: it may not
 		// move it elsewhere, nor widen it by clearing tenant_id or partner_id.
 		if !principal(r).Sees(wh.TenantID, wh.PartnerID) {
