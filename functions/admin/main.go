@@ -43,8 +43,11 @@ func main() {
 		if awslambda.OnLambda() {
 			lambdaurl.Start(api) // behind a Function URL with response streaming
 		}
-		srv := &http.Server{Addr: env.Config.Addr, Handler: api, ReadHeaderTimeout: 10 * time.Second,
-			ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+		ln, err := adminfn.Listen(env.Config.Addr, env.Config)
+		if err != nil {
+			return err
+		}
+		srv := adminfn.NewServer(api, env.Config)
 		go func() {
 			<-ctx.Done()
 			shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -52,7 +55,7 @@ func main() {
 			_ = srv.Shutdown(shutdown)
 		}()
 		env.Logger.Info("admin is listening", "addr", env.Config.Addr)
-		if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}
 		return nil

@@ -65,7 +65,7 @@ func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, d := range pageDocs {
-		out.Items = append(out.Items, viewDelivery(d))
+		out.Items = append(out.Items, viewDelivery(d, r))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -75,7 +75,7 @@ func (a *API) getDelivery(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	view := viewDelivery(d)
+	view := viewDelivery(d, r)
 	ev := &herald.Event{ID: d.EventID}
 	switch err := a.cfg.Events.Get(r.Context(), ev); {
 	case err == nil:
@@ -114,7 +114,7 @@ func (a *API) retryDelivery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.cfg.Logger.Info("delivery retried", "delivery_id", d.ID, "webhook_id", d.WebhookID, "attempt", d.AttemptCount+1)
-	writeJSON(w, http.StatusOK, viewDelivery(d))
+	writeJSON(w, http.StatusOK, viewDelivery(d, r))
 }
 
 // loadDelivery reads the delivery named in the path, answering 422 for an id

@@ -31,9 +31,10 @@ func (a *API) newCall(wh *herald.Webhook, eventType string, data any) callEnvelo
 }
 
 // call signs ev with wh's signing keys and POSTs it to wh's URL once, with
-// wh's headers, through the shared sender (and its SSRF guard). Nothing is
-// stored. The error is for a webhook whose secret cannot be opened; a
-// receiver that fails or cannot be reached is described in the attempt.
+// wh's headers opened, through the shared sender (and its SSRF guard).
+// Nothing is stored. The error is for a webhook whose secret or headers
+// cannot be opened; a receiver that fails or cannot be reached is described
+// in the attempt.
 func (a *API) call(ctx context.Context, wh *herald.Webhook, ev callEnvelope) (herald.Attempt, error) {
 	body, err := json.Marshal(ev)
 	if err != nil {
@@ -44,13 +45,17 @@ func (a *API) call(ctx context.Context, wh *herald.Webhook, ev callEnvelope) (he
 	if err != nil {
 		return herald.Attempt{}, fmt.Errorf("signing keys of %s: %w", wh.ID, err)
 	}
+	headers, err := outbound.OpenHeaders(ctx, a.cfg.Sealer, wh.Headers)
+	if err != nil {
+		return herald.Attempt{}, fmt.Errorf("custom headers of %s: %w", wh.ID, err)
+	}
 	sender := outbound.Sender{Client: a.cfg.Client, Signer: signature.Signer{Prefix: a.cfg.HeaderPrefix}, Now: a.cfg.Now}
 	timeout := a.cfg.DeliveryTimeout
 	if wh.TimeoutSeconds > 0 {
 		timeout = time.Duration(min(wh.TimeoutSeconds, herald.MaxTimeoutSeconds)) * time.Second
 	}
 	return sender.Send(ctx, outbound.Request{
-		URL: wh.URL, Headers: wh.Headers, Keys: keys, Timeout: timeout,
+		URL: wh.URL, Headers: headers, Keys: keys, Timeout: timeout,
 		Message: signature.Message{ID: ev.EventID, EventType: ev.EventType, Timestamp: now, Body: body},
 	}), nil
 }

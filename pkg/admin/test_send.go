@@ -31,7 +31,10 @@ type testResult struct {
 	StatusCode   *int   `json:"status_code"`
 	DurationMS   int64  `json:"duration_ms"`
 	ResponseBody string `json:"response_body"`
-	Error        string `json:"error"`
+	// ResponseBodyHidden says the body was left out: the answer came from
+	// a private target and the caller is bound (see forCaller).
+	ResponseBodyHidden bool   `json:"response_body_hidden"`
+	Error              string `json:"error"`
 }
 
 // testWebhook sends a signed test event to the webhook now and answers with
@@ -68,7 +71,9 @@ func (a *API) testWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.cfg.Logger.Info("test event sent", "webhook_id", wh.ID, "status_code", at.StatusCode, "error", at.Error)
-	res := testResult{Success: at.Succeeded(), DurationMS: at.DurationMS, ResponseBody: at.ResponseBody, Error: at.Error}
+	at, hidden := forCaller(at, r)
+	res := testResult{Success: at.Succeeded(), DurationMS: at.DurationMS, ResponseBody: at.ResponseBody,
+		ResponseBodyHidden: hidden, Error: at.Error}
 	if at.StatusCode != 0 {
 		res.StatusCode = &at.StatusCode
 	}

@@ -68,6 +68,11 @@ func (a *API) validateEndpoint(ctx context.Context, wh *herald.Webhook) (validat
 	if at.Succeeded() {
 		return validationResult{ok: true}, nil
 	}
+	if at.PrivateTarget {
+		// The reason is stored on the webhook, shown to every caller that
+		// sees it: nothing of a private target's answer but its status.
+		at = withoutAnswer(at)
+	}
 	return validationResult{reason: at.Error}, nil
 }
 

@@ -2,12 +2,14 @@ package admin
 
 import (
 	"encoding/json"
+	"net/http"
 	"time"
 
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
-// webhookView is a webhook as the API shows it: never a sealed secret.
+// webhookView is a webhook as the API shows it: never a sealed secret, nor
+// a custom header's value (Headers maps each name to headerMask).
 // Secret is set only in the answers to create and rotate-secret; Held only in
 // the answers to a single read, pause and resume.
 type webhookView struct {
@@ -66,7 +68,7 @@ func (a *API) viewWebhook(w *herald.Webhook) webhookView {
 	v := webhookView{
 		ID: w.ID, Name: w.Name, URL: w.URL, Description: w.Description,
 		Events: nonNil(w.Events), Categories: nonNil(w.Categories), Filters: nonNil(w.Filters),
-		Headers: nonNilMap(w.Headers), Enabled: w.Enabled, Paused: w.Paused,
+		Headers: maskHeaders(w.Headers), Enabled: w.Enabled, Paused: w.Paused,
 		TenantID: optional(w.TenantID), PartnerID: optional(w.PartnerID),
 		RetrySchedule: schedule, PauseQueueLimit: w.PauseQueueLimit, Validated: w.Validated,
 		ValidatedAt: optionalTime(w.ValidatedAt), ValidationError: w.ValidationError,
@@ -115,16 +117,21 @@ type deliveryView struct {
 type attemptView struct {
 	herald.Attempt
 	At time.Time `json:"at"`
+	// ResponseBodyHidden says the body was left out: the answer came from
+	// a private target and the caller is bound (see forCaller).
+	ResponseBodyHidden bool `json:"response_body_hidden"`
 }
 
-func viewDelivery(d *herald.Delivery) deliveryView {
+// viewDelivery shows d to the caller of r.
+func viewDelivery(d *herald.Delivery, r *http.Request) deliveryView {
 	v := deliveryView{
 		ID: d.ID, WebhookID: d.WebhookID, EventID: d.EventID, EventType: d.EventType,
 		Status: d.Status, Attempts: make([]attemptView, 0, len(d.Attempts)),
 		CreatedAt: herald.FromMillis(d.CreatedMS),
 	}
 	for _, a := range d.Attempts {
-		v.Attempts = append(v.Attempts, attemptView{Attempt: a, At: herald.FromMillis(a.AtMS)})
+		shown, hidden := forCaller(a, r)
+		v.Attempts = append(v.Attempts, attemptView{Attempt: shown, At: herald.FromMillis(a.AtMS), ResponseBodyHidden: hidden})
 	}
 	if d.Status == herald.StatusPending && d.NextAttemptMS != 0 {
 		t := herald.FromMillis(d.NextAttemptMS)
@@ -138,13 +145,6 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
-}
-
-func nonNilMap(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
-	}
-	return m
 }
 
 func optionalTime(t time.Time) *time.Time {

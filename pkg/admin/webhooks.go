@@ -21,6 +21,7 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
 	v := &validationError{}
 	if decodeBody(r, &in, v); v.empty() {
 		v = a.check(&in, true)
+		checkMasked(in.Headers, nil, v)
 	}
 	if !v.empty() {
 		writeValidation(w, v)
@@ -39,6 +40,12 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	in.apply(wh, now)
 	wh.TenantID, wh.PartnerID = tenant, partner
+	headers, err := a.sealHeaders(r.Context(), wh.Headers, nil)
+	if err != nil {
+		a.storeFailed(w, r, err)
+		return
+	}
+	wh.Headers = headers
 	secret := signature.NewSecret()
 	if in.Secret != nil {
 		secret = *in.Secret
@@ -92,6 +99,7 @@ func (a *API) patchWebhook(w http.ResponseWriter, r *http.Request) {
 	v := &validationError{}
 	if decodeBody(r, &in, v); v.empty() {
 		v = a.check(&in, false)
+		checkMasked(in.Headers, wh.Headers, v)
 	}
 	if !v.empty() {
 		writeValidation(w, v)
@@ -105,6 +113,9 @@ func (a *API) patchWebhook(w http.ResponseWriter, r *http.Request) {
 	err := a.saveWebhook(r.Context(), wh, func(wh *herald.Webhook) error {
 		was = *wh
 		in.apply(wh, a.cfg.Now().UTC())
+		if err := a.patchHeaders(r.Context(), &in, wh, was.Headers); err != nil {
+			return err
+		}
 		// A bound caller keeps the webhook exactly within its binding (also
 		// when the webhook was moved meanwhile and is read again here).
 		if !owns(p, wh.TenantID, wh.PartnerID) {

@@ -49,6 +49,12 @@ type Config struct {
 	MetricsAddr         string         // HERALD_METRICS_ADDR
 	MetricsNamespace    string         // HERALD_METRICS_NAMESPACE
 
+	// AdminMaxConns bounds the admin API server's open connections
+	// (HERALD_ADMIN_MAX_CONNS); AdminReadTimeout bounds reading one
+	// request, body included (HERALD_ADMIN_READ_TIMEOUT).
+	AdminMaxConns    int
+	AdminReadTimeout time.Duration
+
 	SecretsKeeper   string // HERALD_SECRETS_KEEPER
 	TokenSigningKey string // HERALD_TOKEN_SIGNING_KEY
 	// TokenSigningKeyURL, when set, names where the admin function reads
@@ -82,6 +88,8 @@ type Var struct {
 // Vars lists every variable Herald reads.
 var Vars = []Var{
 	{"HERALD_ADDR", "127.0.0.1:8080", "", "address the admin API listens on (long-running mode)"},
+	{"HERALD_ADMIN_MAX_CONNS", "512", "", "admin API's own server (long-running mode): connections open at once; more wait in the listen backlog until one closes"},
+	{"HERALD_ADMIN_READ_TIMEOUT", "10s", "", "admin API's own server: how long reading one request may take, headers and body; a slower client is cut off"},
 	{"HERALD_ADMIN_TOKEN", "", "", "bootstrap bearer token with every scope; local mode generates and prints one when unset"},
 	{"HERALD_ADMIN_TOKEN_URL", "", "", "admin function: gocloud runtimevar URL the admin token is read from at start, instead of HERALD_ADMIN_TOKEN (on AWS `awssecretsmanager://<secret>?region=<region>&decoder=string`; also `file://`)"},
 	{"HERALD_DATA_DIR", "./data", "", "local mode: where the store (`herald.db`), the ingest journal (`queue.db`) and the keys are kept"},
@@ -104,7 +112,7 @@ var Vars = []Var{
 	{"HERALD_LOG_LEVEL", "info", "", "debug, info, warn or error"},
 	{"HERALD_METRICS_ADDR", "", "", "ingest, deliver, retry-scheduler and expiry-notifier binaries: address to serve GET /metrics on; unset: not served"},
 	{"HERALD_METRICS_NAMESPACE", "Herald", "", "on Lambda: the CloudWatch namespace of the metrics written as EMF log lines (the SAM template makes it unique per stack)"},
-	{"HERALD_SECRETS_KEEPER", "", "", "gocloud secrets URL that encrypts signing secrets at rest; required by admin and deliver outside local mode"},
+	{"HERALD_SECRETS_KEEPER", "", "", "gocloud secrets URL that encrypts signing secrets and custom header values at rest; required by admin and deliver outside local mode"},
 	{"HERALD_TOKEN_SIGNING_KEY", "", "", "HMAC key (at least 32 bytes) of the tokens `POST /oauth/token` issues; derived from a HERALD_ADMIN_TOKEN of at least 32 bytes when unset; local mode keeps one in the data dir"},
 	{"HERALD_TOKEN_SIGNING_KEY_URL", "", "", "admin function: gocloud runtimevar URL HERALD_TOKEN_SIGNING_KEY is read from at start (as HERALD_ADMIN_TOKEN_URL)"},
 	{"HERALD_JWKS_URL", "", "", "JWKS of an external identity provider whose JWTs the admin API accepts; unset: none"},
@@ -145,6 +153,8 @@ func FromEnv(getenv func(string) string, local bool) (Config, error) {
 	var p parser
 	c := Config{
 		Addr:                   get("HERALD_ADDR"),
+		AdminMaxConns:          p.integer("HERALD_ADMIN_MAX_CONNS", get("HERALD_ADMIN_MAX_CONNS")),
+		AdminReadTimeout:       p.duration("HERALD_ADMIN_READ_TIMEOUT", get("HERALD_ADMIN_READ_TIMEOUT")),
 		AdminToken:             get("HERALD_ADMIN_TOKEN"),
 		AdminTokenURL:          get("HERALD_ADMIN_TOKEN_URL"),
 		DataDir:                get("HERALD_DATA_DIR"),

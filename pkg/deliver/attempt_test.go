@@ -82,7 +82,7 @@ func TestHandleSuccessSendsSignedRequestAndRecordsAttempt(t *testing.T) {
 			d.Status, d.AttemptCount, d.NextAttemptMS, d.LeaseUntilMS)
 	}
 	want := herald.Attempt{Attempt: 1, AtMS: herald.Millis(t0), StatusCode: http.StatusCreated,
-		DurationMS: 250, ResponseBody: `{"received":true}`}
+		DurationMS: 250, ResponseBody: `{"received":true}`, PrivateTarget: true} // the receiver is on 127.0.0.1
 	if len(d.Attempts) != 1 || d.Attempts[0] != want {
 		t.Errorf("attempts = %+v, want [%+v]", d.Attempts, want)
 	}

@@ -172,11 +172,11 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 // endpoint cannot hold every consumer slot), and records it.
 func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Delivery, w *herald.Webhook, ev *herald.Event, log *slog.Logger) error {
 	now := h.cfg.Now()
-	// The keys are opened before the attempt is claimed: a keeper that is
-	// unavailable (KMS throttling, an outage) costs no attempt, the job is
-	// simply tried again.
-	keys, err := outbound.SigningKeysCached(ctx, h.cfg.Sealer, h.keys, w, now)
-	if err != nil && !errors.Is(err, outbound.ErrSecretUnusable) {
+	// The keys and headers are opened before the attempt is claimed: a
+	// keeper that is unavailable (KMS throttling, an outage) costs no
+	// attempt, the job is simply tried again.
+	creds, err := h.credentials(ctx, w, now)
+	if err != nil {
 		return err
 	}
 	release, free := h.inFlight.acquire(w.ID, h.maxInFlight(w))
@@ -189,14 +189,14 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 	if cerr != nil || !claimed {
 		return cerr
 	}
-	if err != nil {
-		log.Error("webhook secret unusable", "webhook_id", w.ID, "error", err)
-		return h.record(ctx, d, w, herald.Attempt{Attempt: job.Attempt, AtMS: herald.Millis(now), Error: "signing secret unusable"})
+	if creds.unusable != "" {
+		log.Error("webhook "+creds.unusable, "webhook_id", w.ID, "error", creds.cause)
+		return h.record(ctx, d, w, herald.Attempt{Attempt: job.Attempt, AtMS: herald.Millis(now), Error: creds.unusable})
 	}
 	a := h.sender.Send(ctx, outbound.Request{
 		URL:     w.URL,
-		Headers: w.Headers,
-		Keys:    keys,
+		Headers: creds.headers,
+		Keys:    creds.keys,
 		Message: signature.Message{ID: ev.ID, EventType: ev.Type, DeliveryID: d.ID,
 			Timestamp: now, Body: []byte(ev.Payload)},
 		Timeout: h.timeout(w),

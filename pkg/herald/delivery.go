@@ -66,6 +66,11 @@ type Attempt struct {
 	// asked for, 0 when there was none. The retry policy decides what it
 	// means (see deliver's record).
 	RetryAfterMS int64 `json:"-" docstore:"retry_after_ms"`
+	// PrivateTarget says the answer came from a non-public address (one
+	// reachable only because the deployment allows private targets or
+	// allow-lists it): the admin API shows its body to unbound callers
+	// only.
+	PrivateTarget bool `json:"-" docstore:"private_target"`
 }
 
 // Succeeded reports whether the attempt got a 2xx answer.

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -181,14 +180,13 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 	} else if n > 0 {
 		s.log.Info("re-armed pending deliveries", "count", n)
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := adminfn.Listen(cfg.Addr, cfg)
 	if err != nil {
 		_ = res.Close(ctx)
-		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return nil, err
 	}
 	s.Addr = ln.Addr().String()
-	s.server = &http.Server{Handler: fns.admin, ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+	s.server = adminfn.NewServer(fns.admin, cfg)
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	ingestCtx, cancelIngest := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel, s.cancelIngest = cancel, cancelIngest

@@ -13,6 +13,7 @@ import (
 	"net/textproto"
 	"os"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -65,7 +66,8 @@ type Sender struct {
 // Send makes one attempt and describes its outcome: the status code and the
 // first 4 KiB of the response body, or a short error text for a transport
 // failure, a redirect or a non-2xx status. A 429 or 503 answer's Retry-After
-// is returned as Attempt.RetryAfterMS, for the retry policy to weigh.
+// is returned as Attempt.RetryAfterMS, for the retry policy to weigh; an
+// answer from a non-public address is marked Attempt.PrivateTarget.
 // Attempt.Attempt is left zero.
 func (s Sender) Send(ctx context.Context, r Request) herald.Attempt {
 	now := s.Now
@@ -79,7 +81,8 @@ func (s Sender) Send(ctx context.Context, r Request) herald.Attempt {
 	}
 	start := now()
 	a := herald.Attempt{AtMS: herald.Millis(start)}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.URL, bytes.NewReader(r.Message.Body))
+	var private atomic.Bool
+	req, err := http.NewRequestWithContext(tracePrivate(ctx, &private), http.MethodPost, r.URL, bytes.NewReader(r.Message.Body))
 	if err != nil {
 		a.Error = "invalid url"
 		return a
@@ -107,6 +110,7 @@ func (s Sender) Send(ctx context.Context, r Request) herald.Attempt {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrainedBody))
 	a.DurationMS = now().Sub(start).Milliseconds()
 	a.StatusCode = resp.StatusCode
+	a.PrivateTarget = private.Load()
 	a.ResponseBody = string(bytes.ToValidUTF8(kept, []byte("\uFFFD")))
 	switch {
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:

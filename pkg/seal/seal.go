@@ -1,6 +1,6 @@
 // Package seal encrypts secrets at rest with a gocloud secrets keeper
-// (base64key:// locally, awskms:// on AWS): webhook signing secrets are stored
-// sealed and opened only to sign a delivery.
+// (base64key:// locally, awskms:// on AWS): webhook signing secrets and custom
+// header values are stored sealed and opened only to send a request.
 package seal
 
 import (
@@ -48,6 +48,10 @@ func (s *Sealer) Seal(ctx context.Context, plain string) (string, error) {
 	s.remember(sealed, plain)
 	return sealed, nil
 }
+
+// IsSealed reports whether v has the form Seal returns (which Open may
+// still refuse, for a key that is not this keeper's).
+func IsSealed(v string) bool { return strings.HasPrefix(v, prefix) }
 
 // Open decrypts a value Seal returned.
 func (s *Sealer) Open(ctx context.Context, sealed string) (string, error) {

@@ -1,0 +1,43 @@
+package deliver
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/outbound"
+)
+
+// credentials are what a request to a webhook carries that is stored sealed:
+// the signing keys and the custom headers, opened.
+type credentials struct {
+	keys    [][]byte
+	headers map[string]string
+	// unusable, when not "", says what can never be opened: the attempt
+	// fails with it, as a recorded attempt.
+	unusable string
+	// cause is why, for the log.
+	cause error
+}
+
+// credentials opens w's signing keys and custom headers at now. The error is
+// a keeper's failure worth trying again (an outage, throttling): it costs no
+// attempt.
+func (h *Handler) credentials(ctx context.Context, w *herald.Webhook, now time.Time) (credentials, error) {
+	keys, err := outbound.SigningKeysCached(ctx, h.cfg.Sealer, h.keys, w, now)
+	switch {
+	case errors.Is(err, outbound.ErrSecretUnusable):
+		return credentials{unusable: "signing secret unusable", cause: err}, nil
+	case err != nil:
+		return credentials{}, err
+	}
+	headers, err := outbound.OpenHeaders(ctx, h.cfg.Sealer, w.Headers)
+	switch {
+	case errors.Is(err, outbound.ErrHeaderUnusable):
+		return credentials{unusable: "custom header unusable", cause: err}, nil
+	case err != nil:
+		return credentials{}, err
+	}
+	return credentials{keys: keys, headers: headers}, nil
+}
