@@ -21,12 +21,13 @@ import (
 // replaced by a fresh one.
 const maxIDRetries = 5
 
-// fanOut creates a delivery for every matching webhook that has none yet and
-// enqueues the first attempt of each pending one. It returns how many
-// deliveries it created. The webhooks are matched as of began, when the
-// handling of the event's message began: every webhook written before the
-// event was published is seen, also when another process wrote it.
-func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bool, began time.Time) (int, error) {
+// fanOut creates a delivery of the stored event ev (parsed as env) for every
+// matching webhook that has none yet and enqueues the first attempt of each
+// pending one. It returns how many deliveries it created. The webhooks are
+// matched as of began, when the handling of the event's message began: every
+// webhook written before the event was published is seen, also when another
+// process wrote it.
+func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.Envelope, resumed bool, began time.Time) (int, error) {
 	hooks, err := h.matching(ctx, env, began)
 	if err != nil {
 		return 0, err
@@ -34,7 +35,7 @@ func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bo
 	now := h.cfg.Now()
 	if resumed {
 		var unsent []int64
-		if hooks, unsent, err = h.withoutDelivery(ctx, env.EventID, hooks); err != nil {
+		if hooks, unsent, err = h.withoutDelivery(ctx, ev, hooks); err != nil {
 			return 0, err
 		}
 		// Deliveries created before the interruption may never have been
@@ -50,6 +51,7 @@ func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bo
 		d := &herald.Delivery{
 			WebhookID:     w.ID,
 			EventID:       env.EventID,
+			EventKey:      ev.ID,
 			EventType:     env.EventType,
 			TenantID:      env.TenantID,
 			Status:        herald.StatusPending,
@@ -163,14 +165,16 @@ func (h *Handler) matching(ctx context.Context, env *envelope.Envelope, asOf tim
 }
 
 // withoutDelivery drops the webhooks that already have a delivery of the
-// event, left by an interrupted earlier attempt, and returns the ids of those
-// deliveries still waiting for their first attempt. The event's deliveries
-// are found in the by-event index, which holds their webhook ids only (it
-// is written once, at creation); their status is then read by key.
-func (h *Handler) withoutDelivery(ctx context.Context, eventID string, hooks []*herald.Webhook) ([]*herald.Webhook, []int64, error) {
+// event ev, left by an interrupted earlier attempt, and returns the ids of
+// those deliveries still waiting for their first attempt. The deliveries of
+// its event_id are found in the by-event index, which holds their webhook
+// ids only (it is written once, at creation); their scope and status are
+// then read by key, and those of the same event_id from another tenant or
+// partner (another event) are left out.
+func (h *Handler) withoutDelivery(ctx context.Context, ev *herald.Event, hooks []*herald.Webhook) ([]*herald.Webhook, []int64, error) {
+	eventID := ev.PublishedID()
 	iter := h.cfg.Deliveries.Query().Where("event_id", "=", eventID).Get(ctx, "id", "webhook_id")
 	defer iter.Stop()
-	have := map[string]bool{}
 	var existing []*herald.Delivery
 	for {
 		d := new(herald.Delivery)
@@ -181,19 +185,23 @@ func (h *Handler) withoutDelivery(ctx context.Context, eventID string, hooks []*
 		if err != nil {
 			return nil, nil, fmt.Errorf("query deliveries of event %s: %w", eventID, err)
 		}
-		have[d.WebhookID] = true
 		existing = append(existing, d)
 	}
+	have := map[string]bool{}
 	var unsent []int64
 	if len(existing) > 0 {
 		gets := h.cfg.Deliveries.Actions()
 		for _, d := range existing {
-			gets.Get(d, "status", "attempt_count")
+			gets.Get(d, "event_id", "event_key", "status", "attempt_count")
 		}
 		if err := gets.Do(ctx); err != nil && !onlyNotFound(err) {
-			return nil, nil, fmt.Errorf("read deliveries of event %s: %w", eventID, err)
+			return nil, nil, fmt.Errorf("read deliveries of event %s: %w", ev.ID, err)
 		}
 		for _, d := range existing {
+			if d.EventStoreKey() != ev.ID {
+				continue // another scope's event, or deleted since it was found
+			}
+			have[d.WebhookID] = true
 			if d.Status == herald.StatusPending && d.AttemptCount == 0 {
 				unsent = append(unsent, d.ID)
 			}

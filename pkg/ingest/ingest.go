@@ -133,7 +133,7 @@ func (h *Handler) handle(ctx context.Context, body []byte, ownAllowed bool) erro
 			return herald.Malformed("stored event no longer parses", err)
 		}
 	}
-	n, err := h.fanOut(ctx, env, resumed, began)
+	n, err := h.fanOut(ctx, ev, env, resumed, began)
 	if err != nil {
 		// Let the redelivered message resume at once rather than wait out
 		// the lease; if this write fails too, the lease runs out by itself.
@@ -145,6 +145,7 @@ func (h *Handler) handle(ctx context.Context, body []byte, ownAllowed bool) erro
 		return err
 	}
 	h.cfg.Metrics.EventIngested()
-	h.cfg.Logger.Debug("event ingested", "event_id", env.EventID, "event_type", env.EventType, "deliveries", n)
+	h.cfg.Logger.Debug("event ingested", "event_id", env.EventID, "tenant_id", env.TenantID,
+		"partner_id", env.PartnerID, "event_type", env.EventType, "deliveries", n)
 	return nil
 }
