@@ -17,10 +17,6 @@ import (
 	"github.com/heraldhq/herald/pkg/schedule"
 )
 
-// maxIDRetries bounds how often a delivery id that is already taken is
-// replaced by a fresh one.
-const maxIDRetries = 5
-
 // fanOut creates a delivery of the stored event ev (parsed as env) for every
 // matching webhook that has none yet and enqueues the first attempt of each
 // pending one. It returns how many deliveries it created. The webhooks are
@@ -76,10 +72,18 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 		}
 		created = append(created, d)
 	}
-	if err := h.create(ctx, created); err != nil {
+	created, made, err := h.create(ctx, ev, created)
+	if err != nil {
 		return 0, err
 	}
 	h.cfg.Metrics.DeliveriesCreated(len(created))
+	// Deliveries another handler of the event made meanwhile may not be
+	// enqueued yet; a second job for one is harmless.
+	for _, id := range made {
+		if err := h.cfg.Enqueuer.Enqueue(ctx, herald.Job{DeliveryID: id, Attempt: 1}, now); err != nil {
+			return 0, err
+		}
+	}
 	var held []*herald.Delivery
 	for _, d := range created {
 		if d.Status != herald.StatusPending {
@@ -95,37 +99,6 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 		return 0, err
 	}
 	return len(created), nil
-}
-
-// create writes the deliveries in one action list, replacing ids that turn
-// out to be taken.
-func (h *Handler) create(ctx context.Context, ds []*herald.Delivery) error {
-	for try := 0; len(ds) > 0; try++ {
-		actions := h.cfg.Deliveries.Actions()
-		for _, d := range ds {
-			now := h.cfg.Now()
-			d.ID = h.cfg.IDs.Next(now)
-			d.Derive(now, h.cfg.Retention) // pending or held: in the due or held index
-			actions.Create(d)
-		}
-		err := actions.Do(ctx)
-		if err == nil {
-			return nil
-		}
-		var errs docstore.ActionListError
-		if !errors.As(err, &errs) || try == maxIDRetries {
-			return fmt.Errorf("create deliveries: %w", err)
-		}
-		var again []*herald.Delivery
-		for _, e := range errs {
-			if gcerrors.Code(e.Err) != gcerrors.AlreadyExists {
-				return fmt.Errorf("create deliveries: %w", err)
-			}
-			again = append(again, ds[e.Index])
-		}
-		ds = again
-	}
-	return nil
 }
 
 // matching returns the enabled webhooks whose subscription matches env, as

@@ -53,8 +53,6 @@ type Config struct {
 	// upstream publishers cannot forge them. Defaults to false: Handle takes
 	// them (local mode, where only Herald publishes to the ingest topic).
 	RefuseOwnEvents bool
-	// IDs mints delivery ids. Defaults to a new generator.
-	IDs *herald.DeliveryIDs
 	// Metrics, when set, counts events ingested, deliveries created and
 	// deliveries dropped by a full pause queue. Defaults to nil: none.
 	Metrics *metrics.Metrics
@@ -85,9 +83,6 @@ func New(cfg Config) (*Handler, error) {
 	}
 	if cfg.Parser == nil {
 		cfg.Parser = envelope.New(envelope.Config{Now: cfg.Now})
-	}
-	if cfg.IDs == nil {
-		cfg.IDs = new(herald.DeliveryIDs)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
