@@ -14,19 +14,29 @@ import (
 // would deliver another tenant, id or type than the one Herald routed on.
 
 // reservedKeys lists the envelope's reserved keys: its well-known fields.
-func reservedKeys() []string {
+var reservedKeys = func() []string {
 	var e Envelope
 	var keys []string
 	for _, f := range e.stringFields() {
 		keys = append(keys, f.name)
 	}
 	return append(keys, "data")
-}
+}()
 
-// foldKey folds s as encoding/json does before it compares a key with a
-// field name: each rune upper-cased after being lower-cased.
-func foldKey(s string) string {
-	out := make([]byte, 0, len(s))
+// reservedIndex maps each reserved key, folded, to its place in
+// reservedKeys.
+var reservedIndex = func() map[string]int {
+	m := make(map[string]int, len(reservedKeys))
+	for i, k := range reservedKeys {
+		m[string(appendFolded(nil, k))] = i
+	}
+	return m
+}()
+
+// appendFolded appends s folded as encoding/json folds a key before it
+// compares it with a field name: each rune upper-cased after being
+// lower-cased.
+func appendFolded(out []byte, s string) []byte {
 	for _, r := range s {
 		if r < utf8.RuneSelf {
 			if 'a' <= r && r <= 'z' {
@@ -37,24 +47,30 @@ func foldKey(s string) string {
 		}
 		out = utf8.AppendRune(out, unicode.ToUpper(unicode.ToLower(r)))
 	}
-	return string(out)
+	return out
 }
 
 // repeatedKeys returns a problem for each reserved key that appears more
 // than once among keys and added (the keys the parser inserts), named by
 // the reserved key.
 func repeatedKeys(keys []string, added []member) []Problem {
-	counts := map[string]int{}
+	counts := make([]int, len(reservedKeys))
+	var buf [64]byte
+	count := func(k string) {
+		if i, ok := reservedIndex[string(appendFolded(buf[:0], k))]; ok {
+			counts[i]++
+		}
+	}
 	for _, k := range keys {
-		counts[foldKey(k)]++
+		count(k)
 	}
 	for _, m := range added {
-		counts[foldKey(m.key)]++
+		count(m.key)
 	}
 	var problems []Problem
-	for _, name := range reservedKeys() {
-		if counts[foldKey(name)] > 1 {
-			problems = append(problems, Problem{Field: name, Type: typeValueError,
+	for i, n := range counts {
+		if n > 1 {
+			problems = append(problems, Problem{Field: reservedKeys[i], Type: typeValueError,
 				Reason: "must appear at most once (keys are compared case-insensitively)"})
 		}
 	}
