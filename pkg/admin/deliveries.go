@@ -76,7 +76,7 @@ func (a *API) getDelivery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := viewDelivery(d, r)
-	ev := &herald.Event{ID: d.EventID}
+	ev := &herald.Event{ID: d.EventStoreKey()}
 	switch err := a.cfg.Events.Get(r.Context(), ev); {
 	case err == nil:
 		view.Payload = json.RawMessage(ev.Payload)

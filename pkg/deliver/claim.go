@@ -47,14 +47,15 @@ func (h *Handler) target(ctx context.Context, d *herald.Delivery) (*herald.Webho
 	if !w.Enabled {
 		return nil, nil, "webhook disabled", nil
 	}
-	ev, ok := h.cfg.EventCache.Get(d.EventID)
+	key := d.EventStoreKey()
+	ev, ok := h.cfg.EventCache.Get(key)
 	if !ok {
-		ev = &herald.Event{ID: d.EventID}
+		ev = &herald.Event{ID: key}
 		if err := h.cfg.Events.Get(ctx, ev); err != nil {
 			if gcerrors.Code(err) == gcerrors.NotFound {
 				return nil, nil, "event no longer stored", nil
 			}
-			return nil, nil, "", fmt.Errorf("read event %s: %w", d.EventID, err)
+			return nil, nil, "", fmt.Errorf("read event %s: %w", key, err)
 		}
 		h.cfg.EventCache.Add(ev)
 	}

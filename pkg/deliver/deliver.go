@@ -197,7 +197,7 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 		URL:     w.URL,
 		Headers: creds.headers,
 		Keys:    creds.keys,
-		Message: signature.Message{ID: ev.ID, EventType: ev.Type, DeliveryID: d.ID,
+		Message: signature.Message{ID: ev.PublishedID(), EventType: ev.Type, DeliveryID: d.ID,
 			Timestamp: now, Body: []byte(ev.Payload)},
 		Timeout: h.timeout(w),
 	})
@@ -208,7 +208,7 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 		// the next start (or by the sweep once the lease runs out).
 		return ctx.Err()
 	}
-	log.Debug("attempt made", "webhook_id", w.ID, "event_id", ev.ID, "status_code", a.StatusCode, "error", a.Error)
+	log.Debug("attempt made", "webhook_id", w.ID, "event_id", ev.PublishedID(), "status_code", a.StatusCode, "error", a.Error)
 	// The receiver has answered: its answer is recorded even when a
 	// shutdown's deadline cancels ctx meanwhile, or a delivery that
 	// succeeded would be sent again.

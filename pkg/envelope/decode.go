@@ -8,7 +8,8 @@ import (
 )
 
 // decodeObject decodes b as a JSON object into its members, keyed exactly as
-// written (after unescaping; a repeated key keeps its last value).
+// written (after unescaping; a repeated key keeps its last value, and
+// repeatedKeys refuses a repeated reserved one).
 func decodeObject(b []byte) (map[string]json.RawMessage, *Problem) {
 	var members map[string]json.RawMessage
 	err := json.Unmarshal(b, &members)

@@ -1,11 +1,13 @@
-// Package envelope parses and validates the event envelope published to Herald
-// (DESIGN §4).
+// Package envelope parses and validates the event envelope published to
+// Herald.
 //
 // An envelope is a JSON object with a required, lower-case dotted event_type
 // and optional well-known fields (event_id, timestamp, tenant_id, partner_id,
 // category, identity_id, path, request_id, data). Every other field is kept and
-// delivered unchanged. A Parser checks the size limit, decodes the object,
-// applies the field rules and, when event_id or timestamp is absent, generates
-// it and inserts it into the delivered bytes. Every bad input is reported as a
+// delivered unchanged. A Parser checks the size limit and that the bytes are
+// UTF-8, decodes the object, applies the field rules, refuses a well-known key
+// given more than once (compared case-insensitively, as encoding/json matches
+// keys) and, when event_id or timestamp is absent, generates it and inserts it
+// into the delivered bytes. Every bad input is reported as a
 // *ValidationError listing each problem, in the shape of FastAPI's 422 body.
 package envelope

@@ -6,7 +6,8 @@ import "encoding/json"
 // null) is "", except EventID and Timestamp, which always hold the delivered
 // values. Parse applies the field rules (see rules): lengths in bytes,
 // event_type lower-case dotted segments, event_id printable ASCII without
-// whitespace, timestamp RFC 3339, category one of herald.Categories.
+// whitespace, tenant_id and partner_id without control characters,
+// timestamp RFC 3339, category one of herald.Categories.
 type Envelope struct {
 	EventID    string          `json:"event_id"`
 	EventType  string          `json:"event_type"`

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func FuzzParse(f *testing.F) {
@@ -18,6 +19,8 @@ func FuzzParse(f *testing.F) {
 		`{"event_type":"A..b","tenant_id":5,"category":"x"}`,
 		`{"event\u005ftype":"a","event\u005fid":"evt_1"}`,
 		`{"event_type":"a","event_type":"b"}`,
+		`{"event_type":"a","tenant_id":"t","TENANT_ID":"u","data":{"tenant_id":[1,"}"]}}`,
+		`{"event_type":"a","tenant_id":"t\u0000"}`, "{\"event_type\":\"a\",\"x\":\"\xff\"}",
 		`{}`, "{ \n }", `[]`, `null`, `"x"`, `{`, ``, "\xef\xbb\xbf{}",
 	} {
 		f.Add([]byte(seed))
@@ -35,7 +38,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if !json.Valid(e.Raw) {
+		if !json.Valid(e.Raw) || !utf8.Valid(e.Raw) {
 			t.Fatalf("Raw is not valid JSON: %q", e.Raw)
 		}
 		if e.EventType == "" || e.EventID == "" || e.Timestamp == "" {

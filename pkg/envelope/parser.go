@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/heraldhq/herald/pkg/herald"
 )
@@ -49,8 +50,10 @@ func New(cfg Config) *Parser {
 }
 
 // Parse parses and validates the envelope b. It returns a *ValidationError
-// listing every problem when b is over the size limit, is not a JSON object,
-// has a well-known field of the wrong JSON type or breaks a field rule.
+// listing every problem when b is over the size limit, is not valid UTF-8,
+// is not a JSON object, has a well-known field of the wrong JSON type,
+// breaks a field rule or has a reserved key (a well-known field) more than
+// once, compared case-insensitively, counting the keys it would insert.
 //
 // When event_id or timestamp is absent it is generated (Config.NewID, or
 // Config.Now in UTC as RFC 3339 with nanoseconds) and inserted into Raw;
@@ -66,6 +69,9 @@ func (p *Parser) ParseScoped(b []byte, tenantID, partnerID string) (*Envelope, e
 	if len(b) > p.maxBytes {
 		return nil, invalid(Problem{Reason: fmt.Sprintf("exceeds %d bytes", p.maxBytes), Type: typeTooLong})
 	}
+	if !utf8.Valid(b) {
+		return nil, invalid(Problem{Reason: "must be valid UTF-8", Type: typeJSONInvalid})
+	}
 	members, prob := decodeObject(b)
 	if prob != nil {
 		return nil, invalid(*prob)
@@ -76,24 +82,11 @@ func (p *Parser) ParseScoped(b []byte, tenantID, partnerID string) (*Envelope, e
 	if len(problems) > 0 {
 		return nil, invalid(problems...)
 	}
+	generated := p.generate(e, members, tenantID, partnerID)
+	if problems := repeatedKeys(objectKeys(b), generated); len(problems) > 0 {
+		return nil, invalid(problems...)
+	}
 
-	var generated []member
-	if _, ok := members["event_id"]; !ok {
-		e.EventID = p.newID()
-		generated = append(generated, member{"event_id", e.EventID})
-	}
-	if _, ok := members["timestamp"]; !ok {
-		e.Timestamp = p.now().UTC().Format(time.RFC3339Nano)
-		generated = append(generated, member{"timestamp", e.Timestamp})
-	}
-	if _, ok := members["tenant_id"]; !ok && tenantID != "" {
-		e.TenantID = tenantID
-		generated = append(generated, member{"tenant_id", tenantID})
-	}
-	if _, ok := members["partner_id"]; !ok && partnerID != "" {
-		e.PartnerID = partnerID
-		generated = append(generated, member{"partner_id", partnerID})
-	}
 	if len(generated) > 0 {
 		e.Raw = insertMembers(b, generated, len(members) == 0)
 		// The limit holds for what is delivered: an envelope that fits only
@@ -111,4 +104,27 @@ func (p *Parser) ParseScoped(b []byte, tenantID, partnerID string) (*Envelope, e
 		return nil, invalid(Problem{Reason: "invalid JSON", Type: typeJSONInvalid})
 	}
 	return e, nil
+}
+
+// generate fills in the fields e lacks (event_id and timestamp, and the
+// bound publisher's tenant and partner) and returns them, to insert.
+func (p *Parser) generate(e *Envelope, members map[string]json.RawMessage, tenantID, partnerID string) []member {
+	var generated []member
+	if _, ok := members["event_id"]; !ok {
+		e.EventID = p.newID()
+		generated = append(generated, member{"event_id", e.EventID})
+	}
+	if _, ok := members["timestamp"]; !ok {
+		e.Timestamp = p.now().UTC().Format(time.RFC3339Nano)
+		generated = append(generated, member{"timestamp", e.Timestamp})
+	}
+	if _, ok := members["tenant_id"]; !ok && tenantID != "" {
+		e.TenantID = tenantID
+		generated = append(generated, member{"tenant_id", tenantID})
+	}
+	if _, ok := members["partner_id"]; !ok && partnerID != "" {
+		e.PartnerID = partnerID
+		generated = append(generated, member{"partner_id", partnerID})
+	}
+	return generated
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/heraldhq/herald/pkg/herald"
 )
@@ -35,8 +36,10 @@ var rules = []rule{
 		format: validEventType, reason: "must be lower-case dotted segments"},
 	{field: "timestamp", value: func(e *Envelope) string { return e.Timestamp },
 		format: validTimestamp, reason: "must be an RFC 3339 time"},
-	{field: "tenant_id", value: func(e *Envelope) string { return e.TenantID }, maxBytes: 255},
-	{field: "partner_id", value: func(e *Envelope) string { return e.PartnerID }, maxBytes: 255},
+	{field: "tenant_id", value: func(e *Envelope) string { return e.TenantID }, maxBytes: 255,
+		format: withoutControls, reason: "must not contain control characters"},
+	{field: "partner_id", value: func(e *Envelope) string { return e.PartnerID }, maxBytes: 255,
+		format: withoutControls, reason: "must not contain control characters"},
 	{field: "category", value: func(e *Envelope) string { return e.Category },
 		format: func(s string) bool { return slices.Contains(herald.Categories, s) },
 		reason: "must be one of " + strings.Join(herald.Categories, ", "), typ: typeLiteralError},
@@ -90,6 +93,13 @@ func validEventID(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// withoutControls reports whether s holds no control character (NUL, the
+// other C0 controls, DEL, C1), which ids compared, logged and stored as keys
+// must not carry.
+func withoutControls(s string) bool {
+	return !strings.ContainsFunc(s, unicode.IsControl)
 }
 
 // validTimestamp reports whether s is an RFC 3339 time, with or without

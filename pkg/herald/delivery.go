@@ -5,7 +5,12 @@ package herald
 type Delivery struct {
 	ID        int64  `docstore:"id"`
 	WebhookID string `docstore:"webhook_id"`
-	EventID   string `docstore:"event_id"`
+	// EventID is the event_id as published: what receivers see as
+	// webhook-id and admins read.
+	EventID string `docstore:"event_id"`
+	// EventKey is the event's key in the events collection (see EventKey
+	// and EventStoreKey).
+	EventKey  string `docstore:"event_key,omitempty"`
 	EventType string `docstore:"event_type"`
 	TenantID  string `docstore:"tenant_id"`
 	Status    string `docstore:"status"`

@@ -8,7 +8,11 @@ import (
 // Event is an ingested event as stored in the events collection. Payload is the
 // envelope exactly as it will be delivered.
 type Event struct {
-	ID        string `docstore:"id"`
+	// ID is the event's key: EventKey of its event_id, tenant_id and
+	// partner_id.
+	ID string `docstore:"id"`
+	// EventID is the event_id as published (see PublishedID).
+	EventID   string `docstore:"event_id,omitempty"`
 	Type      string `docstore:"event_type"`
 	TenantID  string `docstore:"tenant_id"`
 	PartnerID string `docstore:"partner_id"`

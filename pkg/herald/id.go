@@ -1,23 +1,25 @@
 package herald
 
 import (
-	"crypto/rand"
-	"encoding/binary"
+	"hash/fnv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
 )
 
 // Delivery ids are integers (seed 002 types them so) that order by creation
-// time and are unique without coordination, and they stay below 2^53 so every
-// JSON client reads them exactly: 41 bits of milliseconds since idEpoch (until
-// 2093) followed by a 12-bit sequence that starts at a random value in each
-// millisecond (in its lower half, so at least 2048 ids fit in one millisecond
-// before the generator borrows the next). Two processes minting an id in the same millisecond collide with
-// probability 1/4096; the ingest function creates deliveries with a conditional
-// write and takes a new id when one is taken.
+// time and stay below 2^53 so every JSON client reads them exactly: 41 bits
+// of milliseconds since idEpoch (until 2093) followed by a 12-bit sequence.
+//
+// A delivery's id is derived from what it delivers, not minted: the
+// milliseconds are its event's ingest time and the sequence a hash of the
+// event's key and the webhook (see DeliveryIDFor). Two handlers fanning out
+// one event therefore create each delivery under the same id, and the
+// second create finds the first's instead of making another. Another
+// delivery can hold that id (a hash collision, 1 in 4096 per pair of
+// deliveries of one millisecond); the next probe is then tried, one
+// millisecond on, with a fresh hash.
 const (
 	seqBits = 12
 	seqMask = 1<<seqBits - 1
@@ -25,45 +27,23 @@ const (
 
 var idEpoch = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// DeliveryIDs mints delivery ids. The zero value is ready to use and safe for
-// concurrent use.
-type DeliveryIDs struct {
-	mu     sync.Mutex
-	lastMS int64
-	seq    int64
-}
-
-// Next returns a new delivery id for time now.
-func (g *DeliveryIDs) Next(now time.Time) int64 {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	ms := now.Sub(idEpoch).Milliseconds()
-	if ms < g.lastMS {
-		ms = g.lastMS // the clock went back: stay monotonic
-	}
-	switch {
-	case ms > g.lastMS:
-		g.lastMS = ms
-		g.seq = randomInt63() & (seqMask >> 1)
-	case g.seq == seqMask:
-		// The millisecond's sequence is used up: borrow the next one.
-		g.lastMS++
-		g.seq = randomInt63() & (seqMask >> 1)
-	default:
-		g.seq++
-	}
-	return g.lastMS<<seqBits | g.seq
+// DeliveryIDFor returns the id of the delivery of the event stored under
+// eventKey (see EventKey), ingested at ingested, to webhook webhookID, at
+// probe 0, 1, 2…: each probe is the id to try when the previous one is
+// held by another delivery.
+func DeliveryIDFor(eventKey, webhookID string, ingested time.Time, probe int) int64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(eventKey)) // a hash.Hash never fails to write
+	_, _ = h.Write([]byte{0})
+	_, _ = h.Write([]byte(webhookID))
+	_, _ = h.Write([]byte{0, byte(probe >> 8), byte(probe)})
+	ms := max(ingested.Sub(idEpoch).Milliseconds(), 0) + int64(probe)
+	return ms<<seqBits | int64(h.Sum64()&seqMask)
 }
 
 // DeliveryIDTime returns the creation time encoded in a delivery id.
 func DeliveryIDTime(id int64) time.Time {
 	return idEpoch.Add(time.Duration(id>>seqBits) * time.Millisecond)
-}
-
-func randomInt63() int64 {
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
-	return int64(binary.BigEndian.Uint64(b[:]) >> 1)
 }
 
 // NewWebhookID returns a new webhook id, "wh_" followed by a time-ordered UUID.

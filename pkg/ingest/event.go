@@ -21,15 +21,18 @@ const fanOutLease = 2 * time.Minute
 // event fanned out.
 var errFanOutInProgress = errors.New("fan-out of this event is in progress elsewhere")
 
-// storeEvent creates the event document, taking the fan-out lease with it.
-// It returns nil when the event was ingested before (a repeated event_id
+// storeEvent creates the event document under its key (herald.EventKey),
+// taking the fan-out lease with it. It returns nil when the event was
+// ingested before (a repeated event_id from the same tenant and partner
 // creates no new deliveries), and resumed=true when an earlier attempt stored
 // it but did not finish the fan-out and its lease has run out, in which case
 // this handler has taken the lease over.
 func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *herald.Event, resumed bool, err error) {
 	now := h.cfg.Now()
+	key := herald.EventKey(env.EventID, env.TenantID, env.PartnerID)
 	ev = &herald.Event{
-		ID:        env.EventID,
+		ID:        key,
+		EventID:   env.EventID,
 		Type:      env.EventType,
 		TenantID:  env.TenantID,
 		PartnerID: env.PartnerID,
@@ -47,15 +50,15 @@ func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *h
 		return ev, false, nil
 	}
 	if gcerrors.Code(err) != gcerrors.AlreadyExists {
-		return nil, false, fmt.Errorf("store event %s: %w", env.EventID, err)
+		return nil, false, fmt.Errorf("store event %s: %w", key, err)
 	}
-	stored, err := h.awaitFanOut(ctx, env.EventID)
+	stored, err := h.awaitFanOut(ctx, key)
 	if err != nil {
 		return nil, false, err
 	}
 	switch {
 	case stored.FannedOut:
-		h.cfg.Logger.Info("duplicate event ignored", "event_id", env.EventID)
+		h.cfg.Logger.Info("duplicate event ignored", "event_id", env.EventID, "tenant_id", env.TenantID, "partner_id", env.PartnerID)
 		return nil, false, nil
 	case h.leaseLive(stored):
 		return nil, false, errFanOutInProgress
@@ -66,7 +69,7 @@ func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *h
 		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
 			return nil, false, errFanOutInProgress // another handler took it
 		}
-		return nil, false, fmt.Errorf("take over fan-out of %s: %w", env.EventID, err)
+		return nil, false, fmt.Errorf("take over fan-out of %s: %w", key, err)
 	}
 	return stored, true, nil
 }

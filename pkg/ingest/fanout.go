@@ -17,16 +17,13 @@ import (
 	"github.com/heraldhq/herald/pkg/schedule"
 )
 
-// maxIDRetries bounds how often a delivery id that is already taken is
-// replaced by a fresh one.
-const maxIDRetries = 5
-
-// fanOut creates a delivery for every matching webhook that has none yet and
-// enqueues the first attempt of each pending one. It returns how many
-// deliveries it created. The webhooks are matched as of began, when the
-// handling of the event's message began: every webhook written before the
-// event was published is seen, also when another process wrote it.
-func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bool, began time.Time) (int, error) {
+// fanOut creates a delivery of the stored event ev (parsed as env) for every
+// matching webhook that has none yet and enqueues the first attempt of each
+// pending one. It returns how many deliveries it created. The webhooks are
+// matched as of began, when the handling of the event's message began: every
+// webhook written before the event was published is seen, also when another
+// process wrote it.
+func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.Envelope, resumed bool, began time.Time) (int, error) {
 	hooks, err := h.matching(ctx, env, began)
 	if err != nil {
 		return 0, err
@@ -34,7 +31,7 @@ func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bo
 	now := h.cfg.Now()
 	if resumed {
 		var unsent []int64
-		if hooks, unsent, err = h.withoutDelivery(ctx, env.EventID, hooks); err != nil {
+		if hooks, unsent, err = h.withoutDelivery(ctx, ev, hooks); err != nil {
 			return 0, err
 		}
 		// Deliveries created before the interruption may never have been
@@ -50,6 +47,7 @@ func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bo
 		d := &herald.Delivery{
 			WebhookID:     w.ID,
 			EventID:       env.EventID,
+			EventKey:      ev.ID,
 			EventType:     env.EventType,
 			TenantID:      env.TenantID,
 			Status:        herald.StatusPending,
@@ -74,10 +72,18 @@ func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bo
 		}
 		created = append(created, d)
 	}
-	if err := h.create(ctx, created); err != nil {
+	created, made, err := h.create(ctx, ev, created)
+	if err != nil {
 		return 0, err
 	}
 	h.cfg.Metrics.DeliveriesCreated(len(created))
+	// Deliveries another handler of the event made meanwhile may not be
+	// enqueued yet; a second job for one is harmless.
+	for _, id := range made {
+		if err := h.cfg.Enqueuer.Enqueue(ctx, herald.Job{DeliveryID: id, Attempt: 1}, now); err != nil {
+			return 0, err
+		}
+	}
 	var held []*herald.Delivery
 	for _, d := range created {
 		if d.Status != herald.StatusPending {
@@ -93,37 +99,6 @@ func (h *Handler) fanOut(ctx context.Context, env *envelope.Envelope, resumed bo
 		return 0, err
 	}
 	return len(created), nil
-}
-
-// create writes the deliveries in one action list, replacing ids that turn
-// out to be taken.
-func (h *Handler) create(ctx context.Context, ds []*herald.Delivery) error {
-	for try := 0; len(ds) > 0; try++ {
-		actions := h.cfg.Deliveries.Actions()
-		for _, d := range ds {
-			now := h.cfg.Now()
-			d.ID = h.cfg.IDs.Next(now)
-			d.Derive(now, h.cfg.Retention) // pending or held: in the due or held index
-			actions.Create(d)
-		}
-		err := actions.Do(ctx)
-		if err == nil {
-			return nil
-		}
-		var errs docstore.ActionListError
-		if !errors.As(err, &errs) || try == maxIDRetries {
-			return fmt.Errorf("create deliveries: %w", err)
-		}
-		var again []*herald.Delivery
-		for _, e := range errs {
-			if gcerrors.Code(e.Err) != gcerrors.AlreadyExists {
-				return fmt.Errorf("create deliveries: %w", err)
-			}
-			again = append(again, ds[e.Index])
-		}
-		ds = again
-	}
-	return nil
 }
 
 // matching returns the enabled webhooks whose subscription matches env, as
@@ -163,14 +138,16 @@ func (h *Handler) matching(ctx context.Context, env *envelope.Envelope, asOf tim
 }
 
 // withoutDelivery drops the webhooks that already have a delivery of the
-// event, left by an interrupted earlier attempt, and returns the ids of those
-// deliveries still waiting for their first attempt. The event's deliveries
-// are found in the by-event index, which holds their webhook ids only (it
-// is written once, at creation); their status is then read by key.
-func (h *Handler) withoutDelivery(ctx context.Context, eventID string, hooks []*herald.Webhook) ([]*herald.Webhook, []int64, error) {
+// event ev, left by an interrupted earlier attempt, and returns the ids of
+// those deliveries still waiting for their first attempt. The deliveries of
+// its event_id are found in the by-event index, which holds their webhook
+// ids only (it is written once, at creation); their scope and status are
+// then read by key, and those of the same event_id from another tenant or
+// partner (another event) are left out.
+func (h *Handler) withoutDelivery(ctx context.Context, ev *herald.Event, hooks []*herald.Webhook) ([]*herald.Webhook, []int64, error) {
+	eventID := ev.PublishedID()
 	iter := h.cfg.Deliveries.Query().Where("event_id", "=", eventID).Get(ctx, "id", "webhook_id")
 	defer iter.Stop()
-	have := map[string]bool{}
 	var existing []*herald.Delivery
 	for {
 		d := new(herald.Delivery)
@@ -181,19 +158,23 @@ func (h *Handler) withoutDelivery(ctx context.Context, eventID string, hooks []*
 		if err != nil {
 			return nil, nil, fmt.Errorf("query deliveries of event %s: %w", eventID, err)
 		}
-		have[d.WebhookID] = true
 		existing = append(existing, d)
 	}
+	have := map[string]bool{}
 	var unsent []int64
 	if len(existing) > 0 {
 		gets := h.cfg.Deliveries.Actions()
 		for _, d := range existing {
-			gets.Get(d, "status", "attempt_count")
+			gets.Get(d, "event_id", "event_key", "status", "attempt_count")
 		}
 		if err := gets.Do(ctx); err != nil && !onlyNotFound(err) {
-			return nil, nil, fmt.Errorf("read deliveries of event %s: %w", eventID, err)
+			return nil, nil, fmt.Errorf("read deliveries of event %s: %w", ev.ID, err)
 		}
 		for _, d := range existing {
+			if d.EventStoreKey() != ev.ID {
+				continue // another scope's event, or deleted since it was found
+			}
+			have[d.WebhookID] = true
 			if d.Status == herald.StatusPending && d.AttemptCount == 0 {
 				unsent = append(unsent, d.ID)
 			}

@@ -53,8 +53,6 @@ type Config struct {
 	// upstream publishers cannot forge them. Defaults to false: Handle takes
 	// them (local mode, where only Herald publishes to the ingest topic).
 	RefuseOwnEvents bool
-	// IDs mints delivery ids. Defaults to a new generator.
-	IDs *herald.DeliveryIDs
 	// Metrics, when set, counts events ingested, deliveries created and
 	// deliveries dropped by a full pause queue. Defaults to nil: none.
 	Metrics *metrics.Metrics
@@ -85,9 +83,6 @@ func New(cfg Config) (*Handler, error) {
 	}
 	if cfg.Parser == nil {
 		cfg.Parser = envelope.New(envelope.Config{Now: cfg.Now})
-	}
-	if cfg.IDs == nil {
-		cfg.IDs = new(herald.DeliveryIDs)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -133,7 +128,7 @@ func (h *Handler) handle(ctx context.Context, body []byte, ownAllowed bool) erro
 			return herald.Malformed("stored event no longer parses", err)
 		}
 	}
-	n, err := h.fanOut(ctx, env, resumed, began)
+	n, err := h.fanOut(ctx, ev, env, resumed, began)
 	if err != nil {
 		// Let the redelivered message resume at once rather than wait out
 		// the lease; if this write fails too, the lease runs out by itself.
@@ -145,6 +140,7 @@ func (h *Handler) handle(ctx context.Context, body []byte, ownAllowed bool) erro
 		return err
 	}
 	h.cfg.Metrics.EventIngested()
-	h.cfg.Logger.Debug("event ingested", "event_id", env.EventID, "event_type", env.EventType, "deliveries", n)
+	h.cfg.Logger.Debug("event ingested", "event_id", env.EventID, "tenant_id", env.TenantID,
+		"partner_id", env.PartnerID, "event_type", env.EventType, "deliveries", n)
 	return nil
 }

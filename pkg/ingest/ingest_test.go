@@ -9,6 +9,9 @@ import (
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
+// evt1Key is orderCreated's key in the events collection.
+var evt1Key = herald.EventKey("evt_1", "tnt_1", "")
+
 const orderCreated = `{"event_id":"evt_1","event_type":"order.created","timestamp":"2026-04-23T13:59:00Z","tenant_id":"tnt_1",` +
 	`"data":{"total":5},"x_custom":{"kept":true}}`
 
@@ -53,7 +56,7 @@ func TestHandleCreatesOneDeliveryPerMatchingWebhook(t *testing.T) {
 		delete(wantJobs, e.Job)
 	}
 
-	ev := f.event(t, "evt_1")
+	ev := f.event(t, evt1Key)
 	if ev == nil || !ev.FannedOut || ev.Payload != orderCreated || ev.Type != "order.created" || ev.TenantID != "tnt_1" {
 		t.Errorf("stored event = %+v", ev)
 	}
@@ -68,7 +71,8 @@ func TestHandleRepeatedEventIDCreatesNothing(t *testing.T) {
 	}
 	for _, again := range []string{
 		orderCreated,
-		`{"event_id":"evt_1","event_type":"order.cancelled"}`, // the id decides, not the content
+		// The id within its tenant decides, not the content.
+		`{"event_id":"evt_1","event_type":"order.cancelled","tenant_id":"tnt_1"}`,
 	} {
 		if err := f.handle(again); err != nil {
 			t.Fatalf("Handle(%s) = %v", again, err)
@@ -80,7 +84,7 @@ func TestHandleRepeatedEventIDCreatesNothing(t *testing.T) {
 	if n := len(f.enq.Got()); n != 1 {
 		t.Errorf("%d jobs enqueued, want 1", n)
 	}
-	if ev := f.event(t, "evt_1"); ev == nil || ev.Type != "order.created" {
+	if ev := f.event(t, evt1Key); ev == nil || ev.Type != "order.created" {
 		t.Errorf("stored event = %+v, want the first one kept", ev)
 	}
 }

@@ -19,11 +19,11 @@ func TestHandleResumesInterruptedFanOut(t *testing.T) {
 	f.addWebhook(t, "wh_b", nil)
 	ctx := context.Background()
 	// An earlier Handle stored the event and A's delivery, then stopped.
-	if err := f.events.Create(ctx, &herald.Event{ID: "evt_1", Type: "order.created", TenantID: "tnt_1",
+	if err := f.events.Create(ctx, &herald.Event{ID: evt1Key, EventID: "evt_1", Type: "order.created", TenantID: "tnt_1",
 		Payload: orderCreated, CreatedMS: herald.Millis(t0)}); err != nil {
 		t.Fatal(err)
 	}
-	existing := &herald.Delivery{ID: 1, WebhookID: "wh_a", EventID: "evt_1", EventType: "order.created",
+	existing := &herald.Delivery{ID: 1, WebhookID: "wh_a", EventID: "evt_1", EventKey: evt1Key, EventType: "order.created",
 		TenantID: "tnt_1", Status: herald.StatusPending, NextAttemptMS: herald.Millis(t0)}
 	if err := f.deliveries.Create(ctx, existing); err != nil {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func TestHandleResumesInterruptedFanOut(t *testing.T) {
 	if !reflect.DeepEqual(got, wantJobs) {
 		t.Errorf("enqueued %+v, want %+v due %v", f.enq.Got(), wantJobs, t0)
 	}
-	if ev := f.event(t, "evt_1"); ev == nil || !ev.FannedOut {
+	if ev := f.event(t, evt1Key); ev == nil || !ev.FannedOut {
 		t.Errorf("event = %+v, want it marked fanned out", ev)
 	}
 }
@@ -74,7 +74,7 @@ func TestHandleEnqueueFailureIsRetriedWithoutDuplicates(t *testing.T) {
 	if len(first) != 2 {
 		t.Fatalf("%d deliveries after the failed Handle, want 2", len(first))
 	}
-	if ev := f.event(t, "evt_1"); ev == nil || ev.FannedOut {
+	if ev := f.event(t, evt1Key); ev == nil || ev.FannedOut {
 		t.Errorf("event = %+v, want it stored and not marked fanned out", ev)
 	}
 
@@ -87,20 +87,18 @@ func TestHandleEnqueueFailureIsRetriedWithoutDuplicates(t *testing.T) {
 		t.Errorf("deliveries after redelivery = %v (ids %d, %d), want the same two",
 			webhookIDs(again), again[0].ID, again[1].ID)
 	}
-	if ev := f.event(t, "evt_1"); ev == nil || !ev.FannedOut {
+	if ev := f.event(t, evt1Key); ev == nil || !ev.FannedOut {
 		t.Errorf("event = %+v, want it marked fanned out", ev)
 	}
 }
 
 func TestHandleReplacesTakenDeliveryID(t *testing.T) {
 	t.Parallel()
-	ids := new(herald.DeliveryIDs)
-	// Within one millisecond the generator counts up, so after x it mints
-	// x+1: take that id with another delivery first.
-	x := ids.Next(t0)
-	f := newFixture(t, func(c *ingest.Config) { c.IDs = ids })
+	// The id of evt_1's delivery to wh_a is held by another event's.
+	x := herald.DeliveryIDFor(evt1Key, "wh_a", t0, 0)
+	f := newFixture(t)
 	f.addWebhook(t, "wh_a", nil)
-	taken := &herald.Delivery{ID: x + 1, WebhookID: "wh_other", EventID: "evt_old", Status: herald.StatusSucceeded}
+	taken := &herald.Delivery{ID: x, WebhookID: "wh_other", EventID: "evt_old", Status: herald.StatusSucceeded}
 	if err := f.deliveries.Create(context.Background(), taken); err != nil {
 		t.Fatal(err)
 	}
@@ -112,10 +110,10 @@ func TestHandleReplacesTakenDeliveryID(t *testing.T) {
 	if got, want := webhookIDs(ds), []string{"wh_a", "wh_other"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("deliveries for %v, want %v", got, want)
 	}
-	if ds[0].ID == x+1 || ds[0].EventID != "evt_1" {
-		t.Errorf("new delivery = %+v, want a fresh id", ds[0])
+	if want := herald.DeliveryIDFor(evt1Key, "wh_a", t0, 1); ds[0].ID != want || ds[0].EventID != "evt_1" {
+		t.Errorf("new delivery = %+v, want it under the next probe's id %d", ds[0], want)
 	}
-	if ds[1].ID != x+1 || ds[1].EventID != "evt_old" {
+	if ds[1].ID != x || ds[1].EventID != "evt_old" {
 		t.Errorf("the delivery holding the id was changed: %+v", ds[1])
 	}
 	if got := f.enq.Got(); len(got) != 1 || got[0].Job != (herald.Job{DeliveryID: ds[0].ID, Attempt: 1}) {
@@ -177,7 +175,7 @@ func TestHandleTakesOverLeaseOfAGoneProcess(t *testing.T) {
 			f.addWebhook(t, "wh_a", nil)
 			ctx := context.Background()
 			// Taken 30 s before t0 by another process; a lease lasts 2 min.
-			if err := f.events.Create(ctx, &herald.Event{ID: "evt_1", Type: "order.created", TenantID: "tnt_1",
+			if err := f.events.Create(ctx, &herald.Event{ID: evt1Key, EventID: "evt_1", Type: "order.created", TenantID: "tnt_1",
 				Payload: orderCreated, CreatedMS: herald.Millis(t0.Add(-30 * time.Second)),
 				FanOutLeaseMS: herald.Millis(t0.Add(90 * time.Second)), FanOutOwner: "a-gone-process"}); err != nil {
 				t.Fatal(err)
@@ -196,8 +194,8 @@ func TestHandleTakesOverLeaseOfAGoneProcess(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ds := f.allDeliveries(t); len(ds) != 1 || !f.event(t, "evt_1").FannedOut {
-				t.Errorf("%d deliveries, event %+v; want the fan-out taken over", len(ds), f.event(t, "evt_1"))
+			if ds := f.allDeliveries(t); len(ds) != 1 || !f.event(t, evt1Key).FannedOut {
+				t.Errorf("%d deliveries, event %+v; want the fan-out taken over", len(ds), f.event(t, evt1Key))
 			}
 		})
 	}

@@ -1,0 +1,101 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gocloud.dev/docstore"
+	"gocloud.dev/gcerrors"
+
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+// maxIDProbes bounds how many ids held by other deliveries one delivery
+// steps over (see herald.DeliveryIDFor).
+const maxIDProbes = 32
+
+// create writes the deliveries of ev, each under its id for ev and its
+// webhook (herald.DeliveryIDFor), and returns those it created. A delivery
+// of ev to the same webhook that is there already was made by another
+// handler of the same event (a duplicate message handled at once, or a
+// fan-out taken over from a holder still at work): it is not made again,
+// and when it still waits for its first attempt its id is returned in
+// unsent, to enqueue. So however many handlers fan an event out, each
+// webhook gets one delivery. An id held by another event's delivery is
+// replaced by the next probe.
+func (h *Handler) create(ctx context.Context, ev *herald.Event, ds []*herald.Delivery) (created []*herald.Delivery, unsent []int64, err error) {
+	ingested := herald.FromMillis(ev.CreatedMS)
+	probes := make(map[*herald.Delivery]int, len(ds))
+	for len(ds) > 0 {
+		actions := h.cfg.Deliveries.Actions()
+		for _, d := range ds {
+			if probes[d] == maxIDProbes {
+				return nil, nil, fmt.Errorf("create delivery of event %s to %s: no free id in %d probes", ev.ID, d.WebhookID, maxIDProbes)
+			}
+			d.ID = herald.DeliveryIDFor(ev.ID, d.WebhookID, ingested, probes[d])
+			d.Derive(h.cfg.Now(), h.cfg.Retention) // pending or held: in the due or held index
+			actions.Create(d)
+		}
+		taken, err := takenIndexes(actions.Do(ctx))
+		if err != nil {
+			return nil, nil, fmt.Errorf("create deliveries: %w", err)
+		}
+		var again []*herald.Delivery
+		for i, d := range ds {
+			if !taken[i] {
+				created = append(created, d)
+				continue
+			}
+			mine, waiting, err := h.heldBySame(ctx, ev, d)
+			switch {
+			case err != nil:
+				return nil, nil, err
+			case mine && waiting:
+				unsent = append(unsent, d.ID)
+			case !mine:
+				probes[d]++
+				again = append(again, d)
+			}
+		}
+		ds = again
+	}
+	return created, unsent, nil
+}
+
+// takenIndexes returns the indexes of the creates that failed because their
+// id is taken, or the error when any failed otherwise.
+func takenIndexes(err error) (map[int]bool, error) {
+	if err == nil {
+		return nil, nil
+	}
+	var errs docstore.ActionListError
+	if !errors.As(err, &errs) {
+		return nil, err
+	}
+	taken := map[int]bool{}
+	for _, e := range errs {
+		if gcerrors.Code(e.Err) != gcerrors.AlreadyExists {
+			return nil, err
+		}
+		taken[e.Index] = true
+	}
+	return taken, nil
+}
+
+// heldBySame reads the delivery holding d's id and reports whether it is
+// ev's delivery to d's webhook, and if so whether it waits for its first
+// attempt. One deleted since its create failed is read as another's, so the
+// id is tried again at the next probe.
+func (h *Handler) heldBySame(ctx context.Context, ev *herald.Event, d *herald.Delivery) (mine, waiting bool, err error) {
+	held := &herald.Delivery{ID: d.ID}
+	err = h.cfg.Deliveries.Get(ctx, held, "webhook_id", "event_id", "event_key", "status", "attempt_count")
+	switch {
+	case gcerrors.Code(err) == gcerrors.NotFound:
+		return false, false, nil
+	case err != nil:
+		return false, false, fmt.Errorf("read delivery %d: %w", d.ID, err)
+	}
+	mine = held.WebhookID == d.WebhookID && held.EventStoreKey() == ev.ID
+	return mine, mine && held.Status == herald.StatusPending && held.AttemptCount == 0, nil
+}
