@@ -32,7 +32,7 @@ func (a *API) rotateApplicationSecret(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, v)
 		return
 	}
-	if !grantable(w, principal(r), app.Scopes) {
+	if !manageable(w, principal(r), app) {
 		return
 	}
 	app.PreviousSecretHash, app.PreviousSecretUntilMS = app.SecretHash, herald.Millis(now.Add(grace))
