@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/heraldhq/herald/pkg/admin"
 )
@@ -39,8 +40,15 @@ func TestTokenEndpointThrottlesAHammeredClient(t *testing.T) {
 	// busy (429, Retry-After: 1) on a loaded machine; the rest are
 	// throttled for the client id (429, Retry-After: 6).
 	checked, throttled := 0, 0
+	deadline := time.After(time.Minute)
 	for checked < 10 || throttled < 16 {
-		r := <-answers
+		var r tokenResponse
+		select {
+		case r = <-answers:
+		case <-deadline:
+			close(stop)
+			t.Fatalf("%d requests checked, %d throttled for the client id; want 10 and 16 or more", checked, throttled)
+		}
 		switch {
 		case r.status == http.StatusUnauthorized, r.status == http.StatusTooManyRequests && r.header.Get("Retry-After") == "1":
 			checked++
