@@ -10,8 +10,10 @@ import (
 
 // rotateApplicationSecret is POST …/applications/{id}/rotate-secret: a new
 // client secret, shown once; the old one keeps working for the grace
-// period (0 stops it at once). Rotating hands out a credential with the
-// application's scopes, so the caller must hold them all.
+// period. A grace period leaves issued tokens valid until they expire; 0
+// stops the old secret and every token issued so far at once. Rotating
+// hands out a credential with the application's scopes, so the caller must
+// hold them all.
 func (a *API) rotateApplicationSecret(w http.ResponseWriter, r *http.Request) {
 	app, ok := a.loadApplication(w, r)
 	if !ok {
@@ -30,13 +32,14 @@ func (a *API) rotateApplicationSecret(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, v)
 		return
 	}
-	if !grantable(w, principal(r), app.Scopes) {
+	if !manageable(w, principal(r), app) {
 		return
 	}
 	app.PreviousSecretHash, app.PreviousSecretUntilMS = app.SecretHash, herald.Millis(now.Add(grace))
 	if grace == 0 {
+		// Revoke every token issued so far: they carry the old generation.
 		app.PreviousSecretHash, app.PreviousSecretUntilMS = "", 0
-		app.TokensNotBeforeMS = herald.Millis(now)
+		app.TokenGeneration++
 	}
 	secret, ok := a.newSecret(w, r, app)
 	if !ok {

@@ -71,7 +71,7 @@ func (a *API) getApplication(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) deleteApplication(w http.ResponseWriter, r *http.Request) {
 	app, ok := a.loadApplication(w, r)
-	if !ok {
+	if !ok || !manageable(w, principal(r), app) {
 		return
 	}
 	if err := a.cfg.Applications.Delete(r.Context(), app); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
@@ -90,6 +90,24 @@ func grantable(w http.ResponseWriter, p *auth.Principal, scopes []string) bool {
 	for _, s := range scopes {
 		if !p.Has(s) {
 			writeDetail(w, http.StatusForbidden, "this token cannot grant the "+s+" scope")
+			return false
+		}
+	}
+	return true
+}
+
+// manageable reports whether the caller may change or delete app: app must
+// lie inside the caller's binding and hold no scope the caller lacks, so no
+// token can remove or take over a more powerful one. It answers 403 when
+// not.
+func manageable(w http.ResponseWriter, p *auth.Principal, app *herald.Application) bool {
+	if !p.Sees(app.TenantID, app.PartnerID) {
+		writeDetail(w, http.StatusForbidden, "this token is bound to another tenant or partner")
+		return false
+	}
+	for _, s := range app.Scopes {
+		if !p.Has(s) {
+			writeDetail(w, http.StatusForbidden, "this token cannot manage an application with the "+s+" scope")
 			return false
 		}
 	}

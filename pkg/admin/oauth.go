@@ -2,9 +2,11 @@ package admin
 
 import (
 	"errors"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"gocloud.dev/gcerrors"
 
@@ -23,7 +25,8 @@ type oauthError struct {
 // token is POST /oauth/token, the client-credentials grant (RFC 6749 §4.4).
 // The client authenticates with HTTP Basic or with client_id and
 // client_secret in the form, not both. Errors never say whether the client
-// exists.
+// exists. A client id that asks too often, or a request that finds every
+// secret check busy, is answered 429 with Retry-After.
 func (a *API) token(w http.ResponseWriter, r *http.Request) {
 	form, problem := tokenForm(w, r)
 	if problem != "" {
@@ -45,6 +48,7 @@ func (a *API) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok, err := a.cfg.Auth.Issue(r.Context(), id, secret, form.Get("scope"))
+	var throttled *auth.ThrottledError
 	switch {
 	case errors.Is(err, auth.ErrInvalidClient):
 		a.cfg.Logger.Info("token refused", "reason", "invalid_client", "client_id", truncate(id, 64))
@@ -52,6 +56,10 @@ func (a *API) token(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("WWW-Authenticate", `Basic realm="herald"`)
 		}
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
+	case errors.As(err, &throttled):
+		// Not logged one by one: a flood would flood the log too.
+		w.Header().Set("Retry-After", strconv.Itoa(int(max(1, math.Ceil(throttled.RetryAfter.Seconds())))))
+		writeOAuthError(w, http.StatusTooManyRequests, "temporarily_unavailable", "too many token requests; retry later")
 	case errors.Is(err, auth.ErrInvalidScope):
 		writeOAuthError(w, http.StatusBadRequest, "invalid_scope", "the requested scope exceeds the client's scopes")
 	case err != nil:

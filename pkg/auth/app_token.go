@@ -18,6 +18,8 @@ const (
 	claimScope     = "scope"
 	claimTenantID  = "tenant_id"
 	claimPartnerID = "partner_id"
+	// claimGeneration is the application's TokenGeneration at issue.
+	claimGeneration = "gen"
 )
 
 // sign returns a signed HS256 token for app carrying scopes, valid from now
@@ -34,6 +36,7 @@ func (a *Authenticator) sign(app *herald.Application, scopes []string, now time.
 		Claim(claimScope, joinScopes(scopes)).
 		Claim(claimTenantID, app.TenantID).
 		Claim(claimPartnerID, app.PartnerID).
+		Claim(claimGeneration, app.TokenGeneration).
 		Build()
 	if err != nil {
 		return "", fmt.Errorf("auth: build token: %w", err)
@@ -66,9 +69,7 @@ func (a *Authenticator) applicationPrincipal(ctx context.Context, token string) 
 	if err != nil {
 		return nil, err
 	}
-	// iat has whole seconds: a token of the second of the revocation (minted
-	// with the new secret, or a hair before it) is let through.
-	if iat, ok := tok.IssuedAt(); !ok || iat.Unix() < app.TokensNotBeforeMS/1000 {
+	if !current(tok, app) {
 		return nil, ErrUnauthenticated
 	}
 	var scope string
@@ -80,6 +81,26 @@ func (a *Authenticator) applicationPrincipal(ctx context.Context, token string) 
 		TenantID:  app.TenantID,
 		PartnerID: app.PartnerID,
 	}, nil
+}
+
+// current reports whether tok is of app's current token generation, so
+// not revoked. A token without the claim was issued before generations
+// existed: it is of generation 0, and also held to TokensNotBeforeMS, a
+// floor of whole seconds.
+func current(tok jwt.Token, app *herald.Application) bool {
+	var gen float64
+	if tok.Has(claimGeneration) {
+		var v any
+		if err := tok.Get(claimGeneration, &v); err != nil {
+			return false
+		}
+		var ok bool
+		if gen, ok = v.(float64); !ok {
+			return false
+		}
+	}
+	iat, ok := tok.IssuedAt()
+	return ok && gen == float64(app.TokenGeneration) && iat.Unix() >= app.TokensNotBeforeMS/1000
 }
 
 // application reads the application clientID names. An unknown one is

@@ -5,8 +5,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
-	"runtime"
 	"slices"
+	"sync/atomic"
 
 	"github.com/heraldhq/herald/pkg/herald"
 )
@@ -27,8 +27,13 @@ type Authenticator struct {
 	// dummyHash is verified against for unknown clients, so that Issue
 	// takes as long for them as for a wrong secret.
 	dummyHash string
-	// hashing holds a slot per client-secret check in progress.
-	hashing chan struct{}
+	// hashing holds a slot per client-secret check in progress; inFlight
+	// counts them for onHash, a test's hook called as each one starts.
+	hashing  chan struct{}
+	inFlight *atomic.Int64
+	onHash   func(inFlight int)
+	// limiter throttles token requests per client id.
+	limiter *clientLimiter
 	// jwks is nil unless Config.JWKSURL is set.
 	jwks *keySource
 }
@@ -45,11 +50,10 @@ func New(cfg Config) (*Authenticator, error) {
 		return nil, err
 	}
 	a := &Authenticator{cfg: cfg, admin: sha256.Sum256([]byte(cfg.AdminToken)), dummyHash: dummy,
-		hashing: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}
+		hashing: make(chan struct{}, cfg.MaxHashing), inFlight: new(atomic.Int64),
+		limiter: newClientLimiter(cfg.IssueEvery, cfg.IssueBurst, cfg.MaxThrottledClients)}
 	if cfg.JWKSURL != "" {
-		if a.jwks, err = newKeySource(cfg); err != nil {
-			return nil, err
-		}
+		a.jwks = newKeySource(cfg)
 	}
 	return a, nil
 }

@@ -1,10 +1,13 @@
 package auth
 
 import (
+	"cmp"
 	"crypto/hkdf"
 	"crypto/sha256"
 	"errors"
+	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"gocloud.dev/docstore"
@@ -21,6 +24,11 @@ const (
 	// admin token; bump its version to invalidate every issued token.
 	signingKeyInfo     = "herald token signing key v1"
 	defaultHTTPTimeout = 10 * time.Second
+
+	defaultIssueBurst          = 10
+	defaultIssueEvery          = 6 * time.Second
+	defaultMaxThrottledClients = 10_000
+	defaultHashWait            = 250 * time.Millisecond
 )
 
 // Config configures an Authenticator.
@@ -36,6 +44,19 @@ type Config struct {
 	// Required for application tokens: without it, only the admin token and
 	// external tokens authenticate, and Issue refuses every client.
 	Applications *docstore.Collection
+	// IssueBurst and IssueEvery throttle POST /oauth/token per client id
+	// (known or not): IssueBurst requests at once, then one per IssueEvery.
+	// Default to 10 and 6s. MaxThrottledClients bounds the client ids
+	// tracked; defaults to 10,000.
+	IssueBurst          int
+	IssueEvery          time.Duration
+	MaxThrottledClients int
+	// MaxHashing bounds the client-secret checks (argon2id, 2×19 MiB each)
+	// that run at once; a request waits at most HashWait for one to end.
+	// Default to 2×GOMAXPROCS and 250ms.
+	MaxHashing int
+	HashWait   time.Duration
+
 	// Issuer and Audience are the iss and aud of the tokens Herald issues.
 	// Default to "herald" and "herald-admin".
 	Issuer   string
@@ -51,6 +72,15 @@ type Config struct {
 	// HTTPClient fetches the JWKS. Defaults to a client like
 	// http.DefaultClient with a 10s timeout.
 	HTTPClient *http.Client
+	// JWKSBackoff is how long to wait before fetching the JWKS again after
+	// failures fetches in a row failed. Defaults to 1s, doubling per
+	// failure up to 30s, so a provider back up is used within 30s.
+	JWKSBackoff func(failures int) time.Duration
+
+	// Logger logs what an operator must know: failures to fetch the JWKS
+	// (once per change, with the URL and the cause). Defaults to
+	// slog.Default().
+	Logger *slog.Logger
 
 	// Now returns the current time. Defaults to time.Now.
 	Now func() time.Time
@@ -82,6 +112,17 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: defaultHTTPTimeout}
+	}
+	c.IssueBurst = cmp.Or(max(c.IssueBurst, 0), defaultIssueBurst)
+	c.IssueEvery = cmp.Or(max(c.IssueEvery, 0), defaultIssueEvery)
+	c.MaxThrottledClients = cmp.Or(max(c.MaxThrottledClients, 0), defaultMaxThrottledClients)
+	c.MaxHashing = cmp.Or(max(c.MaxHashing, 0), 2*runtime.GOMAXPROCS(0))
+	c.HashWait = cmp.Or(max(c.HashWait, 0), defaultHashWait)
+	if c.JWKSBackoff == nil {
+		c.JWKSBackoff = defaultJWKSBackoff
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
 	}
 	if c.Now == nil {
 		c.Now = time.Now

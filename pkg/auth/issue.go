@@ -34,17 +34,14 @@ type Token struct {
 // Issue runs the client-credentials grant: it checks clientID and
 // clientSecret and returns a token with the requested scope (space
 // separated; empty means all of the application's scopes). Errors:
-// ErrInvalidClient, ErrInvalidScope, or a store failure.
+// ErrInvalidClient, ErrInvalidScope, a *ThrottledError (see admit), or a
+// store failure.
 func (a *Authenticator) Issue(ctx context.Context, clientID, clientSecret, scope string) (Token, error) {
-	// Each check hashes twice with 19 MiB for tens of milliseconds: bound
-	// how many run at once, so a flood of token requests queues instead of
-	// exhausting memory, and a request given up while queued costs nothing.
-	select {
-	case a.hashing <- struct{}{}:
-		defer func() { <-a.hashing }()
-	case <-ctx.Done():
-		return Token{}, ctx.Err()
+	release, err := a.admit(ctx, clientID)
+	if err != nil {
+		return Token{}, err
 	}
+	defer release()
 	app, err := a.issuer(ctx, clientID)
 	switch {
 	case errors.Is(err, ErrUnauthenticated):

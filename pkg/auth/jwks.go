@@ -2,169 +2,149 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"slices"
+	"io"
+	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
-	"github.com/lestrrat-go/httprc/v3"
-	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jwk"
-	"github.com/lestrrat-go/jwx/v3/jws"
 )
 
-// Refresh limits of the external JWKS. The cache refreshes on its own
-// (within the interval bounds, as the provider's Cache-Control allows); a
+// Refresh limits of the external JWKS. Once fetched, the set is refreshed
+// every jwksRefreshEvery; while the provider fails, fetches are retried
+// with Config.JWKSBackoff (at most jwksMaxBackoff apart by default). A
 // token whose kid is not in the set forces a refresh, at most once per
-// forcedRefreshEvery, so a key rotation at the provider is picked up at once
-// without letting callers hammer it.
+// forcedRefreshEvery, so a key rotation at the provider is picked up at
+// once without letting callers hammer it.
 const (
-	jwksMinInterval    = 5 * time.Minute
-	jwksMaxInterval    = time.Hour
+	jwksRefreshEvery   = 5 * time.Minute
+	jwksFirstBackoff   = time.Second
+	jwksMaxBackoff     = 30 * time.Second
 	forcedRefreshEvery = 30 * time.Second
+	maxJWKSBytes       = 1 << 20
 )
 
-// keySource is the external provider's JWKS, cached and refreshed.
+// keySource is the external provider's JWKS, fetched in the background and
+// kept: a failed refresh keeps the last good set.
 type keySource struct {
-	url   string
-	cache *jwk.Cache
-	now   func() time.Time
-	wait  time.Duration
+	url     string
+	client  *http.Client
+	now     func() time.Time
+	backoff func(failures int) time.Duration
+	log     *slog.Logger
+	wait    time.Duration
+	// first is closed once the first fetch has been tried; stop ends the
+	// background loop, which closes done.
+	first, stop, done chan struct{}
+	ctx               context.Context
+	cancel            context.CancelFunc
 
 	mu          sync.Mutex
+	keys        jwk.Set
+	lastErr     error
+	failures    int
 	lastRefresh time.Time
 }
 
-func newKeySource(cfg Config) (*keySource, error) {
-	client := httprc.NewClient(httprc.WithWhitelist(httprc.WhitelistFunc(func(u string) bool {
-		return u == cfg.JWKSURL
-	})))
-	cache, err := jwk.NewCache(context.Background(), client)
-	if err != nil {
-		return nil, fmt.Errorf("auth: start JWKS cache: %w", err)
-	}
-	// Do not wait for the first fetch: the admin API starts even when the
-	// provider is down, and tokens are checked once it answers.
-	err = cache.Register(context.Background(), cfg.JWKSURL,
-		jwk.WithHTTPClient(cfg.HTTPClient), jwk.WithWaitReady(false),
-		jwk.WithHttprcResourceOption(httprc.WithMinInterval(jwksMinInterval)),
-		jwk.WithHttprcResourceOption(httprc.WithMaxInterval(jwksMaxInterval)))
-	if err != nil {
-		_ = cache.Shutdown(context.Background())
-		return nil, fmt.Errorf("auth: register JWKS: %w", err)
-	}
+func newKeySource(cfg Config) *keySource {
 	wait := cfg.HTTPClient.Timeout
 	if wait <= 0 {
 		wait = defaultHTTPTimeout
 	}
-	return &keySource{url: cfg.JWKSURL, cache: cache, now: cfg.Now, wait: wait}, nil
+	ctx, cancel := context.WithCancel(context.Background())
+	k := &keySource{url: cfg.JWKSURL, client: cfg.HTTPClient, now: cfg.Now, backoff: cfg.JWKSBackoff,
+		log: cfg.Logger, wait: wait, first: make(chan struct{}), stop: make(chan struct{}),
+		done: make(chan struct{}), ctx: ctx, cancel: cancel}
+	// Do not wait for the first fetch: the admin API starts even when the
+	// provider is down, and tokens are checked once it answers.
+	go k.run()
+	return k
 }
 
-// set returns the current key set, waiting (a bounded time) for the first
-// fetch.
-func (k *keySource) set(ctx context.Context) (jwk.Set, error) {
-	r, err := k.cache.LookupResource(ctx, k.url)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrKeysUnavailable, err)
+// run fetches the set at once, then again after the refresh interval, or
+// after the backoff while the provider fails, until close.
+func (k *keySource) run() {
+	defer close(k.done)
+	for {
+		failures := k.fetch(k.ctx)
+		k.markFirst()
+		delay := jwksRefreshEvery
+		if failures > 0 {
+			delay = k.backoff(failures)
+		}
+		timer := time.NewTimer(delay)
+		select {
+		case <-k.stop:
+			timer.Stop()
+			return
+		case <-timer.C:
+		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, k.wait)
-	defer cancel()
-	if err := r.Ready(ctx); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrKeysUnavailable, err)
-	}
-	return r.Resource(), nil
 }
 
-// refresh fetches the set anew unless that was done within
-// forcedRefreshEvery. It reports whether it fetched.
-func (k *keySource) refresh(ctx context.Context) bool {
-	k.mu.Lock()
-	now := k.now()
-	// A clock that went back (now before lastRefresh) does not block.
-	if !k.lastRefresh.IsZero() && !now.Before(k.lastRefresh) && now.Sub(k.lastRefresh) < forcedRefreshEvery {
-		k.mu.Unlock()
+func (k *keySource) firstPending() bool {
+	select {
+	case <-k.first:
 		return false
-	}
-	k.lastRefresh = now
-	k.mu.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, k.wait)
-	defer cancel()
-	_, err := k.cache.Refresh(ctx, k.url)
-	return err == nil
-}
-
-func (k *keySource) close() error { return k.cache.Shutdown(context.Background()) }
-
-// jwksProvider hands jws the one key of the set a token names (by kid, or
-// the only key of a one-key set) with the token's algorithm, and only when
-// that key allows it: the key's own "alg", or else the algorithms of its
-// key type. Symmetric keys are never used, so a token signed with HS256
-// over a public key's bytes cannot verify; "none" is no key's algorithm.
-type jwksProvider struct {
-	ctx context.Context
-	src *keySource
-	// unavailable is set when the set could not be fetched.
-	unavailable error
-}
-
-var errNoKey = errors.New("auth: no acceptable key for this token")
-
-func (p *jwksProvider) FetchKeys(_ context.Context, sink jws.KeySink, sig *jws.Signature, _ *jws.Message) error {
-	set, err := p.src.set(p.ctx)
-	if err != nil {
-		p.unavailable = err
-		return err
-	}
-	kid, _ := sig.ProtectedHeaders().KeyID()
-	key, ok := pickKey(set, kid)
-	if !ok && kid != "" && p.src.refresh(p.ctx) {
-		if set, err = p.src.set(p.ctx); err == nil {
-			key, ok = pickKey(set, kid)
-		}
-	}
-	alg, hasAlg := sig.ProtectedHeaders().Algorithm()
-	if !ok || !hasAlg || !slices.Contains(allowedAlgorithms(key), alg) {
-		return errNoKey
-	}
-	sink.Key(alg, key)
-	return nil
-}
-
-// pickKey returns the key kid names, or the only key of a one-key set for
-// a token without kid.
-func pickKey(set jwk.Set, kid string) (jwk.Key, bool) {
-	if kid != "" {
-		return set.LookupKeyID(kid)
-	}
-	if set.Len() != 1 {
-		return nil, false
-	}
-	return set.Key(0)
-}
-
-// allowedAlgorithms lists the signature algorithms key may verify.
-func allowedAlgorithms(key jwk.Key) []jwa.SignatureAlgorithm {
-	if use, ok := key.KeyUsage(); ok && use != "" && use != jwk.ForSignature.String() {
-		return nil
-	}
-	var byType []jwa.SignatureAlgorithm
-	switch key.KeyType() {
-	case jwa.RSA():
-		byType = []jwa.SignatureAlgorithm{jwa.RS256(), jwa.RS384(), jwa.RS512(), jwa.PS256(), jwa.PS384(), jwa.PS512()}
-	case jwa.EC():
-		byType = []jwa.SignatureAlgorithm{jwa.ES256(), jwa.ES384(), jwa.ES512()}
-	case jwa.OKP():
-		byType = []jwa.SignatureAlgorithm{jwa.EdDSA(), jwa.EdDSAEd25519()}
 	default:
-		return nil // symmetric and unknown key types
+		return true
 	}
-	if alg, ok := key.Algorithm(); ok {
-		sa, known := jwa.LookupSignatureAlgorithm(alg.String())
-		if !known || !slices.Contains(byType, sa) {
-			return nil
+}
+
+func (k *keySource) markFirst() {
+	if k.firstPending() {
+		close(k.first)
+	}
+}
+
+// fetch gets the set once and records the outcome; it returns the number
+// of failures in a row (0 after a success). The log says when a failure
+// streak starts, when its cause changes, and when it ends, naming the URL
+// and the cause: not one line per request.
+func (k *keySource) fetch(ctx context.Context) int {
+	set, err := k.get(ctx)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if err == nil {
+		if k.failures > 0 {
+			k.log.Info("identity provider JWKS fetched again", "url", k.url, "failures", k.failures)
 		}
-		return []jwa.SignatureAlgorithm{sa}
+		k.keys, k.lastErr, k.failures = set, nil, 0
+		return 0
 	}
-	return byType
+	if k.failures == 0 || k.lastErr.Error() != err.Error() {
+		k.log.Error("identity provider JWKS unavailable", "url", k.url, "error", err.Error(),
+			"retry_in", k.backoff(k.failures+1).String(), "keeping_previous_keys", k.keys != nil)
+	}
+	k.lastErr = err
+	k.failures++
+	return k.failures
+}
+
+// get fetches and parses the set.
+func (k *keySource) get(ctx context.Context) (jwk.Set, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, k.url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := k.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("answered %s", resp.Status)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJWKSBytes))
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	set, err := jwk.Parse(body)
+	if err != nil {
+		return nil, fmt.Errorf("not a JWKS: %w", err)
+	}
+	return set, nil
 }

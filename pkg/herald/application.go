@@ -26,9 +26,14 @@ type Application struct {
 	// is accepted until PreviousSecretUntilMS.
 	PreviousSecretHash    string `docstore:"previous_secret_hash"`
 	PreviousSecretUntilMS int64  `docstore:"previous_secret_until_ms"`
-	// TokensNotBeforeMS revokes the tokens issued before it: a rotation
-	// with no grace period (the answer to a leaked secret) sets it, so the
-	// tokens minted with the leaked secret stop too.
+	// TokenGeneration is carried by every token issued to the application;
+	// a token of another generation is refused. A rotation with no grace
+	// period (the answer to a leaked secret) bumps it, so every token minted
+	// before — even within the same second — stops at once.
+	TokenGeneration int64 `docstore:"token_generation"`
+	// TokensNotBeforeMS refuses the tokens issued (by whole seconds) before
+	// it. Rotations set it before TokenGeneration existed; it is kept so
+	// that stored records still decode and their revocations still hold.
 	TokensNotBeforeMS int64 `docstore:"tokens_not_before_ms"`
 	// SecretExpiresMS and SecretExpiryNotified: as on Webhook.
 	SecretExpiresMS      int64         `docstore:"secret_expires_ms"`
