@@ -16,8 +16,8 @@ type applicationInput struct {
 	Name        *string  `json:"name" validate:"required,min=1,max=200"`
 	Description string   `json:"description" validate:"max=2000"`
 	Scopes      []string `json:"scopes" validate:"required,min=1,max=4,unique"`
-	TenantID    *string  `json:"tenant_id" validate:"omitnil,max=255"`
-	PartnerID   *string  `json:"partner_id" validate:"omitnil,max=255"`
+	TenantID    *string  `json:"tenant_id" validate:"omitnil,max=255,scopeid"`
+	PartnerID   *string  `json:"partner_id" validate:"omitnil,max=255,scopeid"`
 	// TokenLifetime is in seconds. Defaults to herald.DefaultTokenLifetime.
 	TokenLifetime *int `json:"token_lifetime" validate:"omitnil,min=60,max=86400"`
 	// SecretExpiresAt (RFC 3339), when set, is when the client secret stops

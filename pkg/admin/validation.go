@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 
@@ -27,6 +29,12 @@ var validate = sync.OnceValue(func() *validator.Validate {
 	})
 	_ = v.RegisterValidation("category", func(fl validator.FieldLevel) bool {
 		return slices.Contains(herald.Categories, fl.Field().String())
+	})
+	// A tenant or partner id is compared, logged and stored as part of
+	// keys: valid UTF-8 without control characters, as events' ids are.
+	_ = v.RegisterValidation("scopeid", func(fl validator.FieldLevel) bool {
+		s := fl.Field().String()
+		return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
 	})
 	return v
 })
@@ -62,6 +70,8 @@ func tagMessage(fe validator.FieldError) string {
 		return "must be at most " + fe.Param() + lengthUnit(fe)
 	case "category":
 		return "must be one of " + strings.Join(herald.Categories, ", ")
+	case "scopeid":
+		return "must be valid UTF-8 without control characters"
 	}
 	return "invalid value"
 }

@@ -37,8 +37,8 @@ type webhookInput struct {
 	Headers         *map[string]string `json:"headers" validate:"omitnil,max=20,dive,keys,min=1,max=256,endkeys,max=2048"`
 	Enabled         *bool              `json:"enabled"`
 	Paused          *bool              `json:"paused"`
-	TenantID        *string            `json:"tenant_id" validate:"omitnil,max=255"`
-	PartnerID       *string            `json:"partner_id" validate:"omitnil,max=255"`
+	TenantID        *string            `json:"tenant_id" validate:"omitnil,max=255,scopeid"`
+	PartnerID       *string            `json:"partner_id" validate:"omitnil,max=255,scopeid"`
 	RetrySchedule   *[]string          `json:"retry_schedule" validate:"omitnil,max=20"`
 	PauseQueueLimit *int               `json:"pause_queue_limit" validate:"omitnil,min=1,max=100000"`
 	Secret          *string            `json:"secret"`
