@@ -28,7 +28,9 @@ func (a *API) auth(scope string, next http.HandlerFunc) http.Handler {
 			writeDetail(w, http.StatusUnauthorized, "Not authenticated")
 			return
 		case errors.Is(err, auth.ErrKeysUnavailable):
-			a.cfg.Logger.Error("identity provider keys unavailable", "error", err)
+			// The key fetch logs each failure streak with its URL and cause;
+			// one line per refused request would flood the log.
+			a.cfg.Logger.Debug("identity provider keys unavailable", "error", err)
 			writeDetail(w, http.StatusServiceUnavailable, "temporarily unavailable, try again")
 			return
 		case err != nil:

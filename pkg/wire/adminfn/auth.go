@@ -25,5 +25,6 @@ func Auth(e wire.Env) (*auth.Authenticator, error) {
 			"(at least %d random bytes), or use a longer admin token", auth.MinSigningKeyBytes, auth.MinSigningKeyBytes)
 	}
 	return auth.New(auth.Config{AdminToken: c.AdminToken, SigningKey: key, Applications: e.Res.Applications,
-		JWKSURL: c.JWKSURL, JWTIssuer: c.JWTIssuer, JWTAudience: c.JWTAudience, Now: e.Now})
+		JWKSURL: c.JWKSURL, JWTIssuer: c.JWTIssuer, JWTAudience: c.JWTAudience, Now: e.Now,
+		Logger: e.Log("admin")})
 }
