@@ -1,5 +1,5 @@
 // Package admin is the admin function: a thin HTTP API over webhooks,
-// deliveries and event publishing (DESIGN §6). It is one http.Handler, served
+// deliveries and event publishing. It is one http.Handler, served
 // by net/http in long-running mode and wrapped for Lambda Function URLs.
 package admin
 

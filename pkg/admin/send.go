@@ -17,7 +17,7 @@ type callEnvelope struct {
 	EventID   string    `json:"event_id"`
 	EventType string    `json:"event_type"`
 	Timestamp time.Time `json:"timestamp"`
-	// Origin marks a validation call (see DESIGN §3).
+	// Origin marks a validation call (HERALD_VALIDATION_ORIGIN).
 	Origin    string `json:"origin,omitempty"`
 	TenantID  string `json:"tenant_id,omitempty"`
 	PartnerID string `json:"partner_id,omitempty"`

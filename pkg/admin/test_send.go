@@ -39,7 +39,7 @@ type testResult struct {
 
 // testWebhook sends a signed test event to the webhook now and answers with
 // what the receiver answered, a failure included. Nothing is stored: no
-// event, no delivery, no attempt (DESIGN §2).
+// event, no delivery, no attempt.
 func (a *API) testWebhook(w http.ResponseWriter, r *http.Request) {
 	var in testInput
 	v := &validationError{}

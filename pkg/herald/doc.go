@@ -2,8 +2,7 @@
 // events, deliveries and their attempts, the statuses they move through, and the
 // identifiers that name them. It imports nothing else from Herald.
 //
-// The structs here are the documents stored in the docstore collections (DESIGN
-// §7). Fields compared or ordered in queries are stored as Unix milliseconds
+// The structs here are the documents stored in the docstore collections. Fields compared or ordered in queries are stored as Unix milliseconds
 // (int64), because not every docstore driver orders time values; the admin API
 // renders them as RFC 3339 times.
 package herald

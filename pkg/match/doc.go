@@ -1,5 +1,4 @@
-// Package match decides whether a webhook subscription matches an event
-// (DESIGN §5).
+// Package match decides whether a webhook subscription matches an event.
 //
 // A webhook matches an event when all of these hold:
 //

@@ -1,4 +1,4 @@
-// Package signature signs deliveries the way DESIGN §3 describes: Standard
+// Package signature signs deliveries as receivers verify them: Standard
 // Webhooks v1 signatures (webhook-id, webhook-timestamp, webhook-signature) and
 // a GitHub-style hex HMAC of the body under the deployment's header prefix.
 package signature
