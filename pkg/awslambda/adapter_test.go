@@ -71,9 +71,13 @@ func TestSQSIngestSampleBatch(t *testing.T) {
 	if stats.Done.Load() != 2 || stats.Malformed.Load() != 1 {
 		t.Errorf("done %d malformed %d, want 2 and 1", stats.Done.Load(), stats.Malformed.Load())
 	}
-	for _, id := range []string{"evt_sample_raw", "evt_sample_sns"} {
-		if err := evs.Get(context.Background(), &herald.Event{ID: id}); err != nil {
-			t.Errorf("event %s not stored: %v", id, err)
+	// The samples are ACME's events: stored under their id within its scope.
+	for _, key := range []string{
+		herald.EventKey("evt_sample_raw", "tnt_acme_prod", "ptn_acme"),
+		herald.EventKey("evt_sample_sns", "tnt_acme_prod", ""),
+	} {
+		if err := evs.Get(context.Background(), &herald.Event{ID: key}); err != nil {
+			t.Errorf("event %s not stored: %v", key, err)
 		}
 	}
 }
