@@ -14,6 +14,7 @@ import (
 	"gocloud.dev/pubsub/awssnssqs"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/moto"
 )
 
@@ -44,8 +45,7 @@ func TestDecodeRecordRoundTripThroughSQS(t *testing.T) {
 		}
 	}
 	var got []events.SQSMessage
-	deadline := time.Now().Add(10 * time.Second)
-	for len(got) < len(sent) && time.Now().Before(deadline) {
+	heraldtest.Poll(10*time.Second, func() bool {
 		out, err := client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl,
 			MaxNumberOfMessages: 10, MessageAttributeNames: []string{"All"}, WaitTimeSeconds: 1})
 		if err != nil {
@@ -59,7 +59,8 @@ func TestDecodeRecordRoundTripThroughSQS(t *testing.T) {
 			}
 			got = append(got, r)
 		}
-	}
+		return len(got) >= len(sent)
+	})
 	if len(got) != len(sent) {
 		t.Fatalf("received %d messages, want %d", len(got), len(sent))
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 func openTestDB(t *testing.T) *bolt.DB {
@@ -50,9 +52,9 @@ func TestCommitterGroupsWaitingWriters(t *testing.T) {
 	var mu sync.Mutex
 	txs := map[int]int{}
 	for i := range 10 {
-		for c.queued() != i { // the next writer queues behind the open commit
-			time.Sleep(time.Millisecond)
-		}
+		// The writers started so far queue behind the open commit.
+		heraldtest.Eventually(t, 10*time.Second, func() bool { return c.queued() == i },
+			"the first %d writers never all queued behind the open commit", i)
 		wg.Go(func() {
 			err := c.do(func(tx *bolt.Tx) error {
 				mu.Lock()
@@ -65,9 +67,7 @@ func TestCommitterGroupsWaitingWriters(t *testing.T) {
 			}
 		})
 	}
-	for c.queued() != 10 {
-		time.Sleep(time.Millisecond)
-	}
+	heraldtest.Eventually(t, 10*time.Second, func() bool { return c.queued() == 10 }, "ten writers never queued")
 	close(release)
 	wg.Wait()
 	if len(txs) != 1 {

@@ -8,6 +8,8 @@ import (
 
 	"gocloud.dev/pubsub"
 	"gocloud.dev/pubsub/mempubsub"
+
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // TestRunReopeningOutlivesAFailedSubscription: once the subscription fails
@@ -24,8 +26,9 @@ func TestRunReopeningOutlivesAFailedSubscription(t *testing.T) { // not parallel
 	first := mempubsub.NewSubscription(topic, time.Minute)
 	var opened atomic.Int32
 	open := func(context.Context) (*pubsub.Subscription, error) {
-		opened.Add(1)
-		return mempubsub.NewSubscription(topic, time.Minute), nil
+		sub := mempubsub.NewSubscription(topic, time.Minute)
+		opened.Add(1) // counted once it is subscribed to topic
+		return sub, nil
 	}
 	got := make(chan string, 4)
 	done := make(chan error, 1)
@@ -57,10 +60,8 @@ func TestRunReopeningOutlivesAFailedSubscription(t *testing.T) { // not parallel
 	}
 	// mempubsub gives a message to the subscriptions that exist when it is
 	// sent: send once the new one is open.
-	deadline := time.Now().Add(10 * time.Second)
-	for opened.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	heraldtest.Eventually(t, 10*time.Second, func() bool { return opened.Load() > 0 },
+		"no new subscription opened after the first shut down")
 	send("two")
 	receive("two")
 	cancel()

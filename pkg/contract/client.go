@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // API calls the admin API of the system under test.
@@ -139,15 +141,12 @@ func (a *API) Deliveries(webhookID, query string) DeliveryList {
 // WaitDelivery polls until the webhook has a delivery in status want.
 func (a *API) WaitDelivery(webhookID, want string, timeout time.Duration) Delivery {
 	a.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		l := a.Deliveries(webhookID, "?status="+want)
-		if len(l.Items) > 0 {
-			return l.Items[0]
-		}
-		if time.Now().After(deadline) {
-			a.t.Fatalf("no %s delivery for %s within %s (have %+v)", want, webhookID, timeout, a.Deliveries(webhookID, ""))
-		}
-		time.Sleep(20 * time.Millisecond)
+	var l DeliveryList
+	if !heraldtest.Poll(timeout, func() bool {
+		l = a.Deliveries(webhookID, "?status="+want)
+		return len(l.Items) > 0
+	}) {
+		a.t.Fatalf("no %s delivery for %s within %s (have %+v)", want, webhookID, timeout, a.Deliveries(webhookID, ""))
 	}
+	return l.Items[0]
 }

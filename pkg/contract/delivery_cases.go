@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // scaiVaultEvent is the ScaiVault envelope of seed 001, with a field Herald
@@ -199,11 +201,5 @@ func testMalformedIngestMessage(t *testing.T, b Backend) {
 // waitCount polls cond until it holds.
 func waitCount(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(wait)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached in time")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	heraldtest.Eventually(t, wait, cond, "condition not reached")
 }

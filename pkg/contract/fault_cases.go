@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // faultServer is a loopback endpoint that answers its requests with the
@@ -105,20 +107,17 @@ type faultDelivery struct {
 // waitAttempts polls the webhook's only delivery until cond holds.
 func waitAttempts(t *testing.T, api *API, webhookID string, cond func(faultDelivery) bool) faultDelivery {
 	t.Helper()
-	deadline := time.Now().Add(wait)
-	for {
-		var l struct {
-			Items []faultDelivery `json:"items"`
-		}
-		api.Do("GET", "/api/v1/admin/webhooks/"+webhookID+"/deliveries", nil, &l)
-		if len(l.Items) == 1 && cond(l.Items[0]) {
-			return l.Items[0]
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("delivery of %s did not get there within %s: %+v", webhookID, wait, l.Items)
-		}
-		time.Sleep(20 * time.Millisecond)
+	var l struct {
+		Items []faultDelivery `json:"items"`
 	}
+	if !heraldtest.Poll(wait, func() bool {
+		l.Items = nil
+		api.Do("GET", "/api/v1/admin/webhooks/"+webhookID+"/deliveries", nil, &l)
+		return len(l.Items) == 1 && cond(l.Items[0])
+	}) {
+		t.Fatalf("delivery of %s did not get there within %s: %+v", webhookID, wait, l.Items)
+	}
+	return l.Items[0]
 }
 
 func attempted(n int) func(faultDelivery) bool {
@@ -158,16 +157,12 @@ func endpointEvents(t *testing.T, alerts *Receiver, webhookID, eventType string)
 // webhookID, and returns them all.
 func waitEndpointEvent(t *testing.T, alerts *Receiver, webhookID, eventType string) []endpointEvent {
 	t.Helper()
-	deadline := time.Now().Add(wait)
-	for {
-		if evs := endpointEvents(t, alerts, webhookID, eventType); len(evs) > 0 {
-			return evs
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("alerts got no %s about %s within %s", eventType, webhookID, wait)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	var evs []endpointEvent
+	heraldtest.Eventually(t, wait, func() bool {
+		evs = endpointEvents(t, alerts, webhookID, eventType)
+		return len(evs) > 0
+	}, "alerts got no %s about %s", eventType, webhookID)
+	return evs
 }
 
 // gapAtLeast reports whether b is at least d after a, less the scheduler's

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"sync"
 	"testing"
-	"time"
 )
 
 // testPause checks that a paused webhook holds deliveries and that resuming
@@ -32,25 +31,38 @@ func testPause(t *testing.T, b Backend) {
 }
 
 // testResumeUnderLoad resumes a webhook while events for it are being
-// ingested: every delivery must end up sent, none left held. (The race of a
-// hold with a resume is too narrow to hit reliably here; schedule.ReleaseHeld,
+// ingested: every delivery must end up sent, none left held. Each publisher
+// sends half its events and waits; the resume starts once some of them are
+// held, and the publishers send the rest while it runs. (The race of a hold
+// with a resume is too narrow to hit reliably here; schedule.ReleaseHeld,
 // which closes it, is tested through the expiry-notifier's backstop.)
 func testResumeUnderLoad(t *testing.T, b Backend) {
 	_, api := start(t, b)
 	r := NewReceiver(t, "X-Herald-")
 	wh := api.CreateWebhook(r, map[string]any{"paused": true})
 	const publishers, each = 4, 40
-	var wg sync.WaitGroup
+	var firstHalves, wg sync.WaitGroup
+	defer wg.Wait()
+	resuming := make(chan struct{})
+	resume := sync.OnceFunc(func() { close(resuming) })
+	defer resume() // on a failure too: no publisher is left waiting
 	for range publishers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range each {
+		firstHalves.Add(1)
+		wg.Go(func() {
+			halfSent := sync.OnceFunc(firstHalves.Done)
+			defer halfSent()
+			for i := range each {
+				if i == each/2 {
+					halfSent()
+					<-resuming
+				}
 				api.Publish(map[string]any{"event_type": "order.created"})
 			}
-		}()
+		})
 	}
-	time.Sleep(20 * time.Millisecond) // let some deliveries be held first
+	firstHalves.Wait()
+	waitCount(t, func() bool { return api.Deliveries(wh.ID, "?status=paused&per_page=1").Total > 0 })
+	resume()
 	if status := api.Do("PATCH", "/api/v1/admin/webhooks/"+wh.ID, map[string]any{"paused": false}, nil); status != http.StatusOK {
 		t.Fatalf("resume: %d", status)
 	}

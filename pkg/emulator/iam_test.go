@@ -19,6 +19,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/contract"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/lambdart"
 )
 
@@ -135,13 +136,13 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 			t.Fatalf("no entry in the due-time table %s after a failure with a 901 s step", table)
 		}
 		time.Sleep(time.Until(failedAt.Add(1500 * time.Millisecond)))
-		deadline := time.Now().Add(20 * time.Second)
-		for h.items(ctx, admin, table) > 0 {
-			if time.Now().After(deadline) {
-				t.Fatalf("the retry-scheduler left the entry in %s", table)
+		heraldtest.Eventually(t, 20*time.Second, func() bool {
+			if h.items(ctx, admin, table) == 0 {
+				return true
 			}
 			h.invokeSchedule(ctx, "retry-scheduler")
-		}
+			return false
+		}, "the retry-scheduler left the entry in %s", table)
 		delayed := h.queueAttr(ctx, admin, "DeliverQueue", sqstypes.QueueAttributeNameApproximateNumberOfMessagesDelayed)
 		if delayed < 1 {
 			t.Fatalf("deliver queue: %d delayed messages after the move, want 1", delayed)

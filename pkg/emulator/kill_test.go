@@ -22,6 +22,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/heraldhq/herald/pkg/contract"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/moto"
 )
 
@@ -194,8 +195,7 @@ func TestKillDeliverLosesNothing(t *testing.T) {
 		missing []string
 		got     []contract.Received
 	)
-	deadline := time.Now().Add(killDrainWait)
-	for {
+	heraldtest.Poll(killDrainWait, func() bool { // the report below says what is missing
 		got = r.Got()
 		seen = map[string]int{}
 		for _, g := range got {
@@ -207,11 +207,8 @@ func TestKillDeliverLosesNothing(t *testing.T) {
 				missing = append(missing, id)
 			}
 		}
-		if len(missing) == 0 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return len(missing) == 0
+	})
 	drained := time.Since(publishStart) - publishedFor
 
 	// The counts. A request for an event whose publish failed (it may still
@@ -280,17 +277,12 @@ func freeAddr(t *testing.T) string {
 
 func waitHealthy(t *testing.T, url string) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		if resp, err := http.Get(url); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
+	heraldtest.Eventually(t, 60*time.Second, func() bool {
+		resp, err := http.Get(url)
+		if err != nil {
+			return false
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s not healthy", url)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, "%s not healthy", url)
 }

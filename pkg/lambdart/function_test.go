@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/lambdart"
 	"github.com/heraldhq/herald/pkg/moto"
 )
@@ -161,8 +162,7 @@ func TestPollSQSDeletesAllButTheReportedFailures(t *testing.T) {
 	}
 	// After the visibility timeout only the failed one is back.
 	var left []string
-	deadline := time.Now().Add(10 * time.Second)
-	for len(left) == 0 && time.Now().Before(deadline) {
+	heraldtest.Poll(10*time.Second, func() bool {
 		out, err := client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
 		if err != nil {
 			t.Fatal(err)
@@ -170,7 +170,8 @@ func TestPollSQSDeletesAllButTheReportedFailures(t *testing.T) {
 		for _, m := range out.Messages {
 			left = append(left, aws.ToString(m.Body))
 		}
-	}
+		return len(left) > 0
+	})
 	if len(left) != 1 || left[0] != "bad 2" {
 		t.Fatalf("left on the queue: %q, want only the reported failure", left)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/contract"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // TestUpgradeBackfillsIndexedFields starts local mode on a data dir an
@@ -88,11 +89,7 @@ func TestUpgradeBackfillsIndexedFields(t *testing.T) {
 		t.Errorf("sent deliveries %v, want 1 (pending, its job lost) and 2 (held, webhook not paused)", sent)
 	}
 	api := contract.NewAPI(t, second.BaseURL, second.Token)
-	deadline := time.Now().Add(10 * time.Second)
-	for api.Do("GET", "/api/v1/admin/webhooks/"+hook.ID+"/deliveries/3", nil, nil) != http.StatusNotFound {
-		if time.Now().After(deadline) {
-			t.Fatal("delivery 3, finished 60 days ago, was not deleted")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	heraldtest.Eventually(t, 10*time.Second, func() bool {
+		return api.Do("GET", "/api/v1/admin/webhooks/"+hook.ID+"/deliveries/3", nil, nil) == http.StatusNotFound
+	}, "delivery 3, finished 60 days ago, was not deleted")
 }

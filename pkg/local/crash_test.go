@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/pkg/contract"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // Settings of the crash tests.
@@ -156,16 +157,13 @@ func (h *crashHarness) finish() {
 	begin := time.Now()
 	last, lastChange := -1, time.Now()
 	var n tally
-	for {
+	heraldtest.Poll(drainTimeout, func() bool { // the report says what is missing
 		n = h.l.tally()
 		if n.delivered != last {
 			last, lastChange = n.delivered, time.Now()
 		}
-		if n.missing == 0 || time.Since(begin) > drainTimeout || time.Since(lastChange) > drainStall {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return n.missing == 0 || time.Since(lastChange) > drainStall
+	})
 	h.rep.DrainMS = time.Since(begin).Milliseconds()
 	h.rep.Kills = h.run
 	h.rep.fill(n)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/contract"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/local"
 	"github.com/heraldhq/herald/pkg/logging"
 )
@@ -91,12 +92,11 @@ func TestObservabilityEndToEnd(t *testing.T) {
 	}
 	// Ingest sees the event, Herald's own webhook.endpoint.created and
 	// webhook.secret.rotated, and the malformed message.
-	for deadline := time.Now().Add(10 * time.Second); sys.IngestStats.Malformed.Load() == 0 ||
-		sys.IngestStats.Done.Load() < 3; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("ingest: %d done, %d malformed; want 3 and 1",
-				sys.IngestStats.Done.Load(), sys.IngestStats.Malformed.Load())
-		}
+	if !heraldtest.Poll(10*time.Second, func() bool {
+		return sys.IngestStats.Malformed.Load() > 0 && sys.IngestStats.Done.Load() >= 3
+	}) {
+		t.Fatalf("ingest: %d done, %d malformed within 10s; want 3 and 1",
+			sys.IngestStats.Done.Load(), sys.IngestStats.Malformed.Load())
 	}
 
 	checkLogLines(t, logs.String(), d.ID, wh.ID, eventID)

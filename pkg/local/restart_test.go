@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/pkg/contract"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // TestRestartKeepsStateAndRearmsPending stops local mode cleanly with a
@@ -90,24 +91,21 @@ func TestCleanShutdownLosesNoAcceptedEvent(t *testing.T) {
 	if _, err := startLocal(t, cfg); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	missing := len(accepted)
+	delivered := heraldtest.Poll(10*time.Second, func() bool {
 		got := map[string]bool{}
 		for _, g := range r.Got() {
 			got[g.Header.Get("webhook-id")] = true
 		}
-		missing := 0
+		missing = 0
 		for id := range accepted {
 			if !got[id] {
 				missing++
 			}
 		}
-		if missing == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d accepted events never delivered", missing, n)
-		}
-		time.Sleep(20 * time.Millisecond)
+		return missing == 0
+	})
+	if !delivered {
+		t.Fatalf("%d of %d accepted events never delivered within 10s", missing, n)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/pkg/contract"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // TestEventIDIsScopedToItsTenant publishes one event_id for two tenants
@@ -31,15 +32,10 @@ func TestEventIDIsScopedToItsTenant(t *testing.T) {
 	api.Publish(invoice("tnt_a")) // a duplicate
 	api.Publish(invoice("tnt_b")) // another tenant's event
 	got := r.WaitFor(2, 10*time.Second)
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		if done, _ := s.IngestCounts(); done >= before+3 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the three events were not all ingested")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	heraldtest.Eventually(t, 10*time.Second, func() bool {
+		done, _ := s.IngestCounts()
+		return done >= before+3
+	}, "the three events were not all ingested")
 
 	var tenants []string
 	for _, g := range got {

@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // env is the running system TestAdversarial attacks and its fixtures.
@@ -93,23 +95,20 @@ func (e *env) mustDelivery(publisher *app, id string) int64 {
 		e.t.Fatalf("publish fixture event: %d %s", ans.status, ans.body)
 	}
 	var got int64
-	eventually(10*time.Second, func() bool {
+	heraldtest.Eventually(e.t, 10*time.Second, func() bool {
 		var l struct{ Items []deliveryView }
 		if e.do(adminToken, "GET", hooksPath+id+"/deliveries", nil).decode(&l) == nil && len(l.Items) > 0 {
 			got = l.Items[0].ID
 		}
 		return got != 0
-	})
-	if got == 0 {
-		e.t.Fatalf("no delivery to fixture webhook %s", id)
-	}
+	}, "no delivery to fixture webhook %s", id)
 	return got
 }
 
 // received reports whether the receiver got, at /hook/key, an event whose
 // webhook-id is eventID, within a few seconds.
 func (e *env) received(key, eventID string) bool {
-	return eventually(3*time.Second, func() bool {
+	return heraldtest.Poll(3*time.Second, func() bool {
 		for _, rc := range e.recv.since(0) {
 			if rc.key == key && rc.header.Get("webhook-id") == eventID {
 				return true

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // Defaults of the property test, overridden by HERALD_PROPERTY_SEED and
@@ -76,7 +78,7 @@ func (r *run) flag(a *actor, kind, format string, args ...any) {
 // deliveries of the last events may still be on their way.
 func (r *run) settle() {
 	last, since := -1, time.Now()
-	eventually(10*time.Second, func() bool {
+	heraldtest.Poll(10*time.Second, func() bool {
 		if n := r.recv.count(); n != last {
 			last, since = n, time.Now()
 		}

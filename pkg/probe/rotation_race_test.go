@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // minted is a token and when its answer arrived.
@@ -25,7 +27,7 @@ func rotationRace(e *env) result {
 	m.wg.Add(1)
 	go m.run(e, victim)
 	var sent time.Time
-	eventually(20*time.Second, func() bool {
+	heraldtest.Poll(20*time.Second, func() bool {
 		now := time.Now()
 		if last := m.last(); last == "" || issuedAt(last) != now.Unix() || now.Nanosecond() > 800e6 {
 			return false

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // redirectTry points a webhook at the allow-listed receiver's /redirect,
@@ -19,7 +21,7 @@ func redirectTry(e *env) result {
 	}
 	e.do(adminToken, "POST", path(v.ID, "test"), nil)
 	e.do(adminToken, "POST", "/api/v1/events", map[string]any{"event_type": "probe.redirect"})
-	eventually(5*time.Second, func() bool {
+	heraldtest.Poll(5*time.Second, func() bool {
 		var l struct{ Items []struct{ Attempts []any } }
 		return e.do(adminToken, "GET", path(v.ID, "deliveries"), nil).decode(&l) == nil &&
 			len(l.Items) > 0 && len(l.Items[0].Attempts) > 0
@@ -45,7 +47,7 @@ func privateBodyTry(by *app) func(e *env) result {
 		}
 		e.do(by.Token, "POST", "/api/v1/events", map[string]any{"event_type": "probe.internal"})
 		var list answer
-		eventually(5*time.Second, func() bool {
+		heraldtest.Poll(5*time.Second, func() bool {
 			list = e.do(by.Token, "GET", path(v.ID, "deliveries"), nil)
 			return strings.Contains(string(list.body), `"attempt"`)
 		})

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/logging"
 	"github.com/heraldhq/herald/pkg/metrics"
 )
@@ -50,10 +51,8 @@ func TestServeMetricsWhileRuns(t *testing.T) {
 	env.Metrics.MessageReceived("deliver")
 	var body string
 	err := serveMetricsWhile(context.Background(), env, func(ctx context.Context, env Env) error {
-		deadline := time.Now().Add(5 * time.Second)
-		for logs.servedAddr() == "" && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
-		}
+		heraldtest.Eventually(t, 5*time.Second, func() bool { return logs.servedAddr() != "" },
+			"the metrics server never logged the address it serves on")
 		resp, err := http.Get("http://" + logs.servedAddr() + "/metrics")
 		if err != nil {
 			return err

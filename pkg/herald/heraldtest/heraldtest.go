@@ -1,6 +1,6 @@
 // Package heraldtest holds what Herald's package tests share: a clock the
-// test moves by hand (for every Config.Now) and in-memory collections. It is
-// imported by tests only.
+// test moves by hand (for every Config.Now), in-memory collections, and the
+// one way to wait for a condition (Eventually). It is imported by tests only.
 package heraldtest
 
 import (
