@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"gocloud.dev/docstore"
 	"gocloud.dev/gcerrors"
@@ -29,11 +30,11 @@ func (h *Handler) create(ctx context.Context, ev *herald.Event, ds []*herald.Del
 	probes := make(map[*herald.Delivery]int, len(ds))
 	for len(ds) > 0 {
 		actions := h.cfg.Deliveries.Actions()
+		inList := make(map[int64]bool, len(ds))
 		for _, d := range ds {
-			if probes[d] == maxIDProbes {
-				return nil, nil, fmt.Errorf("create delivery of event %s to %s: no free id in %d probes", ev.ID, d.WebhookID, maxIDProbes)
+			if err := pickID(ev.ID, d, ingested, probes, inList); err != nil {
+				return nil, nil, err
 			}
-			d.ID = herald.DeliveryIDFor(ev.ID, d.WebhookID, ingested, probes[d])
 			d.Derive(h.cfg.Now(), h.cfg.Retention) // pending or held: in the due or held index
 			actions.Create(d)
 		}
@@ -61,6 +62,22 @@ func (h *Handler) create(ctx context.Context, ev *herald.Event, ds []*herald.Del
 		ds = again
 	}
 	return created, unsent, nil
+}
+
+// pickID sets d.ID to its id for the event stored under eventKey at its
+// next probe that no other delivery of this action list has (inList): two
+// webhooks of one event can hash to one id, and a second create of a key in
+// one action list fails the whole list. The ids are taken in the order of
+// ds (webhook id order), so every handler of the event picks the same ones.
+func pickID(eventKey string, d *herald.Delivery, ingested time.Time, probes map[*herald.Delivery]int, inList map[int64]bool) error {
+	for ; probes[d] < maxIDProbes; probes[d]++ {
+		d.ID = herald.DeliveryIDFor(eventKey, d.WebhookID, ingested, probes[d])
+		if !inList[d.ID] {
+			inList[d.ID] = true
+			return nil
+		}
+	}
+	return fmt.Errorf("create delivery of event %s to %s: no free id in %d probes", eventKey, d.WebhookID, maxIDProbes)
 }
 
 // takenIndexes returns the indexes of the creates that failed because their
