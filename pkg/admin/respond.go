@@ -21,7 +21,7 @@ func writeDetail(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"detail": msg})
 }
 
-// fieldError is one entry of an HTTPValidationError (seed 002).
+// fieldError is one entry of an HTTPValidationError (the 422 body).
 type fieldError struct {
 	Loc  []any  `json:"loc"`
 	Msg  string `json:"msg"`

@@ -12,7 +12,7 @@ import (
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
-// scaiVaultEvent is the ScaiVault envelope of seed 001, with a field Herald
+// scaiVaultEvent is the ScaiVault event envelope, with a field Herald
 // does not know, which must arrive unchanged.
 const scaiVaultEvent = `{"event_id":"evt_01HK7X9Z","event_type":"secret.rotated","timestamp":"2026-04-23T14:00:00.123456Z",` +
 	`"tenant_id":"tnt_acme_prod","partner_id":"ptn_acme","identity_id":"system:rotation-scheduler",` +

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// scaiVault is the ScaiVault envelope of seed 001, with a secret.rotated data.
+// scaiVault is the ScaiVault event envelope, with a secret.rotated data.
 const scaiVault = `{
   "event_id": "evt_01HK7X9Z",
   "event_type": "secret.rotated",

@@ -2,7 +2,7 @@ package herald
 
 import "time"
 
-// Application is an OAuth client of the admin API (seed 000): it exchanges
+// Application is an OAuth client of the admin API: it exchanges
 // its client_id and client_secret at POST /oauth/token for a short-lived
 // bearer token carrying its scopes and its tenant or partner binding. It is
 // stored in the applications collection under ID, which is also its

@@ -8,7 +8,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// Delivery ids are integers (seed 002 types them so) that order by creation
+// Delivery ids are integers that order by creation
 // time and stay below 2^53 so every JSON client reads them exactly: 41 bits
 // of milliseconds since idEpoch (until 2093) followed by a 12-bit sequence.
 //

@@ -132,7 +132,7 @@ const (
 // FilterOps lists every filter operator.
 var FilterOps = []string{OpEq, OpNeq, OpIn, OpPrefix, OpContains, OpExists}
 
-// Categories are the audit categories an event may carry (seed 000).
+// Categories are the audit categories an event may carry (ScaiDrive's).
 var Categories = []string{
 	"AUTHENTICATION", "AUTHORIZATION", "FILE_ACCESS", "FILE_MODIFICATION",
 	"SHARING", "ADMIN", "SECURITY", "COMPLIANCE",
