@@ -1,11 +1,15 @@
 package auth
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // ErrThrottled is returned by Issue for a request refused to protect the
@@ -25,27 +29,23 @@ func (e *ThrottledError) Error() string {
 // Is makes errors.Is(err, ErrThrottled) hold.
 func (e *ThrottledError) Is(target error) bool { return target == ErrThrottled }
 
-// clientLimiter is a token bucket per client id: IssueBurst requests at
-// once, then one per IssueEvery. It applies to unknown ids as to known
-// ones, so being throttled does not tell that a client exists. It tracks at
-// most max ids; when full it forgets a tenth of them, the fullest buckets
-// first (a full bucket is the same as none).
+// clientLimiter is a token bucket per client id (golang.org/x/time/rate,
+// driven by the Authenticator's clock): IssueBurst requests at once, then
+// one per IssueEvery. It applies to unknown ids as to known ones, so being
+// throttled does not tell that a client exists. It tracks at most max ids;
+// when full it forgets a tenth of them, the fullest buckets first (a full
+// bucket is the same as none).
 type clientLimiter struct {
 	every time.Duration
-	burst float64
+	burst int
 	max   int
 
 	mu      sync.Mutex
-	buckets map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	at     time.Time
+	buckets map[string]*rate.Limiter
 }
 
 func newClientLimiter(every time.Duration, burst, maxClients int) *clientLimiter {
-	return &clientLimiter{every: every, burst: float64(burst), max: maxClients, buckets: map[string]*bucket{}}
+	return &clientLimiter{every: every, burst: burst, max: maxClients, buckets: map[string]*rate.Limiter{}}
 }
 
 // take spends one request of id's bucket at now; when there is none it
@@ -58,42 +58,22 @@ func (l *clientLimiter) take(id string, now time.Time) (time.Duration, bool) {
 		if len(l.buckets) >= l.max {
 			l.evict(now)
 		}
-		b = &bucket{tokens: l.burst, at: now}
+		b = rate.NewLimiter(rate.Every(l.every), l.burst)
 		l.buckets[id] = b
 	}
-	l.refill(b, now)
-	if b.tokens < 1 {
-		return time.Duration((1 - b.tokens) * float64(l.every)), false
+	r := b.ReserveN(now, 1)
+	if wait := r.DelayFrom(now); wait > 0 {
+		r.CancelAt(now)
+		return wait, false
 	}
-	b.tokens--
 	return 0, true
-}
-
-// refill adds what the time since the bucket's last use earned. A clock
-// that went back adds nothing.
-func (l *clientLimiter) refill(b *bucket, now time.Time) {
-	if now.After(b.at) {
-		b.tokens = min(l.burst, b.tokens+float64(now.Sub(b.at))/float64(l.every))
-		b.at = now
-	}
 }
 
 // evict forgets the fullest tenth of the buckets (at least one).
 func (l *clientLimiter) evict(now time.Time) {
-	ids := make([]string, 0, len(l.buckets))
-	for id, b := range l.buckets {
-		l.refill(b, now)
-		ids = append(ids, id)
-	}
+	ids := slices.Collect(maps.Keys(l.buckets))
 	slices.SortFunc(ids, func(x, y string) int {
-		tx, ty := l.buckets[x].tokens, l.buckets[y].tokens
-		switch {
-		case tx > ty:
-			return -1
-		case tx < ty:
-			return 1
-		}
-		return 0
+		return cmp.Compare(l.buckets[y].TokensAt(now), l.buckets[x].TokensAt(now))
 	})
 	for _, id := range ids[:max(1, len(ids)/10)] {
 		delete(l.buckets, id)
