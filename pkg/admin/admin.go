@@ -23,6 +23,7 @@ import (
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/signature"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // Config configures the API.
@@ -36,7 +37,7 @@ type Config struct {
 	// Revision, when set, is bumped after every webhook the API writes, so
 	// the webhook tables of other processes (ingest's) read them again.
 	// Defaults to nil: none (a process whose Table is every reader's).
-	Revision     *cache.Revision
+	Revision     *store.Revision
 	Events       *docstore.Collection
 	Deliveries   *docstore.Collection
 	Applications *docstore.Collection

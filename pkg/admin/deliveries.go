@@ -20,7 +20,7 @@ import (
 func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) {
 	v := &validationError{}
 	p := parsePage(r, v)
-	status := r.URL.Query().Get("status")
+	status := herald.Status(r.URL.Query().Get("status"))
 	if status != "" && !slices.Contains(herald.Statuses, status) {
 		v.add("must be one of pending, succeeded, failed, paused", "literal_error", "query", "status")
 	}

@@ -2,10 +2,8 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"net/http"
-
-	"gocloud.dev/docstore"
-	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/schedule"
@@ -31,9 +29,8 @@ func (a *API) setPaused(w http.ResponseWriter, r *http.Request, paused bool) {
 		// replace: an overflowing paused webhook has its pause_dropped
 		// counter bumped by every event, and resuming it must not lose
 		// that race.
-		err := a.cfg.Table.Update(r.Context(), a.cfg.Webhooks, &herald.Webhook{ID: wh.ID},
-			docstore.Mods{"paused": paused, "updated_at": wh.UpdatedAt})
-		if gcerrors.Code(err) == gcerrors.NotFound {
+		err := a.webhooks().SetPaused(r.Context(), wh.ID, paused, wh.UpdatedAt)
+		if errors.Is(err, herald.ErrNotFound) {
 			writeDetail(w, http.StatusNotFound, "webhook not found")
 			return
 		}
@@ -41,7 +38,6 @@ func (a *API) setPaused(w http.ResponseWriter, r *http.Request, paused bool) {
 			a.storeFailed(w, r, err)
 			return
 		}
-		a.revised(r.Context(), wh.ID)
 		a.cfg.Logger.Info("webhook paused state changed", "webhook_id", wh.ID, "paused", paused)
 		a.auditPause(r, wh)
 	}

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/pkg/admin"
-	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // TestWebhookWritesBumpTheRevisionAndIndexSecretDuties: every write of a
@@ -21,7 +21,7 @@ import (
 func TestWebhookWritesBumpTheRevisionAndIndexSecretDuties(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	rev := cache.NewRevision(heraldtest.Collection(t))
+	rev := store.NewRevision(heraldtest.Collection(t))
 	f := newFixture(t, admin.Config{Revision: rev})
 	bumps := func(want int64) {
 		t.Helper()

@@ -19,9 +19,9 @@ const statsWindow = 1000
 
 // webhookStatsView is the answer of GET …/stats.
 type webhookStatsView struct {
-	WebhookID string         `json:"webhook_id"`
-	Window    statsWindowOf  `json:"window"`
-	Counts    map[string]int `json:"counts"`
+	WebhookID string                `json:"webhook_id"`
+	Window    statsWindowOf         `json:"window"`
+	Counts    map[herald.Status]int `json:"counts"`
 	// SuccessRate is succeeded/(succeeded+failed), null when none finished.
 	SuccessRate         *float64      `json:"success_rate"`
 	Attempts            int           `json:"attempts"`
@@ -89,7 +89,7 @@ func (a *API) webhookStats(w http.ResponseWriter, r *http.Request) {
 
 // summarise computes the stats of ds, newest first.
 func summarise(webhookID string, ds []*herald.Delivery) webhookStatsView {
-	s := webhookStatsView{WebhookID: webhookID, Window: statsWindowOf{Deliveries: len(ds)}, Counts: map[string]int{}}
+	s := webhookStatsView{WebhookID: webhookID, Window: statsWindowOf{Deliveries: len(ds)}, Counts: map[herald.Status]int{}}
 	for _, st := range herald.Statuses {
 		s.Counts[st] = 0
 	}

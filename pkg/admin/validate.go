@@ -4,12 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"fmt"
+	"errors"
 	"net/http"
 
 	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // validationOrigin is the envelope's origin on a validation call.
@@ -77,29 +78,22 @@ func (a *API) validateEndpoint(ctx context.Context, wh *herald.Webhook) (validat
 }
 
 // saveValidation records res on wh with a revision-checked write; when the
-// webhook changed meanwhile it reads it again and tries once more.
+// webhook changed meanwhile it is read again and res recorded on it, unless
+// its URL changed (res was for a URL it no longer has): wh then shows it as
+// it is.
 func (a *API) saveValidation(ctx context.Context, wh *herald.Webhook, res validationResult) error {
-	for try := 1; ; try++ {
+	url := wh.URL
+	err := a.webhooks().Save(ctx, wh, func(wh *herald.Webhook) error {
+		if wh.URL != url {
+			return store.ErrStale
+		}
 		wh.Validated, wh.ValidatedAt, wh.ValidationError = res.ok, a.cfg.Now().UTC(), res.reason
-		wh.DeriveSecretDuty()
-		err := a.cfg.Webhooks.Replace(ctx, wh)
-		a.cfg.Table.Changed(wh.ID)
-		if err == nil {
-			a.revised(ctx, wh.ID)
-		}
-		if err == nil || gcerrors.Code(err) != gcerrors.FailedPrecondition || try == 2 {
-			return err
-		}
-		fresh, err := a.webhook(ctx, wh.ID)
-		if err != nil {
-			return fmt.Errorf("re-read webhook %s: %w", wh.ID, err)
-		}
-		if fresh.URL != wh.URL {
-			*wh = *fresh // the result was for a URL the webhook no longer has
-			return nil
-		}
-		*wh = *fresh
+		return nil
+	})
+	if errors.Is(err, store.ErrStale) {
+		return nil
 	}
+	return err
 }
 
 // challenge returns a random string the validation call carries.

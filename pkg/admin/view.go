@@ -107,7 +107,7 @@ type deliveryView struct {
 	WebhookID     string          `json:"webhook_id"`
 	EventID       string          `json:"event_id"`
 	EventType     string          `json:"event_type"`
-	Status        string          `json:"status"`
+	Status        herald.Status   `json:"status"`
 	Attempts      []attemptView   `json:"attempts"`
 	NextAttemptAt *time.Time      `json:"next_attempt_at"`
 	CreatedAt     time.Time       `json:"created_at"`

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"gocloud.dev/gcerrors"
-
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/signature"
 )
@@ -56,14 +54,10 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wh.SealedSecret = sealed
-	wh.DeriveSecretDuty()
-	err = a.cfg.Webhooks.Create(r.Context(), wh)
-	a.cfg.Table.Changed(wh.ID)
-	if err != nil {
+	if err := a.webhooks().Create(r.Context(), wh); err != nil {
 		a.storeFailed(w, r, err)
 		return
 	}
-	a.revised(r.Context(), wh.ID)
 	a.cfg.Logger.Info("webhook created", "webhook_id", wh.ID)
 	a.audit(r.Context(), r, herald.EventEndpointCreated, wh.TenantID, wh.PartnerID,
 		auditData{WebhookID: wh.ID, Name: wh.Name})
@@ -151,13 +145,10 @@ func (a *API) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := a.cfg.Webhooks.Delete(r.Context(), wh)
-	a.cfg.Table.Changed(wh.ID)
-	if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+	if err := a.webhooks().Delete(r.Context(), wh.ID); err != nil {
 		a.storeFailed(w, r, err)
 		return
 	}
-	a.revised(r.Context(), wh.ID)
 	a.cfg.Logger.Info("webhook deleted", "webhook_id", wh.ID)
 	a.audit(r.Context(), r, herald.EventEndpointDeleted, wh.TenantID, wh.PartnerID,
 		auditData{WebhookID: wh.ID, Name: wh.Name})
@@ -173,12 +164,5 @@ func (a *API) loadWebhook(w http.ResponseWriter, r *http.Request) (*herald.Webho
 }
 
 func (a *API) webhook(ctx context.Context, id string) (*herald.Webhook, error) {
-	wh := &herald.Webhook{ID: id}
-	if err := a.cfg.Webhooks.Get(ctx, wh); err != nil {
-		if gcerrors.Code(err) == gcerrors.NotFound {
-			return nil, herald.ErrNotFound
-		}
-		return nil, err
-	}
-	return wh, nil
+	return a.webhooks().Get(ctx, id)
 }

@@ -42,7 +42,7 @@ func openDeliveries(t *testing.T, path string) (*docstore.Collection, *collectio
 	return coll, dc
 }
 
-var statuses = []string{herald.StatusPending, herald.StatusSucceeded, herald.StatusFailed, herald.StatusPaused}
+var statuses = []herald.Status{herald.StatusPending, herald.StatusSucceeded, herald.StatusFailed, herald.StatusPaused}
 
 func makeDelivery(i int64) *herald.Delivery {
 	return &herald.Delivery{

@@ -11,12 +11,13 @@ import (
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/match"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 func TestRevisionBumpCountsEveryWrite(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	rev := cache.NewRevision(heraldtest.Collection(t))
+	rev := store.NewRevision(heraldtest.Collection(t))
 	if n, err := rev.Read(ctx); err != nil || n != 0 {
 		t.Fatalf("Read before any bump = %d, %v; want 0", n, err)
 	}
@@ -32,7 +33,7 @@ func TestRevisionBumpCountsEveryWrite(t *testing.T) {
 	if n, err := rev.Read(ctx); err != nil || n != 20 {
 		t.Fatalf("Read after 20 bumps = %d, %v", n, err)
 	}
-	var none *cache.Revision
+	var none *store.Revision
 	if err := none.Bump(ctx); err != nil {
 		t.Fatalf("nil Revision: Bump = %v", err)
 	}
@@ -48,8 +49,8 @@ func TestRevisionDrivenTable(t *testing.T) {
 	webhooks, schedule := heraldtest.Collection(t), heraldtest.Collection(t)
 	clock := heraldtest.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
 	reader := cache.NewWebhooks(cache.WebhooksConfig{Collection: webhooks, Interval: time.Second,
-		Revision: cache.NewRevision(schedule), Now: clock.Now})
-	writer := cache.NewRevision(schedule) // another process's handle on the same store
+		Revision: store.NewRevision(schedule), Now: clock.Now})
+	writer := store.NewRevision(schedule) // another process's handle on the same store
 	matching := func() []string {
 		t.Helper()
 		got, err := reader.Matching(ctx, match.Event{Type: "order.created"})
@@ -107,10 +108,10 @@ func TestMatchingAsOfSeesWhatWasAnnouncedBefore(t *testing.T) {
 	ctx := context.Background()
 	webhooks, schedule := heraldtest.Collection(t), heraldtest.Collection(t)
 	clock := heraldtest.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
-	rev := cache.NewRevision(schedule)
+	rev := store.NewRevision(schedule)
 	reader := cache.NewWebhooks(cache.WebhooksConfig{Collection: webhooks, Interval: time.Second, Revision: rev,
 		Now: clock.Now})
-	writer := cache.NewRevision(schedule) // another process's handle on the same store
+	writer := store.NewRevision(schedule) // another process's handle on the same store
 	asOf := func(at time.Time) []string {
 		t.Helper()
 		got, err := reader.MatchingAsOf(ctx, match.Event{Type: "order.created"}, at)

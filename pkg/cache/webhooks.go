@@ -20,6 +20,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/match"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // ErrNotFound is what Webhooks.Get returns for a webhook that does not exist.
@@ -52,7 +53,7 @@ var ErrNotFound = errors.New("webhook not found")
 // store themselves.
 type Webhooks struct {
 	coll     *docstore.Collection
-	revision *Revision
+	revision *store.Revision
 	interval time.Duration
 	now      func() time.Time
 	log      *slog.Logger
@@ -97,7 +98,7 @@ type WebhooksConfig struct {
 	// Revision, when set, is the webhooks' revision: the table is read
 	// again only when it moved (see Webhooks). Defaults to nil: the table
 	// is read again every Interval.
-	Revision *Revision
+	Revision *store.Revision
 	// Now returns the current time. Defaults to time.Now.
 	Now func() time.Time
 	// Logger defaults to a logger that discards.
@@ -120,19 +121,17 @@ func NewWebhooks(cfg WebhooksConfig) *Webhooks {
 		load: make(chan struct{}, 1), dirty: map[string]uint64{}}
 }
 
-// Update applies mods to webhook w in coll and reports the write (Changed),
-// whatever its outcome. The table's reads of the whole collection wait
-// meanwhile: an in-memory collection (mem://) changes a document in place,
-// under the feet of a query that is reading it. A nil table only updates.
-func (t *Webhooks) Update(ctx context.Context, coll *docstore.Collection, w *herald.Webhook, mods docstore.Mods) error {
+// Writing runs write, a field update of a webhook, while the table's reads
+// of the whole collection wait: an in-memory collection (mem://) changes a
+// document in place, under the feet of a query that is reading it. The
+// writer then reports the write (Changed). A nil table only writes.
+func (t *Webhooks) Writing(write func() error) error {
 	if t == nil {
-		return coll.Update(ctx, w, mods)
+		return write()
 	}
 	t.scan.Lock()
-	err := coll.Update(ctx, w, mods)
-	t.scan.Unlock()
-	t.Changed(w.ID)
-	return err
+	defer t.scan.Unlock()
+	return write()
 }
 
 // Changed says that webhook id was written (created, changed or deleted):

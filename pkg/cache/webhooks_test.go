@@ -237,7 +237,11 @@ func TestUpdatesDoNotRaceWholeReads(t *testing.T) {
 	})
 	for i := range 400 {
 		id := fmt.Sprint("w", i%20)
-		if err := table.Update(ctx, coll, &herald.Webhook{ID: id}, docstore.Mods{"pause_dropped": docstore.Increment(1), "name": fmt.Sprint("n", i)}); err != nil {
+		err := table.Writing(func() error {
+			return coll.Update(ctx, &herald.Webhook{ID: id}, docstore.Mods{"pause_dropped": docstore.Increment(1), "name": fmt.Sprint("n", i)})
+		})
+		table.Changed(id)
+		if err != nil {
 			t.Fatal(err)
 		}
 	}

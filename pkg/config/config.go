@@ -17,6 +17,7 @@ import (
 	"github.com/heraldhq/herald/pkg/netguard"
 	"github.com/heraldhq/herald/pkg/retry"
 	"github.com/heraldhq/herald/pkg/signature"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // Config is everything a Herald function may need. Each function reads the
@@ -124,11 +125,11 @@ var Vars = []Var{
 	{"HERALD_OWN_EVENTS_SUBSCRIPTION", "", "", "ingest: gocloud URL of that channel's subscription; when set, reserved event types arriving through the ingest subscription are refused (acknowledged, logged, counted as malformed)"},
 	{"HERALD_DELIVER_TOPIC", "mem://herald-deliver", "memq://herald-deliver", "gocloud URL of the deliver topic"},
 	{"HERALD_DELIVER_SUBSCRIPTION", "mem://herald-deliver", "memq://herald-deliver", "gocloud URL of the deliver function's subscription"},
-	{"HERALD_WEBHOOKS_COLLECTION", "mem://webhooks/id", "bolt://webhooks/id?index=tenant_id,partner_id&index=secret_duty_shard,secret_duty_ms", "gocloud URL of the webhooks collection; in local mode a `bolt://` URL without `file=` gets `file=$HERALD_DATA_DIR/herald.db`, a `mem://` one `filename=$HERALD_DATA_DIR/<name>.gob`"},
-	{"HERALD_EVENTS_COLLECTION", "mem://events/id", "bolt://events/id?index=expires_at", "gocloud URL of the events collection"},
-	{"HERALD_DELIVERIES_COLLECTION", "mem://deliveries/id", "bolt://deliveries/id?index=webhook_id,id&index=webhook_id,status,id&index=event_id&index=due_shard,next_attempt_ms&index=held_shard,created_ms&index=expires_at", "gocloud URL of the deliveries collection"},
-	{"HERALD_SCHEDULE_COLLECTION", "mem://schedule/id", "bolt://schedule/id?index=due_shard,due_ms", "gocloud URL of the schedule (due-time) collection"},
-	{"HERALD_APPLICATIONS_COLLECTION", "mem://applications/id", "bolt://applications/id?index=tenant_id,partner_id&index=secret_duty_shard,secret_duty_ms", "gocloud URL of the applications (OAuth clients) collection"},
+	{"HERALD_WEBHOOKS_COLLECTION", "mem://webhooks/id", store.BoltURL(store.Webhooks), "gocloud URL of the webhooks collection; in local mode a `bolt://` URL without `file=` gets `file=$HERALD_DATA_DIR/herald.db`, a `mem://` one `filename=$HERALD_DATA_DIR/<name>.gob`"},
+	{"HERALD_EVENTS_COLLECTION", "mem://events/id", store.BoltURL(store.Events), "gocloud URL of the events collection"},
+	{"HERALD_DELIVERIES_COLLECTION", "mem://deliveries/id", store.BoltURL(store.Deliveries), "gocloud URL of the deliveries collection"},
+	{"HERALD_SCHEDULE_COLLECTION", "mem://schedule/id", store.BoltURL(store.Schedule), "gocloud URL of the schedule (due-time) collection"},
+	{"HERALD_APPLICATIONS_COLLECTION", "mem://applications/id", store.BoltURL(store.Applications), "gocloud URL of the applications (OAuth clients) collection"},
 }
 
 // FromEnv reads the configuration through getenv (os.Getenv in production).

@@ -24,6 +24,7 @@ import (
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/signature"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // Config configures a Handler.
@@ -47,7 +48,7 @@ type Config struct {
 	// Revision, when set, is bumped after the Handler disables a webhook,
 	// so the webhook tables of other processes (ingest's) see it. Defaults
 	// to nil: none (a process whose Table is its only reader's).
-	Revision *cache.Revision
+	Revision *store.Revision
 	// EventCache, when set, holds events read (or stored by ingest in the
 	// same process), so the deliveries of one event read it once.
 	EventCache *cache.Events

@@ -2,13 +2,10 @@ package deliver
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
-	"gocloud.dev/docstore"
-	"gocloud.dev/gcerrors"
-
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // reasonGone is the disabled_reason of an endpoint that answered 410.
@@ -49,13 +46,10 @@ func (h *Handler) disable(ctx context.Context, w *herald.Webhook, reason string,
 		return err
 	}
 	h.cfg.Logger.Warn("webhook disabled", "webhook_id", w.ID, "reason", reason)
-	if err := h.updateWebhook(ctx, w.ID, docstore.Mods{"enabled": false, "disabled_reason": reason, "updated_at": now}); err != nil {
-		return err
-	}
 	// Ingest's table in another process stops fanning out to it. A failed
 	// bump is returned like a failed write: the attempt is not recorded,
 	// and the retry disables (a no-op) and bumps again.
-	return h.cfg.Revision.Bump(ctx)
+	return h.webhooks().Disable(ctx, w.ID, reason, now)
 }
 
 // lastWriteMS is when w was last written by an admin, 0 when unknown.
@@ -66,14 +60,7 @@ func lastWriteMS(w *herald.Webhook) int64 {
 	return herald.Millis(w.UpdatedAt)
 }
 
-// updateWebhook applies mods to webhook id without a revision check. A
-// webhook deleted meanwhile is left alone: the update fails with NotFound,
-// or on DynamoDB with FailedPrecondition (its condition that the item
-// exists; with no revision given, nothing else can fail it).
-func (h *Handler) updateWebhook(ctx context.Context, id string, mods docstore.Mods) error {
-	err := h.cfg.Table.Update(ctx, h.cfg.Webhooks, &herald.Webhook{ID: id}, mods)
-	if c := gcerrors.Code(err); err != nil && c != gcerrors.NotFound && c != gcerrors.FailedPrecondition {
-		return fmt.Errorf("update webhook %s: %w", id, err)
-	}
-	return nil
+// webhooks writes webhooks and tells the tables that copy them.
+func (h *Handler) webhooks() store.WebhookWrites {
+	return store.WebhookWrites{Coll: h.cfg.Webhooks, Table: h.cfg.Table, Revision: h.cfg.Revision, Logger: h.cfg.Logger}
 }

@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // TestFinishedDeliveriesExpire: a delivery that finishes — succeeded,
@@ -24,7 +24,7 @@ func TestFinishedDeliveriesExpire(t *testing.T) {
 		name    string
 		answer  int
 		attempt int // with a schedule of one retry, attempt 2 is the last
-		status  string
+		status  herald.Status
 	}{
 		{"succeeded", http.StatusOK, 1, herald.StatusSucceeded},
 		{"retried", http.StatusInternalServerError, 1, herald.StatusPending},
@@ -48,7 +48,7 @@ func TestFinishedDeliveriesExpire(t *testing.T) {
 			if got.Status != tc.status {
 				t.Fatalf("status %s, want %s", got.Status, tc.status)
 			}
-			if herald.Finished(tc.status) {
+			if tc.status.Finished() {
 				if want := finished.Add(retention).Unix(); got.ExpiresAt != want || got.DueShard != 0 {
 					t.Errorf("expires_at %d, due_shard %d; want %d and none", got.ExpiresAt, got.DueShard, want)
 				}
@@ -93,7 +93,7 @@ func TestDisableBumpsTheRevision(t *testing.T) {
 		answer int
 		want   int64
 	}{{http.StatusInternalServerError, 0}, {http.StatusGone, 1}} {
-		rev := cache.NewRevision(heraldtest.Collection(t))
+		rev := store.NewRevision(heraldtest.Collection(t))
 		f := newFixture(t, deliver.Config{Revision: rev})
 		f.seed(t, newWebhook(newReceiver(t, status(tc.answer)).URL), newDelivery())
 		if err := f.handle(herald.Job{DeliveryID: testDeliveryID, Attempt: 1}); err != nil {

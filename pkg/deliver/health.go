@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"gocloud.dev/docstore"
 	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/herald"
@@ -19,7 +18,7 @@ import (
 // the run's start (failing_since), which only one writer sets, so concurrent
 // workers announce the same occasion under the same id.
 func (h *Handler) failed(ctx context.Context, w *herald.Webhook, a herald.Attempt) error {
-	fresh, err := h.countFailure(ctx, w.ID, a.AtMS)
+	fresh, err := h.webhooks().CountFailure(ctx, w.ID, a.AtMS)
 	if err != nil || fresh == nil {
 		return err
 	}
@@ -31,7 +30,7 @@ func (h *Handler) failed(ctx context.Context, w *herald.Webhook, a herald.Attemp
 		if err := publishEndpointEvent(ctx, h.cfg.Ingest, id, herald.EventEndpointUnhealthy, fresh, h.cfg.Now(), data); err != nil {
 			return err
 		}
-		if err := h.markUnhealthy(ctx, fresh); err != nil {
+		if err := h.webhooks().MarkUnhealthy(ctx, fresh); err != nil {
 			return err
 		}
 	}
@@ -41,73 +40,6 @@ func (h *Handler) failed(ctx context.Context, w *herald.Webhook, a herald.Attemp
 	}
 	return h.disable(ctx, fresh, "failing for "+retry.Format(limit), a,
 		endpointEventID("disabled", fresh, fresh.FailingSinceMS))
-}
-
-// maxMarkTries bounds how often markUnhealthy re-reads a webhook whose
-// revision concurrent failures keep moving on.
-const maxMarkTries = 10
-
-// markUnhealthy marks w unhealthy if it is still in the run of failures it
-// was read in (the same failing_since): a success that reset the run
-// meanwhile must not leave a healthy endpoint marked unhealthy, while
-// concurrent failures of the same run (which move the revision on) must not
-// stop the mark.
-func (h *Handler) markUnhealthy(ctx context.Context, w *herald.Webhook) error {
-	run := w.FailingSinceMS
-	for try := 1; ; try++ {
-		err := h.cfg.Table.Update(ctx, h.cfg.Webhooks, w, docstore.Mods{"unhealthy": true})
-		if err == nil || gcerrors.Code(err) == gcerrors.NotFound {
-			return nil
-		}
-		if gcerrors.Code(err) != gcerrors.FailedPrecondition {
-			return fmt.Errorf("mark webhook %s unhealthy: %w", w.ID, err)
-		}
-		if try == maxMarkTries {
-			// Still racing other failures of the run: the event is out
-			// already, and the next failure of the run marks it.
-			return nil
-		}
-		w = &herald.Webhook{ID: w.ID}
-		if err := h.cfg.Webhooks.Get(ctx, w); err != nil {
-			if gcerrors.Code(err) == gcerrors.NotFound {
-				return nil
-			}
-			return fmt.Errorf("read webhook %s: %w", w.ID, err)
-		}
-		if w.FailingSinceMS != run || w.Unhealthy {
-			return nil // the run ended (a success reset it), or it is marked
-		}
-	}
-}
-
-// countFailure adds one to webhook id's consecutive failures and, for the
-// first failure of a run, sets failing_since to atMS with a revision-checked
-// field update, so that of concurrent first failures one start wins and all
-// read it. It returns the webhook as it is afterwards, nil when it is gone.
-func (h *Handler) countFailure(ctx context.Context, id string, atMS int64) (*herald.Webhook, error) {
-	if err := h.updateWebhook(ctx, id, docstore.Mods{"consecutive_failures": docstore.Increment(1)}); err != nil {
-		return nil, err
-	}
-	for try := 1; ; try++ {
-		fresh := &herald.Webhook{ID: id}
-		if err := h.cfg.Webhooks.Get(ctx, fresh); err != nil {
-			if gcerrors.Code(err) == gcerrors.NotFound {
-				return nil, nil
-			}
-			return nil, fmt.Errorf("read webhook %s: %w", id, err)
-		}
-		if fresh.FailingSinceMS != 0 {
-			return fresh, nil
-		}
-		err := h.cfg.Table.Update(ctx, h.cfg.Webhooks, fresh, docstore.Mods{"failing_since_ms": atMS})
-		if err == nil {
-			fresh.FailingSinceMS = atMS
-			return fresh, nil
-		}
-		if gcerrors.Code(err) != gcerrors.FailedPrecondition || try == maxWriteTries {
-			return nil, fmt.Errorf("start failure run of webhook %s: %w", id, err)
-		}
-	}
 }
 
 // recovered ends w's run of failures after a success: an endpoint announced
@@ -132,7 +64,7 @@ func (h *Handler) recovered(ctx context.Context, w *herald.Webhook) error {
 			return err
 		}
 	}
-	return h.updateWebhook(ctx, w.ID, docstore.Mods{"consecutive_failures": 0, "unhealthy": false, "failing_since_ms": 0})
+	return h.webhooks().ResetHealth(ctx, w.ID)
 }
 
 // unhealthyAfter is how many consecutive failures make w unhealthy.

@@ -14,7 +14,7 @@ func TestHandleUnsendableDelivery(t *testing.T) {
 		name       string
 		change     func(w *herald.Webhook) *herald.Webhook // returns nil: no webhook stored
 		dropEvent  bool
-		wantStatus string
+		wantStatus herald.Status
 		wantError  string // the error of the attempt recorded; "" for none
 	}{
 		{"webhook deleted", func(*herald.Webhook) *herald.Webhook { return nil }, false,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/emulator"
 	"github.com/heraldhq/herald/pkg/moto"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // call is one DynamoDB API call: its operation, the table and, for a query,
@@ -77,7 +78,7 @@ func (c *calls) take() []call {
 // client, as template.yaml's URLs open them (scans allowed on the webhooks
 // and applications tables only).
 type stack struct {
-	emulator.Collections
+	store.Collections
 	calls   *calls
 	created *emulator.Created
 }
@@ -96,7 +97,7 @@ func newStack(t *testing.T, endpoint, prefix string) *stack {
 		t.Cleanup(func() { _ = coll.Close() })
 		return coll
 	}
-	s := &stack{calls: c, created: created, Collections: emulator.Collections{
+	s := &stack{calls: c, created: created, Collections: store.Collections{
 		Webhooks: open("WebhooksTable", true), Events: open("EventsTable", false),
 		Deliveries: open("DeliveriesTable", false), Schedule: open("ScheduleTable", false),
 		Applications: open("ApplicationsTable", true)}}

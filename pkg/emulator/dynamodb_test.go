@@ -28,6 +28,7 @@ import (
 	"github.com/heraldhq/herald/pkg/outbound"
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/seal"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // TestDynamoDB runs Herald's queries and its periodic and per-event paths
@@ -56,7 +57,7 @@ func TestDynamoDB(t *testing.T) {
 // the GSI it names (a GSI is only chosen when its projection holds the
 // fields the query reads), never as a scan.
 func indexesServeHeraldsQueries(t *testing.T, s *stack) {
-	for _, q := range emulator.Queries(s.Collections) {
+	for _, q := range store.Queries(s.Collections) {
 		plan, err := q.Query.Plan(q.Fields...)
 		if err != nil {
 			t.Errorf("%s: %v", q.Name, err)
@@ -64,8 +65,8 @@ func indexesServeHeraldsQueries(t *testing.T, s *stack) {
 		}
 		t.Logf("%s: %s", q.Name, plan)
 		switch q.Index {
-		case emulator.TTLOnDynamoDB:
-		case emulator.ScanOnDynamoDB:
+		case store.ByTTL:
+		case store.ByScan:
 			if plan != "Scan" {
 				t.Errorf("%s: %s, want the scan of a small table", q.Name, plan)
 			}
@@ -121,14 +122,14 @@ type world struct {
 	deliver    *deliver.Handler
 	scheduler  *schedule.Scheduler
 	expiry     *expiry.Notifier
-	revision   *cache.Revision
+	revision   *store.Revision
 }
 
 var t0 = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 func newWorld(t *testing.T, s *stack) *world {
 	t.Helper()
-	w := &world{stack: s, clock: heraldtest.NewClock(t0), revision: cache.NewRevision(s.Schedule)}
+	w := &world{stack: s, clock: heraldtest.NewClock(t0), revision: store.NewRevision(s.Schedule)}
 	deliverTopic, ingestTopic := mempubsub.NewTopic(), mempubsub.NewTopic()
 	w.deliverSub = mempubsub.NewSubscription(deliverTopic, time.Minute)
 	w.ingestSub = mempubsub.NewSubscription(ingestTopic, time.Minute)
@@ -143,7 +144,7 @@ func newWorld(t *testing.T, s *stack) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table := cache.NewWebhooks(cache.WebhooksConfig{Collection: s.Webhooks, Revision: cache.NewRevision(s.Schedule),
+	table := cache.NewWebhooks(cache.WebhooksConfig{Collection: s.Webhooks, Revision: store.NewRevision(s.Schedule),
 		Interval: time.Second, Now: w.clock.Now})
 	if w.ingest, err = ingest.New(ingest.Config{Webhooks: s.Webhooks, Events: s.Events, Deliveries: s.Deliveries,
 		Enqueuer: enq, Table: table, Now: w.clock.Now}); err != nil {
@@ -312,7 +313,7 @@ func ingestTableFollowsTheRevision(t *testing.T, endpoint string) {
 	ctx := context.Background()
 	s := newStack(t, endpoint, "rev-")
 	w := newWorld(t, s)
-	writer := cache.NewRevision(s.Schedule) // the other process's
+	writer := store.NewRevision(s.Schedule) // the other process's
 	event := 0
 	fanout := func() []string {
 		t.Helper()

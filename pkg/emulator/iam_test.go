@@ -17,10 +17,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
-	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/contract"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/lambdart"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // TestFunctionsUnderTheirRoles runs the five real Lambda bootstraps, each
@@ -300,7 +300,7 @@ func (h *iamHarness) items(ctx context.Context, admin aws.Config, table string) 
 	out, err := dynamodb.NewFromConfig(admin).Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(table),
 		Select: "COUNT", FilterExpression: aws.String("id <> :revision"),
 		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{
-			":revision": &ddbtypes.AttributeValueMemberS{Value: cache.RevisionID}}})
+			":revision": &ddbtypes.AttributeValueMemberS{Value: store.RevisionID}}})
 	if err != nil {
 		h.t.Fatalf("scan %s: %v", table, err)
 	}

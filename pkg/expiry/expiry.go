@@ -25,6 +25,7 @@ import (
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // Config configures a Notifier.
@@ -39,7 +40,7 @@ type Config struct {
 	Table *cache.Webhooks
 	// Revision, when set, is bumped after every webhook the notifier
 	// writes, for the webhook tables of other processes. Defaults to nil.
-	Revision *cache.Revision
+	Revision *store.Revision
 	// Applications is the applications collection. Defaults to nil: the
 	// applications' secrets are left alone.
 	Applications *docstore.Collection

@@ -55,7 +55,7 @@ func TestTickGivesUpHeldDeliveries(t *testing.T) {
 			t.Errorf("delivery %d: attempt %+v, want attempt 1 at now mentioning the pause", id, a)
 		}
 	}
-	for id, want := range map[int64]string{4: herald.StatusPaused, 5: herald.StatusPending} {
+	for id, want := range map[int64]herald.Status{4: herald.StatusPaused, 5: herald.StatusPending} {
 		if d, ok := r.delivery(t, id); !ok || d.Status != want || d.DroppedMS != 0 {
 			t.Errorf("delivery %d: %+v, want untouched %s", id, d, want)
 		}

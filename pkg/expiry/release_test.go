@@ -35,7 +35,7 @@ func TestTickReleasesHeldOfResumedWebhooks(t *testing.T) {
 	if rep.ReleasedHeld != 2 {
 		t.Errorf("ReleasedHeld = %d, want 2", rep.ReleasedHeld)
 	}
-	for id, want := range map[int64]string{1: herald.StatusPending, 2: herald.StatusPaused, 3: herald.StatusPending} {
+	for id, want := range map[int64]herald.Status{1: herald.StatusPending, 2: herald.StatusPaused, 3: herald.StatusPending} {
 		if d, ok := r.delivery(t, id); !ok || d.Status != want {
 			t.Errorf("delivery %d status = %+v, want %s", id, d, want)
 		}

@@ -13,7 +13,7 @@ type Delivery struct {
 	EventKey  string `docstore:"event_key,omitempty"`
 	EventType string `docstore:"event_type"`
 	TenantID  string `docstore:"tenant_id"`
-	Status    string `docstore:"status"`
+	Status    Status `docstore:"status"`
 
 	// AttemptCount is the number of attempts claimed so far. The deliver
 	// function claims attempt AttemptCount+1 with an optimistic-concurrency
@@ -48,16 +48,29 @@ type Delivery struct {
 	DocstoreRevision any
 }
 
+// Status is where a delivery stands in its lifecycle. Only package store
+// moves a delivery from one status to another.
+type Status string
+
 // Delivery statuses.
 const (
-	StatusPending   = "pending"
-	StatusSucceeded = "succeeded"
-	StatusFailed    = "failed"
-	StatusPaused    = "paused"
+	// StatusPending: an attempt is due or in flight.
+	StatusPending Status = "pending"
+	// StatusSucceeded: an attempt got a 2xx answer. Final.
+	StatusSucceeded Status = "succeeded"
+	// StatusFailed: given up, or not sendable; final until an admin
+	// retries it.
+	StatusFailed Status = "failed"
+	// StatusPaused: held while its webhook is paused.
+	StatusPaused Status = "paused"
 )
 
 // Statuses lists every delivery status.
-var Statuses = []string{StatusPending, StatusSucceeded, StatusFailed, StatusPaused}
+var Statuses = []Status{StatusPending, StatusSucceeded, StatusFailed, StatusPaused}
+
+// Finished reports whether s is final until an admin retries it: succeeded
+// or failed.
+func (s Status) Finished() bool { return s == StatusSucceeded || s == StatusFailed }
 
 // Attempt records one HTTP attempt of a delivery.
 type Attempt struct {

@@ -50,10 +50,6 @@ func ExpiresAt(now time.Time, retention time.Duration) int64 {
 	return now.Add(retention).Unix()
 }
 
-// Finished reports whether status is final until an admin retries it:
-// succeeded or failed.
-func Finished(status string) bool { return status == StatusSucceeded || status == StatusFailed }
-
 // Derive sets the delivery's indexed fields from its status, before a
 // write: DueShard while pending, HeldShard while paused, and ExpiresAt once
 // finished (now plus retention, kept while it stays finished; cleared when a
@@ -67,7 +63,7 @@ func (d *Delivery) Derive(now time.Time, retention time.Duration) {
 		d.HeldShard = Shard(d.WebhookID)
 	}
 	switch {
-	case !Finished(d.Status):
+	case !d.Status.Finished():
 		d.ExpiresAt = 0
 	case d.ExpiresAt == 0:
 		d.ExpiresAt = ExpiresAt(now, retention)

@@ -43,7 +43,7 @@ func TestDeriveFollowsTheStatus(t *testing.T) {
 	if d.DueShard != 0 || d.HeldShard != Shard("wh_1") || d.ExpiresAt != 0 {
 		t.Fatalf("paused: %+v", d)
 	}
-	for _, status := range []string{StatusSucceeded, StatusFailed} {
+	for _, status := range []Status{StatusSucceeded, StatusFailed} {
 		d.Status, d.ExpiresAt = status, 0
 		d.Derive(now, retention)
 		if d.DueShard != 0 || d.HeldShard != 0 || d.ExpiresAt != now.Add(retention).Unix() {

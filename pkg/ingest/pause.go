@@ -3,10 +3,9 @@ package ingest
 import (
 	"context"
 
-	"gocloud.dev/docstore"
-
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 func pauseLimit(w *herald.Webhook) int {
@@ -27,8 +26,7 @@ func (h *Handler) heldCount(ctx context.Context, w *herald.Webhook) (int, error)
 // a failure is logged, not returned, so the event's fan-out is not redone
 // for it (which could drop, and count, again).
 func (h *Handler) countPauseDropped(ctx context.Context, w *herald.Webhook) {
-	err := h.cfg.Table.Update(ctx, h.cfg.Webhooks, &herald.Webhook{ID: w.ID},
-		docstore.Mods{"pause_dropped": docstore.Increment(1)})
+	err := store.WebhookWrites{Coll: h.cfg.Webhooks, Table: h.cfg.Table}.CountPauseDropped(ctx, w.ID)
 	if err != nil {
 		h.cfg.Logger.Error("pause_dropped not counted", "webhook_id", w.ID, "error", err)
 	}

@@ -133,7 +133,7 @@ func changed(doc map[string]any, want map[string]int64) docstore.Mods {
 
 func deliveryMods(doc map[string]any, retention time.Duration) docstore.Mods {
 	d := herald.Delivery{ID: toInt64(doc["id"]), WebhookID: toString(doc["webhook_id"]),
-		Status: toString(doc["status"]), ExpiresAt: toInt64(doc["expires_at"])}
+		Status: herald.Status(toString(doc["status"])), ExpiresAt: toInt64(doc["expires_at"])}
 	// A finished delivery expires a retention after its last write, as
 	// close as the document tells to when it finished.
 	last := max(toInt64(doc["updated_ms"]), toInt64(doc["created_ms"]))

@@ -8,7 +8,7 @@ import (
 	"gocloud.dev/docstore"
 
 	"github.com/heraldhq/herald/pkg/config"
-	"github.com/heraldhq/herald/pkg/emulator"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // TestDefaultIndexesServeHeraldsQueries opens local mode's default
@@ -36,7 +36,7 @@ func TestDefaultIndexesServeHeraldsQueries(t *testing.T) {
 	deliveries, scheduleColl := open(cfg.DeliveriesCollection), open(cfg.ScheduleCollection)
 	webhooks, events := open(cfg.WebhooksCollection), open(cfg.EventsCollection)
 	applications := open(cfg.ApplicationsCollection)
-	for _, q := range emulator.Queries(emulator.Collections{Webhooks: webhooks, Events: events,
+	for _, q := range store.Queries(store.Collections{Webhooks: webhooks, Events: events,
 		Deliveries: deliveries, Schedule: scheduleColl, Applications: applications}) {
 		plan, err := q.Query.Plan(q.Fields...)
 		if err != nil {

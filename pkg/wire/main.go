@@ -11,10 +11,10 @@ import (
 	"syscall"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
-	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/logging"
 	"github.com/heraldhq/herald/pkg/metrics"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // Main is the body of a functions/<name> binary: it reads the configuration
@@ -58,7 +58,7 @@ func mainErr(name string, needsOf func(config.Config) config.Needs, run func(con
 	if res.Schedule != nil {
 		// Other processes write webhooks too: every writer bumps the
 		// revision, and a webhook table rereads the store when it moved.
-		env.Revision = cache.NewRevision(res.Schedule)
+		env.Revision = store.NewRevision(res.Schedule)
 	}
 	if env.MetricsAddr == "" || awslambda.OnLambda() {
 		return run(ctx, env)

@@ -24,6 +24,7 @@ import (
 	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/seal"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // Env is what every builder needs.
@@ -54,7 +55,7 @@ type Env struct {
 	// for separate processes: writers bump it, and ingest's table reads it
 	// to know when to read the webhooks again. Defaults to nil: local
 	// mode's one process tells its table of every write directly.
-	Revision *cache.Revision
+	Revision *store.Revision
 	// SoleOwner is passed to ingest (see ingest.Config).
 	SoleOwner bool
 	// MetricsAddr, when set, is where Main serves GET /metrics in

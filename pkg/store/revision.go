@@ -1,4 +1,4 @@
-package cache
+package store
 
 import (
 	"context"
@@ -48,7 +48,7 @@ func (r *Revision) Bump(ctx context.Context) error {
 		// An update of a missing document fails with NotFound, or on
 		// DynamoDB with FailedPrecondition (its condition that the item
 		// exists); the document carries no revision to be stale.
-		err := r.coll.Update(ctx, &revisionDoc{ID: RevisionID}, docstore.Mods{"revision": docstore.Increment(1)})
+		err := r.coll.Update(ctx, &revisionDoc{ID: RevisionID}, docstore.Mods{fieldRevision: docstore.Increment(1)})
 		if c := gcerrors.Code(err); c != gcerrors.NotFound && c != gcerrors.FailedPrecondition {
 			if err != nil {
 				return fmt.Errorf("bump webhooks revision: %w", err)
@@ -69,7 +69,7 @@ func (r *Revision) Bump(ctx context.Context) error {
 // Read returns the revision, 0 before the first Bump.
 func (r *Revision) Read(ctx context.Context) (int64, error) {
 	d := &revisionDoc{ID: RevisionID}
-	switch err := r.coll.Get(ctx, d, "revision"); {
+	switch err := r.coll.Get(ctx, d, fieldRevision); {
 	case gcerrors.Code(err) == gcerrors.NotFound:
 		return 0, nil
 	case err != nil:

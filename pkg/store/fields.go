@@ -1,0 +1,49 @@
+package store
+
+import "gocloud.dev/docstore"
+
+// Field names, as the herald types' docstore tags store them. Only this
+// package names fields; the rest of Herald calls the queries and writes
+// here.
+const (
+	fieldID         = "id"
+	fieldWebhookID  = "webhook_id"
+	fieldEventID    = "event_id"
+	fieldEventKey   = "event_key"
+	fieldStatus     = "status"
+	fieldAttempts   = "attempt_count"
+	fieldTenantID   = "tenant_id"
+	fieldPartnerID  = "partner_id"
+	fieldCreatedMS  = "created_ms"
+	fieldUpdatedAt  = "updated_at"
+	fieldExpiresAt  = "expires_at"
+	fieldDueShard   = "due_shard"
+	fieldNextMS     = "next_attempt_ms"
+	fieldHeldShard  = "held_shard"
+	fieldDueMS      = "due_ms"
+	fieldDeliveryID = "delivery_id"
+	fieldAttempt    = "attempt"
+	fieldDutyShard  = "secret_duty_shard"
+	fieldDutyMS     = "secret_duty_ms"
+	fieldRevision   = "revision"
+
+	// Webhook state the functions change with field updates.
+	fieldPaused         = "paused"
+	fieldEnabled        = "enabled"
+	fieldDisabledReason = "disabled_reason"
+	fieldUnhealthy      = "unhealthy"
+	fieldFailures       = "consecutive_failures"
+	fieldFailingSinceMS = "failing_since_ms"
+	fieldPauseDropped   = "pause_dropped"
+	fieldFannedOut      = "fanned_out"
+	fieldFanOutLeaseMS  = "fan_out_lease_ms"
+)
+
+// paths turns field names into the docstore.FieldPath list Get takes.
+func paths(names ...string) []docstore.FieldPath {
+	out := make([]docstore.FieldPath, len(names))
+	for i, n := range names {
+		out[i] = docstore.FieldPath(n)
+	}
+	return out
+}

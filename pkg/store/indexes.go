@@ -1,0 +1,98 @@
+package store
+
+import (
+	"net/url"
+	"strings"
+
+	"gocloud.dev/docstore"
+)
+
+// Collection names: the path of each collection's URL and the name its
+// index specs go by.
+const (
+	Webhooks     = "webhooks"
+	Events       = "events"
+	Deliveries   = "deliveries"
+	Schedule     = "schedule"
+	Applications = "applications"
+)
+
+// Names lists the collections.
+var Names = []string{Webhooks, Events, Deliveries, Schedule, Applications}
+
+// An Index is a secondary index of a collection that one of Herald's
+// queries reads: a bolt:// index of local mode (Fields, in order), and where
+// DynamoDB serves the query through one, the table's global secondary index
+// (GSI: Fields[0] its partition key, Fields[1] its sort key, Include the
+// other attributes it projects; none is KEYS_ONLY).
+//
+// Indexes is the source of both: BoltURL builds local mode's collection
+// URLs from it and a test holds template.yaml's GSIs to it.
+type Index struct {
+	Collection string
+	Fields     []string
+	// GSI names the DynamoDB index; empty when the query is served there
+	// otherwise (see DynamoDB).
+	GSI     string
+	Include []string
+	// DynamoDB says how DynamoDB serves the query when no GSI does.
+	DynamoDB string
+	// Serves says which queries read the index.
+	Serves string
+}
+
+// How DynamoDB serves a query with no GSI of its own.
+const (
+	// ByTTL: the query is not run on DynamoDB, whose TTL deletes expired
+	// items.
+	ByTTL = "ttl"
+	// ByFilter: the GSI of the index's leading field serves it, and the
+	// other fields are filtered.
+	ByFilter = "filter"
+	// ByScan: an admin list of a small table, which no periodic or
+	// per-event path runs.
+	ByScan = "scan"
+)
+
+// Indexes lists every secondary index Herald's queries read.
+var Indexes = []Index{
+	{Collection: Webhooks, Fields: []string{fieldTenantID, fieldPartnerID}, DynamoDB: ByScan,
+		Serves: "admin: the webhooks of a tenant or partner"},
+	{Collection: Webhooks, Fields: []string{fieldDutyShard, fieldDutyMS}, GSI: "by_secret_duty",
+		Serves: "expiry-notifier: grace periods ending, secrets nearing expiry (sparse)"},
+	{Collection: Events, Fields: []string{fieldExpiresAt}, DynamoDB: ByTTL,
+		Serves: "expiry-notifier: events past their retention"},
+	{Collection: Deliveries, Fields: []string{fieldWebhookID, fieldID}, GSI: "by_webhook", Include: []string{fieldStatus},
+		Serves: "admin: a webhook's deliveries, newest first (ids; the page is read by key)"},
+	{Collection: Deliveries, Fields: []string{fieldWebhookID, fieldStatus, fieldID}, DynamoDB: ByFilter,
+		Serves: "admin: a webhook's deliveries of one status, newest first"},
+	{Collection: Deliveries, Fields: []string{fieldEventID}, GSI: "by_event", Include: []string{fieldWebhookID},
+		Serves: "ingest: resume an interrupted fan-out"},
+	{Collection: Deliveries, Fields: []string{fieldDueShard, fieldNextMS}, GSI: "by_due",
+		Serves: "retry-scheduler sweep: overdue pending deliveries (sparse: pending only)"},
+	{Collection: Deliveries, Fields: []string{fieldHeldShard, fieldCreatedMS}, GSI: "by_held", Include: []string{fieldWebhookID, fieldStatus},
+		Serves: "held deliveries: count, resume, release, give up (sparse: paused only)"},
+	{Collection: Deliveries, Fields: []string{fieldExpiresAt}, DynamoDB: ByTTL,
+		Serves: "expiry-notifier: finished deliveries past their retention"},
+	{Collection: Schedule, Fields: []string{fieldDueShard, fieldDueMS}, GSI: "by_due",
+		Include: []string{fieldDeliveryID, fieldAttempt, docstore.DefaultRevisionField},
+		Serves:  "retry-scheduler: entries falling due, in due order per shard"},
+	{Collection: Applications, Fields: []string{fieldTenantID, fieldPartnerID}, DynamoDB: ByScan,
+		Serves: "admin: the applications of a tenant or partner"},
+	{Collection: Applications, Fields: []string{fieldDutyShard, fieldDutyMS}, GSI: "by_secret_duty",
+		Serves: "expiry-notifier: grace periods ending, secrets nearing expiry (sparse)"},
+}
+
+// BoltURL returns the bolt:// URL of collection (keyed by id) with every
+// index Indexes declares for it: local mode's default.
+func BoltURL(collection string) string {
+	q := url.Values{}
+	for _, ix := range Indexes {
+		if ix.Collection == collection {
+			q.Add("index", strings.Join(ix.Fields, ","))
+		}
+	}
+	// The commas of an index spec read better unescaped, and boltdoc's URL
+	// opener accepts them either way.
+	return "bolt://" + collection + "/" + fieldID + "?" + strings.ReplaceAll(q.Encode(), "%2C", ",")
+}

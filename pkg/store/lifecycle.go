@@ -1,0 +1,274 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"gocloud.dev/docstore"
+
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+// Enqueuer puts a deliver job on the deliver topic at due.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, job herald.Job, due time.Time) error
+}
+
+// Lifecycle moves deliveries from one status to another: the only code that
+// does. Each transition sets the fields the new status implies (the next
+// attempt's due time, the lease, the indexed fields of herald.Delivery.Derive)
+// and writes the delivery with the revision it was read with.
+type Lifecycle struct {
+	Deliveries *docstore.Collection
+	// Retention is how long a finished delivery is kept; 0 means
+	// herald.DefaultRetention.
+	Retention time.Duration
+}
+
+// NewDelivery returns the delivery of an event to a webhook as its fan-out
+// creates it, from base (its webhook, event and tenant fields): pending and
+// due at now, or held (paused) when its webhook is paused.
+func NewDelivery(base herald.Delivery, now time.Time, held bool) *herald.Delivery {
+	d := base
+	d.Status, d.NextAttemptMS = herald.StatusPending, herald.Millis(now)
+	if held {
+		d.Status, d.NextAttemptMS = herald.StatusPaused, 0
+	}
+	d.CreatedMS, d.UpdatedMS = herald.Millis(now), herald.Millis(now)
+	return &d
+}
+
+// Claim takes attempt n of pending delivery d, leased until now+lease, so
+// that of two workers holding the same job only one sends it. An attempt
+// claimed earlier that never recorded a result (its worker died) is
+// recorded as interrupted. It reports false, with no error, when another
+// worker claimed it first.
+func (l Lifecycle) Claim(ctx context.Context, d *herald.Delivery, n int, lease time.Duration, now time.Time) (bool, error) {
+	if n > 1 && !hasAttempt(d, n-1) {
+		d.Attempts = append(d.Attempts, herald.Attempt{Attempt: n - 1, AtMS: herald.Millis(now),
+			Error: "interrupted: no result was recorded"})
+	}
+	d.AttemptCount = n
+	d.LeaseUntilMS = herald.Millis(now.Add(lease))
+	if err := l.write(ctx, d, now); err != nil {
+		if Conflict(err) {
+			return false, nil
+		}
+		return false, fmt.Errorf("claim attempt %d of delivery %d: %w", n, d.ID, err)
+	}
+	return true, nil
+}
+
+// Result is what an attempt's outcome makes of its delivery.
+type Result int
+
+const (
+	// Succeeded: the attempt got a 2xx answer.
+	Succeeded Result = iota
+	// Retry: pending again, the next attempt due at the time given.
+	Retry
+	// Failed: a one-shot manual attempt failed; no retries follow and
+	// nothing is announced.
+	Failed
+	// GiveUp: no attempt follows (the last one, or 410 Gone): failed, and
+	// marked dropped the first time.
+	GiveUp
+)
+
+// Record stores attempt a on d and moves d on by r (with Retry, due at
+// next). On a conflict it reads d again and re-applies the result, a few
+// times. It reports whether this write gave d up (marked it dropped).
+//
+// announce, when set, is called before the write of a GiveUp that marks d
+// dropped, with d as it will be written: the dropped event is published
+// before the failure is written, so that a failed publish records nothing
+// (the attempt's lease runs out, the sweep tries it once more and announces
+// again), whereas a failure written first would leave it unannounced for
+// good.
+func (l Lifecycle) Record(ctx context.Context, d *herald.Delivery, a herald.Attempt, r Result, next, now time.Time,
+	announce func(final *herald.Delivery) error) (givenUp bool, err error) {
+	if r == GiveUp && d.DroppedMS == 0 && announce != nil {
+		final := *d
+		final.Attempts = withAttempt(d.Attempts, a)
+		if err := announce(&final); err != nil {
+			return false, err
+		}
+	}
+	err = l.modify(ctx, d, now, func(d *herald.Delivery) {
+		d.Attempts = withAttempt(d.Attempts, a)
+		d.LeaseUntilMS, d.NextAttemptMS, givenUp = 0, 0, false
+		switch r {
+		case Succeeded:
+			d.Status = herald.StatusSucceeded
+		case Retry:
+			d.Status, d.NextAttemptMS = herald.StatusPending, herald.Millis(next)
+		case Failed:
+			d.Status = herald.StatusFailed
+		case GiveUp:
+			d.Status = herald.StatusFailed
+			if d.DroppedMS == 0 {
+				d.DroppedMS, givenUp = herald.Millis(now), true
+			}
+		}
+	})
+	return givenUp, err
+}
+
+// Stop ends a delivery that cannot be sent, without a request or an event:
+// failed, with a "not sent: reason" attempt that takes the next number, so
+// a later retry gets the one after.
+func (l Lifecycle) Stop(ctx context.Context, d *herald.Delivery, reason string, now time.Time) error {
+	return l.modify(ctx, d, now, func(d *herald.Delivery) {
+		d.Status, d.NextAttemptMS, d.LeaseUntilMS = herald.StatusFailed, 0, 0
+		d.AttemptCount++
+		d.Attempts = append(d.Attempts, herald.Attempt{Attempt: d.AttemptCount,
+			AtMS: herald.Millis(now), Error: "not sent: " + reason})
+	})
+}
+
+// Hold parks pending delivery d while its webhook is paused, and then
+// releases it at once if the webhook was resumed meanwhile (see Release).
+func (l Lifecycle) Hold(ctx context.Context, webhooks *docstore.Collection, enq Enqueuer, d *herald.Delivery, now time.Time) error {
+	err := l.modify(ctx, d, now, func(d *herald.Delivery) {
+		d.Status, d.NextAttemptMS, d.LeaseUntilMS = herald.StatusPaused, 0, 0
+	})
+	if err != nil {
+		return err
+	}
+	return l.Release(ctx, webhooks, enq, []*herald.Delivery{d}, now)
+}
+
+// Reschedule makes pending delivery d due now, its lease cleared: the
+// sweep's recovery of a job that was lost or whose worker died. A conflict
+// is returned as the store's error (someone else is on it).
+func (l Lifecycle) Reschedule(ctx context.Context, d *herald.Delivery, now time.Time) error {
+	d.NextAttemptMS, d.LeaseUntilMS = herald.Millis(now), 0
+	return l.write(ctx, d, now)
+}
+
+// Rearm makes d pending and due now — a manual retry (with manual set, the
+// attempt is one shot: see Failed), a resumed hold — and enqueues its next
+// attempt. When d changed meanwhile it returns the store's conflict
+// (Conflict reports it) and enqueues nothing.
+func (l Lifecycle) Rearm(ctx context.Context, enq Enqueuer, d *herald.Delivery, manual bool, now time.Time) error {
+	if manual {
+		d.ManualAttempt = d.AttemptCount + 1
+	}
+	d.Status, d.NextAttemptMS, d.LeaseUntilMS = herald.StatusPending, herald.Millis(now), 0
+	if err := l.write(ctx, d, now); err != nil {
+		return fmt.Errorf("re-arm delivery %d: %w", d.ID, err)
+	}
+	return enq.Enqueue(ctx, herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}, now)
+}
+
+// Release re-arms those of the held deliveries whose webhook is no longer
+// paused, or is gone (its deliveries then end as not sent).
+//
+// Whoever writes a delivery as paused calls it after the write: a resume
+// that read the held deliveries between that writer's read of the webhook
+// and its write did not see the delivery, but the webhook read here already
+// says resumed. The expiry-notifier runs it over every held delivery as a
+// backstop.
+//
+// A held delivery read from an index without its revision (nil
+// DocstoreRevision) is read whole before it is re-armed, and left alone when
+// it is no longer paused.
+func (l Lifecycle) Release(ctx context.Context, webhooks *docstore.Collection, enq Enqueuer, held []*herald.Delivery, now time.Time) error {
+	paused := map[string]bool{}
+	for _, d := range held {
+		isPaused, seen := paused[d.WebhookID]
+		if !seen {
+			var err error
+			if isPaused, err = WebhookPaused(ctx, webhooks, d.WebhookID); err != nil {
+				return err
+			}
+			paused[d.WebhookID] = isPaused
+		}
+		if isPaused {
+			continue
+		}
+		if d.DocstoreRevision == nil {
+			switch err := l.Deliveries.Get(ctx, d); {
+			case NotFound(err):
+				continue
+			case err != nil:
+				return fmt.Errorf("read held delivery %d: %w", d.ID, err)
+			}
+			if d.Status != herald.StatusPaused {
+				continue
+			}
+		}
+		if err := l.Rearm(ctx, enq, d, false, now); err != nil && !Conflict(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// GiveUpHeld gives up held delivery d, read whole, after it was held longer
+// than the hold limit: failed and dropped, with a "not sent: reason"
+// attempt. announce is called first with d as it will be written and the
+// attempt: a failed publish leaves d held for the next try instead of given
+// up unannounced. It reports false, with no error, when d changed meanwhile
+// (resumed).
+func (l Lifecycle) GiveUpHeld(ctx context.Context, d *herald.Delivery, reason string, now time.Time,
+	announce func(final *herald.Delivery, last herald.Attempt) error) (bool, error) {
+	d.AttemptCount++ // the "not sent" record takes the number
+	last := herald.Attempt{Attempt: d.AttemptCount, AtMS: herald.Millis(now), Error: "not sent: " + reason}
+	d.Attempts = append(d.Attempts, last)
+	d.Status, d.DroppedMS, d.NextAttemptMS = herald.StatusFailed, herald.Millis(now), 0
+	d.UpdatedMS = herald.Millis(now)
+	d.Derive(now, l.Retention)
+	if err := announce(d, last); err != nil {
+		return false, err
+	}
+	if err := l.Deliveries.Replace(ctx, d); err != nil {
+		if Conflict(err) {
+			return false, nil
+		}
+		return false, fmt.Errorf("give up held delivery %d: %w", d.ID, err)
+	}
+	return true, nil
+}
+
+// write stamps d's update time and indexed fields and replaces it with its
+// revision.
+func (l Lifecycle) write(ctx context.Context, d *herald.Delivery, now time.Time) error {
+	d.UpdatedMS = herald.Millis(now)
+	d.Derive(now, l.Retention)
+	return l.Deliveries.Replace(ctx, d)
+}
+
+// modify applies change to d and writes it; when d changed in between it
+// reads d again and re-applies change (see Modify).
+func (l Lifecycle) modify(ctx context.Context, d *herald.Delivery, now time.Time, change func(*herald.Delivery)) error {
+	id := d.ID
+	err := Modify(ctx, l.Deliveries, d, func() *herald.Delivery { return &herald.Delivery{ID: id} },
+		func(d *herald.Delivery) error {
+			change(d)
+			d.UpdatedMS = herald.Millis(now)
+			d.Derive(now, l.Retention)
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("update delivery %d: %w", id, err)
+	}
+	return nil
+}
+
+// withAttempt returns attempts with a added, unless an attempt of its number
+// is there already.
+func withAttempt(attempts []herald.Attempt, a herald.Attempt) []herald.Attempt {
+	for _, x := range attempts {
+		if x.Attempt == a.Attempt {
+			return attempts
+		}
+	}
+	return append(slices.Clip(attempts), a)
+}
+
+func hasAttempt(d *herald.Delivery, n int) bool {
+	return slices.ContainsFunc(d.Attempts, func(a herald.Attempt) bool { return a.Attempt == n })
+}

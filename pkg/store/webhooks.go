@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"gocloud.dev/docstore"
+
+	"github.com/heraldhq/herald/pkg/herald"
+)
+
+// A Table is an in-process copy of the webhooks that must hear of every
+// write of one; *cache.Webhooks is one. Its methods must accept a nil
+// receiver of its concrete type (a process without a table).
+type Table interface {
+	// Changed says webhook id was written, whatever the write's outcome.
+	Changed(id string)
+	// Writing runs write, a field update the store may apply in place,
+	// while the table's reads of the whole collection wait.
+	Writing(write func() error) error
+}
+
+// WebhookWrites writes webhooks and tells those who copy them: the table of
+// this process (Table) and, for writes that change what a table serves,
+// the tables of other processes (Revision). Every write of a webhook goes
+// through it.
+type WebhookWrites struct {
+	Coll *docstore.Collection
+	// Table is this process's table; nil for none.
+	Table Table
+	// Revision is bumped after each write a table serves; nil for none.
+	Revision *Revision
+	// Logger hears of a bump that failed after its write succeeded.
+	Logger *slog.Logger
+}
+
+// Get reads webhook id whole: herald.ErrNotFound when it is not there.
+func (s WebhookWrites) Get(ctx context.Context, id string) (*herald.Webhook, error) {
+	w := &herald.Webhook{ID: id}
+	if err := s.Coll.Get(ctx, w); err != nil {
+		if NotFound(err) {
+			return nil, herald.ErrNotFound
+		}
+		return nil, fmt.Errorf("read webhook %s: %w", id, err)
+	}
+	return w, nil
+}
+
+// Create writes new webhook w (AlreadyExists when its id is taken).
+func (s WebhookWrites) Create(ctx context.Context, w *herald.Webhook) error {
+	w.DeriveSecretDuty()
+	err := s.Coll.Create(ctx, w)
+	s.written(ctx, w.ID, err)
+	return err
+}
+
+// Save applies change to w, read earlier with its revision, and replaces it
+// (see Modify): the deliver function keeps a failing endpoint's health with
+// field updates, each of which moves the revision on, so a conflict is
+// usually not the caller's and the change is re-applied to the webhook read
+// again. change may refuse with an error, returned as is.
+func (s WebhookWrites) Save(ctx context.Context, w *herald.Webhook, change func(*herald.Webhook) error) error {
+	id := w.ID
+	err := Modify(ctx, s.Coll, w, func() *herald.Webhook { return &herald.Webhook{ID: id} },
+		func(w *herald.Webhook) error {
+			if err := change(w); err != nil {
+				return err
+			}
+			w.DeriveSecretDuty()
+			return nil
+		})
+	if NotFound(err) {
+		err = herald.ErrNotFound
+	}
+	s.written(ctx, id, err)
+	return err
+}
+
+// Replace writes w whole with the revision it was read with (a conflict
+// when it changed meanwhile), its secret-duty fields set from the rest.
+func (s WebhookWrites) Replace(ctx context.Context, w *herald.Webhook) error {
+	w.DeriveSecretDuty()
+	err := s.Coll.Replace(ctx, w)
+	s.written(ctx, w.ID, err)
+	return err
+}
+
+// Delete deletes webhook id; a webhook already gone is not an error.
+func (s WebhookWrites) Delete(ctx context.Context, id string) error {
+	err := s.Coll.Delete(ctx, &herald.Webhook{ID: id})
+	if NotFound(err) {
+		err = nil
+	}
+	s.written(ctx, id, err)
+	return err
+}
+
+// SetPaused pauses or resumes webhook id, as of at, with an update of those
+// fields alone rather than a revision-checked replace: an overflowing paused
+// webhook has its pause_dropped counter bumped by every event, and resuming
+// it must not lose that race. herald.ErrNotFound when it is gone.
+func (s WebhookWrites) SetPaused(ctx context.Context, id string, paused bool, at time.Time) error {
+	err := s.update(ctx, &herald.Webhook{ID: id}, docstore.Mods{fieldPaused: paused, fieldUpdatedAt: at})
+	if NotFound(err) {
+		return herald.ErrNotFound
+	}
+	s.written(ctx, id, err)
+	return err
+}
+
+// Disable turns webhook id off for reason, as of at, with a field update
+// (no revision check, so it neither fights nor loses to an admin write). A
+// webhook deleted meanwhile is left alone. The revision's bump is part of
+// the write: a failed one is returned, so the caller's retry bumps again.
+func (s WebhookWrites) Disable(ctx context.Context, id, reason string, at time.Time) error {
+	mods := docstore.Mods{fieldEnabled: false, fieldDisabledReason: reason, fieldUpdatedAt: at}
+	if err := s.counter(ctx, id, mods); err != nil {
+		return err
+	}
+	return s.Revision.Bump(ctx)
+}
+
+// MarkUnhealthy marks w unhealthy if it is still in the run of failures it
+// was read in (the same failing_since): a success that reset the run
+// meanwhile must not leave a healthy endpoint marked unhealthy, while
+// concurrent failures of the same run (which move the revision on) must
+// not stop the mark. After markTries conflicts it gives up quietly: the
+// next failure of the run marks it.
+func (s WebhookWrites) MarkUnhealthy(ctx context.Context, w *herald.Webhook) error {
+	const markTries = 10
+	run := w.FailingSinceMS
+	for try := 1; ; try++ {
+		err := s.update(ctx, w, docstore.Mods{fieldUnhealthy: true})
+		switch {
+		case err == nil || NotFound(err):
+			return nil
+		case !Conflict(err):
+			return fmt.Errorf("mark webhook %s unhealthy: %w", w.ID, err)
+		case try == markTries:
+			return nil
+		}
+		w = &herald.Webhook{ID: w.ID}
+		if err := s.Coll.Get(ctx, w); err != nil {
+			if NotFound(err) {
+				return nil
+			}
+			return fmt.Errorf("read webhook %s: %w", w.ID, err)
+		}
+		if w.FailingSinceMS != run || w.Unhealthy {
+			return nil // the run ended (a success reset it), or it is marked
+		}
+	}
+}
+
+// CountFailure adds one to webhook id's consecutive failures and, for the
+// first failure of a run, sets failing_since to atMS with a revision-checked
+// field update, so that of concurrent first failures one start wins and all
+// read it. It returns the webhook as it is afterwards, nil when it is gone.
+func (s WebhookWrites) CountFailure(ctx context.Context, id string, atMS int64) (*herald.Webhook, error) {
+	if err := s.counter(ctx, id, docstore.Mods{fieldFailures: docstore.Increment(1)}); err != nil {
+		return nil, err
+	}
+	for try := 1; ; try++ {
+		fresh := &herald.Webhook{ID: id}
+		if err := s.Coll.Get(ctx, fresh); err != nil {
+			if NotFound(err) {
+				return nil, nil
+			}
+			return nil, fmt.Errorf("read webhook %s: %w", id, err)
+		}
+		if fresh.FailingSinceMS != 0 {
+			return fresh, nil
+		}
+		err := s.update(ctx, fresh, docstore.Mods{fieldFailingSinceMS: atMS})
+		if err == nil {
+			fresh.FailingSinceMS = atMS
+			return fresh, nil
+		}
+		if !Conflict(err) || try == ModifyTries {
+			return nil, fmt.Errorf("start failure run of webhook %s: %w", id, err)
+		}
+	}
+}
+
+// ResetHealth ends webhook id's run of failures: no consecutive failures,
+// not unhealthy.
+func (s WebhookWrites) ResetHealth(ctx context.Context, id string) error {
+	return s.counter(ctx, id, docstore.Mods{fieldFailures: 0, fieldUnhealthy: false, fieldFailingSinceMS: 0})
+}
+
+// CountPauseDropped adds one to the count of deliveries webhook id dropped
+// while paused, with an atomic increment that needs no read and no
+// revision.
+func (s WebhookWrites) CountPauseDropped(ctx context.Context, id string) error {
+	return s.counter(ctx, id, docstore.Mods{fieldPauseDropped: docstore.Increment(1)})
+}
+
+// counter applies mods to webhook id without a revision check. A webhook
+// deleted meanwhile is left alone: the update fails with NotFound, or on
+// DynamoDB with FailedPrecondition (its condition that the item exists;
+// with no revision given, nothing else can fail it). Health counters are not
+// what other processes' tables serve: they would read every webhook again
+// after every failed attempt, so no revision is bumped.
+func (s WebhookWrites) counter(ctx context.Context, id string, mods docstore.Mods) error {
+	err := s.update(ctx, &herald.Webhook{ID: id}, mods)
+	if err != nil && !NotFound(err) && !Conflict(err) {
+		return fmt.Errorf("update webhook %s: %w", id, err)
+	}
+	return nil
+}
+
+// update applies mods to w (with w's revision when it has one) while the
+// table's scans wait, and tells the table.
+func (s WebhookWrites) update(ctx context.Context, w *herald.Webhook, mods docstore.Mods) error {
+	write := func() error { return s.Coll.Update(ctx, w, mods) }
+	var err error
+	if s.Table != nil {
+		err = s.Table.Writing(write)
+		s.Table.Changed(w.ID)
+	} else {
+		err = write()
+	}
+	return err
+}
+
+// written tells the table of a write of webhook id, whatever its outcome,
+// and bumps the revision when it succeeded. The write is done: a failed bump
+// is logged rather than returned (a client retrying a create would create
+// the webhook twice), and other processes' tables see the write at the next
+// bump.
+func (s WebhookWrites) written(ctx context.Context, id string, err error) {
+	if s.Table != nil {
+		s.Table.Changed(id)
+	}
+	if err != nil {
+		return
+	}
+	if err := s.Revision.Bump(ctx); err != nil && s.Logger != nil {
+		s.Logger.Error("webhooks revision not bumped", "webhook_id", id, "error", err)
+	}
+}
+
+// WebhookPaused reports whether webhook id is paused; a webhook that is gone
+// is not.
+func WebhookPaused(ctx context.Context, webhooks *docstore.Collection, id string) (bool, error) {
+	w := &herald.Webhook{ID: id}
+	switch err := webhooks.Get(ctx, w, fieldPaused); {
+	case err == nil:
+		return w.Paused, nil
+	case NotFound(err):
+		return false, nil
+	default:
+		return false, fmt.Errorf("read webhook %s: %w", id, err)
+	}
+}
