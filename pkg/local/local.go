@@ -33,6 +33,7 @@ import (
 	"github.com/heraldhq/herald/pkg/memq"
 	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/store"
 	"github.com/heraldhq/herald/pkg/wire"
 	"github.com/heraldhq/herald/pkg/wire/adminfn"
 	"github.com/heraldhq/herald/pkg/wire/deliverfn"
@@ -159,7 +160,8 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 		}
 	}
 	// Documents written before a field was indexed get it, once.
-	if n, err := backfill(ctx, res, cfg.Retention); err != nil {
+	if n, err := store.Backfill(ctx, store.Collections{Webhooks: res.Webhooks, Events: res.Events, Deliveries: res.Deliveries,
+		Schedule: res.Schedule, Applications: res.Applications}, cfg.Retention); err != nil {
 		_ = res.Close(ctx)
 		return nil, err
 	} else if n > 0 {

@@ -26,6 +26,14 @@ const (
 	fieldDutyShard  = "secret_duty_shard"
 	fieldDutyMS     = "secret_duty_ms"
 	fieldRevision   = "revision"
+	fieldUpdatedMS  = "updated_ms"
+
+	// Secret fields the secret-duty index is derived from.
+	fieldPreviousSecret     = "previous_secret"
+	fieldPreviousSecretHash = "previous_secret_hash"
+	fieldPreviousUntilMS    = "previous_secret_until_ms"
+	fieldSecretExpiresMS    = "secret_expires_ms"
+	fieldExpiryNotified     = "secret_expiry_notified"
 
 	// Webhook state the functions change with field updates.
 	fieldPaused         = "paused"

@@ -1,4 +1,4 @@
-package local
+package store
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"gocloud.dev/docstore"
 	"gocloud.dev/docstore/memdocstore"
 
-	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
@@ -28,7 +27,7 @@ func TestBackfillSetsEachIndexedFieldOnce(t *testing.T) {
 		t.Cleanup(func() { _ = c.Close() })
 		return c
 	}
-	res := &config.Resources{Webhooks: open(), Events: open(), Deliveries: open(), Schedule: open(), Applications: open()}
+	res := Collections{Webhooks: open(), Events: open(), Deliveries: open(), Schedule: open(), Applications: open()}
 	expires := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	put := func(c *docstore.Collection, doc map[string]any) {
 		if err := c.Put(ctx, doc); err != nil {
@@ -43,7 +42,7 @@ func TestBackfillSetsEachIndexedFieldOnce(t *testing.T) {
 	put(res.Schedule, map[string]any{"id": "42-2", "queue": "deliver", "due_ms": int64(9), "delivery_id": int64(42), "attempt": int64(2)})
 	put(res.Schedule, map[string]any{"id": "webhooks-revision", "revision": int64(3)})
 
-	n, err := backfill(ctx, res, time.Hour)
+	n, err := Backfill(ctx, res, time.Hour)
 	if err != nil || n != 4 {
 		t.Fatalf("backfill = %d, %v; want 4 documents changed", n, err)
 	}
@@ -74,7 +73,7 @@ func TestBackfillSetsEachIndexedFieldOnce(t *testing.T) {
 	}
 
 	put(res.Events, map[string]any{"id": "evt_2", "created_ms": int64(1)})
-	if n, err := backfill(ctx, res, time.Hour); err != nil || n != 0 {
+	if n, err := Backfill(ctx, res, time.Hour); err != nil || n != 0 {
 		t.Errorf("second backfill = %d, %v; want nothing (the marker is there)", n, err)
 	}
 }

@@ -1,4 +1,4 @@
-package local
+package store
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"gocloud.dev/docstore"
 	"gocloud.dev/gcerrors"
 
-	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
@@ -34,14 +33,14 @@ type backfillMarker struct {
 	DocstoreRevision any
 }
 
-// backfill gives the documents of a data dir written before a version of
+// Backfill gives the documents of a data dir written before a version of
 // Herald that indexes a field that field, once: a pending delivery the
 // sweep's index must see, a held one, a finished one that must expire
 // (retention after its last write), an event (retention after its ingest),
 // a secret duty outstanding, a schedule entry. Without it they would be
 // invisible to the queries that read those indexes. A marker in the schedule
 // collection makes later starts skip it.
-func backfill(ctx context.Context, res *config.Resources, retention time.Duration) (int, error) {
+func Backfill(ctx context.Context, res Collections, retention time.Duration) (int, error) {
 	marker := &backfillMarker{ID: backfillID}
 	switch err := res.Schedule.Get(ctx, marker); {
 	case err == nil && marker.Version >= backfillVersion:
@@ -54,11 +53,11 @@ func backfill(ctx context.Context, res *config.Resources, retention time.Duratio
 		coll *docstore.Collection
 		fill func(doc map[string]any) docstore.Mods
 	}{
-		{"deliveries", res.Deliveries, func(doc map[string]any) docstore.Mods { return deliveryMods(doc, retention) }},
-		{"events", res.Events, func(doc map[string]any) docstore.Mods { return eventMods(doc, retention) }},
-		{"webhooks", res.Webhooks, secretDutyMods},
-		{"applications", res.Applications, secretDutyMods},
-		{"schedule", res.Schedule, entryMods},
+		{Deliveries, res.Deliveries, func(doc map[string]any) docstore.Mods { return deliveryMods(doc, retention) }},
+		{Events, res.Events, func(doc map[string]any) docstore.Mods { return eventMods(doc, retention) }},
+		{Webhooks, res.Webhooks, secretDutyMods},
+		{Applications, res.Applications, secretDutyMods},
+		{Schedule, res.Schedule, entryMods},
 	}
 	total := 0
 	for _, s := range steps {
@@ -103,7 +102,7 @@ func backfillColl(ctx context.Context, coll *docstore.Collection, fill func(map[
 		if len(mods) == 0 {
 			continue
 		}
-		actions.Update(map[string]any{"id": doc["id"]}, mods)
+		actions.Update(map[string]any{fieldID: doc[fieldID]}, mods)
 		if batch++; batch == backfillBatch {
 			if err := flush(); err != nil {
 				return total, err
@@ -132,42 +131,42 @@ func changed(doc map[string]any, want map[string]int64) docstore.Mods {
 }
 
 func deliveryMods(doc map[string]any, retention time.Duration) docstore.Mods {
-	d := herald.Delivery{ID: toInt64(doc["id"]), WebhookID: toString(doc["webhook_id"]),
-		Status: herald.Status(toString(doc["status"])), ExpiresAt: toInt64(doc["expires_at"])}
+	d := herald.Delivery{ID: toInt64(doc[fieldID]), WebhookID: toString(doc[fieldWebhookID]),
+		Status: herald.Status(toString(doc[fieldStatus])), ExpiresAt: toInt64(doc[fieldExpiresAt])}
 	// A finished delivery expires a retention after its last write, as
 	// close as the document tells to when it finished.
-	last := max(toInt64(doc["updated_ms"]), toInt64(doc["created_ms"]))
+	last := max(toInt64(doc[fieldUpdatedMS]), toInt64(doc[fieldCreatedMS]))
 	d.Derive(herald.FromMillis(last), retention)
-	return changed(doc, map[string]int64{"due_shard": int64(d.DueShard), "held_shard": int64(d.HeldShard),
-		"expires_at": d.ExpiresAt})
+	return changed(doc, map[string]int64{fieldDueShard: int64(d.DueShard), fieldHeldShard: int64(d.HeldShard),
+		fieldExpiresAt: d.ExpiresAt})
 }
 
 func eventMods(doc map[string]any, retention time.Duration) docstore.Mods {
-	if _, ok := doc["expires_at"]; ok {
+	if _, ok := doc[fieldExpiresAt]; ok {
 		return nil
 	}
-	return docstore.Mods{"expires_at": herald.ExpiresAt(herald.FromMillis(toInt64(doc["created_ms"])), retention)}
+	return docstore.Mods{fieldExpiresAt: herald.ExpiresAt(herald.FromMillis(toInt64(doc[fieldCreatedMS])), retention)}
 }
 
 func secretDutyMods(doc map[string]any) docstore.Mods {
-	id := toString(doc["id"])
-	previous := toString(doc["previous_secret"]) + toString(doc["previous_secret_hash"])
-	due := herald.SecretDutyMS(previous != "", toInt64(doc["previous_secret_until_ms"]),
-		toInt64(doc["secret_expires_ms"]), time.Duration(toInt64(doc["secret_expiry_notified"])))
+	id := toString(doc[fieldID])
+	previous := toString(doc[fieldPreviousSecret]) + toString(doc[fieldPreviousSecretHash])
+	due := herald.SecretDutyMS(previous != "", toInt64(doc[fieldPreviousUntilMS]),
+		toInt64(doc[fieldSecretExpiresMS]), time.Duration(toInt64(doc[fieldExpiryNotified])))
 	shard := int64(0)
 	if due != 0 {
 		shard = int64(herald.Shard(id))
 	}
-	return changed(doc, map[string]int64{"secret_duty_shard": shard, "secret_duty_ms": due})
+	return changed(doc, map[string]int64{fieldDutyShard: shard, fieldDutyMS: due})
 }
 
 // entryMods shards a schedule entry (a document with a delivery_id; the
 // table's other documents have none).
 func entryMods(doc map[string]any) docstore.Mods {
-	if toInt64(doc["delivery_id"]) == 0 {
+	if toInt64(doc[fieldDeliveryID]) == 0 {
 		return nil
 	}
-	return changed(doc, map[string]int64{"due_shard": int64(herald.Shard(toString(doc["id"])))})
+	return changed(doc, map[string]int64{fieldDueShard: int64(herald.Shard(toString(doc[fieldID])))})
 }
 
 func toInt64(v any) int64 {
