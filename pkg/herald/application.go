@@ -16,6 +16,8 @@ type Application struct {
 	// only that tenant's (partner's) webhooks and deliveries.
 	TenantID  string `docstore:"tenant_id"`
 	PartnerID string `docstore:"partner_id"`
+	// Scope: as on Webhook.
+	Scope string `docstore:"scope,omitempty"`
 	// TokenLifetime is how long an issued token is valid.
 	TokenLifetime time.Duration `docstore:"token_lifetime"`
 

@@ -70,20 +70,34 @@ func (d *Delivery) Derive(now time.Time, retention time.Duration) {
 	}
 }
 
-// DeriveSecretDuty sets the webhook's SecretDutyShard and SecretDutyMS from
-// its secret fields, before a write.
+// DeriveSecretDuty sets the webhook's indexed fields before a write: its
+// SecretDutyShard and SecretDutyMS from its secret fields, and its Scope.
 func (w *Webhook) DeriveSecretDuty() {
+	w.Scope = ScopeKey(w.TenantID, w.PartnerID)
 	w.SecretDutyMS = SecretDutyMS(w.PreviousSealedSecret != "", w.PreviousSecretUntilMS,
 		w.SecretExpiresMS, w.SecretExpiryNotified)
 	w.SecretDutyShard = dutyShard(w.ID, w.SecretDutyMS)
 }
 
-// DeriveSecretDuty sets the application's SecretDutyShard and SecretDutyMS
-// from its secret fields, before a write.
+// DeriveSecretDuty sets the application's indexed fields before a write:
+// its SecretDutyShard and SecretDutyMS from its secret fields, and its
+// Scope.
 func (a *Application) DeriveSecretDuty() {
+	a.Scope = ScopeKey(a.TenantID, a.PartnerID)
 	a.SecretDutyMS = SecretDutyMS(a.PreviousSecretHash != "", a.PreviousSecretUntilMS,
 		a.SecretExpiresMS, a.SecretExpiryNotified)
 	a.SecretDutyShard = dutyShard(a.ID, a.SecretDutyMS)
+}
+
+// ScopeKey returns the key of a tenant and partner pair in the scope index:
+// the two ids, each quoted as a Go string literal and joined by a space, so
+// that no two pairs share a key; "" (absent: not in the index) for the
+// unscoped pair.
+func ScopeKey(tenantID, partnerID string) string {
+	if tenantID == "" && partnerID == "" {
+		return ""
+	}
+	return strconv.Quote(tenantID) + " " + strconv.Quote(partnerID)
 }
 
 func dutyShard(id string, dutyMS int64) int {

@@ -29,6 +29,10 @@ type Webhook struct {
 	// of that tenant or partner.
 	TenantID  string `docstore:"tenant_id"`
 	PartnerID string `docstore:"partner_id"`
+	// Scope is ScopeKey(TenantID, PartnerID), absent when both are empty:
+	// the key of the index that lists a bound caller's webhooks. Set by
+	// DeriveSecretDuty.
+	Scope string `docstore:"scope,omitempty"`
 
 	// RetrySchedule overrides the deployment's schedule when not empty.
 	RetrySchedule   []string `docstore:"retry_schedule"`

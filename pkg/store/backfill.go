@@ -16,9 +16,10 @@ import (
 // Version 1 adds the indexed fields (herald's Derive methods): due_shard,
 // held_shard and expires_at on deliveries, expires_at on events,
 // secret_duty_shard and secret_duty_ms on webhooks and applications, and
-// due_shard on schedule entries.
+// due_shard on schedule entries. Version 2 adds scope on webhooks and
+// applications.
 const (
-	backfillVersion = 1
+	backfillVersion = 2
 	backfillID      = "local-backfill" // the marker, in the schedule collection
 )
 
@@ -157,7 +158,18 @@ func secretDutyMods(doc map[string]any) docstore.Mods {
 	if due != 0 {
 		shard = int64(herald.Shard(id))
 	}
-	return changed(doc, map[string]int64{fieldDutyShard: shard, fieldDutyMS: due})
+	mods := changed(doc, map[string]int64{fieldDutyShard: shard, fieldDutyMS: due})
+	scope := herald.ScopeKey(toString(doc[fieldTenantID]), toString(doc[fieldPartnerID]))
+	if has, present := doc[fieldScope]; present != (scope != "") || toString(has) != scope {
+		if mods == nil {
+			mods = docstore.Mods{}
+		}
+		mods[fieldScope] = nil
+		if scope != "" {
+			mods[fieldScope] = scope
+		}
+	}
+	return mods
 }
 
 // entryMods shards a schedule entry (a document with a delivery_id; the

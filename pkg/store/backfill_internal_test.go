@@ -15,7 +15,8 @@ import (
 // the fields their indexes read — a webhook in a grace period and an
 // application near expiry their secret duty, an event its expires_at, a
 // schedule entry its shard (the revision document none) — and a second
-// start, finding the marker, reads nothing.
+// start, finding the marker, reads nothing. A scoped webhook gets its scope
+// key (version 2).
 func TestBackfillSetsEachIndexedFieldOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -36,6 +37,7 @@ func TestBackfillSetsEachIndexedFieldOnce(t *testing.T) {
 	}
 	put(res.Webhooks, map[string]any{"id": "wh_grace", "previous_secret": "sealed", "previous_secret_until_ms": int64(5000)})
 	put(res.Webhooks, map[string]any{"id": "wh_plain", "secret": "sealed"})
+	put(res.Webhooks, map[string]any{"id": "wh_scoped", "secret": "sealed", "tenant_id": "tnt_a", "partner_id": ""})
 	put(res.Applications, map[string]any{"id": "app_1", "secret_expires_ms": herald.Millis(expires),
 		"secret_expiry_notified": int64(0)})
 	put(res.Events, map[string]any{"id": "evt_1", "created_ms": int64(1_000_000)})
@@ -43,8 +45,8 @@ func TestBackfillSetsEachIndexedFieldOnce(t *testing.T) {
 	put(res.Schedule, map[string]any{"id": "webhooks-revision", "revision": int64(3)})
 
 	n, err := Backfill(ctx, res, time.Hour)
-	if err != nil || n != 4 {
-		t.Fatalf("backfill = %d, %v; want 4 documents changed", n, err)
+	if err != nil || n != 5 {
+		t.Fatalf("backfill = %d, %v; want 5 documents changed", n, err)
 	}
 	get := func(c *docstore.Collection, id string) map[string]any {
 		doc := map[string]any{"id": id}
@@ -56,7 +58,10 @@ func TestBackfillSetsEachIndexedFieldOnce(t *testing.T) {
 	if w := get(res.Webhooks, "wh_grace"); w["secret_duty_ms"] != int64(5000) || w["secret_duty_shard"] != int64(herald.Shard("wh_grace")) {
 		t.Errorf("webhook in grace: %v", w)
 	}
-	if w := get(res.Webhooks, "wh_plain"); w["secret_duty_shard"] != nil {
+	if w := get(res.Webhooks, "wh_scoped"); w["scope"] != herald.ScopeKey("tnt_a", "") {
+		t.Errorf("scoped webhook: %v, want its scope key", w)
+	}
+	if w := get(res.Webhooks, "wh_plain"); w["secret_duty_shard"] != nil || w["scope"] != nil {
 		t.Errorf("webhook without duties: %v", w)
 	}
 	if a := get(res.Applications, "app_1"); a["secret_duty_ms"] != herald.Millis(expires.Add(-30*24*time.Hour)) {

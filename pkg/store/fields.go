@@ -14,6 +14,7 @@ const (
 	fieldAttempts   = "attempt_count"
 	fieldTenantID   = "tenant_id"
 	fieldPartnerID  = "partner_id"
+	fieldScope      = "scope"
 	fieldCreatedMS  = "created_ms"
 	fieldUpdatedAt  = "updated_at"
 	fieldExpiresAt  = "expires_at"

@@ -49,15 +49,17 @@ const (
 	// ByFilter: the GSI of the index's leading field serves it, and the
 	// other fields are filtered.
 	ByFilter = "filter"
-	// ByScan: an admin list of a small table, which no periodic or
-	// per-event path runs.
+	// ByScan: an unbound admin's list of a small table, which no bound
+	// caller, periodic or per-event path runs.
 	ByScan = "scan"
 )
 
 // Indexes lists every secondary index Herald's queries read.
 var Indexes = []Index{
+	{Collection: Webhooks, Fields: []string{fieldScope, fieldID}, GSI: "by_scope", Include: []string{fieldTenantID, fieldPartnerID},
+		Serves: "admin: a bound caller's webhooks (sparse: scoped ones only)"},
 	{Collection: Webhooks, Fields: []string{fieldTenantID, fieldPartnerID}, DynamoDB: ByScan,
-		Serves: "admin: the webhooks of a tenant or partner"},
+		Serves: "admin: an unbound caller's webhooks filtered by tenant or partner"},
 	{Collection: Webhooks, Fields: []string{fieldDutyShard, fieldDutyMS}, GSI: "by_secret_duty",
 		Serves: "expiry-notifier: grace periods ending, secrets nearing expiry (sparse)"},
 	{Collection: Events, Fields: []string{fieldExpiresAt}, DynamoDB: ByTTL,
@@ -77,8 +79,10 @@ var Indexes = []Index{
 	{Collection: Schedule, Fields: []string{fieldDueShard, fieldDueMS}, GSI: "by_due",
 		Include: []string{fieldDeliveryID, fieldAttempt, docstore.DefaultRevisionField},
 		Serves:  "retry-scheduler: entries falling due, in due order per shard"},
+	{Collection: Applications, Fields: []string{fieldScope, fieldID}, GSI: "by_scope", Include: []string{fieldTenantID, fieldPartnerID},
+		Serves: "admin: a bound caller's applications (sparse: scoped ones only)"},
 	{Collection: Applications, Fields: []string{fieldTenantID, fieldPartnerID}, DynamoDB: ByScan,
-		Serves: "admin: the applications of a tenant or partner"},
+		Serves: "admin: an unbound caller's applications filtered by tenant or partner"},
 	{Collection: Applications, Fields: []string{fieldDutyShard, fieldDutyMS}, GSI: "by_secret_duty",
 		Serves: "expiry-notifier: grace periods ending, secrets nearing expiry (sparse)"},
 }

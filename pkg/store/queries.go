@@ -123,8 +123,16 @@ func Expired(coll *docstore.Collection, now time.Time) *docstore.Query {
 	return coll.Query().Where(fieldExpiresAt, "<", now.Unix())
 }
 
+// OfScope queries the webhooks or applications of exactly one tenant and
+// partner pair (not the unscoped one): all a bound caller may list. Read
+// ScopeFields.
+func OfScope(coll *docstore.Collection, tenant, partner string) *docstore.Query {
+	return coll.Query().Where(fieldScope, "=", herald.ScopeKey(tenant, partner))
+}
+
 // InScope queries the webhooks or applications of a tenant, and of a
-// partner within it; empty ones do not filter. Read ScopeFields.
+// partner within it; empty ones do not filter. An unbound admin's filters:
+// on DynamoDB a scan. Read ScopeFields.
 func InScope(coll *docstore.Collection, tenant, partner string) *docstore.Query {
 	q := coll.Query()
 	if tenant != "" {
@@ -179,8 +187,10 @@ func Queries(c Collections) []Query {
 		{"expiry: application secret duties", SecretDuties(c.Applications, shard, at), IDFields, "by_secret_duty"},
 		{"expiry: expired deliveries", Expired(c.Deliveries, at), IDFields, ByTTL},
 		{"expiry: expired events", Expired(c.Events, at), IDFields, ByTTL},
-		{"admin: a tenant's webhooks", InScope(c.Webhooks, "tnt_1", ""), ScopeFields, ByScan},
-		{"admin: a partner's webhooks", InScope(c.Webhooks, "tnt_1", "p_1"), ScopeFields, ByScan},
-		{"admin: a tenant's applications", InScope(c.Applications, "tnt_1", ""), ScopeFields, ByScan},
+		{"admin: a bound caller's webhooks", OfScope(c.Webhooks, "tnt_1", "p_1"), ScopeFields, "by_scope"},
+		{"admin: a bound caller's applications", OfScope(c.Applications, "", "p_1"), ScopeFields, "by_scope"},
+		{"admin: an unbound caller's webhooks of a tenant", InScope(c.Webhooks, "tnt_1", ""), ScopeFields, ByScan},
+		{"admin: an unbound caller's webhooks of a partner", InScope(c.Webhooks, "tnt_1", "p_1"), ScopeFields, ByScan},
+		{"admin: an unbound caller's applications of a tenant", InScope(c.Applications, "tnt_1", ""), ScopeFields, ByScan},
 	}
 }
