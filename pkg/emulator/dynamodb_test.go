@@ -20,6 +20,7 @@ import (
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/emulator"
+	"github.com/heraldhq/herald/pkg/enqueue"
 	"github.com/heraldhq/herald/pkg/expiry"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
@@ -140,7 +141,7 @@ func newWorld(t *testing.T, s *stack) *world {
 		_ = deliverTopic.Shutdown(ctx)
 		_ = ingestTopic.Shutdown(ctx)
 	})
-	enq, err := schedule.NewEnqueuer(schedule.EnqueuerConfig{Topic: deliverTopic, Table: s.Schedule, Now: w.clock.Now})
+	enq, err := enqueue.New(enqueue.Config{Topic: deliverTopic, Table: s.Schedule, Now: w.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +229,7 @@ func periodicPathsNeverScan(t *testing.T, s *stack) {
 			CreatedMS: ms(now.Add(-time.Hour))},
 		&herald.Delivery{ID: 6, WebhookID: "wh_live", EventID: "evt_a", Status: herald.StatusPaused, // resumed since
 			CreatedMS: ms(now.Add(-time.Hour))})
-	enq, err := schedule.NewEnqueuer(schedule.EnqueuerConfig{Topic: mempubsub.NewTopic(), Table: s.Schedule, Now: w.clock.Now})
+	enq, err := enqueue.New(enqueue.Config{Topic: mempubsub.NewTopic(), Table: s.Schedule, Now: w.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +259,7 @@ func periodicPathsNeverScan(t *testing.T, s *stack) {
 		t.Fatal(err)
 	}
 	ingestCalls := s.calls.take()
-	if n, err := schedule.HeldCount(ctx, s.Deliveries, "wh_paused"); err != nil || n != 2 {
+	if n, err := store.HeldCount(ctx, s.Deliveries, "wh_paused"); err != nil || n != 2 {
 		t.Errorf("held by wh_paused = %d, %v; want delivery 5 and the new one", n, err)
 	}
 	// An interrupted fan-out: the event is stored, its lease run out, one

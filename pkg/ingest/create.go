@@ -10,6 +10,7 @@ import (
 	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // maxIDProbes bounds how many ids held by other deliveries one delivery
@@ -106,9 +107,9 @@ func takenIndexes(err error) (map[int]bool, error) {
 // id is tried again at the next probe.
 func (h *Handler) heldBySame(ctx context.Context, ev *herald.Event, d *herald.Delivery) (mine, waiting bool, err error) {
 	held := &herald.Delivery{ID: d.ID}
-	err = h.cfg.Deliveries.Get(ctx, held, "webhook_id", "event_id", "event_key", "status", "attempt_count")
+	err = h.cfg.Deliveries.Get(ctx, held, store.HolderFields...)
 	switch {
-	case gcerrors.Code(err) == gcerrors.NotFound:
+	case store.NotFound(err):
 		return false, false, nil
 	case err != nil:
 		return false, false, fmt.Errorf("read delivery %d: %w", d.ID, err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // fanOutLease is how long one handler owns an event's fan-out. It outlasts
@@ -66,7 +67,7 @@ func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *h
 	now = h.cfg.Now()
 	stored.FanOutLeaseMS, stored.FanOutOwner = herald.Millis(now.Add(fanOutLease)), h.owner
 	if err := h.cfg.Events.Replace(ctx, stored); err != nil {
-		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+		if store.Conflict(err) {
 			return nil, false, errFanOutInProgress // another handler took it
 		}
 		return nil, false, fmt.Errorf("take over fan-out of %s: %w", key, err)

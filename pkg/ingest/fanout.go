@@ -4,17 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/match"
 	"github.com/heraldhq/herald/pkg/metrics"
-	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // fanOut creates a delivery of the stored event ev (parsed as env) for every
@@ -44,17 +42,8 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 	}
 	var created []*herald.Delivery
 	for _, w := range hooks {
-		d := &herald.Delivery{
-			WebhookID:     w.ID,
-			EventID:       env.EventID,
-			EventKey:      ev.ID,
-			EventType:     env.EventType,
-			TenantID:      env.TenantID,
-			Status:        herald.StatusPending,
-			NextAttemptMS: herald.Millis(now),
-			CreatedMS:     herald.Millis(now),
-			UpdatedMS:     herald.Millis(now),
-		}
+		base := herald.Delivery{WebhookID: w.ID, EventID: env.EventID, EventKey: ev.ID,
+			EventType: env.EventType, TenantID: env.TenantID}
 		if w.Paused {
 			held, err := h.heldCount(ctx, w)
 			if err != nil {
@@ -67,10 +56,8 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 				h.cfg.Metrics.Dropped(metrics.DropPauseQueueFull)
 				continue
 			}
-			d.Status = herald.StatusPaused
-			d.NextAttemptMS = 0
 		}
-		created = append(created, d)
+		created = append(created, store.NewDelivery(base, now, w.Paused))
 	}
 	created, made, err := h.create(ctx, ev, created)
 	if err != nil {
@@ -95,7 +82,8 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 		}
 	}
 	// A webhook resumed while its deliveries were being created: send them.
-	if err := schedule.ReleaseHeld(ctx, h.cfg.Webhooks, h.cfg.Deliveries, h.cfg.Enqueuer, held, now); err != nil {
+	life := store.Lifecycle{Deliveries: h.cfg.Deliveries, Retention: h.cfg.Retention}
+	if err := life.Release(ctx, h.cfg.Webhooks, h.cfg.Enqueuer, held, now); err != nil {
 		return 0, err
 	}
 	return len(created), nil
@@ -111,15 +99,8 @@ func (h *Handler) matching(ctx context.Context, env *envelope.Envelope, asOf tim
 	}
 	// Webhooks are few next to events; a query over all of them is the
 	// deliberate scan of this collection.
-	iter := h.cfg.Webhooks.Query().Get(ctx)
-	defer iter.Stop()
 	var out []*herald.Webhook
-	for {
-		w := new(herald.Webhook)
-		err := iter.Next(ctx, w)
-		if err == io.EOF {
-			return out, nil
-		}
+	for w, err := range store.Docs[herald.Webhook](ctx, h.cfg.Webhooks.Query().Get(ctx)) {
 		if err != nil {
 			return nil, fmt.Errorf("query webhooks: %w", err)
 		}
@@ -135,6 +116,7 @@ func (h *Handler) matching(ctx context.Context, env *envelope.Envelope, asOf tim
 			out = append(out, w)
 		}
 	}
+	return out, nil
 }
 
 // withoutDelivery drops the webhooks that already have a delivery of the
@@ -146,26 +128,17 @@ func (h *Handler) matching(ctx context.Context, env *envelope.Envelope, asOf tim
 // partner (another event) are left out.
 func (h *Handler) withoutDelivery(ctx context.Context, ev *herald.Event, hooks []*herald.Webhook) ([]*herald.Webhook, []int64, error) {
 	eventID := ev.PublishedID()
-	iter := h.cfg.Deliveries.Query().Where("event_id", "=", eventID).Get(ctx, "id", "webhook_id")
-	defer iter.Stop()
-	var existing []*herald.Delivery
-	for {
-		d := new(herald.Delivery)
-		err := iter.Next(ctx, d)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("query deliveries of event %s: %w", eventID, err)
-		}
-		existing = append(existing, d)
+	existing, err := store.All[herald.Delivery](ctx,
+		store.EventDeliveries(h.cfg.Deliveries, eventID).Get(ctx, store.EventDeliveryFields...))
+	if err != nil {
+		return nil, nil, fmt.Errorf("query deliveries of event %s: %w", eventID, err)
 	}
 	have := map[string]bool{}
 	var unsent []int64
 	if len(existing) > 0 {
 		gets := h.cfg.Deliveries.Actions()
 		for _, d := range existing {
-			gets.Get(d, "event_id", "event_key", "status", "attempt_count")
+			gets.Get(d, store.FanOutFields...)
 		}
 		if err := gets.Do(ctx); err != nil && !onlyNotFound(err) {
 			return nil, nil, fmt.Errorf("read deliveries of event %s: %w", ev.ID, err)
@@ -197,7 +170,7 @@ func onlyNotFound(err error) bool {
 		return false
 	}
 	for _, e := range errs {
-		if gcerrors.Code(e.Err) != gcerrors.NotFound {
+		if !store.NotFound(e.Err) {
 			return false
 		}
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/metrics"
-	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // Config configures a Handler.
@@ -27,8 +27,9 @@ type Config struct {
 	Webhooks   *docstore.Collection
 	Events     *docstore.Collection
 	Deliveries *docstore.Collection
-	// Enqueuer publishes the first attempt of each delivery. Required.
-	Enqueuer schedule.JobEnqueuer
+	// Enqueuer publishes the first attempt of each delivery
+	// (*enqueue.Enqueuer). Required.
+	Enqueuer store.Enqueuer
 	// Table, when set, is where the webhooks an event fans out to are found,
 	// instead of a query of the store per event; every webhook write of the
 	// Handler is reported to it. Defaults to nil.
@@ -132,11 +133,10 @@ func (h *Handler) handle(ctx context.Context, body []byte, ownAllowed bool) erro
 	if err != nil {
 		// Let the redelivered message resume at once rather than wait out
 		// the lease; if this write fails too, the lease runs out by itself.
-		_ = h.cfg.Events.Update(ctx, ev, docstore.Mods{"fan_out_lease_ms": int64(0)})
+		_ = store.ReleaseFanOutLease(ctx, h.cfg.Events, ev)
 		return err
 	}
-	ev.FannedOut = true
-	if err := h.cfg.Events.Update(ctx, ev, docstore.Mods{"fanned_out": true}); err != nil {
+	if err := store.MarkFannedOut(ctx, h.cfg.Events, ev); err != nil {
 		return err
 	}
 	h.cfg.Metrics.EventIngested()

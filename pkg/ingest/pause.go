@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/heraldhq/herald/pkg/herald"
-	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/store"
 )
 
@@ -17,7 +16,7 @@ func pauseLimit(w *herald.Webhook) int {
 
 // heldCount counts the deliveries a paused webhook holds.
 func (h *Handler) heldCount(ctx context.Context, w *herald.Webhook) (int, error) {
-	return schedule.HeldCount(ctx, h.cfg.Deliveries, w.ID)
+	return store.HeldCount(ctx, h.cfg.Deliveries, w.ID)
 }
 
 // countPauseDropped adds one to the webhook's count of deliveries dropped

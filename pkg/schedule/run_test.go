@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/pkg/enqueue"
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
@@ -89,7 +90,7 @@ func TestRunWakesForEarlierEntry(t *testing.T) {
 	r := newRig(t)
 	clock := new(markClock)
 	s := r.scheduler(t, Config{Now: clock.Now, MaxSleep: time.Hour, SweepInterval: time.Hour})
-	e := r.enqueuer(t, EnqueuerConfig{OnSchedule: s.Wake})
+	e := r.enqueuer(t, enqueue.Config{OnSchedule: s.Wake})
 	stop := sweptOnStart(t, r, s)
 
 	// Stored due times are whole milliseconds; keep due on one so the pass
@@ -119,7 +120,7 @@ func TestRunRereadsTableAfterMaxSleep(t *testing.T) {
 	r := newRig(t)
 	s := r.scheduler(t, Config{MaxSleep: 100 * time.Millisecond, SweepInterval: time.Hour})
 	// Written by another process: no Wake.
-	e := r.enqueuer(t, EnqueuerConfig{})
+	e := r.enqueuer(t, enqueue.Config{})
 	stop := sweptOnStart(t, r, s)
 
 	job := herald.Job{DeliveryID: 9, Attempt: 1}

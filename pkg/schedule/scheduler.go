@@ -10,16 +10,21 @@ import (
 	"time"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/gcerrors"
 	"gocloud.dev/pubsub"
 
+	"github.com/heraldhq/herald/pkg/enqueue"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // Config configures a Scheduler.
 type Config struct {
 	// Topic is the deliver topic. Required.
 	Topic *pubsub.Topic
+	// Delayer is Topic's native delay, the same the enqueuer is given: due
+	// entries are published that far ahead with the remaining delay.
+	// Defaults to none.
+	Delayer enqueue.Delayer
 	// Table is the schedule collection. Required.
 	Table *docstore.Collection
 	// Deliveries is the deliveries collection, swept for lost jobs. Required.
@@ -44,6 +49,7 @@ type Config struct {
 type Scheduler struct {
 	cfg      Config
 	maxDelay time.Duration
+	life     store.Lifecycle
 
 	mu   sync.Mutex
 	hint time.Time // earliest due time told to Wake since the last pass
@@ -70,7 +76,8 @@ func New(cfg Config) (*Scheduler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Scheduler{cfg: cfg, maxDelay: NativeMaxDelay(cfg.Topic), wake: make(chan struct{}, 1)}, nil
+	return &Scheduler{cfg: cfg, maxDelay: cfg.Delayer.Max, life: store.Lifecycle{Deliveries: cfg.Deliveries},
+		wake: make(chan struct{}, 1)}, nil
 }
 
 // Wake tells the scheduler that an entry falls due at due. It never blocks.
@@ -106,11 +113,7 @@ func (s *Scheduler) PublishDue(ctx context.Context) (next time.Time, published i
 func (s *Scheduler) publishDue(ctx context.Context, now time.Time) (published int, err error) {
 	horizon := herald.Millis(now.Add(s.maxDelay))
 	due, err := openShards(ctx, func(shard int) *docstore.DocumentIterator {
-		return s.cfg.Table.Query().
-			Where("due_shard", "=", shard).
-			Where("due_ms", "<=", horizon).
-			OrderBy("due_ms", docstore.Ascending).
-			Get(ctx, entryFields...)
+		return store.DueEntries(s.cfg.Table, shard, horizon).Get(ctx, store.EntryFields...)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("query schedule: %w", err)
@@ -125,16 +128,14 @@ func (s *Scheduler) publishDue(ctx context.Context, now time.Time) (published in
 			return published, nil
 		}
 		delay := herald.FromMillis(ent.DueMS).Sub(now)
-		if err := publishDelayed(ctx, s.cfg.Topic, ent.job().Encode(), delay); err != nil {
+		if err := s.cfg.Delayer.Send(ctx, s.cfg.Topic, ent.Job().Encode(), delay); err != nil {
 			return published, fmt.Errorf("publish scheduled job: %w", err)
 		}
 		// Publish first, then delete: a crash in between republishes the
 		// job, which the deliver function recognises as a duplicate. The
 		// delete checks the revision, so an entry rescheduled meanwhile
-		// (FailedPrecondition) stays for its new due time.
-		switch err := s.cfg.Table.Delete(ctx, ent); gcerrors.Code(err) {
-		case gcerrors.OK, gcerrors.NotFound, gcerrors.FailedPrecondition:
-		default:
+		// (a conflict) stays for its new due time.
+		if err := s.cfg.Table.Delete(ctx, ent); err != nil && !store.NotFound(err) && !store.Conflict(err) {
 			return published, fmt.Errorf("delete schedule entry: %w", err)
 		}
 		published++
@@ -151,13 +152,8 @@ func (s *Scheduler) nextDue(ctx context.Context, published, until time.Time) (ti
 	}
 	var next int64
 	for shard := 1; shard <= herald.Shards; shard++ {
-		iter := s.cfg.Table.Query().
-			Where("due_shard", "=", shard).
-			Where("due_ms", "<=", herald.Millis(until)).
-			OrderBy("due_ms", docstore.Ascending).
-			Limit(1).
-			Get(ctx, "id", "due_ms")
-		var ent entry
+		iter := store.DueEntries(s.cfg.Table, shard, herald.Millis(until)).Limit(1).Get(ctx, store.EntryFields...)
+		var ent store.Entry
 		err := iter.Next(ctx, &ent)
 		iter.Stop()
 		switch {

@@ -6,15 +6,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/pkg/enqueue"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 func TestPublishDue(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	clock := heraldtest.NewClock(t0)
-	e := r.enqueuer(t, EnqueuerConfig{Now: clock.Now})
+	e := r.enqueuer(t, enqueue.Config{Now: clock.Now})
 	s := r.scheduler(t, Config{Now: clock.Now})
 	ctx := context.Background()
 
@@ -81,7 +83,7 @@ func TestPublishDueMergesShardsInDueOrder(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	clock := heraldtest.NewClock(t0)
-	e := r.enqueuer(t, EnqueuerConfig{Now: clock.Now})
+	e := r.enqueuer(t, enqueue.Config{Now: clock.Now})
 	s := r.scheduler(t, Config{Now: clock.Now})
 	ctx := context.Background()
 	const n = 64
@@ -94,7 +96,7 @@ func TestPublishDueMergesShardsInDueOrder(t *testing.T) {
 		if err := e.Enqueue(ctx, job, t0.Add(after)); err != nil {
 			t.Fatal(err)
 		}
-		shards[herald.Shard(entryID(job))] = true
+		shards[herald.Shard(store.EntryID(job))] = true
 	}
 	if len(shards) < herald.Shards/2 {
 		t.Fatalf("the entries fell in %d shards only", len(shards))

@@ -13,8 +13,10 @@ import (
 	"gocloud.dev/pubsub"
 	"gocloud.dev/pubsub/mempubsub"
 
+	"github.com/heraldhq/herald/pkg/enqueue"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // t0 is the fake clock's start, on a whole millisecond as stored times are.
@@ -54,10 +56,10 @@ func (r *rig) scheduler(t *testing.T, cfg Config) *Scheduler {
 	return s
 }
 
-func (r *rig) enqueuer(t *testing.T, cfg EnqueuerConfig) *Enqueuer {
+func (r *rig) enqueuer(t *testing.T, cfg enqueue.Config) *enqueue.Enqueuer {
 	t.Helper()
 	cfg.Topic, cfg.Table = r.topic, r.table
-	e, err := NewEnqueuer(cfg)
+	e, err := enqueue.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,14 +120,14 @@ func (r *rig) expectNoJob(t *testing.T) {
 }
 
 // entries returns every entry of the schedule table, earliest due first.
-func (r *rig) entries(t *testing.T) []entry {
+func (r *rig) entries(t *testing.T) []store.Entry {
 	t.Helper()
 	ctx := context.Background()
 	iter := r.table.Query().Get(ctx)
 	defer iter.Stop()
-	var out []entry
+	var out []store.Entry
 	for {
-		var e entry
+		var e store.Entry
 		err := iter.Next(ctx, &e)
 		if err == io.EOF {
 			break
@@ -136,6 +138,6 @@ func (r *rig) entries(t *testing.T) []entry {
 		e.DocstoreRevision = nil
 		out = append(out, e)
 	}
-	slices.SortFunc(out, func(a, b entry) int { return int(a.DueMS - b.DueMS) })
+	slices.SortFunc(out, func(a, b store.Entry) int { return int(a.DueMS - b.DueMS) })
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"gocloud.dev/docstore"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // shardMerge reads the due-time index's shards together, each in due
@@ -14,7 +15,7 @@ import (
 // holds one entry per shard.
 type shardMerge struct {
 	iters []*docstore.DocumentIterator
-	heads []*entry // heads[i] is iters[i]'s next entry; nil when it is done
+	heads []*store.Entry // heads[i] is iters[i]'s next entry; nil when it is done
 }
 
 // openShards opens query(shard) for every shard and reads the first entry of
@@ -34,7 +35,7 @@ func openShards(ctx context.Context, query func(shard int) *docstore.DocumentIte
 
 // advance reads shard i's next entry into heads[i].
 func (m *shardMerge) advance(ctx context.Context, i int) error {
-	ent := new(entry)
+	ent := new(store.Entry)
 	switch err := m.iters[i].Next(ctx, ent); {
 	case err == io.EOF:
 		m.heads[i] = nil
@@ -48,7 +49,7 @@ func (m *shardMerge) advance(ctx context.Context, i int) error {
 
 // next returns the earliest entry of every shard's next, nil when all are
 // done.
-func (m *shardMerge) next(ctx context.Context) (*entry, error) {
+func (m *shardMerge) next(ctx context.Context) (*store.Entry, error) {
 	first := -1
 	for i, h := range m.heads {
 		if h != nil && (first < 0 || h.DueMS < m.heads[first].DueMS) {

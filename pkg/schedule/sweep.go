@@ -3,12 +3,10 @@ package schedule
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
-	"gocloud.dev/gcerrors"
-
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // Sweep publishes again the job of every pending delivery that has been due
@@ -65,22 +63,13 @@ func (s *Scheduler) sweep(ctx context.Context, grace time.Duration, ignoreLeases
 }
 
 func (s *Scheduler) sweepShard(ctx context.Context, shard int, cutoff int64, now time.Time, ignoreLeases bool) (int, error) {
-	iter := s.cfg.Deliveries.Query().
-		Where("due_shard", "=", shard).
-		Where("next_attempt_ms", "<=", cutoff).
-		Get(ctx, "id", "next_attempt_ms")
-	defer iter.Stop()
 	n := 0
 	// A delivery touched here moves to next_attempt_ms = now, which may be
 	// ahead of where a store reading the query in pages (bolt://) has got
 	// to: it comes again, and is skipped.
 	seen := map[int64]bool{}
-	for {
-		var key herald.Delivery
-		err := iter.Next(ctx, &key)
-		if err == io.EOF {
-			return n, nil
-		}
+	overdue := store.Overdue(s.cfg.Deliveries, shard, cutoff).Get(ctx, store.OverdueFields...)
+	for key, err := range store.Docs[herald.Delivery](ctx, overdue) {
 		if err != nil {
 			return n, fmt.Errorf("query overdue deliveries: %w", err)
 		}
@@ -96,6 +85,7 @@ func (s *Scheduler) sweepShard(ctx context.Context, shard int, cutoff int64, now
 			n++
 		}
 	}
+	return n, nil
 }
 
 // rearmOverdue reads delivery id and, when it is still pending, due by
@@ -106,7 +96,7 @@ func (s *Scheduler) sweepShard(ctx context.Context, shard int, cutoff int64, now
 func (s *Scheduler) rearmOverdue(ctx context.Context, id, cutoff int64, now time.Time, ignoreLeases bool) (bool, error) {
 	d := &herald.Delivery{ID: id}
 	switch err := s.cfg.Deliveries.Get(ctx, d); {
-	case gcerrors.Code(err) == gcerrors.NotFound:
+	case store.NotFound(err):
 		return false, nil
 	case err != nil:
 		return false, fmt.Errorf("read overdue delivery %d: %w", id, err)
@@ -120,22 +110,20 @@ func (s *Scheduler) rearmOverdue(ctx context.Context, id, cutoff int64, now time
 	}
 	job := herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}
 	// A leased one (its worker gone) is re-armed now, so its lease is
-	// cleared with the touch below.
+	// cleared by Reschedule below.
 	if delay := herald.FromMillis(d.NextAttemptMS).Sub(now); delay > 0 && !leased {
-		if err := publishDelayed(ctx, s.cfg.Topic, job.Encode(), delay); err != nil {
+		if err := s.cfg.Delayer.Send(ctx, s.cfg.Topic, job.Encode(), delay); err != nil {
 			return false, fmt.Errorf("publish recovered job: %w", err)
 		}
 		return true, nil
 	}
-	d.NextAttemptMS, d.LeaseUntilMS = herald.Millis(now), 0
-	d.Derive(now, 0) // still pending: nothing expires
-	if err := s.cfg.Deliveries.Replace(ctx, d); err != nil {
-		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+	if err := s.life.Reschedule(ctx, d, now); err != nil {
+		if store.Conflict(err) {
 			return false, nil // changed under us: someone else is on it
 		}
 		return false, fmt.Errorf("touch overdue delivery %d: %w", d.ID, err)
 	}
-	if err := publishDelayed(ctx, s.cfg.Topic, job.Encode(), 0); err != nil {
+	if err := s.cfg.Delayer.Send(ctx, s.cfg.Topic, job.Encode(), 0); err != nil {
 		return false, fmt.Errorf("publish swept job: %w", err)
 	}
 	s.cfg.Logger.Info("re-published overdue delivery", "delivery_id", d.ID, "attempt", job.Attempt)

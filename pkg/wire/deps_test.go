@@ -39,3 +39,26 @@ func TestEachFunctionLinksOnlyItsOwn(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedPackagesLinkNoDriverNorFunction: enqueueing links no pubsub
+// driver (the runtime injects the topic's delay, see Delayer), and ingest
+// links neither another function's package nor a driver.
+func TestSharedPackagesLinkNoDriverNorFunction(t *testing.T) {
+	t.Parallel()
+	const mod = "github.com/heraldhq/herald/"
+	foreign := []string{mod + "pkg/schedule", mod + "pkg/memq", "github.com/aws/aws-sdk-go-v2/service/sqs",
+		"gocloud.dev/pubsub/awssnssqs"}
+	for _, pkg := range []string{"pkg/enqueue", "pkg/ingest"} {
+		out, err := exec.Command("go", "list", "-deps", "../../"+pkg).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", pkg, err)
+		}
+		for _, d := range strings.Fields(string(out)) {
+			for _, f := range foreign {
+				if d == f || strings.HasPrefix(d, f+"/") {
+					t.Errorf("%s links %s", pkg, d)
+				}
+			}
+		}
+	}
+}

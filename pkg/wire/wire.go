@@ -21,8 +21,8 @@ import (
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/consume"
+	"github.com/heraldhq/herald/pkg/enqueue"
 	"github.com/heraldhq/herald/pkg/metrics"
-	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/store"
 )
@@ -37,7 +37,7 @@ type Env struct {
 	Logger *slog.Logger
 	// Now returns the current time. Defaults to time.Now.
 	Now func() time.Time
-	// OnSchedule is passed to the Enqueuer (see schedule.EnqueuerConfig).
+	// OnSchedule is passed to the Enqueuer (see enqueue.Config).
 	OnSchedule func(due time.Time)
 	// Function is the name of the function being run ("ingest", …; "" in
 	// local mode), for metrics. Set by Main.
@@ -107,12 +107,12 @@ func LocalCaches(e *Env) {
 	}
 }
 
-// Enqueuer builds the deliver-job enqueuer (the deliver topic and the
-// schedule collection).
-func Enqueuer(e Env) (*schedule.Enqueuer, error) {
+// Enqueuer builds the deliver-job enqueuer (the deliver topic, with its
+// native delay, and the schedule collection).
+func Enqueuer(e Env) (*enqueue.Enqueuer, error) {
 	e.Defaults()
-	return schedule.NewEnqueuer(schedule.EnqueuerConfig{Topic: e.Res.Deliver, Table: e.Res.Schedule,
-		Now: e.Now, OnSchedule: e.OnSchedule})
+	return enqueue.New(enqueue.Config{Topic: e.Res.Deliver, Table: e.Res.Schedule,
+		Delayer: Delayer(e.Res.Deliver), Now: e.Now, OnSchedule: e.OnSchedule})
 }
 
 // Sealer builds the sealer of signing secrets over the opened keeper.

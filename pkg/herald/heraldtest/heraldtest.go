@@ -65,7 +65,7 @@ type Enqueued struct {
 	Due time.Time
 }
 
-// Enqueuer records the deliver jobs it is given (a schedule.JobEnqueuer).
+// Enqueuer records the deliver jobs it is given (a store.Enqueuer).
 // It is safe for concurrent use.
 type Enqueuer struct {
 	mu  sync.Mutex

@@ -17,7 +17,7 @@ func Needs(config.Config) config.Needs {
 // Build builds the retry-scheduler.
 func Build(e wire.Env) (*schedule.Scheduler, error) {
 	e.Defaults()
-	return schedule.New(schedule.Config{Topic: e.Res.Deliver, Table: e.Res.Schedule,
+	return schedule.New(schedule.Config{Topic: e.Res.Deliver, Delayer: wire.Delayer(e.Res.Deliver), Table: e.Res.Schedule,
 		Deliveries: e.Res.Deliveries, Now: e.Now, SweepGrace: e.Config.SweepGrace,
 		SweepInterval: e.Config.SweepInterval,
 		Logger:        e.Log("retry-scheduler")})

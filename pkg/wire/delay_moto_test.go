@@ -1,4 +1,4 @@
-package schedule_test
+package wire_test
 
 import (
 	"context"
@@ -11,9 +11,11 @@ import (
 	"gocloud.dev/pubsub"
 	"gocloud.dev/pubsub/awssnssqs"
 
+	"github.com/heraldhq/herald/pkg/enqueue"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/moto"
 	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/wire"
 )
 
 // TestEnqueueUsesSQSDelay enqueues a job due in 2 s on a gocloud SQS topic
@@ -23,15 +25,15 @@ func TestEnqueueUsesSQSDelay(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	client, q, topic := deliverQueue(t)
-	if got := schedule.NativeMaxDelay(topic); got != 900*time.Second {
-		t.Fatalf("NativeMaxDelay(SQS topic) = %v, want 900s", got)
+	if got := wire.Delayer(topic).Max; got != 900*time.Second {
+		t.Fatalf("Delayer(SQS topic).Max = %v, want 900s", got)
 	}
 	table, err := memdocstore.OpenCollection("id", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	scheduled := 0
-	enq, err := schedule.NewEnqueuer(schedule.EnqueuerConfig{Topic: topic, Table: table,
+	enq, err := enqueue.New(enqueue.Config{Topic: topic, Table: table, Delayer: wire.Delayer(topic),
 		OnSchedule: func(time.Time) { scheduled++ }})
 	if err != nil {
 		t.Fatal(err)
@@ -88,11 +90,12 @@ func TestLongStepGoesThroughTableThenSQSDelay(t *testing.T) {
 	start := time.Now()
 	offset := time.Duration(0)
 	now := func() time.Time { return time.Now().Add(offset) }
-	enq, err := schedule.NewEnqueuer(schedule.EnqueuerConfig{Topic: topic, Table: table, Now: now})
+	enq, err := enqueue.New(enqueue.Config{Topic: topic, Table: table, Delayer: wire.Delayer(topic), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sched, err := schedule.New(schedule.Config{Topic: topic, Table: table, Deliveries: deliveries, Now: now})
+	sched, err := schedule.New(schedule.Config{Topic: topic, Delayer: wire.Delayer(topic), Table: table,
+		Deliveries: deliveries, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
