@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"gocloud.dev/gcerrors"
-
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // load reads the delivery a job names and returns nil when the job is stale:
@@ -18,7 +17,7 @@ import (
 func (h *Handler) load(ctx context.Context, job herald.Job) (*herald.Delivery, error) {
 	d := &herald.Delivery{ID: job.DeliveryID}
 	if err := h.cfg.Deliveries.Get(ctx, d); err != nil {
-		if gcerrors.Code(err) == gcerrors.NotFound {
+		if store.NotFound(err) {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("read delivery %d: %w", job.DeliveryID, err)
@@ -39,7 +38,7 @@ func (h *Handler) load(ctx context.Context, job herald.Job) (*herald.Delivery, e
 func (h *Handler) target(ctx context.Context, d *herald.Delivery) (*herald.Webhook, *herald.Event, string, error) {
 	w, err := h.webhook(ctx, d.WebhookID)
 	if err != nil {
-		if errors.Is(err, cache.ErrNotFound) || gcerrors.Code(err) == gcerrors.NotFound {
+		if errors.Is(err, cache.ErrNotFound) || store.NotFound(err) {
 			return nil, nil, "webhook deleted", nil
 		}
 		return nil, nil, "", fmt.Errorf("read webhook %s: %w", d.WebhookID, err)
@@ -52,7 +51,7 @@ func (h *Handler) target(ctx context.Context, d *herald.Delivery) (*herald.Webho
 	if !ok {
 		ev = &herald.Event{ID: key}
 		if err := h.cfg.Events.Get(ctx, ev); err != nil {
-			if gcerrors.Code(err) == gcerrors.NotFound {
+			if store.NotFound(err) {
 				return nil, nil, "event no longer stored", nil
 			}
 			return nil, nil, "", fmt.Errorf("read event %s: %w", key, err)
@@ -74,26 +73,11 @@ func (h *Handler) webhook(ctx context.Context, id string) (*herald.Webhook, erro
 	return w, nil
 }
 
-// claim takes attempt n with an optimistic-concurrency write, so that of two
-// workers holding the same job only one sends it. An attempt claimed earlier
-// that never recorded a result (its worker died) is recorded as interrupted.
+// claim takes attempt n of d, leased for w's timeout and the margin, so
+// that of two workers holding the same job only one sends it (see
+// store.Lifecycle.Claim).
 func (h *Handler) claim(ctx context.Context, d *herald.Delivery, w *herald.Webhook, n int) (bool, error) {
-	now := h.cfg.Now()
-	if n > 1 && !hasAttempt(d, n-1) {
-		d.Attempts = append(d.Attempts, herald.Attempt{Attempt: n - 1, AtMS: herald.Millis(now),
-			Error: "interrupted: no result was recorded"})
-	}
-	d.AttemptCount = n
-	d.LeaseUntilMS = herald.Millis(now.Add(h.lease(w)))
-	d.UpdatedMS = herald.Millis(now)
-	d.Derive(now, h.cfg.Retention)
-	if err := h.cfg.Deliveries.Replace(ctx, d); err != nil {
-		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
-			return false, nil // another worker claimed it first
-		}
-		return false, fmt.Errorf("claim attempt %d of delivery %d: %w", n, d.ID, err)
-	}
-	return true, nil
+	return h.lifecycle().Claim(ctx, d, n, h.lease(w), h.cfg.Now())
 }
 
 // leaseMargin is how long, beyond the request timeout, recording an
@@ -111,13 +95,4 @@ func (h *Handler) timeout(w *herald.Webhook) time.Duration {
 		return time.Duration(min(w.TimeoutSeconds, herald.MaxTimeoutSeconds)) * time.Second
 	}
 	return h.cfg.Timeout
-}
-
-func hasAttempt(d *herald.Delivery, n int) bool {
-	for _, a := range d.Attempts {
-		if a.Attempt == n {
-			return true
-		}
-	}
-	return false
 }

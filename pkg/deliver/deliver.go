@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/gcerrors"
 	"gocloud.dev/pubsub"
 
 	"github.com/heraldhq/herald/pkg/cache"
@@ -21,7 +20,6 @@ import (
 	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/outbound"
 	"github.com/heraldhq/herald/pkg/retry"
-	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/signature"
 	"github.com/heraldhq/herald/pkg/store"
@@ -34,7 +32,7 @@ type Config struct {
 	Events     *docstore.Collection
 	Deliveries *docstore.Collection
 	// Enqueuer schedules retries. Required.
-	Enqueuer schedule.JobEnqueuer
+	Enqueuer store.Enqueuer
 	// Ingest is where Herald's own events are published: the ingest topic,
 	// or the own-events channel ingest trusts with reserved event types
 	// (HERALD_OWN_EVENTS_TOPIC). Required.
@@ -230,7 +228,7 @@ func (h *Handler) putBack(ctx context.Context, job herald.Job, d *herald.Deliver
 	d.NextAttemptMS, d.UpdatedMS = herald.Millis(due), herald.Millis(h.cfg.Now())
 	d.Derive(h.cfg.Now(), h.cfg.Retention)
 	if err := h.cfg.Deliveries.Replace(ctx, d); err != nil {
-		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+		if store.Conflict(err) {
 			return nil // another copy of the job, or a worker, moved it on
 		}
 		return fmt.Errorf("defer delivery %d: %w", d.ID, err)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/ownevent"
 	"github.com/heraldhq/herald/pkg/store"
 )
 
@@ -26,7 +27,7 @@ func (h *Handler) observe(ctx context.Context, d *herald.Delivery, w *herald.Web
 		// The occasion is the webhook as last written by an admin: workers
 		// that loaded it announce under one id, and an endpoint enabled
 		// again and gone again is announced again.
-		return h.disable(ctx, w, reasonGone, a, endpointEventID("disabled", w, lastWriteMS(w)))
+		return h.disable(ctx, w, reasonGone, a, lastWriteMS(w))
 	case herald.IsOwnEvent(d.EventType):
 		return nil
 	case a.Succeeded():
@@ -35,14 +36,13 @@ func (h *Handler) observe(ctx context.Context, d *herald.Delivery, w *herald.Web
 	return h.failed(ctx, w, a)
 }
 
-// disable announces webhook.endpoint.disabled and turns w off with a field
-// update (no revision check, so it neither fights nor loses to an admin
-// write). The event goes first: if the write then fails, the retry announces
-// again under the same id.
-func (h *Handler) disable(ctx context.Context, w *herald.Webhook, reason string, last herald.Attempt, eventID string) error {
+// disable announces webhook.endpoint.disabled, its id derived from
+// occasionMS, and turns w off with a field update (no revision check, so it
+// neither fights nor loses to an admin write). The event goes first: if the
+// write then fails, the retry announces again under the same id.
+func (h *Handler) disable(ctx context.Context, w *herald.Webhook, reason string, last herald.Attempt, occasionMS int64) error {
 	now := h.cfg.Now()
-	data := disabledData{WebhookID: w.ID, WebhookName: w.Name, Reason: reason, LastStatusCode: last.StatusCode}
-	if err := publishEndpointEvent(ctx, h.cfg.Ingest, eventID, herald.EventEndpointDisabled, w, now, data); err != nil {
+	if err := ownevent.PublishEndpointDisabled(ctx, h.cfg.Ingest, w, occasionMS, reason, last.StatusCode, now); err != nil {
 		return err
 	}
 	h.cfg.Logger.Warn("webhook disabled", "webhook_id", w.ID, "reason", reason)

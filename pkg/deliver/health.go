@@ -2,12 +2,11 @@ package deliver
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"time"
 
-	"gocloud.dev/gcerrors"
-
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/ownevent"
 	"github.com/heraldhq/herald/pkg/retry"
 )
 
@@ -23,11 +22,7 @@ func (h *Handler) failed(ctx context.Context, w *herald.Webhook, a herald.Attemp
 		return err
 	}
 	if !fresh.Unhealthy && fresh.ConsecutiveFailures >= int64(unhealthyAfter(fresh)) {
-		data := unhealthyData{WebhookID: fresh.ID, WebhookName: fresh.Name,
-			ConsecutiveFailures: fresh.ConsecutiveFailures, FailingSince: herald.FromMillis(fresh.FailingSinceMS),
-			LastStatusCode: a.StatusCode, LastError: a.Error}
-		id := endpointEventID("unhealthy", fresh, fresh.FailingSinceMS)
-		if err := publishEndpointEvent(ctx, h.cfg.Ingest, id, herald.EventEndpointUnhealthy, fresh, h.cfg.Now(), data); err != nil {
+		if err := ownevent.PublishEndpointUnhealthy(ctx, h.cfg.Ingest, fresh, a, h.cfg.Now()); err != nil {
 			return err
 		}
 		if err := h.webhooks().MarkUnhealthy(ctx, fresh); err != nil {
@@ -38,8 +33,7 @@ func (h *Handler) failed(ctx context.Context, w *herald.Webhook, a herald.Attemp
 	if !ok || !fresh.Enabled || h.cfg.Now().Sub(herald.FromMillis(fresh.FailingSinceMS)) < limit {
 		return nil
 	}
-	return h.disable(ctx, fresh, "failing for "+retry.Format(limit), a,
-		endpointEventID("disabled", fresh, fresh.FailingSinceMS))
+	return h.disable(ctx, fresh, "failing for "+retry.Format(limit), a, fresh.FailingSinceMS)
 }
 
 // recovered ends w's run of failures after a success: an endpoint announced
@@ -49,18 +43,15 @@ func (h *Handler) recovered(ctx context.Context, w *herald.Webhook) error {
 	if w.ConsecutiveFailures == 0 && !w.Unhealthy && w.FailingSinceMS == 0 {
 		return nil
 	}
-	fresh := &herald.Webhook{ID: w.ID}
-	if err := h.cfg.Webhooks.Get(ctx, fresh); err != nil {
-		if gcerrors.Code(err) == gcerrors.NotFound {
+	fresh, err := h.webhooks().Get(ctx, w.ID)
+	if err != nil {
+		if errors.Is(err, herald.ErrNotFound) {
 			return nil
 		}
-		return fmt.Errorf("read webhook %s: %w", w.ID, err)
+		return err
 	}
 	if fresh.Unhealthy {
-		data := recoveredData{WebhookID: fresh.ID, WebhookName: fresh.Name,
-			FailingSince: herald.FromMillis(fresh.FailingSinceMS), ConsecutiveFailures: fresh.ConsecutiveFailures}
-		id := endpointEventID("recovered", fresh, fresh.FailingSinceMS)
-		if err := publishEndpointEvent(ctx, h.cfg.Ingest, id, herald.EventEndpointRecovered, fresh, h.cfg.Now(), data); err != nil {
+		if err := ownevent.PublishEndpointRecovered(ctx, h.cfg.Ingest, fresh, h.cfg.Now()); err != nil {
 			return err
 		}
 	}

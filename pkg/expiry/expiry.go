@@ -24,7 +24,6 @@ import (
 
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/herald"
-	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/store"
 )
 
@@ -51,7 +50,7 @@ type Config struct {
 	// Enqueuer, when set, lets each tick send the deliveries still held for
 	// a webhook that is no longer paused (a backstop for a resume that
 	// raced with a hold). Defaults to nil: no such pass.
-	Enqueuer schedule.JobEnqueuer
+	Enqueuer store.Enqueuer
 	// Retention is how long a delivery the notifier gives up is kept: its
 	// expires_at is then plus Retention (HERALD_RETENTION). Defaults to
 	// herald.DefaultRetention.

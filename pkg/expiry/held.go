@@ -3,40 +3,25 @@ package expiry
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
-
-	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/ownevent"
-	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
-// heldKeys reads the held index (held_shard, created_ms), shard by shard,
-// for the held deliveries created before cutoff (every one with a zero
-// cutoff): their ids and webhook ids, all the index holds that they need.
+// heldKeys reads the held index, shard by shard, for the held deliveries
+// created before cutoff (every one with a zero cutoff): their ids and
+// webhook ids, all the index holds that they need.
 func (n *Notifier) heldKeys(ctx context.Context, cutoff time.Time) ([]*herald.Delivery, error) {
 	var out []*herald.Delivery
 	for shard := 1; shard <= herald.Shards; shard++ {
-		q := n.cfg.Deliveries.Query().Where("held_shard", "=", shard)
-		if !cutoff.IsZero() {
-			q = q.Where("created_ms", "<", herald.Millis(cutoff))
+		q := store.HeldInShard(n.cfg.Deliveries, shard, cutoff)
+		held, err := store.All[herald.Delivery](ctx, q.Get(ctx, store.HeldFields...))
+		if err != nil {
+			return nil, fmt.Errorf("query held deliveries: %w", err)
 		}
-		iter := q.Get(ctx, schedule.HeldFields...)
-		for {
-			d := new(herald.Delivery)
-			err := iter.Next(ctx, d)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				iter.Stop()
-				return nil, fmt.Errorf("query held deliveries: %w", err)
-			}
-			out = append(out, d)
-		}
-		iter.Stop()
+		out = append(out, held...)
 	}
 	return out, nil
 }
@@ -53,7 +38,7 @@ func (n *Notifier) expireHeld(ctx context.Context, now time.Time) (int, error) {
 	for _, key := range keys {
 		d := &herald.Delivery{ID: key.ID}
 		switch err := n.cfg.Deliveries.Get(ctx, d); {
-		case gcerrors.Code(err) == gcerrors.NotFound:
+		case store.NotFound(err):
 			continue
 		case err != nil:
 			return count, fmt.Errorf("read held delivery %d: %w", key.ID, err)
@@ -72,30 +57,20 @@ func (n *Notifier) expireHeld(ctx context.Context, now time.Time) (int, error) {
 	return count, nil
 }
 
-// expireOne gives up held delivery d, read whole.
+// expireOne gives up held delivery d, read whole. It is announced before it
+// is recorded: a failed publish leaves the delivery held for the next tick
+// instead of given up unannounced. It reports false when d was resumed
+// meanwhile.
 func (n *Notifier) expireOne(ctx context.Context, d *herald.Delivery, now time.Time) (bool, error) {
-	d.AttemptCount++ // the "not sent" record takes the number
-	last := herald.Attempt{Attempt: d.AttemptCount, AtMS: herald.Millis(now),
-		Error: fmt.Sprintf("not sent: held while the webhook was paused for over %s", n.cfg.PauseHold)}
-	d.Attempts = append(d.Attempts, last)
-	d.Status, d.DroppedMS, d.UpdatedMS = herald.StatusFailed, herald.Millis(now), herald.Millis(now)
-	d.Derive(now, n.cfg.Retention)
-	w := &herald.Webhook{ID: d.WebhookID}
-	if err := n.cfg.Webhooks.Get(ctx, w); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
-		return false, fmt.Errorf("read webhook %s: %w", d.WebhookID, err)
-	}
-	// Announce, then record: a failed publish leaves the delivery held
-	// for the next tick instead of given up unannounced.
-	if err := ownevent.PublishDropped(ctx, n.cfg.Ingest, d, w, last, now); err != nil {
-		return false, err
-	}
-	if err := n.cfg.Deliveries.Replace(ctx, d); err != nil {
-		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
-			return false, nil // resumed meanwhile
+	reason := fmt.Sprintf("held while the webhook was paused for over %s", n.cfg.PauseHold)
+	announce := func(final *herald.Delivery, last herald.Attempt) error {
+		w := &herald.Webhook{ID: final.WebhookID}
+		if err := n.cfg.Webhooks.Get(ctx, w); err != nil && !store.NotFound(err) {
+			return fmt.Errorf("read webhook %s: %w", final.WebhookID, err)
 		}
-		return false, fmt.Errorf("expire held delivery %d: %w", d.ID, err)
+		return ownevent.PublishDropped(ctx, n.cfg.Ingest, final, w, last, now)
 	}
-	return true, nil
+	return n.lifecycle().GiveUpHeld(ctx, d, reason, now, announce)
 }
 
 // releaseHeld sends the held deliveries whose webhook is not paused any more.
@@ -108,8 +83,8 @@ func (n *Notifier) releaseHeld(ctx context.Context, now time.Time) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	// ReleaseHeld reads whole (by key) only those it re-arms.
-	if err := schedule.ReleaseHeld(ctx, n.cfg.Webhooks, n.cfg.Deliveries, n.cfg.Enqueuer, held, now); err != nil {
+	// Release reads whole (by key) only those it re-arms.
+	if err := n.lifecycle().Release(ctx, n.cfg.Webhooks, n.cfg.Enqueuer, held, now); err != nil {
 		return 0, err
 	}
 	released := 0
@@ -119,4 +94,9 @@ func (n *Notifier) releaseHeld(ctx context.Context, now time.Time) (int, error) 
 		}
 	}
 	return released, nil
+}
+
+// lifecycle moves the deliveries from one status to another.
+func (n *Notifier) lifecycle() store.Lifecycle {
+	return store.Lifecycle{Deliveries: n.cfg.Deliveries, Retention: n.cfg.Retention}
 }

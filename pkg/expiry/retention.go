@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gocloud.dev/docstore"
+
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // deleteBatch is how many documents one action list deletes.
@@ -16,13 +18,12 @@ const deleteBatch = 100
 // expire a retention after their ingest, deliveries a retention after they
 // finished; a pending or held delivery has no expires_at and stays.
 func (n *Notifier) deleteExpired(ctx context.Context, coll *docstore.Collection, now time.Time, newDoc func() docstore.Document) (int, error) {
-	q := coll.Query().Where("expires_at", "<", now.Unix())
-	return deleteAll(ctx, coll, q, newDoc)
+	return deleteAll(ctx, coll, store.Expired(coll, now), newDoc)
 }
 
 // deleteAll deletes every document q returns, in batches.
 func deleteAll(ctx context.Context, coll *docstore.Collection, q *docstore.Query, newDoc func() docstore.Document) (int, error) {
-	iter := q.Get(ctx, "id")
+	iter := q.Get(ctx, store.IDFields...)
 	defer iter.Stop()
 	total := 0
 	for done := false; !done; {

@@ -3,25 +3,24 @@ package expiry
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/gcerrors"
-	"gocloud.dev/pubsub"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/ownevent"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
-// holder is a webhook or an application as the secret duties see it: what the
-// events say about it, and pointers to the fields the duties change in the
+// holder is a webhook or an application as the secret duties see it: whom
+// the events are about, and pointers to the fields the duties change in the
 // document it was read into.
 type holder struct {
 	doc   docstore.Document // *herald.Webhook or *herald.Application
-	kind  *holderKind
-	id    string
-	name  string
-	scope [2]string // tenant id, partner id
+	owner ownevent.SecretOwner
+	// webhook is doc when it is a webhook: its writes go through
+	// store.WebhookWrites, which tells the tables that copy webhooks.
+	webhook *herald.Webhook
 
 	// previous is the rotated-out secret (sealed) or hash, kept until
 	// *previousUntilMS.
@@ -35,31 +34,19 @@ type holder struct {
 	dutyMS *int64
 }
 
-// holderKind is what differs between a webhook's and an application's events.
-type holderKind struct {
-	// idPrefix starts every event_id, so a webhook and an application with
-	// the same id cannot share one.
-	idPrefix             string
-	graceEnded, expiring string // event types
-	idKey, graceNameKey  string // data keys
-}
-
-var (
-	webhookKind = &holderKind{idPrefix: "evt_", graceEnded: herald.EventSecretGraceEnded,
-		expiring: herald.EventSecretExpiring, idKey: "webhook_id", graceNameKey: "webhook_name"}
-	applicationKind = &holderKind{idPrefix: "evt_app_", graceEnded: herald.EventAppSecretGraceEnded,
-		expiring: herald.EventAppSecretExpiring, idKey: "application_id", graceNameKey: "name"}
-)
-
 func webhookHolder(w *herald.Webhook) *holder {
-	return &holder{doc: w, kind: webhookKind, id: w.ID, name: w.Name, scope: [2]string{w.TenantID, w.PartnerID},
+	owner := ownevent.SecretOwner{Kind: ownevent.WebhookSecret, ID: w.ID, Name: w.Name,
+		TenantID: w.TenantID, PartnerID: w.PartnerID}
+	return &holder{doc: w, owner: owner, webhook: w,
 		previous: &w.PreviousSealedSecret, previousUntilMS: &w.PreviousSecretUntilMS,
 		expiresMS: w.SecretExpiresMS, notified: &w.SecretExpiryNotified,
 		derive: w.DeriveSecretDuty, dutyMS: &w.SecretDutyMS}
 }
 
 func applicationHolder(a *herald.Application) *holder {
-	return &holder{doc: a, kind: applicationKind, id: a.ID, name: a.Name, scope: [2]string{a.TenantID, a.PartnerID},
+	owner := ownevent.SecretOwner{Kind: ownevent.ApplicationSecret, ID: a.ID, Name: a.Name,
+		TenantID: a.TenantID, PartnerID: a.PartnerID}
+	return &holder{doc: a, owner: owner,
 		previous: &a.PreviousSecretHash, previousUntilMS: &a.PreviousSecretUntilMS,
 		expiresMS: a.SecretExpiresMS, notified: &a.SecretExpiryNotified,
 		derive: a.DeriveSecretDuty, dutyMS: &a.SecretDutyMS}
@@ -67,20 +54,23 @@ func applicationHolder(a *herald.Application) *holder {
 
 // secretDuties ends the grace periods that are over and warns of secrets
 // nearing expiry, for the webhooks and, when configured, the applications
-// with a duty due: those the sparse, sharded secret-duty index
-// (secret_duty_shard, secret_duty_ms) holds with a due time passed. Each is
-// read whole by key.
+// with a duty due: those the sparse, sharded secret-duty index holds with a
+// due time passed. Each is read whole by key.
 func (n *Notifier) secretDuties(ctx context.Context, now time.Time) (graceEnded, notified int, err error) {
 	colls := []struct {
 		coll *docstore.Collection
 		what string
+		due  func(context.Context, *docstore.Collection, time.Time) ([]string, error)
 		read func(context.Context, *docstore.Collection, string) (*holder, error)
-	}{{n.cfg.Webhooks, "webhooks", readWebhook}, {n.cfg.Applications, "applications", readApplication}}
+	}{
+		{n.cfg.Webhooks, "webhooks", dueIDs(func(w *herald.Webhook) string { return w.ID }), readWebhook},
+		{n.cfg.Applications, "applications", dueIDs(func(a *herald.Application) string { return a.ID }), readApplication},
+	}
 	for _, c := range colls {
 		if c.coll == nil {
 			continue
 		}
-		ids, err := dueIDs(ctx, c.coll, now)
+		ids, err := c.due(ctx, c.coll, now)
 		if err != nil {
 			return graceEnded, notified, fmt.Errorf("query %s with secret duties: %w", c.what, err)
 		}
@@ -99,33 +89,24 @@ func (n *Notifier) secretDuties(ctx context.Context, now time.Time) (graceEnded,
 	return graceEnded, notified, nil
 }
 
-// dueIDs returns the ids of the documents of coll whose secret duty is due
-// by now, reading every shard of the secret-duty index. It reads them all
-// before any is written, so no write can disturb the query.
-func dueIDs(ctx context.Context, coll *docstore.Collection, now time.Time) ([]string, error) {
-	var ids []string
-	for shard := 1; shard <= herald.Shards; shard++ {
-		iter := coll.Query().
-			Where("secret_duty_shard", "=", shard).
-			Where("secret_duty_ms", "<=", herald.Millis(now)).
-			Get(ctx, "id")
-		for {
-			var doc struct {
-				ID string `docstore:"id"`
+// dueIDs returns a function that lists the ids of the documents (each a T,
+// its key read by id) of a collection whose secret duty is due by now,
+// reading every shard of the secret-duty index. It reads them all before
+// any is written, so no write can disturb the query.
+func dueIDs[T any](id func(*T) string) func(context.Context, *docstore.Collection, time.Time) ([]string, error) {
+	return func(ctx context.Context, coll *docstore.Collection, now time.Time) ([]string, error) {
+		var ids []string
+		for shard := 1; shard <= herald.Shards; shard++ {
+			it := store.SecretDuties(coll, shard, now).Get(ctx, store.IDFields...)
+			for doc, err := range store.Docs[T](ctx, it) {
+				if err != nil {
+					return nil, err
+				}
+				ids = append(ids, id(doc))
 			}
-			err := iter.Next(ctx, &doc)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				iter.Stop()
-				return nil, err
-			}
-			ids = append(ids, doc.ID)
 		}
-		iter.Stop()
+		return ids, nil
 	}
-	return ids, nil
 }
 
 // readWebhook reads webhook id whole; nil when it is gone.
@@ -148,7 +129,7 @@ func readApplication(ctx context.Context, coll *docstore.Collection, id string) 
 
 func getDoc(ctx context.Context, coll *docstore.Collection, doc docstore.Document, what, id string) (bool, error) {
 	switch err := coll.Get(ctx, doc); {
-	case gcerrors.Code(err) == gcerrors.NotFound:
+	case store.NotFound(err):
 		return false, nil
 	case err != nil:
 		return false, fmt.Errorf("read %s %s: %w", what, id, err)
@@ -162,8 +143,8 @@ func getDoc(ctx context.Context, coll *docstore.Collection, doc docstore.Documen
 // again and ingest creates nothing for the repeat: at least once, delivered
 // once. A document changed meanwhile is left for the next tick.
 func (n *Notifier) secretDuty(ctx context.Context, coll *docstore.Collection, h *holder, now time.Time) (graceEnded, notified int, err error) {
-	grace, graceDue := graceEndedEvent(h, now)
-	expiring, threshold, expiringDue := expiringEvent(h, now)
+	until, graceDue := graceOver(h, now)
+	threshold, expiringDue := expiringThreshold(h, now)
 	if !graceDue && !expiringDue {
 		// Listed as due but nothing is: a document written before its
 		// duty fields were kept (or by a writer that did not set them).
@@ -171,46 +152,40 @@ func (n *Notifier) secretDuty(ctx context.Context, coll *docstore.Collection, h 
 		return 0, 0, n.rederive(ctx, coll, h)
 	}
 	if graceDue {
-		if err := publish(ctx, n.cfg.Ingest, grace); err != nil {
+		if err := ownevent.PublishGraceEnded(ctx, n.cfg.Ingest, h.owner, until, now); err != nil {
 			return 0, 0, err
 		}
 		*h.previous, *h.previousUntilMS = "", 0
 		graceEnded = 1
 	}
 	if expiringDue {
-		if err := publish(ctx, n.cfg.Ingest, expiring); err != nil {
+		if err := ownevent.PublishSecretExpiring(ctx, n.cfg.Ingest, h.owner, h.expiresMS, threshold, now); err != nil {
 			return 0, 0, err
 		}
 		*h.notified = threshold
 		notified = 1
 	}
 	if err := n.write(ctx, coll, h); err != nil {
-		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+		if store.Conflict(err) {
 			return 0, 0, nil // changed meanwhile: the next tick sees it again
 		}
-		return 0, 0, fmt.Errorf("record secret duties of %s: %w", h.id, err)
+		return 0, 0, fmt.Errorf("record secret duties of %s: %w", h.owner.ID, err)
 	}
 	return graceEnded, notified, nil
 }
 
-// write replaces h's document, with its secret-duty fields set from the
-// rest, and tells the webhook tables of a webhook written. The write is
-// done when the revision's bump fails: that is logged, and other processes'
-// tables see the write at the next bump.
+// write replaces h's document with the revision it was read with, its
+// secret-duty fields set from the rest. A webhook is written through
+// store.WebhookWrites, which tells this process's table and bumps the
+// revision for the tables of others (a failed bump is logged: the write is
+// done, and other tables see it at the next bump).
 func (n *Notifier) write(ctx context.Context, coll *docstore.Collection, h *holder) error {
+	if h.webhook != nil {
+		ww := store.WebhookWrites{Coll: coll, Table: n.cfg.Table, Revision: n.cfg.Revision, Logger: n.cfg.Logger}
+		return ww.Replace(ctx, h.webhook)
+	}
 	h.derive()
-	err := coll.Replace(ctx, h.doc)
-	if coll != n.cfg.Webhooks {
-		return err
-	}
-	n.cfg.Table.Changed(h.id)
-	if err != nil {
-		return err
-	}
-	if err := n.cfg.Revision.Bump(ctx); err != nil {
-		n.cfg.Logger.Error("webhooks revision not bumped", "webhook_id", h.id, "error", err)
-	}
-	return nil
+	return coll.Replace(ctx, h.doc)
 }
 
 // rederive writes h's secret-duty fields when they are not what its other
@@ -221,20 +196,8 @@ func (n *Notifier) rederive(ctx context.Context, coll *docstore.Collection, h *h
 	if *h.dutyMS == before {
 		return nil
 	}
-	if err := n.write(ctx, coll, h); err != nil && gcerrors.Code(err) != gcerrors.FailedPrecondition {
-		return fmt.Errorf("set secret duty of %s: %w", h.id, err)
-	}
-	return nil
-}
-
-// publish sends one of Herald's own events to the ingest topic.
-func publish(ctx context.Context, ingest *pubsub.Topic, ev herald.OwnEvent) error {
-	body, err := ev.Encode()
-	if err != nil {
-		return fmt.Errorf("encode %s event: %w", ev.EventType, err)
-	}
-	if err := ingest.Send(ctx, &pubsub.Message{Body: body}); err != nil {
-		return fmt.Errorf("publish %s event: %w", ev.EventType, err)
+	if err := n.write(ctx, coll, h); err != nil && !store.Conflict(err) {
+		return fmt.Errorf("set secret duty of %s: %w", h.owner.ID, err)
 	}
 	return nil
 }

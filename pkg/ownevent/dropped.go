@@ -2,7 +2,6 @@ package ownevent
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -44,12 +43,5 @@ func PublishDropped(ctx context.Context, ingest *pubsub.Topic, d *herald.Deliver
 			LastStatusCode: last.StatusCode, LastError: last.Error,
 		},
 	}
-	body, err := ev.Encode()
-	if err != nil {
-		return fmt.Errorf("encode dropped event: %w", err)
-	}
-	if err := ingest.Send(ctx, &pubsub.Message{Body: body}); err != nil {
-		return fmt.Errorf("publish dropped event: %w", err)
-	}
-	return nil
+	return publish(ctx, ingest, ev, "dropped")
 }
