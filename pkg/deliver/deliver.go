@@ -225,9 +225,7 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 // publish more copies of its job, and of several copies of one job bouncing
 // at once only one wins the write and stays — the others are dropped.
 func (h *Handler) putBack(ctx context.Context, job herald.Job, d *herald.Delivery, due time.Time) error {
-	d.NextAttemptMS, d.UpdatedMS = herald.Millis(due), herald.Millis(h.cfg.Now())
-	d.Derive(h.cfg.Now(), h.cfg.Retention)
-	if err := h.cfg.Deliveries.Replace(ctx, d); err != nil {
+	if err := h.lifecycle().Defer(ctx, d, due, h.cfg.Now()); err != nil {
 		if store.Conflict(err) {
 			return nil // another copy of the job, or a worker, moved it on
 		}

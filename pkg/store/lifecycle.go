@@ -148,6 +148,15 @@ func (l Lifecycle) Reschedule(ctx context.Context, d *herald.Delivery, now time.
 	return l.write(ctx, d, now)
 }
 
+// Defer moves pending delivery d's next attempt to due (its webhook is at
+// its in-flight cap), so that the sweep does not take the waiting delivery
+// for a lost one. A conflict is returned as the store's error: another copy
+// of the job, or a worker, moved it on.
+func (l Lifecycle) Defer(ctx context.Context, d *herald.Delivery, due, now time.Time) error {
+	d.NextAttemptMS = herald.Millis(due)
+	return l.write(ctx, d, now)
+}
+
 // Rearm makes d pending and due now — a manual retry (with manual set, the
 // attempt is one shot: see Failed), a resumed hold — and enqueues its next
 // attempt. When d changed meanwhile it returns the store's conflict
