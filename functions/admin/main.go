@@ -10,10 +10,6 @@ import (
 	"net/http"
 	"time"
 
-	_ "gocloud.dev/docstore/awsdynamodb/v2"      // dynamodb:// collections
-	_ "gocloud.dev/docstore/memdocstore"         // mem:// collections
-	_ "gocloud.dev/pubsub/awssnssqs"             // awssns:// and awssqs:// topics
-	_ "gocloud.dev/pubsub/mempubsub"             // mem:// topics
 	_ "gocloud.dev/runtimevar/awssecretsmanager" // awssecretsmanager:// admin token and signing key
 	_ "gocloud.dev/secrets/awskms"               // awskms:// keepers
 	_ "gocloud.dev/secrets/localsecrets"         // base64key:// keepers
@@ -23,6 +19,7 @@ import (
 	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/wire"
 	"github.com/heraldhq/herald/pkg/wire/adminfn"
+	_ "github.com/heraldhq/herald/pkg/wire/drivers" // the drivers every function opens its URLs with
 )
 
 func main() {

@@ -8,12 +8,8 @@ import (
 	"context"
 	"time"
 
-	_ "gocloud.dev/docstore/awsdynamodb/v2" // dynamodb:// collections
-	_ "gocloud.dev/docstore/memdocstore"    // mem:// collections
-	_ "gocloud.dev/pubsub/awssnssqs"        // awssns:// and awssqs:// topics
-	_ "gocloud.dev/pubsub/mempubsub"        // mem:// topics
-	_ "gocloud.dev/secrets/awskms"          // awskms:// keepers
-	_ "gocloud.dev/secrets/localsecrets"    // base64key:// keepers
+	_ "gocloud.dev/secrets/awskms"       // awskms:// keepers
+	_ "gocloud.dev/secrets/localsecrets" // base64key:// keepers
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -21,6 +17,7 @@ import (
 	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/wire"
 	"github.com/heraldhq/herald/pkg/wire/deliverfn"
+	_ "github.com/heraldhq/herald/pkg/wire/drivers" // the drivers every function opens its URLs with
 )
 
 func main() {
@@ -31,7 +28,7 @@ func main() {
 			return err
 		}
 		if awslambda.OnLambda() {
-			lambda.Start(awslambda.SQS(h.Handle, awslambda.Config{Function: env.Function, Metrics: env.Metrics, Logger: env.Logger}))
+			lambda.Start(awslambda.SQS(h.Handle, env.Lambda()))
 		}
 		return consume.RunReopening(ctx, env.Res.DeliverSub, wire.Reopen(env.Config.DeliverSubscription), h.Handle, consume.Config{
 			Concurrency: env.Config.DeliverConcurrency,

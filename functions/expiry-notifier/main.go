@@ -7,15 +7,11 @@ package main
 import (
 	"context"
 
-	_ "gocloud.dev/docstore/awsdynamodb/v2" // dynamodb:// collections
-	_ "gocloud.dev/docstore/memdocstore"    // mem:// collections
-	_ "gocloud.dev/pubsub/awssnssqs"        // awssns:// and awssqs:// topics
-	_ "gocloud.dev/pubsub/mempubsub"        // mem:// topics
-
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/wire"
+	_ "github.com/heraldhq/herald/pkg/wire/drivers" // the drivers every function opens its URLs with
 	"github.com/heraldhq/herald/pkg/wire/expiryfn"
 )
 
@@ -29,7 +25,7 @@ func main() {
 			lambda.Start(awslambda.Schedule(func(ctx context.Context) error {
 				_, err := n.Tick(ctx)
 				return err
-			}, awslambda.Config{Function: env.Function, Metrics: env.Metrics, Logger: env.Logger}))
+			}, env.Lambda()))
 		}
 		return n.Run(ctx)
 	})

@@ -7,15 +7,11 @@ package main
 import (
 	"context"
 
-	_ "gocloud.dev/docstore/awsdynamodb/v2" // dynamodb:// collections
-	_ "gocloud.dev/docstore/memdocstore"    // mem:// collections
-	_ "gocloud.dev/pubsub/awssnssqs"        // awssns:// and awssqs:// topics
-	_ "gocloud.dev/pubsub/mempubsub"        // mem:// topics
-
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/wire"
+	_ "github.com/heraldhq/herald/pkg/wire/drivers" // the drivers every function opens its URLs with
 	"github.com/heraldhq/herald/pkg/wire/schedulerfn"
 )
 
@@ -26,7 +22,7 @@ func main() {
 			return err
 		}
 		if awslambda.OnLambda() {
-			lambda.Start(awslambda.Schedule(s.Tick, awslambda.Config{Function: env.Function, Metrics: env.Metrics, Logger: env.Logger}))
+			lambda.Start(awslambda.Schedule(s.Tick, env.Lambda()))
 		}
 		return s.Run(ctx)
 	})

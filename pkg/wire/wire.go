@@ -18,6 +18,7 @@ import (
 
 	"gocloud.dev/pubsub"
 
+	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/consume"
@@ -126,4 +127,10 @@ func Sealer(e Env) (*seal.Sealer, error) {
 // Reopen opens the subscription at url again, for consume.RunReopening.
 func Reopen(url string) consume.Opener {
 	return func(ctx context.Context) (*pubsub.Subscription, error) { return pubsub.OpenSubscription(ctx, url) }
+}
+
+// Lambda returns the Lambda adapter's configuration: the function's name,
+// metrics and logger.
+func (e *Env) Lambda() awslambda.Config {
+	return awslambda.Config{Function: e.Function, Metrics: e.Metrics, Logger: e.Logger}
 }
