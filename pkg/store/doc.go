@@ -8,14 +8,13 @@
 // opened; nothing here wraps gocloud behind an interface. A field, status
 // or index changes here and nowhere else.
 //
-// The delivery lifecycle (lifecycle.go):
-//
-//	          Create                Claim              Record
-//	(event) ─────────▶ pending ──────────▶ pending ──────────▶ succeeded
-//	   │                 ▲  ▲     (leased)   │  │
-//	   │ Create (paused) │  │ Reschedule ◀───┘  └──▶ failed ──┐
-//	   ▼                 │  │                 GiveUp / Stop   │
-//	 paused ─────────────┘  └──────────── Rearm (retry) ◀─────┘
-//	   │  Release (resume)
-//	   └──▶ failed (GiveUpHeld: held past the hold limit)
+// The delivery lifecycle (lifecycle.go): a delivery is created pending, or
+// paused while its webhook is paused (NewDelivery); deliver claims an
+// attempt (Claim) and records its outcome (Record: succeeded, pending again
+// after the backoff step, or failed), stops one that cannot be sent (Stop),
+// holds one whose webhook was paused meanwhile (Hold) and defers one whose
+// webhook is at its in-flight cap (Defer); the retry-scheduler's sweep makes
+// a lost attempt due again (Reschedule); an admin's retry or a resume makes
+// a delivery pending again (Rearm, Release); the expiry-notifier gives up
+// one held too long (GiveUpHeld).
 package store
