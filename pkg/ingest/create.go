@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/store"
@@ -93,7 +92,7 @@ func takenIndexes(err error) (map[int]bool, error) {
 	}
 	taken := map[int]bool{}
 	for _, e := range errs {
-		if gcerrors.Code(e.Err) != gcerrors.AlreadyExists {
+		if !store.AlreadyExists(e.Err) {
 			return nil, err
 		}
 		taken[e.Index] = true

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"gocloud.dev/gcerrors"
-
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/store"
@@ -50,7 +48,7 @@ func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *h
 		h.cfg.EventCache.Add(ev)
 		return ev, false, nil
 	}
-	if gcerrors.Code(err) != gcerrors.AlreadyExists {
+	if !store.AlreadyExists(err) {
 		return nil, false, fmt.Errorf("store event %s: %w", key, err)
 	}
 	stored, err := h.awaitFanOut(ctx, key)

@@ -46,3 +46,7 @@ func Conflict(err error) bool { return gcerrors.Code(err) == gcerrors.FailedPrec
 
 // NotFound reports whether err says the document is not there.
 func NotFound(err error) bool { return gcerrors.Code(err) == gcerrors.NotFound }
+
+// AlreadyExists reports whether err says a document with the key is there
+// already (a Create of a taken key).
+func AlreadyExists(err error) bool { return gcerrors.Code(err) == gcerrors.AlreadyExists }
