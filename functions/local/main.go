@@ -36,7 +36,7 @@ func main() {
 }
 
 func run() error {
-	cfg, err := config.FromEnv(os.Getenv, true)
+	cfg, err := config.FromEnv(os.Getenv, config.Local)
 	if err != nil {
 		return err
 	}

@@ -132,18 +132,30 @@ var Vars = []Var{
 	{"HERALD_APPLICATIONS_COLLECTION", "mem://applications/id", store.BoltURL(store.Applications), "gocloud URL of the applications (OAuth clients) collection"},
 }
 
-// FromEnv reads the configuration through getenv (os.Getenv in production).
-// In local mode private targets are allowed and https is not required by
-// default, and mem:// collections
-// keep a snapshot file under the data dir.
-func FromEnv(getenv func(string) string, local bool) (Config, error) {
+// Mode says which defaults FromEnv applies.
+type Mode int
+
+const (
+	// Deployed: each function on its own, on AWS or against emulators —
+	// the Default of each variable.
+	Deployed Mode = iota
+	// Local: all five functions in one process on embedded drivers — the
+	// Local default of each variable where it has one.
+	Local
+)
+
+// FromEnv reads the configuration through getenv (os.Getenv in production),
+// with the defaults of mode. In local mode private targets are allowed and
+// https is not required by default, and mem:// collections keep a snapshot
+// file under the data dir.
+func FromEnv(getenv func(string) string, mode Mode) (Config, error) {
 	get := func(name string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			return v
 		}
 		for _, v := range Vars {
 			if v.Name == name {
-				if local && v.Local != "" {
+				if mode == Local && v.Local != "" {
 					return v.Local
 				}
 				return v.Default
@@ -202,7 +214,7 @@ func FromEnv(getenv func(string) string, local bool) (Config, error) {
 	if c.JWKSURL != "" && (c.JWTIssuer == "" || c.JWTAudience == "") {
 		return Config{}, fmt.Errorf("HERALD_JWKS_URL needs HERALD_JWT_ISSUER and HERALD_JWT_AUDIENCE")
 	}
-	if local {
+	if mode == Local {
 		for _, u := range []*string{&c.WebhooksCollection, &c.EventsCollection, &c.DeliveriesCollection,
 			&c.ScheduleCollection, &c.ApplicationsCollection} {
 			*u = withSnapshot(*u, c.DataDir)

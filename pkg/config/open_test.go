@@ -13,7 +13,7 @@ import (
 // own (closed once either way).
 func TestOpenOpensOnlyWhatIsNeeded(t *testing.T) {
 	t.Parallel()
-	c, err := FromEnv(func(string) string { return "" }, false)
+	c, err := FromEnv(func(string) string { return "" }, Deployed)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 }
 
 func TestFromEnvDefaultsAndErrors(t *testing.T) {
-	cfg, err := FromEnv(func(string) string { return "" }, true)
+	cfg, err := FromEnv(func(string) string { return "" }, Local)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,12 +55,12 @@ func TestFromEnvDefaultsAndErrors(t *testing.T) {
 	cfg, err = FromEnv(func(k string) string {
 		return map[string]string{"HERALD_WEBHOOKS_COLLECTION": "mem://webhooks/id",
 			"HERALD_EVENTS_COLLECTION": "bolt://events/id?file=/elsewhere.db"}[k]
-	}, true)
+	}, Local)
 	if err != nil || cfg.WebhooksCollection != "mem://webhooks/id?filename=data/webhooks.gob" ||
 		cfg.EventsCollection != "bolt://events/id?file=/elsewhere.db" {
 		t.Errorf("explicit URLs = %q, %q, %v", cfg.WebhooksCollection, cfg.EventsCollection, err)
 	}
-	cfg, err = FromEnv(func(string) string { return "" }, false)
+	cfg, err = FromEnv(func(string) string { return "" }, Deployed)
 	if err != nil || cfg.AllowPrivateTargets || strings.Contains(cfg.WebhooksCollection, "filename") {
 		t.Errorf("non-local defaults = %+v, %v", cfg, err)
 	}
@@ -75,7 +75,7 @@ func TestFromEnvDefaultsAndErrors(t *testing.T) {
 				return bad
 			}
 			return ""
-		}, false)
+		}, Deployed)
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s=%q: err = %v, want one naming the variable", name, bad, err)
 		}

@@ -50,7 +50,7 @@ func TestContractEmulator(t *testing.T) {
 		env["HERALD_ADDR"] = "127.0.0.1:0"
 		env["HERALD_ADMIN_TOKEN"] = "test-token"
 		env["HERALD_ALLOW_PRIVATE_TARGETS"] = "true"
-		cfg, err := config.FromEnv(func(k string) string { return env[k] }, false)
+		cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Deployed)
 		if err != nil {
 			t.Fatal(err)
 		}

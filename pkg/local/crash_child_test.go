@@ -45,7 +45,7 @@ func runChild() int {
 		fmt.Fprintln(os.Stderr, "herald crash child:", err)
 		return 1
 	}
-	cfg, err := config.FromEnv(os.Getenv, true)
+	cfg, err := config.FromEnv(os.Getenv, config.Local)
 	if err != nil {
 		return fail(err)
 	}

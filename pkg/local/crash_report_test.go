@@ -77,7 +77,7 @@ func (r *crashReport) write(t *testing.T) {
 
 // stores returns the collection and topic URLs a child on env runs on.
 func stores(t *testing.T, env map[string]string) map[string]string {
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, true)
+	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Local)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ func TestDefaultIndexesServeHeraldsQueries(t *testing.T) {
 	dir := t.TempDir()
 	cfg, err := config.FromEnv(func(k string) string {
 		return map[string]string{"HERALD_DATA_DIR": dir}[k]
-	}, true)
+	}, config.Local)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func localConfig(t testing.TB, dataDir, scheme string, memCollections bool) conf
 			env["HERALD_"+strings.ToUpper(c)+"_COLLECTION"] = fmt.Sprintf("mem://%s-%d/id", c, n)
 		}
 	}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, true)
+	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Local)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func startSystem(t testing.TB) *system {
 		"HERALD_DELIVER_TOPIC":         fmt.Sprintf("memq://probe-deliver-%d", n),
 		"HERALD_DELIVER_SUBSCRIPTION":  fmt.Sprintf("memq://probe-deliver-%d", n),
 	}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, true)
+	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Local)
 	if err != nil {
 		t.Fatal(err)
 	}

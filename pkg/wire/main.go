@@ -30,7 +30,7 @@ func Main(name string, needs func(config.Config) config.Needs, run func(ctx cont
 }
 
 func mainErr(name string, needsOf func(config.Config) config.Needs, run func(context.Context, Env) error) error {
-	cfg, err := config.FromEnv(os.Getenv, false)
+	cfg, err := config.FromEnv(os.Getenv, config.Deployed)
 	if err != nil {
 		return err
 	}

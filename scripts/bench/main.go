@@ -202,7 +202,7 @@ func runChild(p phase, c childArgs) error {
 
 // newResults returns the results with what describes the run filled in.
 func newResults() *results {
-	defaults, _ := config.FromEnv(func(string) string { return "" }, true) // the defaults parse
+	defaults, _ := config.FromEnv(func(string) string { return "" }, config.Local) // the defaults parse
 	r := &results{Machine: fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version()),
 		Concurrency: defaults.DeliverConcurrency}
 	if u, err := url.Parse(defaults.IngestTopic); err == nil {

@@ -75,7 +75,7 @@ func startHerald(ctx context.Context, tune func(*config.Config)) (*herald, error
 			return nil, fmt.Errorf("%s: %w", v.Name, err)
 		}
 	}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, true)
+	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Local)
 	if err != nil {
 		return nil, err
 	}
