@@ -20,7 +20,6 @@ import (
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/outbound"
 	"github.com/heraldhq/herald/pkg/retry"
-	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/signature"
 	"github.com/heraldhq/herald/pkg/store"
@@ -48,7 +47,7 @@ type Config struct {
 	// event types. Defaults to Ingest.
 	OwnEvents *pubsub.Topic
 	// Enqueuer enqueues manual retries and resumed deliveries. Required.
-	Enqueuer schedule.JobEnqueuer
+	Enqueuer store.Enqueuer
 	// Auth authenticates bearer tokens. Required.
 	Auth *auth.Authenticator
 	// Sealer encrypts webhook signing secrets at rest. Required.

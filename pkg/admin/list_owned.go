@@ -3,18 +3,14 @@ package admin
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/gcerrors"
-)
 
-// scopeFields are the fields a list reads of every document it counts;
-// the page's documents alone are then read whole.
-var scopeFields = []docstore.FieldPath{"id", "tenant_id", "partner_id"}
+	"github.com/heraldhq/herald/pkg/store"
+)
 
 // scopeOf returns a document's id, tenant_id and partner_id.
 type scopeOf[T any] func(*T) (id, tenantID, partnerID string)
@@ -60,25 +56,12 @@ func listOwned[T, V any](a *API, w http.ResponseWriter, r *http.Request, coll *d
 
 // ownedKeys returns the documents of coll of the tenant and partner asked
 // for ("" for any) that the caller owns, in id order, with only their
-// scopeFields read.
+// store.ScopeFields read.
 func ownedKeys[T any](r *http.Request, coll *docstore.Collection, scope scopeOf[T],
 	tenant, partner string) ([]*T, error) {
-	q := coll.Query()
-	if tenant != "" {
-		q = q.Where("tenant_id", "=", tenant)
-	}
-	if partner != "" {
-		q = q.Where("partner_id", "=", partner)
-	}
-	iter := q.Get(r.Context(), scopeFields...)
-	defer iter.Stop()
+	keys := store.InScope(coll, tenant, partner).Get(r.Context(), store.ScopeFields...)
 	var docs []*T
-	for {
-		doc := new(T)
-		err := iter.Next(r.Context(), doc)
-		if err == io.EOF {
-			break
-		}
+	for doc, err := range store.Docs[T](r.Context(), keys) {
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +94,7 @@ func readWhole[T any](ctx context.Context, coll *docstore.Collection, docs []*T)
 			return nil, err
 		}
 		for _, e := range errs {
-			if gcerrors.Code(e.Err) != gcerrors.NotFound {
+			if !store.NotFound(e.Err) {
 				return nil, err
 			}
 			gone[e.Index] = true

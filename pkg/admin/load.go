@@ -4,7 +4,8 @@ import (
 	"net/http"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/gcerrors"
+
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // maxIDLen bounds an id taken from a path before it reaches the store.
@@ -21,7 +22,7 @@ func (a *API) load(w http.ResponseWriter, r *http.Request, coll *docstore.Collec
 	found := id != "" && len(id) <= maxIDLen
 	if found {
 		err := coll.Get(r.Context(), doc)
-		if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+		if err != nil && !store.NotFound(err) {
 			a.storeFailed(w, r, err)
 			return false
 		}

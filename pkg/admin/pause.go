@@ -6,7 +6,7 @@ import (
 	"net/http"
 
 	"github.com/heraldhq/herald/pkg/herald"
-	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // pauseWebhook pauses a webhook: new deliveries are held (up to its
@@ -70,5 +70,5 @@ func (a *API) auditPause(r *http.Request, wh *herald.Webhook) {
 
 // heldCount counts the deliveries a webhook holds while paused.
 func (a *API) heldCount(ctx context.Context, webhookID string) (int, error) {
-	return schedule.HeldCount(ctx, a.cfg.Deliveries, webhookID)
+	return store.HeldCount(ctx, a.cfg.Deliveries, webhookID)
 }

@@ -4,34 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-
-	"gocloud.dev/docstore"
-	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/herald"
-	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // resumeHeld enqueues the deliveries a paused webhook held, oldest first:
 // their keys from the held index, then each read whole and re-armed.
 func (a *API) resumeHeld(ctx context.Context, webhookID string) error {
-	iter := schedule.HeldQuery(a.cfg.Deliveries, webhookID).
-		Where("created_ms", ">", int64(0)).
-		OrderBy("created_ms", docstore.Ascending).
-		Get(ctx, schedule.HeldFields...)
-	defer iter.Stop()
-	var held []*herald.Delivery
-	for {
-		d := new(herald.Delivery)
-		err := iter.Next(ctx, d)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("query held deliveries: %w", err)
-		}
-		held = append(held, d)
+	keys := store.HeldOldestFirst(a.cfg.Deliveries, webhookID).Get(ctx, store.HeldFields...)
+	held, err := store.All[herald.Delivery](ctx, keys)
+	if err != nil {
+		return fmt.Errorf("query held deliveries: %w", err)
 	}
 	now := a.cfg.Now()
 	for _, key := range held {
@@ -44,8 +28,7 @@ func (a *API) resumeHeld(ctx context.Context, webhookID string) error {
 		case d.Status != herald.StatusPaused:
 			continue // released meanwhile
 		}
-		if err := schedule.Rearm(ctx, a.cfg.Deliveries, a.cfg.Enqueuer, d, now); err != nil &&
-			gcerrors.Code(err) != gcerrors.FailedPrecondition {
+		if err := a.lifecycle().Rearm(ctx, a.cfg.Enqueuer, d, false, now); err != nil && !store.Conflict(err) {
 			return err
 		}
 	}
