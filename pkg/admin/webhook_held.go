@@ -34,3 +34,8 @@ func (a *API) resumeHeld(ctx context.Context, webhookID string) error {
 	}
 	return nil
 }
+
+// heldCount counts the deliveries a webhook holds while paused.
+func (a *API) heldCount(ctx context.Context, webhookID string) (int, error) {
+	return store.HeldCount(ctx, a.cfg.Deliveries, webhookID)
+}
