@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strconv"
 
-	"gocloud.dev/docstore"
-
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/store"
 )
@@ -139,21 +137,6 @@ func (a *API) delivery(ctx context.Context, id int64) (*herald.Delivery, error) 
 		return nil, fmt.Errorf("read delivery %d: %w", id, err)
 	}
 	return d, nil
-}
-
-// allNotFound reports whether err is an action list error whose every
-// action failed with NotFound.
-func allNotFound(err error) bool {
-	var errs docstore.ActionListError
-	if !errors.As(err, &errs) {
-		return false
-	}
-	for _, e := range errs {
-		if !store.NotFound(e.Err) {
-			return false
-		}
-	}
-	return true
 }
 
 // lifecycle moves deliveries from one status to another (see

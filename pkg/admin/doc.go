@@ -13,7 +13,8 @@
 //	routes.go          every route and the scope it requires; GET /healthz
 //	auth.go            bearer-token authentication, the caller's principal
 //	tenancy.go         tenant and partner bindings: what a caller owns
-//	load.go            reading one resource named in the path (404 when not owned)
+//	load.go            reading one resource named in the path (404 when not owned),
+//	                   or a page of documents by key
 //	list_owned.go      listing the webhooks or applications a caller owns
 //	paging.go          page and per_page
 //	input_decode.go    decoding JSON bodies; input validation into field errors

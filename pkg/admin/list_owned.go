@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -75,36 +73,4 @@ func ownedKeys[T any](r *http.Request, coll *docstore.Collection, scope scopeOf[
 		return strings.Compare(xid, yid)
 	})
 	return docs, nil
-}
-
-// readWhole reads docs (their keys set) whole from coll in one batch and
-// returns those still there: one deleted since its key was read is left out.
-func readWhole[T any](ctx context.Context, coll *docstore.Collection, docs []*T) ([]*T, error) {
-	if len(docs) == 0 {
-		return nil, nil
-	}
-	gets := coll.Actions()
-	for _, doc := range docs {
-		gets.Get(doc)
-	}
-	gone := map[int]bool{}
-	if err := gets.Do(ctx); err != nil {
-		var errs docstore.ActionListError
-		if !errors.As(err, &errs) {
-			return nil, err
-		}
-		for _, e := range errs {
-			if !store.NotFound(e.Err) {
-				return nil, err
-			}
-			gone[e.Index] = true
-		}
-	}
-	out := make([]*T, 0, len(docs))
-	for i, doc := range docs {
-		if !gone[i] {
-			out = append(out, doc)
-		}
-	}
-	return out, nil
 }

@@ -56,18 +56,11 @@ func (a *API) webhookStats(w http.ResponseWriter, r *http.Request) {
 		a.storeFailed(w, r, err)
 		return
 	}
-	if len(ds) > 0 {
-		gets := a.cfg.Deliveries.Actions()
-		for _, d := range ds {
-			gets.Get(d)
-		}
-		if err := gets.Do(r.Context()); err != nil && !allNotFound(err) {
-			a.storeFailed(w, r, err)
-			return
-		}
+	// One deleted since it was listed is left out.
+	if ds, err = readWhole(r.Context(), a.cfg.Deliveries, ds); err != nil {
+		a.storeFailed(w, r, err)
+		return
 	}
-	// One deleted since it was listed has no status: leave it out.
-	ds = slices.DeleteFunc(ds, func(d *herald.Delivery) bool { return d.Status == "" })
 	writeJSON(w, http.StatusOK, summarise(wh.ID, ds))
 }
 
