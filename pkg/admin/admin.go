@@ -1,6 +1,3 @@
-// Package admin is the admin function: a thin HTTP API over webhooks,
-// deliveries and event publishing. It is one http.Handler, served
-// by net/http in long-running mode and wrapped for Lambda Function URLs.
 package admin
 
 import (
@@ -17,10 +14,8 @@ import (
 	"github.com/heraldhq/herald/pkg/auth"
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/envelope"
-	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/outbound"
 	"github.com/heraldhq/herald/pkg/retry"
-	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/signature"
 	"github.com/heraldhq/herald/pkg/store"
@@ -48,7 +43,7 @@ type Config struct {
 	// event types. Defaults to Ingest.
 	OwnEvents *pubsub.Topic
 	// Enqueuer enqueues manual retries and resumed deliveries. Required.
-	Enqueuer schedule.JobEnqueuer
+	Enqueuer store.Enqueuer
 	// Auth authenticates bearer tokens. Required.
 	Auth *auth.Authenticator
 	// Sealer encrypts webhook signing secrets at rest. Required.
@@ -136,55 +131,3 @@ func New(cfg Config) (*API, error) {
 
 // ServeHTTP implements http.Handler.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
-
-func (a *API) routes() http.Handler {
-	const (
-		read    = herald.ScopeWebhooksRead
-		write   = herald.ScopeWebhooksWrite
-		publish = herald.ScopeEventsPublish
-		admin   = herald.ScopeAdminWrite
-	)
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", a.healthz)
-	mux.HandleFunc("GET /openapi.json", a.openAPI)
-	mux.HandleFunc("POST /oauth/token", a.token)
-	if a.cfg.Metrics != nil {
-		mux.Handle("GET /metrics", a.auth(read, a.metrics))
-	}
-
-	const hooks = "/api/v1/admin/webhooks/"
-	const hook = hooks + "{webhook_id}"
-	mux.Handle("GET "+hooks+"{$}", a.auth(read, a.listWebhooks))
-	mux.Handle("POST "+hooks+"{$}", a.auth(write, a.createWebhook))
-	mux.Handle("GET "+hooks+"events", a.auth(read, a.listEventTypes))
-	mux.Handle("GET "+hook, a.auth(read, a.getWebhook))
-	mux.Handle("PATCH "+hook, a.auth(write, a.patchWebhook))
-	mux.Handle("DELETE "+hook, a.auth(write, a.deleteWebhook))
-	mux.Handle("GET "+hook+"/deliveries", a.auth(read, a.listDeliveries))
-	mux.Handle("GET "+hook+"/deliveries/{delivery_id}", a.auth(read, a.getDelivery))
-	mux.Handle("POST "+hook+"/deliveries/{delivery_id}/retry", a.auth(write, a.retryDelivery))
-	mux.Handle("POST "+hook+"/rotate-secret", a.auth(write, a.rotateSecret))
-	mux.Handle("GET "+hook+"/stats", a.auth(read, a.webhookStats))
-	mux.Handle("POST "+hook+"/test", a.auth(write, a.testWebhook))
-	mux.Handle("POST "+hook+"/pause", a.auth(write, a.pauseWebhook))
-	mux.Handle("POST "+hook+"/resume", a.auth(write, a.resumeWebhook))
-	mux.Handle("POST "+hook+"/validate", a.auth(write, a.validateWebhook))
-	mux.Handle("POST /api/v1/events", a.auth(publish, a.publishEvent))
-
-	const apps = "/api/v1/admin/applications/"
-	const app = apps + "{application_id}"
-	mux.Handle("GET "+apps+"{$}", a.auth(admin, a.listApplications))
-	mux.Handle("POST "+apps+"{$}", a.auth(admin, a.createApplication))
-	mux.Handle("GET "+app, a.auth(admin, a.getApplication))
-	mux.Handle("DELETE "+app, a.auth(admin, a.deleteApplication))
-	mux.Handle("POST "+app+"/rotate-secret", a.auth(admin, a.rotateApplicationSecret))
-
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeDetail(w, http.StatusNotFound, "Not Found")
-	})
-	return mux
-}
-
-func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}

@@ -3,9 +3,11 @@ package admin
 import (
 	"net/http"
 
-	"gocloud.dev/gcerrors"
+	"errors"
+	"time"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // rotateApplicationSecret is POST …/applications/{id}/rotate-secret: a new
@@ -32,27 +34,29 @@ func (a *API) rotateApplicationSecret(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, v)
 		return
 	}
-	if !manageable(w, principal(r), app) {
+	p := principal(r)
+	if !manageable(w, p, app) {
 		return
 	}
-	app.PreviousSecretHash, app.PreviousSecretUntilMS = app.SecretHash, herald.Millis(now.Add(grace))
-	if grace == 0 {
-		// Revoke every token issued so far: they carry the old generation.
-		app.PreviousSecretHash, app.PreviousSecretUntilMS = "", 0
-		app.TokenGeneration++
-	}
-	secret, ok := a.newSecret(w, r, app)
+	secret, hash, ok := a.newSecret(w, r)
 	if !ok {
 		return
 	}
-	app.SecretExpiresMS, app.SecretExpiryNotified = 0, 0
-	if !expires.IsZero() {
-		app.SecretExpiresMS = herald.Millis(expires)
-	}
-	app.UpdatedAt = now
-	app.DeriveSecretDuty()
-	if err := a.cfg.Applications.Replace(r.Context(), app); err != nil {
-		if gcerrors.Code(err) == gcerrors.FailedPrecondition || gcerrors.Code(err) == gcerrors.NotFound {
+	rot := appRotation{hash: hash, grace: grace, expires: expires, now: now}
+	// Re-applied to the application read again when it changed meanwhile
+	// (the expiry-notifier marks its notices, another rotation): unless the
+	// caller may no longer manage it.
+	id := app.ID
+	err := store.Modify(r.Context(), a.cfg.Applications, app, func() *herald.Application { return &herald.Application{ID: id} },
+		func(app *herald.Application) error {
+			if manageProblem(p, app) != "" {
+				return store.ErrStale
+			}
+			rot.apply(app)
+			return nil
+		})
+	if err != nil {
+		if errors.Is(err, store.ErrStale) || store.Conflict(err) || store.NotFound(err) {
 			writeDetail(w, http.StatusConflict, "the application changed meanwhile; read it and try again")
 			return
 		}
@@ -65,4 +69,30 @@ func (a *API) rotateApplicationSecret(w http.ResponseWriter, r *http.Request) {
 	view := a.viewApplication(app)
 	view.ClientSecret = secret
 	writeJSON(w, http.StatusOK, view)
+}
+
+// appRotation is a checked rotation of an application's secret.
+type appRotation struct {
+	hash    string        // the new secret's hash
+	grace   time.Duration // how long the old secret keeps working
+	expires time.Time     // when the new secret should be rotated; zero for never
+	now     time.Time
+}
+
+// apply puts the new secret's hash on app and keeps the old one for the
+// grace period; a zero grace drops it and revokes every token issued so far.
+func (rot appRotation) apply(app *herald.Application) {
+	app.PreviousSecretHash, app.PreviousSecretUntilMS = app.SecretHash, herald.Millis(rot.now.Add(rot.grace))
+	if rot.grace == 0 {
+		// Revoke every token issued so far: they carry the old generation.
+		app.PreviousSecretHash, app.PreviousSecretUntilMS = "", 0
+		app.TokenGeneration++
+	}
+	app.SecretHash = rot.hash
+	app.SecretExpiresMS, app.SecretExpiryNotified = 0, 0
+	if !rot.expires.IsZero() {
+		app.SecretExpiresMS = herald.Millis(rot.expires)
+	}
+	app.UpdatedAt = rot.now
+	app.DeriveSecretDuty()
 }

@@ -1,20 +1,14 @@
 package admin
 
 import (
-	"context"
-	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/gcerrors"
-)
 
-// scopeFields are the fields a list reads of every document it counts;
-// the page's documents alone are then read whole.
-var scopeFields = []docstore.FieldPath{"id", "tenant_id", "partner_id"}
+	"github.com/heraldhq/herald/pkg/store"
+)
 
 // scopeOf returns a document's id, tenant_id and partner_id.
 type scopeOf[T any] func(*T) (id, tenantID, partnerID string)
@@ -60,25 +54,12 @@ func listOwned[T, V any](a *API, w http.ResponseWriter, r *http.Request, coll *d
 
 // ownedKeys returns the documents of coll of the tenant and partner asked
 // for ("" for any) that the caller owns, in id order, with only their
-// scopeFields read.
+// store.ScopeFields read.
 func ownedKeys[T any](r *http.Request, coll *docstore.Collection, scope scopeOf[T],
 	tenant, partner string) ([]*T, error) {
-	q := coll.Query()
-	if tenant != "" {
-		q = q.Where("tenant_id", "=", tenant)
-	}
-	if partner != "" {
-		q = q.Where("partner_id", "=", partner)
-	}
-	iter := q.Get(r.Context(), scopeFields...)
-	defer iter.Stop()
+	keys := store.InScope(coll, tenant, partner).Get(r.Context(), store.ScopeFields...)
 	var docs []*T
-	for {
-		doc := new(T)
-		err := iter.Next(r.Context(), doc)
-		if err == io.EOF {
-			break
-		}
+	for doc, err := range store.Docs[T](r.Context(), keys) {
 		if err != nil {
 			return nil, err
 		}
@@ -92,36 +73,4 @@ func ownedKeys[T any](r *http.Request, coll *docstore.Collection, scope scopeOf[
 		return strings.Compare(xid, yid)
 	})
 	return docs, nil
-}
-
-// readWhole reads docs (their keys set) whole from coll in one batch and
-// returns those still there: one deleted since its key was read is left out.
-func readWhole[T any](ctx context.Context, coll *docstore.Collection, docs []*T) ([]*T, error) {
-	if len(docs) == 0 {
-		return nil, nil
-	}
-	gets := coll.Actions()
-	for _, doc := range docs {
-		gets.Get(doc)
-	}
-	gone := map[int]bool{}
-	if err := gets.Do(ctx); err != nil {
-		var errs docstore.ActionListError
-		if !errors.As(err, &errs) {
-			return nil, err
-		}
-		for _, e := range errs {
-			if gcerrors.Code(e.Err) != gcerrors.NotFound {
-				return nil, err
-			}
-			gone[e.Index] = true
-		}
-	}
-	out := make([]*T, 0, len(docs))
-	for i, doc := range docs {
-		if !gone[i] {
-			out = append(out, doc)
-		}
-	}
-	return out, nil
 }

@@ -1,10 +1,13 @@
 package admin
 
 import (
+	"context"
+	"errors"
 	"net/http"
 
 	"gocloud.dev/docstore"
-	"gocloud.dev/gcerrors"
+
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // maxIDLen bounds an id taken from a path before it reaches the store.
@@ -21,7 +24,7 @@ func (a *API) load(w http.ResponseWriter, r *http.Request, coll *docstore.Collec
 	found := id != "" && len(id) <= maxIDLen
 	if found {
 		err := coll.Get(r.Context(), doc)
-		if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+		if err != nil && !store.NotFound(err) {
 			a.storeFailed(w, r, err)
 			return false
 		}
@@ -32,4 +35,36 @@ func (a *API) load(w http.ResponseWriter, r *http.Request, coll *docstore.Collec
 		writeDetail(w, http.StatusNotFound, what+" not found")
 	}
 	return found
+}
+
+// readWhole reads docs (their keys set) whole from coll in one batch and
+// returns those still there: one deleted since its key was read is left out.
+func readWhole[T any](ctx context.Context, coll *docstore.Collection, docs []*T) ([]*T, error) {
+	if len(docs) == 0 {
+		return nil, nil
+	}
+	gets := coll.Actions()
+	for _, doc := range docs {
+		gets.Get(doc)
+	}
+	gone := map[int]bool{}
+	if err := gets.Do(ctx); err != nil {
+		var errs docstore.ActionListError
+		if !errors.As(err, &errs) {
+			return nil, err
+		}
+		for _, e := range errs {
+			if !store.NotFound(e.Err) {
+				return nil, err
+			}
+			gone[e.Index] = true
+		}
+	}
+	out := make([]*T, 0, len(docs))
+	for i, doc := range docs {
+		if !gone[i] {
+			out = append(out, doc)
+		}
+	}
+	return out, nil
 }

@@ -107,12 +107,12 @@ type operation struct {
 	Responses   map[string]any        `json:"responses"`
 }
 
-// routes returns the mux patterns admin.go registers, evaluated from its
+// routes returns the mux patterns routes.go registers, evaluated from its
 // source ("GET /api/v1/admin/webhooks/{$}"), without the catch-all.
 func routes(t *testing.T) []string {
 	t.Helper()
 	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, "admin.go", nil, 0)
+	file, err := parser.ParseFile(fset, "routes.go", nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func routes(t *testing.T) []string {
 			}
 			p, ok := eval(n.Args[0])
 			if !ok {
-				t.Fatalf("admin.go: cannot evaluate the route pattern at %s", fset.Position(n.Pos()))
+				t.Fatalf("routes.go: cannot evaluate the route pattern at %s", fset.Position(n.Pos()))
 			}
 			// GET /metrics is the Prometheus exposition, mounted only when
 			// Config.Metrics is set: not part of the JSON API the document
@@ -170,7 +170,7 @@ func routes(t *testing.T) []string {
 	return out
 }
 
-// TestOpenAPIRoutes checks that every route admin.go registers is in the
+// TestOpenAPIRoutes checks that every route routes.go registers is in the
 // document and the document has no other operation; that every bearer
 // operation names its scope (as x-required-scope and in its description)
 // and documents 401, 403, 500 and 503; and that every route really exists
@@ -188,14 +188,14 @@ func TestOpenAPIRoutes(t *testing.T) {
 		}
 	}
 	if len(registered) < 20 {
-		t.Fatalf("found only %d routes in admin.go: %v", len(registered), registered)
+		t.Fatalf("found only %d routes in routes.go: %v", len(registered), registered)
 	}
 	scopes := []string{"webhooks:read", "webhooks:write", "events:publish", "admin:write"}
 	public := []string{"GET /healthz", "GET /openapi.json", "POST /oauth/token"}
 	f := newConformingFixture(t, admin.Config{})
 	for key, op := range ops {
 		if !registered[key] {
-			t.Errorf("the document has %s, which admin.go does not register", key)
+			t.Errorf("the document has %s, which routes.go does not register", key)
 		}
 		method, path, _ := strings.Cut(key, " ")
 		path = strings.NewReplacer("{webhook_id}", "wh_x", "{delivery_id}", "1", "{application_id}", "app_x").Replace(path)

@@ -3,6 +3,7 @@ package admin
 import (
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"gocloud.dev/gcerrors"
 )
@@ -77,4 +78,29 @@ func (a *API) recoverPanics(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// nonNil answers a nil slice as an empty JSON array rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// optionalTime answers a zero time as null, any other in UTC.
+func optionalTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+// optional answers an empty string as null.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

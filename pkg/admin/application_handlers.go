@@ -4,10 +4,9 @@ import (
 	"net/http"
 	"time"
 
-	"gocloud.dev/gcerrors"
-
 	"github.com/heraldhq/herald/pkg/auth"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 func (a *API) listApplications(w http.ResponseWriter, r *http.Request) {
@@ -46,10 +45,11 @@ func (a *API) createApplication(w http.ResponseWriter, r *http.Request) {
 	if !expires.IsZero() {
 		app.SecretExpiresMS = herald.Millis(expires)
 	}
-	secret, ok := a.newSecret(w, r, app)
+	secret, hash, ok := a.newSecret(w, r)
 	if !ok {
 		return
 	}
+	app.SecretHash = hash
 	app.DeriveSecretDuty()
 	if err := a.cfg.Applications.Create(r.Context(), app); err != nil {
 		a.storeFailed(w, r, err)
@@ -74,7 +74,7 @@ func (a *API) deleteApplication(w http.ResponseWriter, r *http.Request) {
 	if !ok || !manageable(w, principal(r), app) {
 		return
 	}
-	if err := a.cfg.Applications.Delete(r.Context(), app); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+	if err := a.cfg.Applications.Delete(r.Context(), app); err != nil && !store.NotFound(err) {
 		a.storeFailed(w, r, err)
 		return
 	}
@@ -101,29 +101,36 @@ func grantable(w http.ResponseWriter, p *auth.Principal, scopes []string) bool {
 // token can remove or take over a more powerful one. It answers 403 when
 // not.
 func manageable(w http.ResponseWriter, p *auth.Principal, app *herald.Application) bool {
-	if !p.Sees(app.TenantID, app.PartnerID) {
-		writeDetail(w, http.StatusForbidden, "this token is bound to another tenant or partner")
+	if msg := manageProblem(p, app); msg != "" {
+		writeDetail(w, http.StatusForbidden, msg)
 		return false
-	}
-	for _, s := range app.Scopes {
-		if !p.Has(s) {
-			writeDetail(w, http.StatusForbidden, "this token cannot manage an application with the "+s+" scope")
-			return false
-		}
 	}
 	return true
 }
 
-// newSecret sets a new secret's hash on app and returns the secret.
-func (a *API) newSecret(w http.ResponseWriter, r *http.Request, app *herald.Application) (string, bool) {
-	secret := auth.NewSecret()
+// manageProblem says why the caller may not change or delete app (see
+// manageable); "" when it may.
+func manageProblem(p *auth.Principal, app *herald.Application) string {
+	if !p.Sees(app.TenantID, app.PartnerID) {
+		return "this token is bound to another tenant or partner"
+	}
+	for _, s := range app.Scopes {
+		if !p.Has(s) {
+			return "this token cannot manage an application with the " + s + " scope"
+		}
+	}
+	return ""
+}
+
+// newSecret returns a new client secret and its hash.
+func (a *API) newSecret(w http.ResponseWriter, r *http.Request) (secret, hash string, ok bool) {
+	secret = auth.NewSecret()
 	hash, err := auth.HashSecret(secret)
 	if err != nil {
 		a.storeFailed(w, r, err)
-		return "", false
+		return "", "", false
 	}
-	app.SecretHash = hash
-	return secret, true
+	return secret, hash, true
 }
 
 // loadApplication reads the application named in the path (see load).

@@ -1,12 +1,10 @@
 package admin
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
 	"github.com/heraldhq/herald/pkg/herald"
-	"github.com/heraldhq/herald/pkg/schedule"
 )
 
 // pauseWebhook pauses a webhook: new deliveries are held (up to its
@@ -66,9 +64,4 @@ func (a *API) auditPause(r *http.Request, wh *herald.Webhook) {
 		eventType = herald.EventEndpointPaused
 	}
 	a.audit(r.Context(), r, eventType, wh.TenantID, wh.PartnerID, auditData{WebhookID: wh.ID, Name: wh.Name})
-}
-
-// heldCount counts the deliveries a webhook holds while paused.
-func (a *API) heldCount(ctx context.Context, webhookID string) (int, error) {
-	return schedule.HeldCount(ctx, a.cfg.Deliveries, webhookID)
 }

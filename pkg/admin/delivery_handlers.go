@@ -5,16 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
 
-	"gocloud.dev/docstore"
-	"gocloud.dev/gcerrors"
-
 	"github.com/heraldhq/herald/pkg/herald"
-	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) {
@@ -32,24 +28,12 @@ func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	q := a.cfg.Deliveries.Query().Where("webhook_id", "=", wh.ID)
-	if status != "" {
-		q = q.Where("status", "=", status)
-	}
 	// Count with ids only, then read the page's deliveries whole: attempts
-	// carry response bodies, and only one page of them is shown. The Where
-	// on id lets the query order by it (memdocstore and DynamoDB both want
-	// the ordered field constrained).
-	iter := q.Where("id", ">", int64(0)).OrderBy("id", docstore.Descending).Get(r.Context(), "id")
-	defer iter.Stop()
+	// carry response bodies, and only one page of them is shown.
+	ids := store.WebhookDeliveries(a.cfg.Deliveries, wh.ID, status).Get(r.Context(), store.IDFields...)
 	out := list[deliveryView]{Items: []deliveryView{}, Page: p.Page, PerPage: p.PerPage}
 	var pageIDs []*herald.Delivery
-	for {
-		d := new(herald.Delivery)
-		err := iter.Next(r.Context(), d)
-		if err == io.EOF {
-			break
-		}
+	for d, err := range store.Docs[herald.Delivery](r.Context(), ids) {
 		if err != nil {
 			a.storeFailed(w, r, err)
 			return
@@ -80,7 +64,7 @@ func (a *API) getDelivery(w http.ResponseWriter, r *http.Request) {
 	switch err := a.cfg.Events.Get(r.Context(), ev); {
 	case err == nil:
 		view.Payload = json.RawMessage(ev.Payload)
-	case gcerrors.Code(err) != gcerrors.NotFound:
+	case !store.NotFound(err):
 		a.storeFailed(w, r, err)
 		return
 	}
@@ -104,9 +88,8 @@ func (a *API) retryDelivery(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusConflict, "the webhook is paused; resume it to send held deliveries")
 		return
 	}
-	d.ManualAttempt = d.AttemptCount + 1
-	if err := schedule.Rearm(r.Context(), a.cfg.Deliveries, a.cfg.Enqueuer, d, now); err != nil {
-		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+	if err := a.lifecycle().Rearm(r.Context(), a.cfg.Enqueuer, d, true, now); err != nil {
+		if store.Conflict(err) {
 			writeDetail(w, http.StatusConflict, "the delivery changed meanwhile; try again")
 			return
 		}
@@ -148,7 +131,7 @@ func (a *API) loadDelivery(w http.ResponseWriter, r *http.Request) (*herald.Deli
 func (a *API) delivery(ctx context.Context, id int64) (*herald.Delivery, error) {
 	d := &herald.Delivery{ID: id}
 	if err := a.cfg.Deliveries.Get(ctx, d); err != nil {
-		if gcerrors.Code(err) == gcerrors.NotFound {
+		if store.NotFound(err) {
 			return nil, herald.ErrNotFound
 		}
 		return nil, fmt.Errorf("read delivery %d: %w", id, err)
@@ -156,17 +139,8 @@ func (a *API) delivery(ctx context.Context, id int64) (*herald.Delivery, error) 
 	return d, nil
 }
 
-// allNotFound reports whether err is an action list error whose every
-// action failed with NotFound.
-func allNotFound(err error) bool {
-	var errs docstore.ActionListError
-	if !errors.As(err, &errs) {
-		return false
-	}
-	for _, e := range errs {
-		if gcerrors.Code(e.Err) != gcerrors.NotFound {
-			return false
-		}
-	}
-	return true
+// lifecycle moves deliveries from one status to another (see
+// store.Lifecycle): the API re-arms them for a manual retry or a resume.
+func (a *API) lifecycle() store.Lifecycle {
+	return store.Lifecycle{Deliveries: a.cfg.Deliveries}
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"net/http"
 
-	"gocloud.dev/gcerrors"
-
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/store"
 )
@@ -35,7 +33,7 @@ func (a *API) saveFailed(w http.ResponseWriter, r *http.Request, err error) {
 		writeDetail(w, http.StatusForbidden, "this token is bound to another tenant or partner")
 	case errors.Is(err, herald.ErrNotFound):
 		writeDetail(w, http.StatusNotFound, "webhook not found")
-	case gcerrors.Code(err) == gcerrors.FailedPrecondition:
+	case store.Conflict(err):
 		writeDetail(w, http.StatusConflict, "the webhook changed meanwhile; read it and try again")
 	default:
 		a.storeFailed(w, r, err)

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"net/http"
 
-	"gocloud.dev/gcerrors"
-
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/store"
 )
@@ -34,7 +32,7 @@ func (a *API) validateWebhook(w http.ResponseWriter, r *http.Request) {
 		err = a.saveValidation(r.Context(), wh, res)
 	}
 	switch {
-	case gcerrors.Code(err) == gcerrors.FailedPrecondition:
+	case store.Conflict(err):
 		writeDetail(w, http.StatusConflict, "the webhook changed meanwhile; try again")
 		return
 	case err != nil:

@@ -2,15 +2,13 @@ package admin
 
 import (
 	"cmp"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
-	"gocloud.dev/docstore"
-
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // statsWindow is how many of a webhook's most recent deliveries its stats
@@ -52,38 +50,17 @@ func (a *API) webhookStats(w http.ResponseWriter, r *http.Request) {
 	}
 	// The ids from the by-webhook index (which holds no attempts), then the
 	// deliveries whole by key.
-	iter := a.cfg.Deliveries.Query().
-		Where("webhook_id", "=", wh.ID).
-		Where("id", ">", int64(0)).
-		OrderBy("id", docstore.Descending).
-		Limit(statsWindow).
-		Get(r.Context(), "id")
-	defer iter.Stop()
-	var ds []*herald.Delivery // newest first
-	for {
-		d := new(herald.Delivery)
-		err := iter.Next(r.Context(), d)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			a.storeFailed(w, r, err)
-			return
-		}
-		ds = append(ds, d)
+	ids := store.WebhookDeliveries(a.cfg.Deliveries, wh.ID, "").Limit(statsWindow).Get(r.Context(), store.IDFields...)
+	ds, err := store.All[herald.Delivery](r.Context(), ids) // newest first
+	if err != nil {
+		a.storeFailed(w, r, err)
+		return
 	}
-	if len(ds) > 0 {
-		gets := a.cfg.Deliveries.Actions()
-		for _, d := range ds {
-			gets.Get(d)
-		}
-		if err := gets.Do(r.Context()); err != nil && !allNotFound(err) {
-			a.storeFailed(w, r, err)
-			return
-		}
+	// One deleted since it was listed is left out.
+	if ds, err = readWhole(r.Context(), a.cfg.Deliveries, ds); err != nil {
+		a.storeFailed(w, r, err)
+		return
 	}
-	// One deleted since it was listed has no status: leave it out.
-	ds = slices.DeleteFunc(ds, func(d *herald.Delivery) bool { return d.Status == "" })
 	writeJSON(w, http.StatusOK, summarise(wh.ID, ds))
 }
 
