@@ -15,8 +15,8 @@ func TestEachFunctionLinksOnlyItsOwn(t *testing.T) {
 	t.Parallel()
 	const mod = "github.com/heraldhq/herald/"
 	own := map[string]string{"admin": "pkg/admin", "ingest": "pkg/ingest", "deliver": "pkg/deliver",
-		"retry-scheduler": "", "expiry-notifier": "pkg/expiry"}
-	foreign := []string{mod + "pkg/admin", mod + "pkg/ingest", mod + "pkg/deliver", mod + "pkg/expiry",
+		"retry-scheduler": "pkg/schedule", "expiry-notifier": "pkg/expiry"}
+	foreign := []string{mod + "pkg/admin", mod + "pkg/ingest", mod + "pkg/deliver", mod + "pkg/expiry", mod + "pkg/schedule",
 		mod + "pkg/auth", mod + "pkg/local", mod + "pkg/memq", mod + "pkg/boltdoc",
 		"go.etcd.io/bbolt", "github.com/lestrrat-go/jwx", "github.com/go-playground/validator"}
 	for fn, pkg := range own {
@@ -30,7 +30,7 @@ func TestEachFunctionLinksOnlyItsOwn(t *testing.T) {
 				"github.com/go-playground/validator"}, f) {
 				continue // the admin API authenticates and validates with them
 			}
-			if pkg != "" && f == mod+pkg {
+			if f == mod+pkg {
 				continue
 			}
 			if i := slices.IndexFunc(deps, func(d string) bool { return (d == f || strings.HasPrefix(d, f+"/")) && d != mod+"pkg/memq/sendopt" }); i >= 0 {
@@ -40,23 +40,29 @@ func TestEachFunctionLinksOnlyItsOwn(t *testing.T) {
 	}
 }
 
-// TestSharedPackagesLinkNoDriverNorFunction: enqueueing links no pubsub
-// driver (the runtime injects the topic's delay, see Delayer), and ingest
-// links neither another function's package nor a driver.
+// TestSharedPackagesLinkNoDriverNorFunction: no function's package links
+// another's, nor a pubsub driver (the runtime injects the topic's delay, see
+// Delayer); nor do the packages they share.
 func TestSharedPackagesLinkNoDriverNorFunction(t *testing.T) {
 	t.Parallel()
 	const mod = "github.com/heraldhq/herald/"
-	foreign := []string{mod + "pkg/schedule", mod + "pkg/memq", "github.com/aws/aws-sdk-go-v2/service/sqs",
-		"gocloud.dev/pubsub/awssnssqs"}
-	for _, pkg := range []string{"pkg/enqueue", "pkg/ingest"} {
+	functions := []string{"pkg/admin", "pkg/ingest", "pkg/deliver", "pkg/schedule", "pkg/expiry"}
+	drivers := []string{mod + "pkg/memq", "github.com/aws/aws-sdk-go-v2/service/sqs", "gocloud.dev/pubsub/awssnssqs"}
+	shared := []string{"pkg/store", "pkg/enqueue", "pkg/outbound", "pkg/ownevent"}
+	for _, pkg := range append(slices.Clone(functions), shared...) {
 		out, err := exec.Command("go", "list", "-deps", "../../"+pkg).Output()
 		if err != nil {
 			t.Fatalf("go list %s: %v", pkg, err)
 		}
 		for _, d := range strings.Fields(string(out)) {
-			for _, f := range foreign {
+			for _, f := range drivers {
 				if d == f || strings.HasPrefix(d, f+"/") {
-					t.Errorf("%s links %s", pkg, d)
+					t.Errorf("%s links the driver %s", pkg, d)
+				}
+			}
+			for _, fn := range functions {
+				if fn != pkg && d == mod+fn {
+					t.Errorf("%s links the function package %s", pkg, d)
 				}
 			}
 		}
