@@ -50,7 +50,7 @@ func (a *API) createApplication(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app.SecretHash = hash
-	app.DeriveSecretDuty()
+	app.Derive()
 	if err := a.cfg.Applications.Create(r.Context(), app); err != nil {
 		a.storeFailed(w, r, err)
 		return

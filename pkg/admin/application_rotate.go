@@ -94,5 +94,5 @@ func (rot appRotation) apply(app *herald.Application) {
 		app.SecretExpiresMS = herald.Millis(rot.expires)
 	}
 	app.UpdatedAt = rot.now
-	app.DeriveSecretDuty()
+	app.Derive()
 }

@@ -54,10 +54,16 @@ func listOwned[T, V any](a *API, w http.ResponseWriter, r *http.Request, coll *d
 
 // ownedKeys returns the documents of coll of the tenant and partner asked
 // for ("" for any) that the caller owns, in id order, with only their
-// store.ScopeFields read.
+// store.ScopeFields read. A bound caller owns exactly one scope, its
+// binding (bindFilter has held the filters to it): the scope index holds
+// that scope's documents alone, so its list reads no one else's.
 func ownedKeys[T any](r *http.Request, coll *docstore.Collection, scope scopeOf[T],
 	tenant, partner string) ([]*T, error) {
-	keys := store.InScope(coll, tenant, partner).Get(r.Context(), store.ScopeFields...)
+	q := store.InScope(coll, tenant, partner)
+	if p := principal(r); p.Bound() {
+		q = store.OfScope(coll, p.TenantID, p.PartnerID)
+	}
+	keys := q.Get(r.Context(), store.ScopeFields...)
 	var docs []*T
 	for doc, err := range store.Docs[T](r.Context(), keys) {
 		if err != nil {

@@ -178,9 +178,9 @@ func (w *world) put(t *testing.T, coll *docstore.Collection, docs ...docstore.Do
 		case *herald.Delivery:
 			d.Derive(w.clock.Now(), 0)
 		case *herald.Webhook:
-			d.DeriveSecretDuty()
+			d.Derive()
 		case *herald.Application:
-			d.DeriveSecretDuty()
+			d.Derive()
 		}
 		if err := coll.Put(context.Background(), d); err != nil {
 			t.Fatal(err)

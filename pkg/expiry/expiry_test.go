@@ -72,9 +72,9 @@ func (r *rig) put(t *testing.T, coll *docstore.Collection, docs ...docstore.Docu
 		case *herald.Delivery:
 			d.Derive(r.clock.Now(), 0)
 		case *herald.Webhook:
-			d.DeriveSecretDuty()
+			d.Derive()
 		case *herald.Application:
-			d.DeriveSecretDuty()
+			d.Derive()
 		}
 		if err := coll.Put(context.Background(), d); err != nil {
 			t.Fatal(err)

@@ -40,7 +40,7 @@ func webhookHolder(w *herald.Webhook) *holder {
 	return &holder{doc: w, owner: owner, webhook: w,
 		previous: &w.PreviousSealedSecret, previousUntilMS: &w.PreviousSecretUntilMS,
 		expiresMS: w.SecretExpiresMS, notified: &w.SecretExpiryNotified,
-		derive: w.DeriveSecretDuty, dutyMS: &w.SecretDutyMS}
+		derive: w.Derive, dutyMS: &w.SecretDutyMS}
 }
 
 func applicationHolder(a *herald.Application) *holder {
@@ -49,7 +49,7 @@ func applicationHolder(a *herald.Application) *holder {
 	return &holder{doc: a, owner: owner,
 		previous: &a.PreviousSecretHash, previousUntilMS: &a.PreviousSecretUntilMS,
 		expiresMS: a.SecretExpiresMS, notified: &a.SecretExpiryNotified,
-		derive: a.DeriveSecretDuty, dutyMS: &a.SecretDutyMS}
+		derive: a.Derive, dutyMS: &a.SecretDutyMS}
 }
 
 // secretDuties ends the grace periods that are over and warns of secrets

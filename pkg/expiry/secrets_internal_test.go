@@ -35,7 +35,7 @@ func TestSecretDutySkipsChangedDocumentAndRepublishesSameEventID(t *testing.T) {
 	}
 	until := herald.Millis(now.Add(-time.Minute))
 	w := &herald.Webhook{ID: "wh_x", PreviousSealedSecret: "sealed-PREVIOUS", PreviousSecretUntilMS: until}
-	w.DeriveSecretDuty()
+	w.Derive()
 	if err := webhooks.Put(ctx, w); err != nil {
 		t.Fatal(err)
 	}

@@ -70,19 +70,19 @@ func (d *Delivery) Derive(now time.Time, retention time.Duration) {
 	}
 }
 
-// DeriveSecretDuty sets the webhook's indexed fields before a write: its
+// Derive sets the webhook's indexed fields before a write: its
 // SecretDutyShard and SecretDutyMS from its secret fields, and its Scope.
-func (w *Webhook) DeriveSecretDuty() {
+func (w *Webhook) Derive() {
 	w.Scope = ScopeKey(w.TenantID, w.PartnerID)
 	w.SecretDutyMS = SecretDutyMS(w.PreviousSealedSecret != "", w.PreviousSecretUntilMS,
 		w.SecretExpiresMS, w.SecretExpiryNotified)
 	w.SecretDutyShard = dutyShard(w.ID, w.SecretDutyMS)
 }
 
-// DeriveSecretDuty sets the application's indexed fields before a write:
+// Derive sets the application's indexed fields before a write:
 // its SecretDutyShard and SecretDutyMS from its secret fields, and its
 // Scope.
-func (a *Application) DeriveSecretDuty() {
+func (a *Application) Derive() {
 	a.Scope = ScopeKey(a.TenantID, a.PartnerID)
 	a.SecretDutyMS = SecretDutyMS(a.PreviousSecretHash != "", a.PreviousSecretUntilMS,
 		a.SecretExpiresMS, a.SecretExpiryNotified)

@@ -91,17 +91,17 @@ func TestSecretDuty(t *testing.T) {
 		}
 	}
 	w := &Webhook{ID: "wh_1", PreviousSealedSecret: "sealed", PreviousSecretUntilMS: 5000}
-	w.DeriveSecretDuty()
+	w.Derive()
 	if w.SecretDutyMS != 5000 || w.SecretDutyShard != Shard("wh_1") {
 		t.Errorf("webhook in grace: %d, %d", w.SecretDutyMS, w.SecretDutyShard)
 	}
 	w.PreviousSealedSecret = ""
-	w.DeriveSecretDuty()
+	w.Derive()
 	if w.SecretDutyMS != 0 || w.SecretDutyShard != 0 {
 		t.Errorf("webhook without duties: %d, %d", w.SecretDutyMS, w.SecretDutyShard)
 	}
 	a := &Application{ID: "app_1", SecretExpiresMS: expires, SecretExpiryNotified: 7 * day}
-	a.DeriveSecretDuty()
+	a.Derive()
 	if a.SecretDutyMS != expires-day.Milliseconds() || a.SecretDutyShard != Shard("app_1") {
 		t.Errorf("application: %d, %d", a.SecretDutyMS, a.SecretDutyShard)
 	}

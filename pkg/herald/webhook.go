@@ -31,7 +31,7 @@ type Webhook struct {
 	PartnerID string `docstore:"partner_id"`
 	// Scope is ScopeKey(TenantID, PartnerID), absent when both are empty:
 	// the key of the index that lists a bound caller's webhooks. Set by
-	// DeriveSecretDuty.
+	// Derive.
 	Scope string `docstore:"scope,omitempty"`
 
 	// RetrySchedule overrides the deployment's schedule when not empty.
@@ -56,7 +56,7 @@ type Webhook struct {
 	// SecretDutyShard and SecretDutyMS index the webhook for the
 	// expiry-notifier while it has a secret duty outstanding (a grace
 	// period to end, an expiry to warn of): Shard(ID) and when the duty
-	// falls due, both absent otherwise. DeriveSecretDuty sets them.
+	// falls due, both absent otherwise. Derive sets them.
 	SecretDutyShard int   `docstore:"secret_duty_shard,omitempty"`
 	SecretDutyMS    int64 `docstore:"secret_duty_ms,omitempty"`
 

@@ -87,14 +87,24 @@ var Indexes = []Index{
 		Serves: "expiry-notifier: grace periods ending, secrets nearing expiry (sparse)"},
 }
 
+// BoltIndexes returns the fields of every index Indexes declares for
+// collection, as boltdoc's Options.Indexes takes them.
+func BoltIndexes(collection string) [][]string {
+	var out [][]string
+	for _, ix := range Indexes {
+		if ix.Collection == collection {
+			out = append(out, ix.Fields)
+		}
+	}
+	return out
+}
+
 // BoltURL returns the bolt:// URL of collection (keyed by id) with every
 // index Indexes declares for it: local mode's default.
 func BoltURL(collection string) string {
 	q := url.Values{}
-	for _, ix := range Indexes {
-		if ix.Collection == collection {
-			q.Add("index", strings.Join(ix.Fields, ","))
-		}
+	for _, fields := range BoltIndexes(collection) {
+		q.Add("index", strings.Join(fields, ","))
 	}
 	// The commas of an index spec read better unescaped, and boltdoc's URL
 	// opener accepts them either way.

@@ -50,7 +50,7 @@ func (s WebhookWrites) Get(ctx context.Context, id string) (*herald.Webhook, err
 
 // Create writes new webhook w (AlreadyExists when its id is taken).
 func (s WebhookWrites) Create(ctx context.Context, w *herald.Webhook) error {
-	w.DeriveSecretDuty()
+	w.Derive()
 	err := s.Coll.Create(ctx, w)
 	s.written(ctx, w.ID, err)
 	return err
@@ -68,7 +68,7 @@ func (s WebhookWrites) Save(ctx context.Context, w *herald.Webhook, change func(
 			if err := change(w); err != nil {
 				return err
 			}
-			w.DeriveSecretDuty()
+			w.Derive()
 			return nil
 		})
 	if NotFound(err) {
@@ -81,7 +81,7 @@ func (s WebhookWrites) Save(ctx context.Context, w *herald.Webhook, change func(
 // Replace writes w whole with the revision it was read with (a conflict
 // when it changed meanwhile), its secret-duty fields set from the rest.
 func (s WebhookWrites) Replace(ctx context.Context, w *herald.Webhook) error {
-	w.DeriveSecretDuty()
+	w.Derive()
 	err := s.Coll.Replace(ctx, w)
 	s.written(ctx, w.ID, err)
 	return err
