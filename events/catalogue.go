@@ -1,6 +1,9 @@
-// Package events holds the catalogue of event types Herald knows of, and the
-// sample events the SAM templates invoke the functions with.
-package events
+// Package catalogue holds the catalogue of event types Herald knows of
+// (catalogue.json); its folder, events/, also holds the sample events the
+// SAM template's functions are invoked with. It is not named after its
+// folder: aws-lambda-go's events package, which the Lambda adapters import,
+// has that name.
+package catalogue
 
 import (
 	_ "embed"

@@ -1,4 +1,4 @@
-package events_test
+package catalogue_test
 
 import (
 	"go/ast"
@@ -10,18 +10,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/heraldhq/herald/events"
+	catalogue "github.com/heraldhq/herald/events"
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
 // TestCatalogueListsEveryOwnEvent reads every Event* constant declared in
 // pkg/herald and checks the catalogue lists it as Herald's own.
 func TestCatalogueListsEveryOwnEvent(t *testing.T) {
-	c, err := events.Load()
+	c, err := catalogue.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	listed := map[string]events.EventType{}
+	listed := map[string]catalogue.EventType{}
 	for _, e := range c.EventTypes {
 		if _, dup := listed[e.Type]; dup {
 			t.Errorf("%s is listed twice", e.Type)

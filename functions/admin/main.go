@@ -17,13 +17,13 @@ import (
 	"github.com/aws/aws-lambda-go/lambdaurl"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
-	"github.com/heraldhq/herald/pkg/wire"
-	"github.com/heraldhq/herald/pkg/wire/adminfn"
-	_ "github.com/heraldhq/herald/pkg/wire/drivers" // the drivers every function opens its URLs with
+	"github.com/heraldhq/herald/pkg/function"
+	"github.com/heraldhq/herald/pkg/function/adminfn"
+	_ "github.com/heraldhq/herald/pkg/function/drivers" // the drivers every function opens its URLs with
 )
 
 func main() {
-	wire.Main("admin", adminfn.Needs, func(ctx context.Context, env wire.Env) error {
+	function.Main("admin", adminfn.Needs, func(ctx context.Context, env function.Env) error {
 		if err := adminfn.ReadSecrets(ctx, &env.Config); err != nil {
 			return err
 		}

@@ -15,14 +15,14 @@ import (
 
 	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/consume"
-	"github.com/heraldhq/herald/pkg/wire"
-	"github.com/heraldhq/herald/pkg/wire/deliverfn"
-	_ "github.com/heraldhq/herald/pkg/wire/drivers" // the drivers every function opens its URLs with
+	"github.com/heraldhq/herald/pkg/function"
+	"github.com/heraldhq/herald/pkg/function/deliverfn"
+	_ "github.com/heraldhq/herald/pkg/function/drivers" // the drivers every function opens its URLs with
 )
 
 func main() {
-	wire.Main("deliver", deliverfn.Needs, func(ctx context.Context, env wire.Env) error {
-		wire.EventCache(&env)
+	function.Main("deliver", deliverfn.Needs, func(ctx context.Context, env function.Env) error {
+		function.EventCache(&env)
 		h, err := deliverfn.Build(env)
 		if err != nil {
 			return err
@@ -30,7 +30,7 @@ func main() {
 		if awslambda.OnLambda() {
 			lambda.Start(awslambda.SQS(h.Handle, env.Lambda()))
 		}
-		return consume.RunReopening(ctx, env.Res.DeliverSub, wire.Reopen(env.Config.DeliverSubscription), h.Handle, consume.Config{
+		return consume.RunReopening(ctx, env.Res.DeliverSub, function.Reopen(env.Config.DeliverSubscription), h.Handle, consume.Config{
 			Concurrency: env.Config.DeliverConcurrency,
 			Timeout:     env.Config.DeliveryTimeout + 30*time.Second,
 			Metrics:     env.Metrics, Function: env.Function, Logger: env.Logger})

@@ -10,13 +10,13 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
-	"github.com/heraldhq/herald/pkg/wire"
-	_ "github.com/heraldhq/herald/pkg/wire/drivers" // the drivers every function opens its URLs with
-	"github.com/heraldhq/herald/pkg/wire/expiryfn"
+	"github.com/heraldhq/herald/pkg/function"
+	_ "github.com/heraldhq/herald/pkg/function/drivers" // the drivers every function opens its URLs with
+	"github.com/heraldhq/herald/pkg/function/expiryfn"
 )
 
 func main() {
-	wire.Main("expiry-notifier", expiryfn.Needs, func(ctx context.Context, env wire.Env) error {
+	function.Main("expiry-notifier", expiryfn.Needs, func(ctx context.Context, env function.Env) error {
 		n, err := expiryfn.Build(env)
 		if err != nil {
 			return err

@@ -10,13 +10,13 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/heraldhq/herald/pkg/awslambda"
-	"github.com/heraldhq/herald/pkg/wire"
-	_ "github.com/heraldhq/herald/pkg/wire/drivers" // the drivers every function opens its URLs with
-	"github.com/heraldhq/herald/pkg/wire/schedulerfn"
+	"github.com/heraldhq/herald/pkg/function"
+	_ "github.com/heraldhq/herald/pkg/function/drivers" // the drivers every function opens its URLs with
+	"github.com/heraldhq/herald/pkg/function/schedulerfn"
 )
 
 func main() {
-	wire.Main("retry-scheduler", schedulerfn.Needs, func(ctx context.Context, env wire.Env) error {
+	function.Main("retry-scheduler", schedulerfn.Needs, func(ctx context.Context, env function.Env) error {
 		s, err := schedulerfn.Build(env)
 		if err != nil {
 			return err

@@ -3,19 +3,19 @@ package admin
 import (
 	"net/http"
 
-	"github.com/heraldhq/herald/events"
+	catalogue "github.com/heraldhq/herald/events"
 )
 
 // eventTypeList is the answer of GET /api/v1/admin/webhooks/events.
 type eventTypeList struct {
-	EventTypes []events.EventType `json:"event_types"`
+	EventTypes []catalogue.EventType `json:"event_types"`
 	Categories []string           `json:"categories"`
 }
 
 // listEventTypes lists the event types a webhook can subscribe to: the
 // catalogue of known upstream events and Herald's own.
 func (a *API) listEventTypes(w http.ResponseWriter, r *http.Request) {
-	c, err := events.Load()
+	c, err := catalogue.Load()
 	if err != nil {
 		a.storeFailed(w, r, err)
 		return

@@ -34,12 +34,12 @@ import (
 	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/store"
-	"github.com/heraldhq/herald/pkg/wire"
-	"github.com/heraldhq/herald/pkg/wire/adminfn"
-	"github.com/heraldhq/herald/pkg/wire/deliverfn"
-	"github.com/heraldhq/herald/pkg/wire/expiryfn"
-	"github.com/heraldhq/herald/pkg/wire/ingestfn"
-	"github.com/heraldhq/herald/pkg/wire/schedulerfn"
+	"github.com/heraldhq/herald/pkg/function"
+	"github.com/heraldhq/herald/pkg/function/adminfn"
+	"github.com/heraldhq/herald/pkg/function/deliverfn"
+	"github.com/heraldhq/herald/pkg/function/expiryfn"
+	"github.com/heraldhq/herald/pkg/function/ingestfn"
+	"github.com/heraldhq/herald/pkg/function/schedulerfn"
 )
 
 func init() {
@@ -226,8 +226,8 @@ type functions struct {
 func (s *System) build(cfg config.Config, opt Options) (*functions, error) {
 	var f functions
 	var err error
-	env := wire.Env{Config: cfg, Res: s.res, Logger: s.log, Now: opt.Now, Metrics: s.Metrics}
-	wire.LocalCaches(&env)
+	env := function.Env{Config: cfg, Res: s.res, Logger: s.log, Now: opt.Now, Metrics: s.Metrics}
+	function.LocalCaches(&env)
 	// The data dir's store is this process's alone (bolt:// locks its
 	// file): leases found in it are a previous process's.
 	env.SoleOwner = true
@@ -328,5 +328,5 @@ func receive(ctx context.Context, sub *pubsub.Subscription, url string, h consum
 	if strings.HasPrefix(url, "memq://") || strings.HasPrefix(url, "mem://") {
 		return consume.Run(ctx, sub, h, cfg)
 	}
-	return consume.RunReopening(ctx, sub, wire.Reopen(url), h, cfg)
+	return consume.RunReopening(ctx, sub, function.Reopen(url), h, cfg)
 }

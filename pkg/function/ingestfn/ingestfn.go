@@ -1,4 +1,4 @@
-// Package ingestfn builds the ingest function from a wire.Env: what it
+// Package ingestfn builds the ingest function from a function.Env: what it
 // opens (Needs) and the handler (Build).
 package ingestfn
 
@@ -12,7 +12,7 @@ import (
 	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/ingest"
-	"github.com/heraldhq/herald/pkg/wire"
+	"github.com/heraldhq/herald/pkg/function"
 )
 
 // Needs is what ingest opens: the webhooks it fans out to, the events and
@@ -26,9 +26,9 @@ func Needs(config.Config) config.Needs {
 }
 
 // Build builds the ingest function.
-func Build(e wire.Env) (*ingest.Handler, error) {
+func Build(e function.Env) (*ingest.Handler, error) {
 	e.Defaults()
-	enq, err := wire.Enqueuer(e)
+	enq, err := function.Enqueuer(e)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func Build(e wire.Env) (*ingest.Handler, error) {
 }
 
 // parser builds the event parser.
-func parser(e wire.Env) *envelope.Parser {
+func parser(e function.Env) *envelope.Parser {
 	return envelope.New(envelope.Config{MaxBytes: e.Config.MaxEventBytes, Now: e.Now})
 }
 
@@ -68,10 +68,10 @@ func Route(c config.Config, h *ingest.Handler) func(arn string) consume.Handler 
 // Run receives in long-running mode: the ingest subscription with Handle
 // and, when there is one, the own-events subscription with HandleOwn, each
 // opened again when it fails, until ctx ends.
-func Run(ctx context.Context, env wire.Env, h *ingest.Handler) error {
+func Run(ctx context.Context, env function.Env, h *ingest.Handler) error {
 	cfg := consume.Config{Concurrency: env.Config.IngestConcurrency,
 		Metrics: env.Metrics, Function: env.Function, Logger: env.Logger}
-	ingestSub := wire.Reopen(env.Config.IngestSubscription)
+	ingestSub := function.Reopen(env.Config.IngestSubscription)
 	if env.Res.OwnEventsSub == nil {
 		return consume.RunReopening(ctx, env.Res.IngestSub, ingestSub, h.Handle, cfg)
 	}
@@ -79,7 +79,7 @@ func Run(ctx context.Context, env wire.Env, h *ingest.Handler) error {
 	defer cancel()
 	own := make(chan error, 1)
 	go func() {
-		err := consume.RunReopening(ctx, env.Res.OwnEventsSub, wire.Reopen(env.Config.OwnEventsSubscription), h.HandleOwn, cfg)
+		err := consume.RunReopening(ctx, env.Res.OwnEventsSub, function.Reopen(env.Config.OwnEventsSubscription), h.HandleOwn, cfg)
 		cancel()
 		own <- err
 	}()

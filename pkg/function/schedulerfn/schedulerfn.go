@@ -1,11 +1,11 @@
-// Package schedulerfn builds the retry-scheduler from a wire.Env: what it
+// Package schedulerfn builds the retry-scheduler from a function.Env: what it
 // opens (Needs) and the scheduler (Build).
 package schedulerfn
 
 import (
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/schedule"
-	"github.com/heraldhq/herald/pkg/wire"
+	"github.com/heraldhq/herald/pkg/function"
 )
 
 // Needs is what the retry-scheduler opens: the schedule it moves onto the
@@ -15,9 +15,9 @@ func Needs(config.Config) config.Needs {
 }
 
 // Build builds the retry-scheduler.
-func Build(e wire.Env) (*schedule.Scheduler, error) {
+func Build(e function.Env) (*schedule.Scheduler, error) {
 	e.Defaults()
-	return schedule.New(schedule.Config{Topic: e.Res.Deliver, Delayer: wire.Delayer(e.Res.Deliver), Table: e.Res.Schedule,
+	return schedule.New(schedule.Config{Topic: e.Res.Deliver, Delayer: function.Delayer(e.Res.Deliver), Table: e.Res.Schedule,
 		Deliveries: e.Res.Deliveries, Now: e.Now, SweepGrace: e.Config.SweepGrace,
 		SweepInterval: e.Config.SweepInterval,
 		Logger:        e.Log("retry-scheduler")})

@@ -1,4 +1,4 @@
-package wire
+package function
 
 import (
 	"os/exec"

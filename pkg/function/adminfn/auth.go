@@ -4,11 +4,11 @@ import (
 	"fmt"
 
 	"github.com/heraldhq/herald/pkg/auth"
-	"github.com/heraldhq/herald/pkg/wire"
+	"github.com/heraldhq/herald/pkg/function"
 )
 
 // Auth builds the admin API's authenticator.
-func Auth(e wire.Env) (*auth.Authenticator, error) {
+func Auth(e function.Env) (*auth.Authenticator, error) {
 	e.Defaults()
 	c := e.Config
 	var key []byte

@@ -1,11 +1,11 @@
-// Package expiryfn builds the expiry-notifier from a wire.Env: what it
+// Package expiryfn builds the expiry-notifier from a function.Env: what it
 // opens (Needs) and the notifier (Build).
 package expiryfn
 
 import (
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/expiry"
-	"github.com/heraldhq/herald/pkg/wire"
+	"github.com/heraldhq/herald/pkg/function"
 )
 
 // Needs is what the expiry-notifier opens: the webhooks and applications
@@ -18,9 +18,9 @@ func Needs(c config.Config) config.Needs {
 }
 
 // Build builds the expiry-notifier.
-func Build(e wire.Env) (*expiry.Notifier, error) {
+func Build(e function.Env) (*expiry.Notifier, error) {
 	e.Defaults()
-	enq, err := wire.Enqueuer(e)
+	enq, err := function.Enqueuer(e)
 	if err != nil {
 		return nil, err
 	}

@@ -1,13 +1,13 @@
-// Package wire holds what every Herald function's builder shares: the
+// Package function holds what every Herald function's builder shares: the
 // environment a builder is given (configuration, opened resources, logger,
 // clock, caches, metrics), the deliver-job enqueuer, the event parser, the
 // sealer, and Main, the body of each functions/<name> binary.
 //
 // Each function has its own builder package (adminfn, ingestfn, deliverfn,
 // schedulerfn, expiryfn) with its Needs (what it opens) and Build, so that a
-// function's binary links only its own packages: wire imports none of them.
+// function's binary links only its own packages: this package imports none of them.
 // Local mode builds all five in one process.
-package wire
+package function
 
 import (
 	"context"

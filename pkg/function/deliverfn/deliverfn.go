@@ -1,4 +1,4 @@
-// Package deliverfn builds the deliver function from a wire.Env: what it
+// Package deliverfn builds the deliver function from a function.Env: what it
 // opens (Needs) and the handler (Build).
 package deliverfn
 
@@ -9,7 +9,7 @@ import (
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/outbound"
-	"github.com/heraldhq/herald/pkg/wire"
+	"github.com/heraldhq/herald/pkg/function"
 )
 
 // Needs is what deliver opens: webhooks (read, and their health written),
@@ -22,13 +22,13 @@ func Needs(config.Config) config.Needs {
 }
 
 // Build builds the deliver function.
-func Build(e wire.Env) (*deliver.Handler, error) {
+func Build(e function.Env) (*deliver.Handler, error) {
 	e.Defaults()
-	enq, err := wire.Enqueuer(e)
+	enq, err := function.Enqueuer(e)
 	if err != nil {
 		return nil, err
 	}
-	sealer, err := wire.Sealer(e)
+	sealer, err := function.Sealer(e)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package wire_test
+package function_test
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/moto"
 	"github.com/heraldhq/herald/pkg/schedule"
-	"github.com/heraldhq/herald/pkg/wire"
+	"github.com/heraldhq/herald/pkg/function"
 )
 
 // TestEnqueueUsesSQSDelay enqueues a job due in 2 s on a gocloud SQS topic
@@ -25,7 +25,7 @@ func TestEnqueueUsesSQSDelay(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	client, q, topic := deliverQueue(t)
-	if got := wire.Delayer(topic).Max; got != 900*time.Second {
+	if got := function.Delayer(topic).Max; got != 900*time.Second {
 		t.Fatalf("Delayer(SQS topic).Max = %v, want 900s", got)
 	}
 	table, err := memdocstore.OpenCollection("id", nil)
@@ -33,7 +33,7 @@ func TestEnqueueUsesSQSDelay(t *testing.T) {
 		t.Fatal(err)
 	}
 	scheduled := 0
-	enq, err := enqueue.New(enqueue.Config{Topic: topic, Table: table, Delayer: wire.Delayer(topic),
+	enq, err := enqueue.New(enqueue.Config{Topic: topic, Table: table, Delayer: function.Delayer(topic),
 		OnSchedule: func(time.Time) { scheduled++ }})
 	if err != nil {
 		t.Fatal(err)
@@ -90,11 +90,11 @@ func TestLongStepGoesThroughTableThenSQSDelay(t *testing.T) {
 	start := time.Now()
 	offset := time.Duration(0)
 	now := func() time.Time { return time.Now().Add(offset) }
-	enq, err := enqueue.New(enqueue.Config{Topic: topic, Table: table, Delayer: wire.Delayer(topic), Now: now})
+	enq, err := enqueue.New(enqueue.Config{Topic: topic, Table: table, Delayer: function.Delayer(topic), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sched, err := schedule.New(schedule.Config{Topic: topic, Delayer: wire.Delayer(topic), Table: table,
+	sched, err := schedule.New(schedule.Config{Topic: topic, Delayer: function.Delayer(topic), Table: table,
 		Deliveries: deliveries, Now: now})
 	if err != nil {
 		t.Fatal(err)

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/pkg/config"
-	"github.com/heraldhq/herald/pkg/wire/adminfn"
+	"github.com/heraldhq/herald/pkg/function/adminfn"
 )
 
 // serve runs the admin server built from c with h on 127.0.0.1 and returns

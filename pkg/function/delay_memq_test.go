@@ -1,4 +1,4 @@
-package wire_test
+package function_test
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 	"github.com/heraldhq/herald/pkg/memq"
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/store"
-	"github.com/heraldhq/herald/pkg/wire"
+	"github.com/heraldhq/herald/pkg/function"
 )
 
 // t0 is the fake clock's start, on a whole millisecond as stored times are.
@@ -25,7 +25,7 @@ var t0 = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 
 func TestDelayerMem(t *testing.T) {
 	t.Parallel()
-	if got := wire.Delayer(mempubsub.NewTopic()); got.Max != 0 || got.Set != nil {
+	if got := function.Delayer(mempubsub.NewTopic()); got.Max != 0 || got.Set != nil {
 		t.Fatalf("Delayer(mem topic) = %+v, want none", got)
 	}
 }
@@ -38,12 +38,12 @@ func TestEnqueueUsesMemqDelay(t *testing.T) {
 	ctx := context.Background()
 	clock := heraldtest.NewClock(t0)
 	r := newMemqRig(t, clock)
-	if got := wire.Delayer(r.topic).Max; got != 24*time.Hour {
+	if got := function.Delayer(r.topic).Max; got != 24*time.Hour {
 		t.Fatalf("Delayer(memq topic).Max = %v, want %v", got, 24*time.Hour)
 	}
 	sub := r.sub
 	scheduled := 0
-	e, err := enqueue.New(enqueue.Config{Topic: r.topic, Table: r.table, Delayer: wire.Delayer(r.topic),
+	e, err := enqueue.New(enqueue.Config{Topic: r.topic, Table: r.table, Delayer: function.Delayer(r.topic),
 		Now: clock.Now, OnSchedule: func(time.Time) { scheduled++ }})
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +74,7 @@ func TestRecoverOnMemqRepublishesDelayed(t *testing.T) {
 	t.Parallel()
 	clock := heraldtest.NewClock(t0)
 	r := newMemqRig(t, clock)
-	s, err := schedule.New(schedule.Config{Topic: r.topic, Delayer: wire.Delayer(r.topic), Table: r.table,
+	s, err := schedule.New(schedule.Config{Topic: r.topic, Delayer: function.Delayer(r.topic), Table: r.table,
 		Deliveries: r.deliveries, Now: clock.Now, SweepGrace: time.Minute})
 	if err != nil {
 		t.Fatal(err)

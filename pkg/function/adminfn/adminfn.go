@@ -1,4 +1,4 @@
-// Package adminfn builds the admin API from a wire.Env: what it opens
+// Package adminfn builds the admin API from a function.Env: what it opens
 // (Needs) and the handler (Build).
 package adminfn
 
@@ -11,7 +11,7 @@ import (
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/outbound"
-	"github.com/heraldhq/herald/pkg/wire"
+	"github.com/heraldhq/herald/pkg/function"
 )
 
 // Needs is what the admin API opens: every collection, the topics (events
@@ -24,13 +24,13 @@ func Needs(config.Config) config.Needs {
 }
 
 // Build builds the admin API.
-func Build(e wire.Env) (*admin.API, error) {
+func Build(e function.Env) (*admin.API, error) {
 	e.Defaults()
-	enq, err := wire.Enqueuer(e)
+	enq, err := function.Enqueuer(e)
 	if err != nil {
 		return nil, err
 	}
-	sealer, err := wire.Sealer(e)
+	sealer, err := function.Sealer(e)
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +57,6 @@ func Build(e wire.Env) (*admin.API, error) {
 }
 
 // parser builds the event parser.
-func parser(e wire.Env) *envelope.Parser {
+func parser(e function.Env) *envelope.Parser {
 	return envelope.New(envelope.Config{MaxBytes: e.Config.MaxEventBytes, Now: e.Now})
 }
