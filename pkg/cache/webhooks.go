@@ -312,18 +312,11 @@ func (t *Webhooks) reload(ctx context.Context, gen uint64) error {
 	started := t.now()
 	t.scan.RLock()
 	defer t.scan.RUnlock()
-	iter := t.coll.Query().Get(ctx)
-	defer iter.Stop()
 	t.mu.RLock()
 	old := t.entries
 	t.mu.RUnlock()
 	entries := map[string]*entry{}
-	for {
-		w := new(herald.Webhook)
-		err := iter.Next(ctx, w)
-		if err == io.EOF {
-			break
-		}
+	for w, err := range store.Docs[herald.Webhook](ctx, t.coll.Query().Get(ctx)) {
 		if err != nil {
 			if old != nil {
 				// Serve the old table until the next interval rather
