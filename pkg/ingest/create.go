@@ -2,11 +2,8 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
-
-	"gocloud.dev/docstore"
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/store"
@@ -29,16 +26,14 @@ func (h *Handler) create(ctx context.Context, ev *herald.Event, ds []*herald.Del
 	ingested := herald.FromMillis(ev.CreatedMS)
 	probes := make(map[*herald.Delivery]int, len(ds))
 	for len(ds) > 0 {
-		actions := h.cfg.Deliveries.Actions()
 		inList := make(map[int64]bool, len(ds))
 		for _, d := range ds {
 			if err := pickID(ev.ID, d, ingested, probes, inList); err != nil {
 				return nil, nil, err
 			}
-			d.Derive(h.cfg.Now(), h.cfg.Retention) // pending or held: in the due or held index
-			actions.Create(d)
 		}
-		taken, err := takenIndexes(actions.Do(ctx))
+		lc := store.Lifecycle{Deliveries: h.cfg.Deliveries, Retention: h.cfg.Retention}
+		taken, err := lc.Create(ctx, ds, h.cfg.Now())
 		if err != nil {
 			return nil, nil, fmt.Errorf("create deliveries: %w", err)
 		}
@@ -78,26 +73,6 @@ func pickID(eventKey string, d *herald.Delivery, ingested time.Time, probes map[
 		}
 	}
 	return fmt.Errorf("create delivery of event %s to %s: no free id in %d probes", eventKey, d.WebhookID, maxIDProbes)
-}
-
-// takenIndexes returns the indexes of the creates that failed because their
-// id is taken, or the error when any failed otherwise.
-func takenIndexes(err error) (map[int]bool, error) {
-	if err == nil {
-		return nil, nil
-	}
-	var errs docstore.ActionListError
-	if !errors.As(err, &errs) {
-		return nil, err
-	}
-	taken := map[int]bool{}
-	for _, e := range errs {
-		if !store.AlreadyExists(e.Err) {
-			return nil, err
-		}
-		taken[e.Index] = true
-	}
-	return taken, nil
 }
 
 // heldBySame reads the delivery holding d's id and reports whether it is

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -38,6 +39,40 @@ func NewDelivery(base herald.Delivery, now time.Time, held bool) *herald.Deliver
 	}
 	d.CreatedMS, d.UpdatedMS = herald.Millis(now), herald.Millis(now)
 	return &d
+}
+
+// Create writes new deliveries ds (made by NewDelivery, their ids set) in
+// one action list, each with its indexed fields (pending ones in the
+// sweep's index, held ones in the held index). It returns the indexes in
+// ds of those whose id was taken already, or an error when any create
+// failed otherwise.
+func (l Lifecycle) Create(ctx context.Context, ds []*herald.Delivery, now time.Time) (taken map[int]bool, err error) {
+	actions := l.Deliveries.Actions()
+	for _, d := range ds {
+		d.Derive(now, l.Retention)
+		actions.Create(d)
+	}
+	return takenIndexes(actions.Do(ctx))
+}
+
+// takenIndexes returns the indexes of the creates that failed because their
+// key is taken, or the error when any failed otherwise.
+func takenIndexes(err error) (map[int]bool, error) {
+	if err == nil {
+		return nil, nil
+	}
+	var errs docstore.ActionListError
+	if !errors.As(err, &errs) {
+		return nil, err
+	}
+	taken := map[int]bool{}
+	for _, e := range errs {
+		if !AlreadyExists(e.Err) {
+			return nil, err
+		}
+		taken[e.Index] = true
+	}
+	return taken, nil
 }
 
 // Claim takes attempt n of pending delivery d, leased until now+lease, so
