@@ -18,12 +18,9 @@ type applicationView struct {
 	TenantID    *string  `json:"tenant_id"`
 	PartnerID   *string  `json:"partner_id"`
 	// TokenLifetime is in seconds.
-	TokenLifetime           int64      `json:"token_lifetime"`
-	SecretExpiresAt         *time.Time `json:"secret_expires_at"`
-	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at"`
-	CreatedAt               time.Time  `json:"created_at"`
-	UpdatedAt               time.Time  `json:"updated_at"`
-	ClientSecret            string     `json:"client_secret,omitempty"`
+	TokenLifetime int64 `json:"token_lifetime"`
+	secretDates
+	ClientSecret string `json:"client_secret,omitempty"`
 }
 
 func (a *API) viewApplication(app *herald.Application) applicationView {
@@ -31,19 +28,11 @@ func (a *API) viewApplication(app *herald.Application) applicationView {
 	if lifetime <= 0 {
 		lifetime = herald.DefaultTokenLifetime
 	}
-	v := applicationView{
+	return applicationView{
 		ID: app.ID, ClientID: app.ID, Name: app.Name, Description: app.Description,
 		Scopes: nonNil(app.Scopes), TenantID: optional(app.TenantID), PartnerID: optional(app.PartnerID),
 		TokenLifetime: int64(lifetime / time.Second),
-		CreatedAt:     app.CreatedAt.UTC(), UpdatedAt: app.UpdatedAt.UTC(),
+		secretDates: a.viewSecretDates(app.SecretExpiresMS, app.PreviousSecretHash != "", app.PreviousSecretUntilMS,
+			app.CreatedAt, app.UpdatedAt),
 	}
-	if app.SecretExpiresMS != 0 {
-		t := herald.FromMillis(app.SecretExpiresMS)
-		v.SecretExpiresAt = &t
-	}
-	if app.PreviousSecretHash != "" && herald.Millis(a.cfg.Now()) < app.PreviousSecretUntilMS {
-		t := herald.FromMillis(app.PreviousSecretUntilMS)
-		v.PreviousSecretExpiresAt = &t
-	}
-	return v
 }

@@ -20,11 +20,7 @@ func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) {
 	if status != "" && !slices.Contains(herald.Statuses, status) {
 		v.add("must be one of pending, succeeded, failed, paused", "literal_error", "query", "status")
 	}
-	if !v.empty() {
-		writeValidation(w, v)
-		return
-	}
-	wh, ok := a.loadWebhook(w, r)
+	wh, ok := a.loadValidWebhook(w, r, v)
 	if !ok {
 		return
 	}

@@ -9,7 +9,7 @@ import (
 // eventTypeList is the answer of GET /api/v1/admin/webhooks/events.
 type eventTypeList struct {
 	EventTypes []catalogue.EventType `json:"event_types"`
-	Categories []string           `json:"categories"`
+	Categories []string              `json:"categories"`
 }
 
 // listEventTypes lists the event types a webhook can subscribe to: the

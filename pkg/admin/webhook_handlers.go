@@ -163,6 +163,18 @@ func (a *API) loadWebhook(w http.ResponseWriter, r *http.Request) (*herald.Webho
 	return wh, ok
 }
 
+// loadValidWebhook answers v's problems when it has any, so a bad request
+// is told so before whether its webhook exists; otherwise it reads the
+// webhook named in the path (see loadWebhook). It reports whether the request
+// may go on.
+func (a *API) loadValidWebhook(w http.ResponseWriter, r *http.Request, v *validationError) (*herald.Webhook, bool) {
+	if !v.empty() {
+		writeValidation(w, v)
+		return nil, false
+	}
+	return a.loadWebhook(w, r)
+}
+
 func (a *API) webhook(ctx context.Context, id string) (*herald.Webhook, error) {
 	return a.webhooks().Get(ctx, id)
 }

@@ -43,16 +43,12 @@ type testResult struct {
 func (a *API) testWebhook(w http.ResponseWriter, r *http.Request) {
 	var in testInput
 	v := &validationError{}
-	if decodeOptionalBody(r, &in, v); !v.empty() {
-		writeValidation(w, v)
-		return
-	}
-	if in.EventType != nil && *in.EventType != herald.EventTest {
-		invalid(w, "a test sends webhook.test only; publish other events with POST /api/v1/events",
+	decodeOptionalBody(r, &in, v)
+	if v.empty() && in.EventType != nil && *in.EventType != herald.EventTest {
+		v.add("a test sends webhook.test only; publish other events with POST /api/v1/events",
 			"value_error", "body", "event_type")
-		return
 	}
-	wh, ok := a.loadWebhook(w, r)
+	wh, ok := a.loadValidWebhook(w, r, v)
 	if !ok {
 		return
 	}

@@ -60,11 +60,7 @@ func (a *API) rotateSecret(w http.ResponseWriter, r *http.Request) {
 	if v.empty() {
 		rot, v = in.check(now)
 	}
-	if !v.empty() {
-		writeValidation(w, v)
-		return
-	}
-	wh, ok := a.loadWebhook(w, r)
+	wh, ok := a.loadValidWebhook(w, r, v)
 	if !ok {
 		return
 	}

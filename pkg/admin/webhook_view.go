@@ -48,14 +48,8 @@ type webhookView struct {
 	DisabledReason      string     `json:"disabled_reason"`
 	// Held counts the deliveries held while paused.
 	Held *int `json:"held,omitempty"`
-	// SecretExpiresAt is when the secret should be rotated, null for never.
-	SecretExpiresAt *time.Time `json:"secret_expires_at"`
-	// PreviousSecretExpiresAt is when the rotated-out secret stops signing,
-	// null unless it still does.
-	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at"`
-	CreatedAt               time.Time  `json:"created_at"`
-	UpdatedAt               time.Time  `json:"updated_at"`
-	Secret                  string     `json:"secret,omitempty"`
+	secretDates
+	Secret string `json:"secret,omitempty"`
 }
 
 func (a *API) viewWebhook(w *herald.Webhook) webhookView {
@@ -70,13 +64,11 @@ func (a *API) viewWebhook(w *herald.Webhook) webhookView {
 		TenantID: optional(w.TenantID), PartnerID: optional(w.PartnerID),
 		RetrySchedule: schedule, PauseQueueLimit: w.PauseQueueLimit, Validated: w.Validated,
 		ValidatedAt: optionalTime(w.ValidatedAt), ValidationError: w.ValidationError,
-		PauseDropped: w.PauseDropped, SecretExpiresAt: optionalTime(herald.FromMillis(w.SecretExpiresMS)),
-		CreatedAt: w.CreatedAt.UTC(), UpdatedAt: w.UpdatedAt.UTC(),
+		PauseDropped: w.PauseDropped,
+		secretDates: a.viewSecretDates(w.SecretExpiresMS, w.PreviousSealedSecret != "", w.PreviousSecretUntilMS,
+			w.CreatedAt, w.UpdatedAt),
 	}
 	v.health(w)
-	if w.PreviousSealedSecret != "" && herald.Millis(a.cfg.Now()) < w.PreviousSecretUntilMS {
-		v.PreviousSecretExpiresAt = optionalTime(herald.FromMillis(w.PreviousSecretUntilMS))
-	}
 	return v
 }
 

@@ -53,14 +53,7 @@ func (a *Authenticator) sign(app *herald.Application, scopes []string, now time.
 // stop at once, and narrowed scopes or a changed binding apply at once. It
 // returns errNotOurs for a token that does not verify as Herald's.
 func (a *Authenticator) applicationPrincipal(ctx context.Context, token string) (*Principal, error) {
-	tok, err := jwt.ParseString(token,
-		jwt.WithKey(jwa.HS256(), a.cfg.SigningKey),
-		jwt.WithClock(jwt.ClockFunc(a.cfg.Now)),
-		jwt.WithIssuer(a.cfg.Issuer),
-		jwt.WithAudience(a.cfg.Audience),
-		jwt.WithRequiredClaim(jwt.ExpirationKey),
-		jwt.WithRequiredClaim(jwt.SubjectKey),
-	)
+	tok, err := a.parseToken(token, jwt.WithKey(jwa.HS256(), a.cfg.SigningKey), a.cfg.Issuer, a.cfg.Audience)
 	if err != nil {
 		return nil, errNotOurs
 	}

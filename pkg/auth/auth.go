@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync/atomic"
 
+	"github.com/lestrrat-go/jwx/v3/jwt"
+
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
@@ -92,4 +94,18 @@ func (a *Authenticator) Authenticate(ctx context.Context, token string) (*Princi
 		return a.externalPrincipal(ctx, token)
 	}
 	return nil, ErrUnauthenticated
+}
+
+// parseToken verifies token with key (a key or a key provider) and checks
+// what every bearer token Herald accepts must carry, whoever issued it: exp
+// and nbf by the injected clock, iss and aud as given, and a subject.
+func (a *Authenticator) parseToken(token string, key jwt.ParseOption, issuer, audience string) (jwt.Token, error) {
+	return jwt.ParseString(token,
+		key,
+		jwt.WithClock(jwt.ClockFunc(a.cfg.Now)),
+		jwt.WithIssuer(issuer),
+		jwt.WithAudience(audience),
+		jwt.WithRequiredClaim(jwt.ExpirationKey),
+		jwt.WithRequiredClaim(jwt.SubjectKey),
+	)
 }

@@ -21,14 +21,7 @@ const claimScp = "scp"
 // scopes Herald does not know are ignored.
 func (a *Authenticator) externalPrincipal(ctx context.Context, token string) (*Principal, error) {
 	kp := &jwksProvider{ctx: ctx, src: a.jwks}
-	tok, err := jwt.ParseString(token,
-		jwt.WithKeyProvider(kp),
-		jwt.WithClock(jwt.ClockFunc(a.cfg.Now)),
-		jwt.WithIssuer(a.cfg.JWTIssuer),
-		jwt.WithAudience(a.cfg.JWTAudience),
-		jwt.WithRequiredClaim(jwt.ExpirationKey),
-		jwt.WithRequiredClaim(jwt.SubjectKey),
-	)
+	tok, err := a.parseToken(token, jwt.WithKeyProvider(kp), a.cfg.JWTIssuer, a.cfg.JWTAudience)
 	if err != nil {
 		if kp.unavailable != nil {
 			return nil, kp.unavailable

@@ -163,30 +163,30 @@ func FromEnv(getenv func(string) string, mode Mode) (Config, error) {
 		}
 		panic("config: unknown variable " + name)
 	}
-	var p parser
+	p := parser{get: get}
 	c := Config{
 		Addr:                   get("HERALD_ADDR"),
-		AdminMaxConns:          p.integer("HERALD_ADMIN_MAX_CONNS", get("HERALD_ADMIN_MAX_CONNS")),
-		AdminReadTimeout:       p.duration("HERALD_ADMIN_READ_TIMEOUT", get("HERALD_ADMIN_READ_TIMEOUT")),
+		AdminMaxConns:          p.integer("HERALD_ADMIN_MAX_CONNS"),
+		AdminReadTimeout:       p.duration("HERALD_ADMIN_READ_TIMEOUT"),
 		AdminToken:             get("HERALD_ADMIN_TOKEN"),
 		AdminTokenURL:          get("HERALD_ADMIN_TOKEN_URL"),
 		DataDir:                get("HERALD_DATA_DIR"),
 		HeaderPrefix:           get("HERALD_HEADER_PREFIX"),
-		RetrySchedule:          p.schedule("HERALD_RETRY_SCHEDULE", get("HERALD_RETRY_SCHEDULE")),
-		AllowPrivateTargets:    p.boolean("HERALD_ALLOW_PRIVATE_TARGETS", get("HERALD_ALLOW_PRIVATE_TARGETS")),
-		AllowedTargetCIDRs:     p.prefixes("HERALD_ALLOWED_TARGET_CIDRS", get("HERALD_ALLOWED_TARGET_CIDRS")),
-		RequireHTTPS:           p.boolean("HERALD_REQUIRE_HTTPS", get("HERALD_REQUIRE_HTTPS")),
-		DeliveryTimeout:        p.duration("HERALD_DELIVERY_TIMEOUT", get("HERALD_DELIVERY_TIMEOUT")),
-		MaxEventBytes:          p.integer("HERALD_MAX_EVENT_BYTES", get("HERALD_MAX_EVENT_BYTES")),
-		Retention:              p.duration("HERALD_RETENTION", get("HERALD_RETENTION")),
-		PauseHold:              p.duration("HERALD_PAUSE_HOLD", get("HERALD_PAUSE_HOLD")),
-		IngestConcurrency:      p.integer("HERALD_INGEST_CONCURRENCY", get("HERALD_INGEST_CONCURRENCY")),
-		DeliverConcurrency:     p.integer("HERALD_DELIVER_CONCURRENCY", get("HERALD_DELIVER_CONCURRENCY")),
-		SweepGrace:             p.duration("HERALD_SWEEP_GRACE", get("HERALD_SWEEP_GRACE")),
-		SweepInterval:          p.duration("HERALD_SWEEP_INTERVAL", get("HERALD_SWEEP_INTERVAL")),
-		ExpiryInterval:         p.duration("HERALD_EXPIRY_INTERVAL", get("HERALD_EXPIRY_INTERVAL")),
-		WebhookCache:           p.durationOrZero("HERALD_WEBHOOK_CACHE", get("HERALD_WEBHOOK_CACHE")),
-		ShutdownTimeout:        p.duration("HERALD_SHUTDOWN_TIMEOUT", get("HERALD_SHUTDOWN_TIMEOUT")),
+		RetrySchedule:          p.schedule("HERALD_RETRY_SCHEDULE"),
+		AllowPrivateTargets:    p.boolean("HERALD_ALLOW_PRIVATE_TARGETS"),
+		AllowedTargetCIDRs:     p.prefixes("HERALD_ALLOWED_TARGET_CIDRS"),
+		RequireHTTPS:           p.boolean("HERALD_REQUIRE_HTTPS"),
+		DeliveryTimeout:        p.duration("HERALD_DELIVERY_TIMEOUT"),
+		MaxEventBytes:          p.integer("HERALD_MAX_EVENT_BYTES"),
+		Retention:              p.duration("HERALD_RETENTION"),
+		PauseHold:              p.duration("HERALD_PAUSE_HOLD"),
+		IngestConcurrency:      p.integer("HERALD_INGEST_CONCURRENCY"),
+		DeliverConcurrency:     p.integer("HERALD_DELIVER_CONCURRENCY"),
+		SweepGrace:             p.duration("HERALD_SWEEP_GRACE"),
+		SweepInterval:          p.duration("HERALD_SWEEP_INTERVAL"),
+		ExpiryInterval:         p.duration("HERALD_EXPIRY_INTERVAL"),
+		WebhookCache:           p.durationOrZero("HERALD_WEBHOOK_CACHE"),
+		ShutdownTimeout:        p.duration("HERALD_SHUTDOWN_TIMEOUT"),
 		LogLevel:               get("HERALD_LOG_LEVEL"),
 		MetricsAddr:            get("HERALD_METRICS_ADDR"),
 		MetricsNamespace:       get("HERALD_METRICS_NAMESPACE"),
@@ -270,8 +270,12 @@ func withSnapshot(u, dir string) string {
 	return u + sep + "filename=" + filepath.Join(dir, name+".gob")
 }
 
-// parser collects the first parse error.
-type parser struct{ err error }
+// parser reads variables through get and parses them, keeping the first
+// failure so FromEnv reports one error after reading them all.
+type parser struct {
+	get func(name string) string
+	err error
+}
 
 func (p *parser) fail(name, value, want string) {
 	if p.err == nil {
@@ -279,7 +283,8 @@ func (p *parser) fail(name, value, want string) {
 	}
 }
 
-func (p *parser) duration(name, v string) time.Duration {
+func (p *parser) duration(name string) time.Duration {
+	v := p.get(name)
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
 		p.fail(name, v, "a positive Go duration like 30s")
@@ -287,7 +292,8 @@ func (p *parser) duration(name, v string) time.Duration {
 	return d
 }
 
-func (p *parser) durationOrZero(name, v string) time.Duration {
+func (p *parser) durationOrZero(name string) time.Duration {
+	v := p.get(name)
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 0 {
 		p.fail(name, v, "a Go duration like 1s, or 0")
@@ -295,7 +301,8 @@ func (p *parser) durationOrZero(name, v string) time.Duration {
 	return d
 }
 
-func (p *parser) integer(name, v string) int {
+func (p *parser) integer(name string) int {
+	v := p.get(name)
 	n, err := strconv.Atoi(v)
 	if err != nil || n <= 0 {
 		p.fail(name, v, "a positive integer")
@@ -303,7 +310,8 @@ func (p *parser) integer(name, v string) int {
 	return n
 }
 
-func (p *parser) boolean(name, v string) bool {
+func (p *parser) boolean(name string) bool {
+	v := p.get(name)
 	b, err := strconv.ParseBool(v)
 	if err != nil {
 		p.fail(name, v, "true or false")
@@ -311,7 +319,8 @@ func (p *parser) boolean(name, v string) bool {
 	return b
 }
 
-func (p *parser) prefixes(name, v string) []netip.Prefix {
+func (p *parser) prefixes(name string) []netip.Prefix {
+	v := p.get(name)
 	list, err := netguard.ParsePrefixes(v)
 	if err != nil {
 		p.fail(name, v, "comma-separated CIDRs ("+err.Error()+")")
@@ -319,7 +328,8 @@ func (p *parser) prefixes(name, v string) []netip.Prefix {
 	return list
 }
 
-func (p *parser) schedule(name, v string) retry.Schedule {
+func (p *parser) schedule(name string) retry.Schedule {
+	v := p.get(name)
 	s, err := retry.ParseList(v)
 	if err != nil {
 		p.fail(name, v, "comma-separated positive durations ("+err.Error()+")")

@@ -103,18 +103,10 @@ func New(cfg Config) (*Handler, error) {
 		cfg.Ingest == nil || cfg.Sealer == nil {
 		return nil, errors.New("deliver: Webhooks, Events, Deliveries, Enqueuer, Ingest and Sealer are required")
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 10 * time.Second
-	}
-	if cfg.Retention <= 0 {
-		cfg.Retention = herald.DefaultRetention
-	}
-	if cfg.MaxInFlight <= 0 {
-		cfg.MaxInFlight = herald.DefaultMaxInFlight
-	}
-	if cfg.BusyDelay <= 0 {
-		cfg.BusyDelay = time.Second
-	}
+	cfg.Timeout = herald.PositiveOr(cfg.Timeout, 10*time.Second)
+	cfg.Retention = herald.PositiveOr(cfg.Retention, herald.DefaultRetention)
+	cfg.MaxInFlight = herald.PositiveOr(cfg.MaxInFlight, herald.DefaultMaxInFlight)
+	cfg.BusyDelay = herald.PositiveOr(cfg.BusyDelay, time.Second)
 	if cfg.Client == nil {
 		cfg.Client = outbound.NewClient(outbound.ClientConfig{Timeout: cfg.Timeout})
 	}

@@ -81,15 +81,9 @@ func New(cfg Config) (*Notifier, error) {
 	if cfg.Webhooks == nil || cfg.Deliveries == nil || cfg.Ingest == nil || (cfg.Events == nil && !cfg.TTL) {
 		return nil, errors.New("expiry: Webhooks, Deliveries, Ingest and (unless TTL) Events are required")
 	}
-	if cfg.Retention <= 0 {
-		cfg.Retention = herald.DefaultRetention
-	}
-	if cfg.PauseHold <= 0 {
-		cfg.PauseHold = 7 * 24 * time.Hour
-	}
-	if cfg.Interval <= 0 {
-		cfg.Interval = 5 * time.Minute
-	}
+	cfg.Retention = herald.PositiveOr(cfg.Retention, herald.DefaultRetention)
+	cfg.PauseHold = herald.PositiveOr(cfg.PauseHold, 7*24*time.Hour)
+	cfg.Interval = herald.PositiveOr(cfg.Interval, 5*time.Minute)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

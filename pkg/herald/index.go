@@ -44,10 +44,7 @@ const DefaultRetention = 30 * 24 * time.Hour
 // ExpiresAt returns the TTL value of a document kept for retention from
 // now: Unix seconds. A retention of 0 or less means DefaultRetention.
 func ExpiresAt(now time.Time, retention time.Duration) int64 {
-	if retention <= 0 {
-		retention = DefaultRetention
-	}
-	return now.Add(retention).Unix()
+	return now.Add(PositiveOr(retention, DefaultRetention)).Unix()
 }
 
 // Derive sets the delivery's indexed fields from its status, before a

@@ -53,20 +53,12 @@ type SecretOwner struct {
 // secret or its hash.
 func PublishGraceEnded(ctx context.Context, ingest *pubsub.Topic, o SecretOwner, untilMS int64, now time.Time) error {
 	k := secretKinds[o.Kind]
-	ev := herald.OwnEvent{
-		EventID:   k.idPrefix + "grace_" + o.ID + "_" + strconv.FormatInt(untilMS, 10),
-		EventType: k.graceEnded,
-		Timestamp: now,
-		Category:  "SECURITY",
-		TenantID:  o.TenantID,
-		PartnerID: o.PartnerID,
-		Data: map[string]any{
-			k.idKey:                      o.ID,
-			k.graceNameKey:               o.Name,
-			"previous_secret_expired_at": herald.FromMillis(untilMS).Format(time.RFC3339),
-		},
-	}
-	return publish(ctx, ingest, ev, ev.EventType)
+	id := k.idPrefix + "grace_" + o.ID + "_" + strconv.FormatInt(untilMS, 10)
+	return o.publish(ctx, ingest, now, id, k.graceEnded, map[string]any{
+		k.idKey:                      o.ID,
+		k.graceNameKey:               o.Name,
+		"previous_secret_expired_at": herald.FromMillis(untilMS).Format(time.RFC3339),
+	})
 }
 
 // PublishSecretExpiring publishes the expiring event of o, whose secret
@@ -78,22 +70,29 @@ func PublishSecretExpiring(ctx context.Context, ingest *pubsub.Topic, o SecretOw
 	k := secretKinds[o.Kind]
 	expires := herald.FromMillis(expiresMS)
 	hours := strconv.FormatInt(int64(threshold/time.Hour), 10)
+	id := k.idPrefix + "expiring_" + o.ID + "_" + strconv.FormatInt(expiresMS, 10) + "_" + hours + "h"
+	return o.publish(ctx, ingest, now, id, k.expiring, map[string]any{
+		k.idKey:      o.ID,
+		"name":       o.Name,
+		"expires_at": expires.Format(time.RFC3339),
+		"threshold":  thresholdLabel(threshold),
+		"expired":    !now.Before(expires),
+	})
+}
+
+// publish publishes a SECURITY event about o, in o's scope: the envelope
+// both secret events share.
+func (o SecretOwner) publish(ctx context.Context, ingest *pubsub.Topic, now time.Time, id, eventType string, data map[string]any) error {
 	ev := herald.OwnEvent{
-		EventID:   k.idPrefix + "expiring_" + o.ID + "_" + strconv.FormatInt(expiresMS, 10) + "_" + hours + "h",
-		EventType: k.expiring,
+		EventID:   id,
+		EventType: eventType,
 		Timestamp: now,
 		Category:  "SECURITY",
 		TenantID:  o.TenantID,
 		PartnerID: o.PartnerID,
-		Data: map[string]any{
-			k.idKey:      o.ID,
-			"name":       o.Name,
-			"expires_at": expires.Format(time.RFC3339),
-			"threshold":  thresholdLabel(threshold),
-			"expired":    !now.Before(expires),
-		},
+		Data:      data,
 	}
-	return publish(ctx, ingest, ev, ev.EventType)
+	return publish(ctx, ingest, ev, eventType)
 }
 
 // thresholdLabel names a threshold in days ("30d") when it is whole days.

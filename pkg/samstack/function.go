@@ -62,11 +62,7 @@ func (s *Stack) readFunctions(ctx context.Context, pruned map[string]cfnResource
 		}
 		s.Functions[id] = fn
 	}
-	for _, id := range sortedKeys(pruned) {
-		p := pruned[id]
-		if p.Type != "AWS::Lambda::EventSourceMapping" {
-			continue
-		}
+	for id, p := range ofType(pruned, "AWS::Lambda::EventSourceMapping") {
 		name, err := s.r.eval(p.Properties["FunctionName"])
 		if err != nil {
 			return fmt.Errorf("%s: %w", id, err)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/url"
 	"sort"
 	"strings"
@@ -174,11 +175,7 @@ func waitCreated(ctx context.Context, cf *cloudformation.Client, name string) er
 // subscribe makes the SNS subscriptions moto's CloudFormation skips.
 func (s *Stack) subscribe(ctx context.Context, pruned map[string]cfnResource) error {
 	client := sns.NewFromConfig(s.cfg.AWS)
-	for _, id := range sortedKeys(pruned) {
-		p := pruned[id]
-		if p.Type != "AWS::SNS::Subscription" {
-			continue
-		}
+	for id, p := range ofType(pruned, "AWS::SNS::Subscription") {
 		in := &sns.SubscribeInput{Attributes: map[string]string{}}
 		for k, v := range p.Properties {
 			val, err := s.r.eval(v)
@@ -214,11 +211,7 @@ func (s *Stack) subscribe(ctx context.Context, pruned map[string]cfnResource) er
 // one, and records their ARNs for the policies that name them.
 func (s *Stack) createSecrets(ctx context.Context, pruned map[string]cfnResource) error {
 	client := secretsmanager.NewFromConfig(s.cfg.AWS)
-	for _, id := range sortedKeys(pruned) {
-		p := pruned[id]
-		if p.Type != "AWS::SecretsManager::Secret" {
-			continue
-		}
+	for id, p := range ofType(pruned, "AWS::SecretsManager::Secret") {
 		name, err := s.r.eval(p.Properties["Name"])
 		if err != nil {
 			return fmt.Errorf("%s.Name: %w", id, err)
@@ -295,6 +288,17 @@ func (s *Stack) Credentials(ctx context.Context, fn *Function, session string) (
 	c := out.Credentials
 	return aws.Credentials{AccessKeyID: aws.ToString(c.AccessKeyId), SecretAccessKey: aws.ToString(c.SecretAccessKey),
 		SessionToken: aws.ToString(c.SessionToken), Source: "samstack"}, aws.ToString(out.AssumedRoleUser.Arn), nil
+}
+
+// ofType yields, in id order, the resources of pruned of type typ.
+func ofType(pruned map[string]cfnResource, typ string) iter.Seq2[string, cfnResource] {
+	return func(yield func(string, cfnResource) bool) {
+		for _, id := range sortedKeys(pruned) {
+			if p := pruned[id]; p.Type == typ && !yield(id, p) {
+				return
+			}
+		}
+	}
 }
 
 func sortedKeys[V any](m map[string]V) []string {

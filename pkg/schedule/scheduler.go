@@ -64,15 +64,9 @@ func New(cfg Config) (*Scheduler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.MaxSleep <= 0 {
-		cfg.MaxSleep = 30 * time.Second
-	}
-	if cfg.SweepInterval <= 0 {
-		cfg.SweepInterval = time.Minute
-	}
-	if cfg.SweepGrace <= 0 {
-		cfg.SweepGrace = time.Minute
-	}
+	cfg.MaxSleep = herald.PositiveOr(cfg.MaxSleep, 30*time.Second)
+	cfg.SweepInterval = herald.PositiveOr(cfg.SweepInterval, time.Minute)
+	cfg.SweepGrace = herald.PositiveOr(cfg.SweepGrace, time.Minute)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
