@@ -12,12 +12,12 @@ import (
 	"gocloud.dev/pubsub/mempubsub"
 
 	"github.com/heraldhq/herald/pkg/enqueue"
+	"github.com/heraldhq/herald/pkg/function"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/memq"
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/store"
-	"github.com/heraldhq/herald/pkg/function"
 )
 
 // t0 is the fake clock's start, on a whole millisecond as stored times are.

@@ -12,10 +12,10 @@ import (
 	"gocloud.dev/pubsub/awssnssqs"
 
 	"github.com/heraldhq/herald/pkg/enqueue"
+	"github.com/heraldhq/herald/pkg/function"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/moto"
 	"github.com/heraldhq/herald/pkg/schedule"
-	"github.com/heraldhq/herald/pkg/function"
 )
 
 // TestEnqueueUsesSQSDelay enqueues a job due in 2 s on a gocloud SQS topic

@@ -29,17 +29,17 @@ import (
 	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/expiry"
-	"github.com/heraldhq/herald/pkg/ingest"
-	"github.com/heraldhq/herald/pkg/memq"
-	"github.com/heraldhq/herald/pkg/metrics"
-	"github.com/heraldhq/herald/pkg/schedule"
-	"github.com/heraldhq/herald/pkg/store"
 	"github.com/heraldhq/herald/pkg/function"
 	"github.com/heraldhq/herald/pkg/function/adminfn"
 	"github.com/heraldhq/herald/pkg/function/deliverfn"
 	"github.com/heraldhq/herald/pkg/function/expiryfn"
 	"github.com/heraldhq/herald/pkg/function/ingestfn"
 	"github.com/heraldhq/herald/pkg/function/schedulerfn"
+	"github.com/heraldhq/herald/pkg/ingest"
+	"github.com/heraldhq/herald/pkg/memq"
+	"github.com/heraldhq/herald/pkg/metrics"
+	"github.com/heraldhq/herald/pkg/schedule"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 func init() {

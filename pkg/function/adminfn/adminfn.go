@@ -9,9 +9,9 @@ import (
 	"github.com/heraldhq/herald/pkg/admin"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/envelope"
+	"github.com/heraldhq/herald/pkg/function"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/outbound"
-	"github.com/heraldhq/herald/pkg/function"
 )
 
 // Needs is what the admin API opens: every collection, the topics (events

@@ -7,9 +7,9 @@ import (
 
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/deliver"
+	"github.com/heraldhq/herald/pkg/function"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/outbound"
-	"github.com/heraldhq/herald/pkg/function"
 )
 
 // Needs is what deliver opens: webhooks (read, and their health written),

@@ -11,8 +11,8 @@ import (
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/envelope"
-	"github.com/heraldhq/herald/pkg/ingest"
 	"github.com/heraldhq/herald/pkg/function"
+	"github.com/heraldhq/herald/pkg/ingest"
 )
 
 // Needs is what ingest opens: the webhooks it fans out to, the events and

@@ -4,8 +4,8 @@ package schedulerfn
 
 import (
 	"github.com/heraldhq/herald/pkg/config"
-	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/function"
+	"github.com/heraldhq/herald/pkg/schedule"
 )
 
 // Needs is what the retry-scheduler opens: the schedule it moves onto the
