@@ -54,7 +54,7 @@ func TestDynamoDB(t *testing.T) {
 	})
 }
 
-// indexesServeHeraldsQueries: every query of emulator.Queries is planned on
+// indexesServeHeraldsQueries: every query of store.Queries is planned on
 // the GSI it names (a GSI is only chosen when its projection holds the
 // fields the query reads), never as a scan.
 func indexesServeHeraldsQueries(t *testing.T, s *stack) {

@@ -52,7 +52,7 @@ type Env struct {
 	// nil: none.
 	Table  *cache.Webhooks
 	Events *cache.Events
-	// Revision is the webhooks' revision (see cache.Revision), set by Main
+	// Revision is the webhooks' revision (see store.Revision), set by Main
 	// for separate processes: writers bump it, and ingest's table reads it
 	// to know when to read the webhooks again. Defaults to nil: local
 	// mode's one process tells its table of every write directly.

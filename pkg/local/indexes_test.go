@@ -13,7 +13,7 @@ import (
 
 // TestDefaultIndexesServeHeraldsQueries opens local mode's default
 // collections and checks that every query Herald makes of them on a hot,
-// growing or periodic path (emulator.Queries, which the DynamoDB test asks
+// growing or periodic path (store.Queries, which the DynamoDB test asks
 // of the template's tables too) is served by an index, not a scan of the
 // collection.
 func TestDefaultIndexesServeHeraldsQueries(t *testing.T) {
