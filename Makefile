@@ -10,9 +10,14 @@ BIN         ?= bin
 help: ## List the targets.
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
+# run builds first and execs the binary: Herald itself is then make's child,
+# so its clean exit on Ctrl-C is what make sees (go run answers 1 for a child
+# ended by a signal, which make reported as an error).
 .PHONY: run
 run: ## Run Herald in local mode: all five functions, one process, admin API on 127.0.0.1:8080.
-	$(GO) run ./functions/local
+	@echo "building Herald (the first build takes a few minutes)…"
+	@mkdir -p $(BIN) && $(GO) build -o $(BIN)/herald-local ./functions/local
+	@exec $(BIN)/herald-local
 
 .PHONY: test
 test: ## Run every test with the race detector (the moto suite on its own, after the rest: both load the machine).

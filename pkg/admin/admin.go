@@ -51,6 +51,10 @@ type Config struct {
 	// DeliveryTimeout bounds a test or validation call to a webhook without
 	// its own timeout_seconds. Defaults to 10s.
 	DeliveryTimeout time.Duration
+	// ValidationOrigin is the origin of the validation call's body
+	// (HERALD_VALIDATION_ORIGIN), so receivers can tell it from an event.
+	// Defaults to validation.DefaultOrigin.
+	ValidationOrigin string
 	// Client sends test and validation requests. Defaults to a client that
 	// applies AllowPrivateTargets, AllowedTargets and RequireHTTPS.
 	Client *http.Client

@@ -37,9 +37,9 @@
 //	webhook_held.go                 the deliveries a paused webhook holds: count, release
 //	webhook_rotate.go               POST …/rotate-secret
 //	webhook_stats.go                GET …/stats
-//	webhook_call.go                 a signed call to an endpoint, outside the delivery pipeline
+//	webhook_call.go                 the test and validation calls' maker (pkg/validation), with this API's settings
 //	webhook_probe.go                POST …/test: a test event sent now, nothing stored
-//	webhook_endpoint_validation.go  POST …/validate and validation on create
+//	webhook_endpoint_validation.go  POST …/validate, validation on create, re-validation after a URL change
 //
 // Deliveries (/api/v1/admin/webhooks/{id}/deliveries/…):
 //

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/outbound"
 )
 
 // forCaller returns attempt a as a caller sees it, and whether its response
@@ -17,15 +18,5 @@ func forCaller(a herald.Attempt, r *http.Request) (herald.Attempt, bool) {
 	if !a.PrivateTarget || !principal(r).Bound() {
 		return a, false
 	}
-	return withoutAnswer(a), true
-}
-
-// withoutAnswer empties what a private target's answer says beyond its
-// status: the body, and a redirect's Location in the error.
-func withoutAnswer(a herald.Attempt) herald.Attempt {
-	a.ResponseBody = ""
-	if a.StatusCode >= 300 && a.StatusCode < 400 {
-		a.Error = "redirect not followed"
-	}
-	return a
+	return outbound.WithoutAnswer(a), true
 }

@@ -11,8 +11,10 @@ import (
 func (in *webhookInput) apply(wh *herald.Webhook, now time.Time) {
 	set(&wh.Name, in.Name)
 	if in.URL != nil && *in.URL != wh.URL {
-		// A new URL has not been validated.
+		// A new URL has not been validated (the patch validates it next),
+		// and a run of failed validations was the old URL's.
 		wh.Validated, wh.ValidatedAt, wh.ValidationError = false, time.Time{}, ""
+		wh.ValidationFailingSinceMS = 0
 	}
 	set(&wh.URL, in.URL)
 	set(&wh.Description, in.Description)

@@ -1,24 +1,12 @@
 package admin
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/base64"
-	"errors"
 	"net/http"
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/store"
+	"github.com/heraldhq/herald/pkg/validation"
 )
-
-// validationOrigin is the envelope's origin on a validation call.
-const validationOrigin = "validation"
-
-// validationResult is the outcome of one validation call.
-type validationResult struct {
-	ok     bool
-	reason string // why it failed; "" when ok
-}
 
 // validateWebhook validates the endpoint now and answers with the webhook as
 // it stands after the call, validated or not.
@@ -27,9 +15,9 @@ func (a *API) validateWebhook(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	res, err := a.validateEndpoint(r.Context(), wh)
+	res, err := a.validateEndpoint(r, wh)
 	if err == nil {
-		err = a.saveValidation(r.Context(), wh, res)
+		_, err = a.recorder().Record(r.Context(), wh, res, false)
 	}
 	switch {
 	case store.Conflict(err):
@@ -45,58 +33,36 @@ func (a *API) validateWebhook(w http.ResponseWriter, r *http.Request) {
 // validateOnCreate validates a webhook just created. A failed validation, or
 // a failure to record it, does not fail the create: wh shows what is known.
 func (a *API) validateOnCreate(r *http.Request, wh *herald.Webhook) {
-	res, err := a.validateEndpoint(r.Context(), wh)
+	res, err := a.validateEndpoint(r, wh)
 	if err == nil {
-		err = a.saveValidation(r.Context(), wh, res)
+		_, err = a.recorder().Record(r.Context(), wh, res, false)
 	}
 	if err != nil {
 		a.cfg.Logger.Error("validation on create not recorded", "webhook_id", wh.ID, "error", err)
 	}
 }
 
-// validateEndpoint POSTs a signed webhook.validation event with a random
-// challenge to wh: any 2xx validates it.
-func (a *API) validateEndpoint(ctx context.Context, wh *herald.Webhook) (validationResult, error) {
-	ev := a.newCall(wh, herald.EventValidation, map[string]string{"webhook_id": wh.ID, "challenge": challenge()})
-	ev.Origin = validationOrigin
-	at, err := a.call(ctx, wh, ev)
+// revalidateNewURL validates a webhook whose URL a patch just changed: a
+// re-validation, so a failure announces webhook.endpoint.validation_failed.
+// A failure to validate or record it does not fail the patch: wh shows what
+// is known.
+func (a *API) revalidateNewURL(r *http.Request, wh *herald.Webhook) {
+	res, err := a.recorder().Revalidate(r.Context(), a.caller(), wh)
 	if err != nil {
-		return validationResult{}, err
+		a.cfg.Logger.Error("re-validation after a URL change not recorded", "webhook_id", wh.ID, "error", err)
+		return
 	}
-	a.cfg.Logger.Info("webhook validation call made", "webhook_id", wh.ID, "status_code", at.StatusCode, "error", at.Error)
-	if at.Succeeded() {
-		return validationResult{ok: true}, nil
-	}
-	if at.PrivateTarget {
-		// The reason is stored on the webhook, shown to every caller that
-		// sees it: nothing of a private target's answer but its status.
-		at = withoutAnswer(at)
-	}
-	return validationResult{reason: at.Error}, nil
+	a.cfg.Logger.Info("webhook re-validated after a URL change", "webhook_id", wh.ID,
+		"validated", res.OK, "error", res.Reason)
 }
 
-// saveValidation records res on wh with a revision-checked write; when the
-// webhook changed meanwhile it is read again and res recorded on it, unless
-// its URL changed (res was for a URL it no longer has): wh then shows it as
-// it is.
-func (a *API) saveValidation(ctx context.Context, wh *herald.Webhook, res validationResult) error {
-	url := wh.URL
-	err := a.webhooks().Save(ctx, wh, func(wh *herald.Webhook) error {
-		if wh.URL != url {
-			return store.ErrStale
-		}
-		wh.Validated, wh.ValidatedAt, wh.ValidationError = res.ok, a.cfg.Now().UTC(), res.reason
-		return nil
-	})
-	if errors.Is(err, store.ErrStale) {
-		return nil
+// validateEndpoint makes the validation call to wh (see
+// validation.Caller.Validate).
+func (a *API) validateEndpoint(r *http.Request, wh *herald.Webhook) (validation.Result, error) {
+	res, err := a.caller().Validate(r.Context(), wh)
+	if err == nil {
+		a.cfg.Logger.Info("webhook validation call made", "webhook_id", wh.ID, "status_code", res.StatusCode,
+			"error", res.Reason)
 	}
-	return err
-}
-
-// challenge returns a random string the validation call carries.
-func challenge() string {
-	b := make([]byte, 24)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails
-	return base64.RawURLEncoding.EncodeToString(b)
+	return res, err
 }

@@ -127,6 +127,9 @@ func (a *API) patchWebhook(w http.ResponseWriter, r *http.Request) {
 		// The webhook left a scope: its former owner hears of it too.
 		a.audit(r.Context(), r, herald.EventEndpointUpdated, was.TenantID, was.PartnerID, changed)
 	}
+	if wh.URL != was.URL {
+		a.revalidateNewURL(r, wh)
+	}
 	wasPaused := was.Paused
 	if wasPaused != wh.Paused {
 		a.auditPause(r, wh)

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heraldhq/herald/pkg/admin"
 	"github.com/heraldhq/herald/pkg/herald"
@@ -42,19 +43,48 @@ func TestCreateSealsSecretAndEmitsAudit(t *testing.T) {
 	}
 }
 
-func TestNewURLIsNotValidated(t *testing.T) {
+// TestNewURLIsValidatedAtOnce: a patch that changes the URL validates the
+// new one at once (the old URL's validation is not kept); a failure shows
+// on the webhook and announces webhook.endpoint.validation_failed.
+func TestNewURLIsValidatedAtOnce(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, admin.Config{})
-	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/elsewhere" {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
 	t.Cleanup(ok.Close)
 	view := f.createWebhook(t, adminToken, map[string]any{"url": ok.URL, "validate": true})
 	if view["validated"] != true {
 		t.Fatalf("created: %v", view)
 	}
+	id := view["id"].(string)
+	f.clock.Advance(time.Minute)
 	var patched map[string]any
-	f.do(t, adminToken, "PATCH", "/api/v1/admin/webhooks/"+view["id"].(string), map[string]any{"url": ok.URL + "/elsewhere"}, &patched)
-	if patched["validated"] != false || patched["validated_at"] != nil {
+	f.do(t, adminToken, "PATCH", "/api/v1/admin/webhooks/"+id, map[string]any{"url": ok.URL + "/elsewhere"}, &patched)
+	if patched["validated"] != false || patched["validation_error"] != "HTTP 500" ||
+		patched["validated_at"] != t0.Add(time.Minute).Format(time.RFC3339) {
 		t.Fatalf("a new URL kept the old validation: %v", patched)
+	}
+	ev := f.publishedOfType(t, herald.EventEndpointValidationFailed)
+	data, _ := ev["data"].(map[string]any)
+	if ev["category"] != "SECURITY" || data["webhook_id"] != id || data["url"] != ok.URL+"/elsewhere" ||
+		data["error"] != "HTTP 500" {
+		t.Errorf("validation_failed event = %v", ev)
+	}
+	if wh := f.stored(t, id); wh.Validated || wh.ValidationFailingSinceMS == 0 {
+		t.Errorf("stored: validated %v, failing since %d", wh.Validated, wh.ValidationFailingSinceMS)
+	}
+	// Back to a URL that answers: validated again, the run of failures over.
+	f.do(t, adminToken, "PATCH", "/api/v1/admin/webhooks/"+id, map[string]any{"url": ok.URL + "/back"}, &patched)
+	if patched["validated"] != true || patched["validation_error"] != "" {
+		t.Fatalf("patched back: %v", patched)
+	}
+	if wh := f.stored(t, id); !wh.Validated || wh.ValidationFailingSinceMS != 0 {
+		t.Errorf("stored: validated %v, failing since %d", wh.Validated, wh.ValidationFailingSinceMS)
 	}
 }
 

@@ -21,10 +21,6 @@ const maxBodyBytes = 1 << 20
 // below DynamoDB's 400 KB item limit (20 filters at most).
 const maxFilterValueBytes = 4 << 10
 
-// minRetryStep is the shortest retry step the API accepts: faster retries
-// only hammer a receiver that is already failing.
-const minRetryStep = time.Second
-
 // webhookInput is the body of a create or patch. A nil field is absent: on
 // patch it keeps its value, on create it takes its default.
 type webhookInput struct {
@@ -123,12 +119,8 @@ func (a *API) check(in *webhookInput, create bool) *validationError {
 		}
 	}
 	if in.RetrySchedule != nil {
-		s, err := retry.Parse(*in.RetrySchedule)
-		switch {
-		case err != nil:
+		if _, err := retry.Parse(*in.RetrySchedule); err != nil {
 			v.add(err.Error(), "value_error", "body", "retry_schedule")
-		case len(s) > 0 && minStep(s) < minRetryStep:
-			v.add("every step must be at least 1s", "value_error", "body", "retry_schedule")
 		}
 	}
 	if in.DisableAfter != nil {
@@ -161,12 +153,4 @@ func checkDisableAfter(s string) error {
 		return errors.New("must be from 1m to 720h")
 	}
 	return nil
-}
-
-func minStep(s retry.Schedule) time.Duration {
-	m := s[0]
-	for _, d := range s {
-		m = min(m, d)
-	}
-	return m
 }

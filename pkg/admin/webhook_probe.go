@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/validation"
 )
 
 // testMessage is the data.message of the default test event.
@@ -35,6 +37,29 @@ type testResult struct {
 	// a private target and the caller is bound (see forCaller).
 	ResponseBodyHidden bool   `json:"response_body_hidden"`
 	Error              string `json:"error"`
+	// Request is what was sent, signature headers included: the caller
+	// holds write scope on the webhook, which lets it rotate the secret.
+	Request *sentRequest `json:"request,omitempty"`
+}
+
+// sentRequest is the request a test call sent: its headers, names as they
+// went out, and its body.
+type sentRequest struct {
+	Headers map[string]string `json:"headers"`
+	Body    json.RawMessage   `json:"body"`
+}
+
+// newSentRequest describes s; a header sent twice shows its values joined
+// as a receiver would read them.
+func newSentRequest(s validation.Sent) *sentRequest {
+	if s.Headers == nil {
+		return nil // nothing went out: the URL was unusable
+	}
+	out := &sentRequest{Headers: make(map[string]string, len(s.Headers)), Body: s.Body}
+	for name, values := range s.Headers {
+		out.Headers[name] = strings.Join(values, ", ")
+	}
+	return out
 }
 
 // testWebhook sends a signed test event to the webhook now and answers with
@@ -52,7 +77,8 @@ func (a *API) testWebhook(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ev := a.newCall(wh, herald.EventTest, map[string]string{"webhook_id": wh.ID, "message": testMessage})
+	c := a.caller()
+	ev := c.NewEnvelope(wh, herald.EventTest, map[string]string{"webhook_id": wh.ID, "message": testMessage})
 	ev.Origin = testOrigin
 	if in.Data != nil {
 		ev.Data = *in.Data
@@ -61,7 +87,7 @@ func (a *API) testWebhook(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, v)
 		return
 	}
-	at, err := a.call(r.Context(), wh, ev)
+	at, sent, err := c.Call(r.Context(), wh, ev)
 	if err != nil {
 		a.storeFailed(w, r, err)
 		return
@@ -69,7 +95,7 @@ func (a *API) testWebhook(w http.ResponseWriter, r *http.Request) {
 	a.cfg.Logger.Info("test event sent", "webhook_id", wh.ID, "status_code", at.StatusCode, "error", at.Error)
 	at, hidden := forCaller(at, r)
 	res := testResult{Success: at.Succeeded(), DurationMS: at.DurationMS, ResponseBody: at.ResponseBody,
-		ResponseBodyHidden: hidden, Error: at.Error}
+		ResponseBodyHidden: hidden, Error: at.Error, Request: newSentRequest(sent)}
 	if at.StatusCode != 0 {
 		res.StatusCode = &at.StatusCode
 	}
@@ -77,7 +103,7 @@ func (a *API) testWebhook(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkCall validates a custom test event as ingest would validate it.
-func (a *API) checkCall(ev callEnvelope) *validationError {
+func (a *API) checkCall(ev validation.Envelope) *validationError {
 	v := &validationError{}
 	body, err := json.Marshal(ev)
 	if err == nil {

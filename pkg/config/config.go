@@ -44,11 +44,15 @@ type Config struct {
 	SweepGrace          time.Duration  // HERALD_SWEEP_GRACE
 	SweepInterval       time.Duration  // HERALD_SWEEP_INTERVAL
 	ExpiryInterval      time.Duration  // HERALD_EXPIRY_INTERVAL
-	WebhookCache        time.Duration  // HERALD_WEBHOOK_CACHE
-	ShutdownTimeout     time.Duration  // HERALD_SHUTDOWN_TIMEOUT
-	LogLevel            string         // HERALD_LOG_LEVEL
-	MetricsAddr         string         // HERALD_METRICS_ADDR
-	MetricsNamespace    string         // HERALD_METRICS_NAMESPACE
+	ValidationOrigin    string         // HERALD_VALIDATION_ORIGIN
+	// RevalidateInterval is how often the expiry-notifier validates every
+	// enabled webhook again; 0: never (HERALD_REVALIDATE_INTERVAL).
+	RevalidateInterval time.Duration
+	WebhookCache       time.Duration // HERALD_WEBHOOK_CACHE
+	ShutdownTimeout    time.Duration // HERALD_SHUTDOWN_TIMEOUT
+	LogLevel           string        // HERALD_LOG_LEVEL
+	MetricsAddr        string        // HERALD_METRICS_ADDR
+	MetricsNamespace   string        // HERALD_METRICS_NAMESPACE
 
 	// AdminMaxConns bounds the admin API server's open connections
 	// (HERALD_ADMIN_MAX_CONNS); AdminReadTimeout bounds reading one
@@ -95,7 +99,7 @@ var Vars = []Var{
 	{"HERALD_ADMIN_TOKEN_URL", "", "", "admin function: gocloud runtimevar URL the admin token is read from at start, instead of HERALD_ADMIN_TOKEN (on AWS `awssecretsmanager://<secret>?region=<region>&decoder=string`; also `file://`)"},
 	{"HERALD_DATA_DIR", "./data", "", "local mode: where the store (`herald.db`), the ingest journal (`queue.db`) and the keys are kept"},
 	{"HERALD_HEADER_PREFIX", signature.DefaultPrefix, "", "prefix of the Event, Delivery-Id and Signature headers"},
-	{"HERALD_RETRY_SCHEDULE", "30s,1m,5m,15m,1h,6h,24h", "", "delays before each retry, comma-separated Go durations"},
+	{"HERALD_RETRY_SCHEDULE", "30s,1m,5m,15m,1h,6h,24h", "", "delays before each retry, comma-separated Go durations, each at least 1s (the API's rule for a webhook's `retry_schedule` too)"},
 	{"HERALD_ALLOW_PRIVATE_TARGETS", "false", "true", "allow webhook URLs on loopback, private and link-local addresses"},
 	{"HERALD_ALLOWED_TARGET_CIDRS", "", "", "comma-separated CIDRs webhooks may reach even when private targets are not allowed, and over plain http (e.g. an internal receiver at `10.1.2.0/24`); unset: none"},
 	{"HERALD_REQUIRE_HTTPS", "true", "false", "webhook URLs must be https unless their host is a private or loopback literal (where private targets are allowed) or allow-listed; also enforced when sending"},
@@ -109,6 +113,8 @@ var Vars = []Var{
 	{"HERALD_SWEEP_INTERVAL", "1m", "", "how often the retry-scheduler sweeps for lost jobs (long-running mode; on Lambda, every run)"},
 	{"HERALD_WEBHOOK_CACHE", "1s", "", "local mode: how often ingest and deliver read their in-memory table of webhooks again whole (every write in the process updates it at once); ingest on its own (Lambda, emulator): how often it reads the webhooks revision at the least (it also reads it once for the messages it begins handling together, so an event published after a webhook was written is matched against it), reading the webhooks again only when it moved; 0: no table, every event and attempt reads the store"},
 	{"HERALD_EXPIRY_INTERVAL", "5m", "", "how often the expiry-notifier runs (long-running mode)"},
+	{"HERALD_VALIDATION_ORIGIN", "validation", "", "the top-level `origin` value of the validation call's body, by which receivers tell it from an event (e.g. `scoopa - endpoint validation test`)"},
+	{"HERALD_REVALIDATE_INTERVAL", "0", "", "how often the expiry-notifier validates every enabled webhook again (at least 1m; spread over the interval, a bounded number per run); a failure sets `validated: false` with `validation_error` and emits `webhook.endpoint.validation_failed` once per run of failures; 0: never"},
 	{"HERALD_SHUTDOWN_TIMEOUT", "10s", "", "local mode: how long SIGTERM or Ctrl-C lets deliveries in flight finish; those cut off stay pending for the next start"},
 	{"HERALD_LOG_LEVEL", "info", "", "debug, info, warn or error"},
 	{"HERALD_METRICS_ADDR", "", "", "ingest, deliver, retry-scheduler and expiry-notifier binaries: address to serve GET /metrics on; unset: not served"},
@@ -185,6 +191,8 @@ func FromEnv(getenv func(string) string, mode Mode) (Config, error) {
 		SweepGrace:             p.duration("HERALD_SWEEP_GRACE"),
 		SweepInterval:          p.duration("HERALD_SWEEP_INTERVAL"),
 		ExpiryInterval:         p.duration("HERALD_EXPIRY_INTERVAL"),
+		ValidationOrigin:       get("HERALD_VALIDATION_ORIGIN"),
+		RevalidateInterval:     p.revalidateInterval("HERALD_REVALIDATE_INTERVAL"),
 		WebhookCache:           p.durationOrZero("HERALD_WEBHOOK_CACHE"),
 		ShutdownTimeout:        p.duration("HERALD_SHUTDOWN_TIMEOUT"),
 		LogLevel:               get("HERALD_LOG_LEVEL"),
@@ -297,6 +305,18 @@ func (p *parser) durationOrZero(name string) time.Duration {
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 0 {
 		p.fail(name, v, "a Go duration like 1s, or 0")
+	}
+	return d
+}
+
+// MinRevalidateInterval is the shortest HERALD_REVALIDATE_INTERVAL: a
+// validation call is a request to the receiver, not a health probe.
+const MinRevalidateInterval = time.Minute
+
+func (p *parser) revalidateInterval(name string) time.Duration {
+	d := p.durationOrZero(name)
+	if d > 0 && d < MinRevalidateInterval {
+		p.fail(name, p.get(name), "a Go duration of at least 1m, or 0")
 	}
 	return d
 }

@@ -1,7 +1,7 @@
 // Package expiry is the expiry-notifier: on a schedule it gives up
 // deliveries that a paused webhook has held longer than the hold limit, drops
 // rotated-out secrets whose grace period is over, warns of secrets nearing
-// expiry, and deletes events and finished deliveries past their expires_at —
+// expiry, validates endpoints again (HERALD_REVALIDATE_INTERVAL), and deletes events and finished deliveries past their expires_at —
 // unless the store does that itself (DynamoDB's TTL).
 //
 // Every query it makes reads an index, so a tick costs what it finds, not
@@ -25,6 +25,7 @@ import (
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/store"
+	"github.com/heraldhq/herald/pkg/validation"
 )
 
 // Config configures a Notifier.
@@ -63,6 +64,13 @@ type Config struct {
 	// PauseHold is how long a paused webhook holds a delivery before it is
 	// given up. Defaults to 7 days.
 	PauseHold time.Duration
+	// RevalidateInterval, when positive, is how often each enabled webhook
+	// is validated again (HERALD_REVALIDATE_INTERVAL), with Validation.
+	// Defaults to 0: never.
+	RevalidateInterval time.Duration
+	// Validation makes the validation calls. Required (its Sealer and
+	// Client) when RevalidateInterval is set.
+	Validation validation.Caller
 	// Interval is how often Run ticks. Defaults to 5m.
 	Interval time.Duration
 	// Now returns the current time. Defaults to time.Now.
@@ -80,6 +88,9 @@ type Notifier struct {
 func New(cfg Config) (*Notifier, error) {
 	if cfg.Webhooks == nil || cfg.Deliveries == nil || cfg.Ingest == nil || (cfg.Events == nil && !cfg.TTL) {
 		return nil, errors.New("expiry: Webhooks, Deliveries, Ingest and (unless TTL) Events are required")
+	}
+	if cfg.RevalidateInterval > 0 && (cfg.Validation.Sealer == nil || cfg.Validation.Client == nil) {
+		return nil, errors.New("expiry: re-validation needs Validation's Sealer and Client")
 	}
 	cfg.Retention = herald.PositiveOr(cfg.Retention, herald.DefaultRetention)
 	cfg.PauseHold = herald.PositiveOr(cfg.PauseHold, 7*24*time.Hour)
@@ -104,6 +115,9 @@ type Report struct {
 	GraceEnded int
 	// ExpiringNotified counts secret-expiring events emitted.
 	ExpiringNotified int
+	// Revalidated counts webhooks validated again; RevalidationFailed
+	// those of them that failed.
+	Revalidated, RevalidationFailed int
 }
 
 // Tick runs every duty once. Deleting expired documents comes last: it is
@@ -119,6 +133,9 @@ func (n *Notifier) Tick(ctx context.Context) (Report, error) {
 		return r, err
 	}
 	if r.GraceEnded, r.ExpiringNotified, err = n.secretDuties(ctx, now); err != nil {
+		return r, err
+	}
+	if r.Revalidated, r.RevalidationFailed, err = n.revalidate(ctx, now); err != nil {
 		return r, err
 	}
 	if n.cfg.TTL {
@@ -147,7 +164,8 @@ func (n *Notifier) Run(ctx context.Context) error {
 			n.cfg.Logger.Info("expiry tick", "deleted_events", r.DeletedEvents,
 				"deleted_deliveries", r.DeletedDeliveries, "expired_held", r.ExpiredHeld,
 				"released_held", r.ReleasedHeld, "grace_ended", r.GraceEnded,
-				"expiring_notified", r.ExpiringNotified)
+				"expiring_notified", r.ExpiringNotified, "revalidated", r.Revalidated,
+				"revalidation_failed", r.RevalidationFailed)
 		}
 		select {
 		case <-ctx.Done():

@@ -48,7 +48,7 @@ func TestSharedPackagesLinkNoDriverNorFunction(t *testing.T) {
 	const mod = "github.com/heraldhq/herald/"
 	functions := []string{"pkg/admin", "pkg/ingest", "pkg/deliver", "pkg/schedule", "pkg/expiry"}
 	drivers := []string{mod + "pkg/memq", "github.com/aws/aws-sdk-go-v2/service/sqs", "gocloud.dev/pubsub/awssnssqs"}
-	shared := []string{"pkg/store", "pkg/enqueue", "pkg/outbound", "pkg/ownevent"}
+	shared := []string{"pkg/store", "pkg/enqueue", "pkg/outbound", "pkg/ownevent", "pkg/validation"}
 	for _, pkg := range append(slices.Clone(functions), shared...) {
 		out, err := exec.Command("go", "list", "-deps", "../../"+pkg).Output()
 		if err != nil {

@@ -62,6 +62,11 @@ const (
 	EventEndpointRecovered = "webhook.endpoint.recovered"
 	EventEndpointDisabled  = "webhook.endpoint.disabled"
 
+	// EventEndpointValidationFailed (category SECURITY), from the
+	// re-validation of an endpoint (periodic, or after its URL changed):
+	// once per run of failed validations.
+	EventEndpointValidationFailed = "webhook.endpoint.validation_failed"
+
 	// Secret lifecycle events (category SECURITY), from the expiry-notifier.
 	EventSecretExpiring      = "webhook.secret.expiring"
 	EventSecretGraceEnded    = "webhook.secret.grace_ended"

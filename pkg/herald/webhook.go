@@ -65,6 +65,11 @@ type Webhook struct {
 	Validated       bool      `docstore:"validated"`
 	ValidatedAt     time.Time `docstore:"validated_at"`
 	ValidationError string    `docstore:"validation_error"`
+	// ValidationFailingSinceMS is when the current run of failed
+	// re-validations began, 0 when there is none (a successful validation
+	// ends it). It identifies the run: webhook.endpoint.validation_failed
+	// is announced once for it, also across restarts.
+	ValidationFailingSinceMS int64 `docstore:"validation_failing_since_ms"`
 
 	// PauseDropped counts deliveries dropped because the webhook was paused
 	// with its pause queue full.

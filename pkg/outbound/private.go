@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"sync/atomic"
 
+	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/netguard"
 )
 
@@ -32,4 +33,16 @@ func nonPublic(addr net.Addr) bool {
 		return true
 	}
 	return netguard.Classify(ap.Addr()) != netguard.Public
+}
+
+// WithoutAnswer empties what a private target's answer says beyond its
+// status: the body, and a redirect's Location in the error. Such an answer
+// comes from inside the deployment's network, which every tenant's webhooks
+// share.
+func WithoutAnswer(a herald.Attempt) herald.Attempt {
+	a.ResponseBody = ""
+	if a.StatusCode >= 300 && a.StatusCode < 400 {
+		a.Error = "redirect not followed"
+	}
+	return a
 }

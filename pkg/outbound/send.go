@@ -47,6 +47,9 @@ type Request struct {
 	// deadline (the shared client is left alone). Defaults to the client's
 	// own timeout only.
 	Timeout time.Duration
+	// Sent, when set, receives the headers sent, names as they went out
+	// (for a test call's answer).
+	Sent *http.Header
 }
 
 // Sender POSTs signed requests and classifies the outcome. It is shared by
@@ -87,12 +90,10 @@ func (s Sender) Send(ctx context.Context, r Request) herald.Attempt {
 		a.Error = "invalid url"
 		return a
 	}
-	for k, v := range r.Headers {
-		req.Header.Set(k, v)
+	s.writeHeaders(req.Header, r)
+	if r.Sent != nil {
+		*r.Sent = req.Header.Clone()
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	s.Signer.Sign(req.Header, r.Message, r.Keys...)
 
 	resp, err := s.Client.Do(req)
 	if err != nil {
@@ -124,6 +125,23 @@ func (s Sender) Send(ctx context.Context, r Request) herald.Attempt {
 		}
 	}
 	return a
+}
+
+// writeHeaders sets the custom headers, then Herald's own over them, every
+// name with the case it was written in (custom names as the webhook has
+// them, the signature headers with the signer's prefix as configured).
+func (s Sender) writeHeaders(h http.Header, r Request) {
+	for k, v := range r.Headers {
+		setExact(h, k, v)
+	}
+	setExact(h, "Content-Type", "application/json")
+	setExact(h, "User-Agent", userAgent)
+	s.Signer.Sign(h, r.Message, r.Keys...)
+	prefix := s.Signer.Prefix
+	if prefix == "" {
+		prefix = signature.DefaultPrefix
+	}
+	prefixAsWritten(h, prefix)
 }
 
 // describe turns a transport error into a short, specific text for the

@@ -54,14 +54,18 @@ func Format(d time.Duration) string {
 	return s
 }
 
-// Limits on a schedule.
+// Limits on a schedule, the deployment's (HERALD_RETRY_SCHEDULE) and a
+// webhook's (its retry_schedule) alike. MinStep keeps retries from
+// hammering a receiver that is already failing.
 const (
 	MaxSteps = 20
+	MinStep  = time.Second
 	MaxStep  = 7 * 24 * time.Hour
 )
 
 // Parse parses Go duration strings ("30s", "1m") into a schedule. Every step
-// must be positive and at most MaxStep, and there are at most MaxSteps.
+// must be at least MinStep and at most MaxStep, and there are at most
+// MaxSteps.
 func Parse(steps []string) (Schedule, error) {
 	if len(steps) > MaxSteps {
 		return nil, fmt.Errorf("at most %d steps", MaxSteps)
@@ -72,8 +76,8 @@ func Parse(steps []string) (Schedule, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%q is not a duration like \"30s\" or \"1m\"", step)
 		}
-		if d <= 0 || d > MaxStep {
-			return nil, fmt.Errorf("%q must be positive and at most %s", step, MaxStep)
+		if d < MinStep || d > MaxStep {
+			return nil, fmt.Errorf("%q must be at least %s and at most %s", step, MinStep, MaxStep)
 		}
 		s = append(s, d)
 	}

@@ -45,12 +45,29 @@ func TestParse(t *testing.T) {
 	if got := Format(90*time.Minute + 1500*time.Millisecond); got != "1h30m1.5s" {
 		t.Fatalf("Format = %q", got)
 	}
-	for _, bad := range [][]string{{"soon"}, {"-1s"}, {"0s"}, {"200h"}, make([]string, MaxSteps+1)} {
+	for _, bad := range [][]string{{"soon"}, {"-1s"}, {"0s"}, {"500ms"}, {"999ms"}, {"200h"}, make([]string, MaxSteps+1)} {
 		if _, err := Parse(bad); err == nil {
 			t.Errorf("Parse(%q) accepted", bad)
 		}
 	}
 	if _, err := ParseList(" "); err == nil {
 		t.Error("ParseList of an empty list accepted")
+	}
+}
+
+// TestMinStepIsTheOneRule: a step of exactly MinStep is accepted and one
+// below it refused, by Parse and ParseList alike (the deployment's
+// HERALD_RETRY_SCHEDULE and a webhook's retry_schedule both parse here).
+func TestMinStepIsTheOneRule(t *testing.T) {
+	t.Parallel()
+	if MinStep != time.Second {
+		t.Fatalf("MinStep = %v, want 1s", MinStep)
+	}
+	if s, err := ParseList("1s,1s"); err != nil || !slices.Equal(s, Schedule{time.Second, time.Second}) {
+		t.Errorf("ParseList(1s,1s) = %v, %v", s, err)
+	}
+	_, err := ParseList("30s,500ms")
+	if err == nil || err.Error() != `"500ms" must be at least 1s and at most 168h0m0s` {
+		t.Errorf("ParseList(30s,500ms) err = %v", err)
 	}
 }
