@@ -56,7 +56,7 @@ func TestIssueThrottledPerClientID(t *testing.T) {
 // reached, not merely not exceeded.
 func TestIssueBoundsConcurrentSecretChecks(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, auth.Config{MaxHashing: 2, HashWait: time.Minute})
+	e := newEnv(t, auth.Config{MaxHashing: 2, HashWait: 10 * time.Minute})
 	app, _ := e.addApp(t, &herald.Application{Scopes: []string{herald.ScopeWebhooksRead}})
 	var peak, checks atomic.Int64
 	both := make(chan struct{})
