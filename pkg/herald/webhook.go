@@ -131,10 +131,13 @@ const (
 	OpPrefix   = "prefix"
 	OpContains = "contains"
 	OpExists   = "exists"
+	// OpCIDR holds when the value at Field is an IP address inside one of
+	// the CIDR ranges of Value (a string or a list of strings).
+	OpCIDR = "cidr"
 )
 
 // FilterOps lists every filter operator.
-var FilterOps = []string{OpEq, OpNeq, OpIn, OpPrefix, OpContains, OpExists}
+var FilterOps = []string{OpEq, OpNeq, OpIn, OpPrefix, OpContains, OpExists, OpCIDR}
 
 // Categories are the audit categories an event may carry (ScaiDrive's).
 var Categories = []string{
