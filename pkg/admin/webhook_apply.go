@@ -18,7 +18,7 @@ func (in *webhookInput) apply(wh *herald.Webhook, now time.Time) {
 	set(&wh.Description, in.Description)
 	set(&wh.Events, in.Events)
 	set(&wh.Categories, in.Categories)
-	set(&wh.Filters, in.Filters)
+	set(&wh.Filters, filters(in.Filters))
 	set(&wh.Headers, in.Headers)
 	if in.Enabled != nil && *in.Enabled && !wh.Enabled {
 		// Enabled again by hand: a fresh start, or a run of failures that

@@ -21,6 +21,9 @@ const maxBodyBytes = 1 << 20
 // below DynamoDB's 400 KB item limit (20 filters at most).
 const maxFilterValueBytes = 4 << 10
 
+// filterValueTooLong is the problem of a filter value over maxFilterValueBytes.
+var filterValueTooLong = fmt.Sprintf("value must be at most %d bytes of JSON", maxFilterValueBytes)
+
 // minRetryStep is the shortest retry step the API accepts: faster retries
 // only hammer a receiver that is already failing.
 const minRetryStep = time.Second
@@ -33,7 +36,7 @@ type webhookInput struct {
 	Description     *string            `json:"description" validate:"omitnil,max=2000"`
 	Events          *[]string          `json:"events" validate:"omitnil,max=100"`
 	Categories      *[]string          `json:"categories" validate:"omitnil,max=8,dive,category"`
-	Filters         *[]herald.Filter   `json:"filters" validate:"omitnil,max=20"`
+	Filters         *[]filterInput     `json:"filters" validate:"omitnil,max=20"`
 	Headers         *map[string]string `json:"headers" validate:"omitnil,max=20,dive,keys,min=1,max=256,endkeys,max=2048"`
 	Enabled         *bool              `json:"enabled"`
 	Paused          *bool              `json:"paused"`
@@ -105,15 +108,7 @@ func (a *API) check(in *webhookInput, create bool) *validationError {
 		}
 	}
 	if in.Filters != nil {
-		for i, f := range *in.Filters {
-			if err := match.ValidateFilter(f); err != nil {
-				v.add(err.Error(), "value_error", "body", "filters", i)
-			}
-			if len(f.Value) > maxFilterValueBytes {
-				v.add(fmt.Sprintf("value must be at most %d bytes of JSON", maxFilterValueBytes),
-					"value_error", "body", "filters", i, "value")
-			}
-		}
+		checkFilters(*in.Filters, v)
 	}
 	if in.Headers != nil {
 		for name, value := range *in.Headers {
