@@ -3,6 +3,8 @@ package admin
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -59,6 +61,9 @@ type webhookInput struct {
 	// SecretExpiresAt, when set, is when the signing secret should be
 	// rotated; the expiry-notifier warns before it.
 	SecretExpiresAt *time.Time `json:"secret_expires_at"`
+	// PayloadFormat is what the deliveries carry: "envelope" (the default)
+	// or "as_published", the event byte for byte as its publisher sent it.
+	PayloadFormat *string `json:"payload_format"`
 	// Validate, on create, says whether to validate the endpoint at once.
 	// Defaults to true.
 	Validate *bool `json:"validate"`
@@ -109,6 +114,9 @@ func (a *API) check(in *webhookInput, create bool) *validationError {
 	}
 	if in.Filters != nil {
 		checkFilters(*in.Filters, v)
+	}
+	if in.PayloadFormat != nil && !slices.Contains(herald.PayloadFormats, *in.PayloadFormat) {
+		v.add("must be one of "+strings.Join(herald.PayloadFormats, ", "), "literal_error", "body", "payload_format")
 	}
 	if in.Headers != nil {
 		for name, value := range *in.Headers {

@@ -47,6 +47,7 @@ type Envelope struct {
 func (e *Envelope) Published() []byte {
 	return []byte(herald.CutInserted(string(e.Raw), e.InsertedBytes))
 }
+
 // stringField names a well-known string field of the envelope and where its
 // decoded value goes.
 type stringField struct {
