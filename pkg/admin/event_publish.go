@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"gocloud.dev/pubsub"
 
@@ -54,7 +55,13 @@ func (a *API) publishEvent(w http.ResponseWriter, r *http.Request) {
 		invalid(w, "the webhook.* and application.* event types are reserved for Herald's own events", "value_error", "body", "event_type")
 		return
 	}
-	if err := a.cfg.Ingest.Send(r.Context(), &pubsub.Message{Body: env.Raw}); err != nil {
+	// What the parser inserted is named, so that ingest can still tell the
+	// bytes the publisher sent (for webhooks that get events as published).
+	msg := &pubsub.Message{Body: env.Raw}
+	if len(env.Inserted) > 0 {
+		msg.Metadata = map[string]string{envelope.InsertedMetadata: strings.Join(env.Inserted, ",")}
+	}
+	if err := a.cfg.Ingest.Send(r.Context(), msg); err != nil {
 		a.storeFailed(w, r, err)
 		return
 	}

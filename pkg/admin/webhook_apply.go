@@ -20,7 +20,7 @@ func (in *webhookInput) apply(wh *herald.Webhook, now time.Time) {
 	set(&wh.Description, in.Description)
 	set(&wh.Events, in.Events)
 	set(&wh.Categories, in.Categories)
-	set(&wh.Filters, in.Filters)
+	set(&wh.Filters, filters(in.Filters))
 	set(&wh.Headers, in.Headers)
 	if in.Enabled != nil && *in.Enabled && !wh.Enabled {
 		// Enabled again by hand: a fresh start, or a run of failures that
@@ -37,6 +37,7 @@ func (in *webhookInput) apply(wh *herald.Webhook, now time.Time) {
 	set(&wh.UnhealthyAfter, in.UnhealthyAfter)
 	set(&wh.DisableAfter, in.DisableAfter)
 	set(&wh.MaxInFlight, in.MaxInFlight)
+	set(&wh.PayloadFormat, in.PayloadFormat)
 	if in.SecretExpiresAt != nil {
 		wh.SecretExpiresMS = herald.Millis(*in.SecretExpiresAt)
 		wh.SecretExpiryNotified = 0
@@ -55,7 +56,7 @@ func (in *webhookInput) changed() []string {
 		"retry_schedule": in.RetrySchedule != nil, "pause_queue_limit": in.PauseQueueLimit != nil,
 		"secret_expires_at": in.SecretExpiresAt != nil, "timeout_seconds": in.TimeoutSeconds != nil,
 		"unhealthy_after": in.UnhealthyAfter != nil, "disable_after": in.DisableAfter != nil,
-		"max_in_flight": in.MaxInFlight != nil,
+		"max_in_flight": in.MaxInFlight != nil, "payload_format": in.PayloadFormat != nil,
 	} {
 		if present {
 			out = append(out, name)

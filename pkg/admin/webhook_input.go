@@ -3,6 +3,8 @@ package admin
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -21,6 +23,9 @@ const maxBodyBytes = 1 << 20
 // below DynamoDB's 400 KB item limit (20 filters at most).
 const maxFilterValueBytes = 4 << 10
 
+// filterValueTooLong is the problem of a filter value over maxFilterValueBytes.
+var filterValueTooLong = fmt.Sprintf("value must be at most %d bytes of JSON", maxFilterValueBytes)
+
 // webhookInput is the body of a create or patch. A nil field is absent: on
 // patch it keeps its value, on create it takes its default.
 type webhookInput struct {
@@ -29,7 +34,7 @@ type webhookInput struct {
 	Description     *string            `json:"description" validate:"omitnil,max=2000"`
 	Events          *[]string          `json:"events" validate:"omitnil,max=100"`
 	Categories      *[]string          `json:"categories" validate:"omitnil,max=8,dive,category"`
-	Filters         *[]herald.Filter   `json:"filters" validate:"omitnil,max=20"`
+	Filters         *[]filterInput     `json:"filters" validate:"omitnil,max=20"`
 	Headers         *map[string]string `json:"headers" validate:"omitnil,max=20,dive,keys,min=1,max=256,endkeys,max=2048"`
 	Enabled         *bool              `json:"enabled"`
 	Paused          *bool              `json:"paused"`
@@ -52,6 +57,9 @@ type webhookInput struct {
 	// SecretExpiresAt, when set, is when the signing secret should be
 	// rotated; the expiry-notifier warns before it.
 	SecretExpiresAt *time.Time `json:"secret_expires_at"`
+	// PayloadFormat is what the deliveries carry: "envelope" (the default)
+	// or "as_published", the event byte for byte as its publisher sent it.
+	PayloadFormat *string `json:"payload_format"`
 	// Validate, on create, says whether to validate the endpoint at once.
 	// Defaults to true.
 	Validate *bool `json:"validate"`
@@ -101,15 +109,10 @@ func (a *API) check(in *webhookInput, create bool) *validationError {
 		}
 	}
 	if in.Filters != nil {
-		for i, f := range *in.Filters {
-			if err := match.ValidateFilter(f); err != nil {
-				v.add(err.Error(), "value_error", "body", "filters", i)
-			}
-			if len(f.Value) > maxFilterValueBytes {
-				v.add(fmt.Sprintf("value must be at most %d bytes of JSON", maxFilterValueBytes),
-					"value_error", "body", "filters", i, "value")
-			}
-		}
+		checkFilters(*in.Filters, v)
+	}
+	if in.PayloadFormat != nil && !slices.Contains(herald.PayloadFormats, *in.PayloadFormat) {
+		v.add("must be one of "+strings.Join(herald.PayloadFormats, ", "), "literal_error", "body", "payload_format")
 	}
 	if in.Headers != nil {
 		for name, value := range *in.Headers {

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/heraldhq/herald/pkg/herald"
@@ -25,7 +26,9 @@ type webhookView struct {
 	PartnerID       *string           `json:"partner_id"`
 	RetrySchedule   []string          `json:"retry_schedule"`
 	PauseQueueLimit int               `json:"pause_queue_limit"`
-	Validated       bool              `json:"validated"`
+	// PayloadFormat is "envelope" or "as_published".
+	PayloadFormat string `json:"payload_format"`
+	Validated     bool   `json:"validated"`
 	// ValidatedAt is when the last validation call was made, null before
 	// the first; ValidationError says why it failed, "" when it did not.
 	ValidatedAt     *time.Time `json:"validated_at"`
@@ -64,7 +67,7 @@ func (a *API) viewWebhook(w *herald.Webhook) webhookView {
 		TenantID: optional(w.TenantID), PartnerID: optional(w.PartnerID),
 		RetrySchedule: schedule, PauseQueueLimit: w.PauseQueueLimit, Validated: w.Validated,
 		ValidatedAt: optionalTime(w.ValidatedAt), ValidationError: w.ValidationError,
-		PauseDropped: w.PauseDropped,
+		PauseDropped: w.PauseDropped, PayloadFormat: cmp.Or(w.PayloadFormat, herald.PayloadEnvelope),
 		secretDates: a.viewSecretDates(w.SecretExpiresMS, w.PreviousSealedSecret != "", w.PreviousSecretUntilMS,
 			w.CreatedAt, w.UpdatedAt),
 	}

@@ -41,9 +41,9 @@ func SQSRouted(route func(eventSourceARN string) consume.Handler, cfg Config) fu
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				body, _ := DecodeRecord(r)
+				body, metadata := DecodeRecord(r)
 				start := time.Now()
-				err := route(r.EventSourceARN)(ctx, body)
+				err := route(r.EventSourceARN)(consume.WithMetadata(ctx, metadata), body)
 				outcome := consume.Outcome(err)
 				cfg.Stats.Count(outcome)
 				cfg.Metrics.MessageHandled(cfg.Function, outcome, time.Since(start))

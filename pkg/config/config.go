@@ -37,14 +37,20 @@ type Config struct {
 	RequireHTTPS        bool           // HERALD_REQUIRE_HTTPS
 	DeliveryTimeout     time.Duration  // HERALD_DELIVERY_TIMEOUT
 	MaxEventBytes       int            // HERALD_MAX_EVENT_BYTES
-	Retention           time.Duration  // HERALD_RETENTION
-	PauseHold           time.Duration  // HERALD_PAUSE_HOLD
-	IngestConcurrency   int            // HERALD_INGEST_CONCURRENCY
-	DeliverConcurrency  int            // HERALD_DELIVER_CONCURRENCY
-	SweepGrace          time.Duration  // HERALD_SWEEP_GRACE
-	SweepInterval       time.Duration  // HERALD_SWEEP_INTERVAL
-	ExpiryInterval      time.Duration  // HERALD_EXPIRY_INTERVAL
-	ValidationOrigin    string         // HERALD_VALIDATION_ORIGIN
+	// EventTypeFields are the top-level fields an event's type is read
+	// from, first present first (HERALD_EVENT_TYPE_FIELDS); DefaultEventType
+	// is the type of an event with none of them, "" refusing it
+	// (HERALD_DEFAULT_EVENT_TYPE).
+	EventTypeFields    []string
+	DefaultEventType   string
+	Retention          time.Duration // HERALD_RETENTION
+	PauseHold          time.Duration // HERALD_PAUSE_HOLD
+	IngestConcurrency  int           // HERALD_INGEST_CONCURRENCY
+	DeliverConcurrency int           // HERALD_DELIVER_CONCURRENCY
+	SweepGrace         time.Duration // HERALD_SWEEP_GRACE
+	SweepInterval      time.Duration // HERALD_SWEEP_INTERVAL
+	ExpiryInterval     time.Duration // HERALD_EXPIRY_INTERVAL
+	ValidationOrigin   string        // HERALD_VALIDATION_ORIGIN
 	// RevalidateInterval is how often the expiry-notifier validates every
 	// enabled webhook again; 0: never (HERALD_REVALIDATE_INTERVAL).
 	RevalidateInterval time.Duration
@@ -105,6 +111,8 @@ var Vars = []Var{
 	{"HERALD_REQUIRE_HTTPS", "true", "false", "webhook URLs must be https unless their host is a private or loopback literal (where private targets are allowed) or allow-listed; also enforced when sending"},
 	{"HERALD_DELIVERY_TIMEOUT", "10s", "", "timeout of one delivery attempt"},
 	{"HERALD_MAX_EVENT_BYTES", strconv.Itoa(herald.DefaultMaxEventBytes), "", "largest accepted event envelope"},
+	{"HERALD_EVENT_TYPE_FIELDS", "event_type", "", "comma-separated top-level fields an event's type is read from, the first present one winning (e.g. `event_type,type,action` for native payloads); `event_type`, when present, is always the type, and Herald inserts it into the envelope when the type came from another field"},
+	{"HERALD_DEFAULT_EVENT_TYPE", "", "", "event type of an event with none of those fields; unset: such an event is refused (`422`, or dropped as malformed from the ingest topic)"},
 	{"HERALD_RETENTION", "720h", "", "how long events and finished deliveries are kept"},
 	{"HERALD_PAUSE_HOLD", "168h", "", "how long a paused webhook holds a delivery before it is given up"},
 	{"HERALD_INGEST_CONCURRENCY", "16", "", "events ingested at once per process"},
@@ -184,6 +192,8 @@ func FromEnv(getenv func(string) string, mode Mode) (Config, error) {
 		RequireHTTPS:           p.boolean("HERALD_REQUIRE_HTTPS"),
 		DeliveryTimeout:        p.duration("HERALD_DELIVERY_TIMEOUT"),
 		MaxEventBytes:          p.integer("HERALD_MAX_EVENT_BYTES"),
+		EventTypeFields:        p.typeFields("HERALD_EVENT_TYPE_FIELDS"),
+		DefaultEventType:       p.eventType("HERALD_DEFAULT_EVENT_TYPE"),
 		Retention:              p.duration("HERALD_RETENTION"),
 		PauseHold:              p.duration("HERALD_PAUSE_HOLD"),
 		IngestConcurrency:      p.integer("HERALD_INGEST_CONCURRENCY"),

@@ -145,7 +145,7 @@ func handle(base context.Context, msg *pubsub.Message, h Handler, cfg Config, lo
 	ctx, cancel := context.WithTimeout(base, cfg.Timeout)
 	defer cancel()
 	start := time.Now()
-	err := h(ctx, msg.Body)
+	err := h(WithMetadata(ctx, msg.Metadata), msg.Body)
 	outcome := Outcome(err)
 	cfg.Stats.Count(outcome)
 	cfg.Metrics.MessageHandled(cfg.Function, outcome, time.Since(start))

@@ -189,7 +189,7 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 		Headers: creds.headers,
 		Keys:    creds.keys,
 		Message: signature.Message{ID: ev.PublishedID(), EventType: ev.Type, DeliveryID: d.ID,
-			Timestamp: now, Body: []byte(ev.Payload)},
+			Timestamp: now, Body: ev.Body(w.PayloadFormat)},
 		Timeout: h.timeout(w),
 	})
 	a.Attempt = job.Attempt

@@ -1,6 +1,10 @@
 package envelope
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/heraldhq/herald/pkg/herald"
+)
 
 // Envelope is a parsed, valid event. A string field absent from the input (or
 // null) is "", except EventID and Timestamp, which always hold the delivered
@@ -29,6 +33,19 @@ type Envelope struct {
 	// Fields is Raw decoded into a map with encoding/json defaults (numbers
 	// are float64), for filters. Unknown fields appear here too.
 	Fields map[string]any `json:"-"`
+
+	// Inserted lists the keys Herald inserted at the head of Raw, in order
+	// (event_id, event_type, timestamp, tenant_id, partner_id: those the
+	// input lacked), and InsertedBytes how many bytes they take after the
+	// opening '{', separating comma included: Published cuts them out again.
+	Inserted      []string `json:"-"`
+	InsertedBytes int      `json:"-"`
+}
+
+// Published returns the envelope as its publisher sent it: Raw without the
+// members Herald inserted.
+func (e *Envelope) Published() []byte {
+	return []byte(herald.CutInserted(string(e.Raw), e.InsertedBytes))
 }
 
 // stringField names a well-known string field of the envelope and where its

@@ -3,6 +3,7 @@ package envelope
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -24,19 +25,35 @@ type Config struct {
 	// NewID returns a new event id, used when event_id is absent. Defaults to
 	// herald.NewEventID.
 	NewID func() string
+	// TypeFields are the top-level fields an event's type is taken from,
+	// the first present one winning, so that native payloads ("type",
+	// "action") need no event_type. event_type, when present, is always
+	// the type, and another type field given alongside must equal it.
+	// Defaults to just event_type. Names must pass CheckTypeField.
+	TypeFields []string
+	// DefaultType is the type of an envelope with none of TypeFields;
+	// "" (the default) refuses such an envelope. It must pass
+	// ValidEventType.
+	DefaultType string
 }
 
 // Parser parses envelopes. The zero value is not usable; use New. A Parser is
 // safe for concurrent use.
 type Parser struct {
-	maxBytes int
-	now      func() time.Time
-	newID    func() string
+	maxBytes    int
+	now         func() time.Time
+	newID       func() string
+	typeFields  []string
+	defaultType string
 }
 
 // New returns a Parser configured by cfg.
 func New(cfg Config) *Parser {
-	p := &Parser{maxBytes: cfg.MaxBytes, now: cfg.Now, newID: cfg.NewID}
+	p := &Parser{maxBytes: cfg.MaxBytes, now: cfg.Now, newID: cfg.NewID,
+		typeFields: slices.Clone(cfg.TypeFields), defaultType: cfg.DefaultType}
+	if len(p.typeFields) == 0 {
+		p.typeFields = []string{typeField}
+	}
 	if p.maxBytes <= 0 {
 		p.maxBytes = DefaultMaxBytes
 	}
@@ -78,17 +95,24 @@ func (p *Parser) ParseScoped(b []byte, tenantID, partnerID string) (*Envelope, e
 	}
 	e := &Envelope{}
 	problems := decodeFields(members, e)
+	insertType, typeProblems := p.resolveType(members, e)
+	problems = append(problems, typeProblems...)
 	problems = append(problems, checkRules(e, problems)...)
 	if len(problems) > 0 {
+		p.nameTypeFields(problems)
 		return nil, invalid(problems...)
 	}
-	generated := p.generate(e, members, tenantID, partnerID)
+	generated := p.generate(e, members, insertType, tenantID, partnerID)
 	if problems := repeatedKeys(objectKeys(b), generated); len(problems) > 0 {
 		return nil, invalid(problems...)
 	}
 
 	if len(generated) > 0 {
 		e.Raw = insertMembers(b, generated, len(members) == 0)
+		e.InsertedBytes = len(e.Raw) - len(b)
+		for _, m := range generated {
+			e.Inserted = append(e.Inserted, m.key)
+		}
 		// The limit holds for what is delivered: an envelope that fits only
 		// without its generated fields would be refused downstream.
 		if len(e.Raw) > p.maxBytes {
@@ -106,13 +130,27 @@ func (p *Parser) ParseScoped(b []byte, tenantID, partnerID string) (*Envelope, e
 	return e, nil
 }
 
-// generate fills in the fields e lacks (event_id and timestamp, and the
+// nameTypeFields rewrites the missing event_type problem to name every
+// field the type was looked for in.
+func (p *Parser) nameTypeFields(problems []Problem) {
+	for i := range problems {
+		if problems[i].Field == typeField && problems[i].Type == typeMissing {
+			problems[i].Reason = p.missingTypeReason()
+		}
+	}
+}
+
+// generate fills in the fields e lacks (event_id and timestamp, event_type
+// when insertType says it came from another field or the default, and the
 // bound publisher's tenant and partner) and returns them, to insert.
-func (p *Parser) generate(e *Envelope, members map[string]json.RawMessage, tenantID, partnerID string) []member {
+func (p *Parser) generate(e *Envelope, members map[string]json.RawMessage, insertType bool, tenantID, partnerID string) []member {
 	var generated []member
 	if _, ok := members["event_id"]; !ok {
 		e.EventID = p.newID()
 		generated = append(generated, member{"event_id", e.EventID})
+	}
+	if insertType {
+		generated = append(generated, member{typeField, e.EventType})
 	}
 	if _, ok := members["timestamp"]; !ok {
 		e.Timestamp = p.now().UTC().Format(time.RFC3339Nano)

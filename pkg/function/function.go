@@ -23,6 +23,7 @@ import (
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/enqueue"
+	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/store"
@@ -106,6 +107,14 @@ func LocalCaches(e *Env) {
 		e.Table = cache.NewWebhooks(cache.WebhooksConfig{Collection: e.Res.Webhooks,
 			Interval: e.Config.WebhookCache, Now: e.Now, Logger: e.Logger})
 	}
+}
+
+// Parser builds the event parser. The admin API (POST /api/v1/events) and
+// ingest (the ingest topic) both use it, so an event is read the same way
+// whichever way it comes.
+func Parser(e Env) *envelope.Parser {
+	return envelope.New(envelope.Config{MaxBytes: e.Config.MaxEventBytes, Now: e.Now,
+		TypeFields: e.Config.EventTypeFields, DefaultType: e.Config.DefaultEventType})
 }
 
 // Enqueuer builds the deliver-job enqueuer (the deliver topic, with its

@@ -18,6 +18,11 @@ type Event struct {
 	PartnerID string `docstore:"partner_id"`
 	Category  string `docstore:"category"`
 	Payload   string `docstore:"payload"`
+	// InsertedBytes is how many bytes Herald inserted into Payload right
+	// after its opening '{' (a generated event_id and timestamp, the type
+	// of a native payload, a bound publisher's scope); 0 when none. Cutting
+	// them out gives the bytes the publisher sent (see Body).
+	InsertedBytes int `docstore:"inserted_bytes,omitempty"`
 
 	// FannedOut is set once a delivery exists for every matching webhook, so
 	// a redelivered ingest message finishes an interrupted fan-out and a
@@ -38,6 +43,28 @@ type Event struct {
 	ExpiresAt int64 `docstore:"expires_at,omitempty"`
 
 	DocstoreRevision any
+}
+
+// Body returns what a webhook whose payload format is format receives:
+// Payload, or for PayloadAsPublished the bytes the publisher sent, without
+// what Herald inserted.
+func (e *Event) Body(format string) []byte {
+	if format != PayloadAsPublished {
+		return []byte(e.Payload)
+	}
+	return []byte(CutInserted(e.Payload, e.InsertedBytes))
+}
+
+// CutInserted returns payload, an envelope as Herald delivers it, without
+// the n bytes Herald inserted after its opening '{' (see
+// Event.InsertedBytes): the bytes its publisher sent. An n of 0, or one that
+// does not fit payload, returns payload as it is.
+func CutInserted(payload string, n int) string {
+	open := strings.IndexByte(payload, '{')
+	if n <= 0 || open < 0 || open+1+n > len(payload) {
+		return payload
+	}
+	return payload[:open+1] + payload[open+1+n:]
 }
 
 // Herald's own event types.

@@ -19,6 +19,10 @@ type Webhook struct {
 	Categories []string `docstore:"categories"`
 	Filters    []Filter `docstore:"filters"`
 
+	// PayloadFormat is what a delivery's body is: PayloadEnvelope ("" too)
+	// or PayloadAsPublished.
+	PayloadFormat string `docstore:"payload_format,omitempty"`
+
 	// Headers are sent with every delivery, before Herald's own headers.
 	Headers map[string]string `docstore:"headers"`
 
@@ -120,6 +124,20 @@ const (
 	MinDisableAfter       = time.Minute
 )
 
+// Payload formats: what a webhook's deliveries carry as their body.
+const (
+	// PayloadEnvelope is Herald's envelope: the event as published, with
+	// what Herald adds (a generated event_id and timestamp, the event_type
+	// of a native payload, a bound publisher's tenant) inserted at its head.
+	PayloadEnvelope = "envelope"
+	// PayloadAsPublished is the event exactly as its publisher sent it,
+	// byte for byte; the identity is in the headers only.
+	PayloadAsPublished = "as_published"
+)
+
+// PayloadFormats lists every payload format.
+var PayloadFormats = []string{PayloadEnvelope, PayloadAsPublished}
+
 // Filter is one predicate an event must satisfy: the value at the dotted Field
 // path of the envelope compared with Value by Op.
 type Filter struct {
@@ -136,10 +154,13 @@ const (
 	OpPrefix   = "prefix"
 	OpContains = "contains"
 	OpExists   = "exists"
+	// OpCIDR holds when the value at Field is an IP address inside one of
+	// the CIDR ranges of Value (a string or a list of strings).
+	OpCIDR = "cidr"
 )
 
 // FilterOps lists every filter operator.
-var FilterOps = []string{OpEq, OpNeq, OpIn, OpPrefix, OpContains, OpExists}
+var FilterOps = []string{OpEq, OpNeq, OpIn, OpPrefix, OpContains, OpExists, OpCIDR}
 
 // Categories are the audit categories an event may carry (ScaiDrive's).
 var Categories = []string{

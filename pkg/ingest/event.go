@@ -37,8 +37,10 @@ func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *h
 		PartnerID: env.PartnerID,
 		Category:  env.Category,
 		Payload:   string(env.Raw),
-		CreatedMS: herald.Millis(now),
-		ExpiresAt: herald.ExpiresAt(now, h.cfg.Retention),
+
+		InsertedBytes: env.InsertedBytes,
+		CreatedMS:     herald.Millis(now),
+		ExpiresAt:     herald.ExpiresAt(now, h.cfg.Retention),
 
 		FanOutLeaseMS: herald.Millis(now.Add(fanOutLease)),
 		FanOutOwner:   h.owner,

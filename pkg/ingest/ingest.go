@@ -15,6 +15,7 @@ import (
 	"gocloud.dev/docstore"
 
 	"github.com/heraldhq/herald/pkg/cache"
+	"github.com/heraldhq/herald/pkg/consume"
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/metrics"
@@ -110,7 +111,9 @@ func (h *Handler) handle(ctx context.Context, body []byte, ownAllowed bool) erro
 	// The message was published before this: the webhooks written before it
 	// was published must be matched (see fanOut).
 	began := h.cfg.Now()
-	env, err := h.cfg.Parser.Parse(body)
+	// The admin API relays what it parsed, naming what it inserted, so the
+	// bytes its publisher sent can still be delivered as published.
+	env, err := h.cfg.Parser.ParseRelayed(body, consume.Metadata(ctx)[envelope.InsertedMetadata])
 	if err != nil {
 		return herald.Malformed("invalid event envelope", err)
 	}

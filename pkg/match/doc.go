@@ -24,7 +24,10 @@
 // with its Value using one of the operators in [herald.FilterOps]; see
 // [ValidateFilter] for what each operator accepts and [Lookup] for how paths
 // are resolved. Values are compared as JSON: numbers numerically, arrays and
-// objects by deep equality.
+// objects by deep equality. The cidr operator holds when the value is a
+// string holding an IPv4 or IPv6 address inside one of the filter's CIDR
+// ranges; any other value (a host name, a number, an absent field) does not
+// match.
 //
 // Paths split on ".", so an object key that itself contains a dot cannot be
 // addressed by a filter. A segment that is a non-negative decimal integer

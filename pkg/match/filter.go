@@ -18,7 +18,7 @@ const maxFieldLen = 255
 type filter struct {
 	path  []string // Field split on "."
 	op    string
-	value any // decoded Value; for exists, a bool (absent means true)
+	value any // decoded Value; for exists, a bool (absent means true); for cidr, []netip.Prefix
 }
 
 // ValidateFilter reports why a filter is invalid, or nil when it is valid.
@@ -30,7 +30,9 @@ type filter struct {
 //   - in: a JSON array (an empty one matches nothing);
 //   - prefix: a JSON string;
 //   - contains: a JSON string, number or boolean;
-//   - exists: absent, null or a JSON boolean (absent and null mean true).
+//   - exists: absent, null or a JSON boolean (absent and null mean true);
+//   - cidr: a CIDR range as a JSON string ("10.0.0.0/8", "2001:db8::/32"),
+//     or a non-empty JSON array of them; a bad range is a *ValueError.
 //
 // The error message is short and meant for the person who wrote the filter.
 func ValidateFilter(f herald.Filter) error {
@@ -56,6 +58,12 @@ func compileFilter(f herald.Filter) (filter, error) {
 	}
 	if f.Op == herald.OpExists && value == nil {
 		value = true
+	}
+	if f.Op == herald.OpCIDR {
+		// Parsed once here, not per event.
+		if value, err = parseCIDRs(value); err != nil {
+			return filter{}, err
+		}
 	}
 	return filter{path: path, op: f.Op, value: value}, nil
 }
@@ -112,6 +120,10 @@ func checkValue(op string, value any, present bool) error {
 		case nil, bool:
 		default:
 			return fmt.Errorf("op %q takes no value or a JSON boolean", op)
+		}
+	case herald.OpCIDR:
+		if !present {
+			return fmt.Errorf("op %q needs a value: a %s, or a list of them", op, cidrHint)
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"net/netip"
 	"reflect"
 	"strings"
 
@@ -24,6 +25,8 @@ func (f filter) holds(fields map[string]any) bool {
 		return found && contains(v, f.value)
 	case herald.OpExists:
 		return (found && v != nil) == f.value.(bool)
+	case herald.OpCIDR:
+		return found && inCIDRs(v, f.value.([]netip.Prefix))
 	}
 	return false
 }

@@ -2,6 +2,7 @@ package match
 
 import (
 	"encoding/json"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -89,6 +90,9 @@ func FuzzFilter(f *testing.F) {
 	f.Add(`{"a": [[1, {"b": null}]]}`, "a.0.1.b", "neq", `null`)
 	f.Add(`{"a": {"0": [true]}}`, "a.0.0", "exists", ``)
 	f.Add(`[]`, "a", "eq", `{}`)
+	f.Add(`{"data": {"ip": "10.0.0.1"}}`, "data.ip", "cidr", `"10.0.0.0/8"`)
+	f.Add(`{"ip": "2001:db8::1"}`, "ip", "cidr", `["10.0.0.0/8", "2001:db8::/32"]`)
+	f.Add(`{"ip": "not an ip"}`, "ip", "cidr", `"0.0.0.0/0"`)
 	f.Fuzz(func(t *testing.T, envelope, field, op, value string) {
 		var fields map[string]any
 		_ = json.Unmarshal([]byte(envelope), &fields) // junk leaves fields nil
@@ -121,6 +125,13 @@ func FuzzFilter(f *testing.F) {
 			}
 			if got != want {
 				t.Fatalf("exists %s = %v on field %q, want %v", value, got, field, want)
+			}
+		case herald.OpCIDR:
+			// Only an address string can be inside a range.
+			v, _ := Lookup(fields, field)
+			s, isString := v.(string)
+			if _, err := netip.ParseAddr(s); got && (!isString || err != nil) {
+				t.Fatalf("cidr %s matched %v, which is not an IP address", value, v)
 			}
 		}
 	})

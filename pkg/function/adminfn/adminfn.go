@@ -8,7 +8,6 @@ import (
 
 	"github.com/heraldhq/herald/pkg/admin"
 	"github.com/heraldhq/herald/pkg/config"
-	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/function"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/outbound"
@@ -50,13 +49,8 @@ func Build(e function.Env) (*admin.API, error) {
 	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Table: e.Table, Revision: e.Revision, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest, OwnEvents: e.Res.OwnEvents,
 		Enqueuer: enq, Auth: authn, Sealer: sealer, Client: client, DeliveryTimeout: c.DeliveryTimeout,
-		Parser: parser(e), HeaderPrefix: c.HeaderPrefix, ValidationOrigin: c.ValidationOrigin, Schedule: c.RetrySchedule,
+		Parser: function.Parser(e), HeaderPrefix: c.HeaderPrefix, ValidationOrigin: c.ValidationOrigin, Schedule: c.RetrySchedule,
 		AllowPrivateTargets: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
 		RequireHTTPS: c.RequireHTTPS, Metrics: metricsHandler, Now: e.Now,
 		Logger: e.Log("admin")})
-}
-
-// parser builds the event parser.
-func parser(e function.Env) *envelope.Parser {
-	return envelope.New(envelope.Config{MaxBytes: e.Config.MaxEventBytes, Now: e.Now})
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/consume"
-	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/function"
 	"github.com/heraldhq/herald/pkg/ingest"
 )
@@ -40,17 +39,12 @@ func Build(e function.Env) (*ingest.Handler, error) {
 			Interval: e.Config.WebhookCache, Now: e.Now, Logger: e.Log("ingest")})
 	}
 	return ingest.New(ingest.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events, Retention: e.Config.Retention,
-		Deliveries: e.Res.Deliveries, Enqueuer: enq, Parser: parser(e), Metrics: e.Metrics, Now: e.Now,
+		Deliveries: e.Res.Deliveries, Enqueuer: enq, Parser: function.Parser(e), Metrics: e.Metrics, Now: e.Now,
 		Table: table, EventCache: e.Events, SoleOwner: e.SoleOwner,
 		// With a channel of their own, Herald's events are taken from it
 		// alone (HandleOwn).
 		RefuseOwnEvents: e.Config.OwnEventsSubscription != "",
 		Logger:          e.Log("ingest")})
-}
-
-// parser builds the event parser.
-func parser(e function.Env) *envelope.Parser {
-	return envelope.New(envelope.Config{MaxBytes: e.Config.MaxEventBytes, Now: e.Now})
 }
 
 // Route picks the handler of a record from the queue arn on Lambda: the
