@@ -55,12 +55,18 @@ const (
 	EventSecretRotated      = "webhook.secret.rotated"
 	EventApplicationCreated = "application.created"
 	EventApplicationDeleted = "application.deleted"
+	EventApplicationUpdated = "application.updated"
 	EventAppSecretRotated   = "application.secret.rotated"
 
 	// Endpoint health events (category SECURITY), from the deliver function.
 	EventEndpointUnhealthy = "webhook.endpoint.unhealthy"
 	EventEndpointRecovered = "webhook.endpoint.recovered"
 	EventEndpointDisabled  = "webhook.endpoint.disabled"
+
+	// EventPauseOverflow (category SECURITY), from ingest: a paused
+	// webhook's hold queue is full and deliveries are being dropped; once
+	// per pause.
+	EventPauseOverflow = "webhook.endpoint.pause_overflow"
 
 	// Secret lifecycle events (category SECURITY), from the expiry-notifier.
 	EventSecretExpiring      = "webhook.secret.expiring"
