@@ -227,3 +227,27 @@ func splitComma(s string) []string {
 	}
 	return out
 }
+
+// TestPatchApplicationConforms: the patch's answers (200, 404, 422) match
+// the document.
+func TestPatchApplicationConforms(t *testing.T) {
+	t.Parallel()
+	f := newConformingFixture(t, admin.Config{})
+	id := f.createApp(t, adminToken, map[string]any{"scopes": scopes("webhooks:read", "admin:read")})["id"].(string)
+	for _, tc := range []struct {
+		path string
+		body any
+		want int
+	}{
+		{appsPath + id, map[string]any{"name": "n", "description": "d", "scopes": scopes("admin:read"), "token_lifetime": 120}, http.StatusOK},
+		{appsPath + id, map[string]any{"token_lifetime": 1}, http.StatusUnprocessableEntity},
+		{appsPath + "app_missing", map[string]any{"name": "n"}, http.StatusNotFound},
+	} {
+		if s, raw := f.do(t, adminToken, "PATCH", tc.path, tc.body, nil); s != tc.want {
+			t.Errorf("PATCH %s %v: %d %s, want %d", tc.path, tc.body, s, raw, tc.want)
+		}
+	}
+	if s, raw := f.do(t, adminToken, "GET", appsPath+id, nil, nil); s != http.StatusOK {
+		t.Errorf("GET: %d %s", s, raw)
+	}
+}
