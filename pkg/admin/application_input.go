@@ -15,7 +15,7 @@ import (
 type applicationInput struct {
 	Name        *string  `json:"name" validate:"required,min=1,max=200"`
 	Description string   `json:"description" validate:"max=2000"`
-	Scopes      []string `json:"scopes" validate:"required,min=1,max=4,unique"`
+	Scopes      []string `json:"scopes" validate:"required,min=1,max=5,unique"`
 	TenantID    *string  `json:"tenant_id" validate:"omitnil,max=255,scopeid"`
 	PartnerID   *string  `json:"partner_id" validate:"omitnil,max=255,scopeid"`
 	// TokenLifetime is in seconds. Defaults to herald.DefaultTokenLifetime.

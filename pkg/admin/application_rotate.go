@@ -3,7 +3,6 @@ package admin
 import (
 	"net/http"
 
-	"errors"
 	"time"
 
 	"github.com/heraldhq/herald/pkg/herald"
@@ -56,11 +55,7 @@ func (a *API) rotateApplicationSecret(w http.ResponseWriter, r *http.Request) {
 			return nil
 		})
 	if err != nil {
-		if errors.Is(err, store.ErrStale) || store.Conflict(err) || store.NotFound(err) {
-			writeDetail(w, http.StatusConflict, "the application changed meanwhile; read it and try again")
-			return
-		}
-		a.storeFailed(w, r, err)
+		a.applicationWriteFailed(w, r, err)
 		return
 	}
 	a.cfg.Logger.Info("application secret rotated", "application_id", app.ID, "grace", grace.String())

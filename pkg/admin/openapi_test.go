@@ -190,7 +190,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 	if len(registered) < 20 {
 		t.Fatalf("found only %d routes in routes.go: %v", len(registered), registered)
 	}
-	scopes := []string{"webhooks:read", "webhooks:write", "events:publish", "admin:write"}
+	scopes := []string{"webhooks:read", "webhooks:write", "events:publish", "admin:read", "admin:write"}
 	public := []string{"GET /healthz", "GET /openapi.json", "POST /oauth/token"}
 	f := newConformingFixture(t, admin.Config{})
 	for key, op := range ops {

@@ -13,6 +13,7 @@ func (a *API) routes() http.Handler {
 		read    = herald.ScopeWebhooksRead
 		write   = herald.ScopeWebhooksWrite
 		publish = herald.ScopeEventsPublish
+		appRead = herald.ScopeAdminRead
 		admin   = herald.ScopeAdminWrite
 	)
 	mux := http.NewServeMux()
@@ -44,16 +45,13 @@ func (a *API) routes() http.Handler {
 
 	const apps = "/api/v1/admin/applications/"
 	const app = apps + "{application_id}"
-	mux.Handle("GET "+apps+"{$}", a.auth(admin, a.listApplications))
+	mux.Handle("GET "+apps+"{$}", a.auth(appRead, a.listApplications))
 	mux.Handle("POST "+apps+"{$}", a.auth(admin, a.createApplication))
-	mux.Handle("GET "+app, a.auth(admin, a.getApplication))
+	mux.Handle("GET "+app, a.auth(appRead, a.getApplication))
+	mux.Handle("PATCH "+app, a.auth(admin, a.patchApplication))
 	mux.Handle("DELETE "+app, a.auth(admin, a.deleteApplication))
 	mux.Handle("POST "+app+"/rotate-secret", a.auth(admin, a.rotateApplicationSecret))
-
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeDetail(w, http.StatusNotFound, "Not Found")
-	})
-	return mux
+	return unmatchedAsJSON(mux)
 }
 
 // healthz is GET /healthz: the process is up.

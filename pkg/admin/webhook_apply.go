@@ -28,7 +28,9 @@ func (in *webhookInput) apply(wh *herald.Webhook, now time.Time) {
 		wh.DisabledReason, wh.ConsecutiveFailures, wh.Unhealthy, wh.FailingSinceMS = "", 0, false, 0
 	}
 	set(&wh.Enabled, in.Enabled)
-	set(&wh.Paused, in.Paused)
+	if in.Paused != nil {
+		wh.SetPaused(*in.Paused, now)
+	}
 	set(&wh.TenantID, in.TenantID)
 	set(&wh.PartnerID, in.PartnerID)
 	set(&wh.RetrySchedule, in.RetrySchedule)

@@ -33,13 +33,20 @@ type Principal struct {
 	PartnerID string
 }
 
-// Has reports whether p holds scope. webhooks:write implies webhooks:read:
-// a caller that may change a webhook is shown it.
+// Has reports whether p holds scope. A write scope implies its read scope
+// (webhooks:write webhooks:read, admin:write admin:read): a caller that may
+// change a resource is shown it.
 func (p *Principal) Has(scope string) bool {
 	if slices.Contains(p.Scopes, scope) {
 		return true
 	}
-	return scope == herald.ScopeWebhooksRead && slices.Contains(p.Scopes, herald.ScopeWebhooksWrite)
+	switch scope {
+	case herald.ScopeWebhooksRead:
+		return slices.Contains(p.Scopes, herald.ScopeWebhooksWrite)
+	case herald.ScopeAdminRead:
+		return slices.Contains(p.Scopes, herald.ScopeAdminWrite)
+	}
+	return false
 }
 
 // Bound reports whether p is bound to a tenant or a partner.

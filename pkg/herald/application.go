@@ -59,8 +59,10 @@ const (
 	ScopeWebhooksRead  = "webhooks:read"
 	ScopeWebhooksWrite = "webhooks:write"
 	ScopeEventsPublish = "events:publish"
-	ScopeAdminWrite    = "admin:write"
+	// ScopeAdminRead lists and reads applications; admin:write implies it.
+	ScopeAdminRead  = "admin:read"
+	ScopeAdminWrite = "admin:write"
 )
 
 // AllScopes lists every scope.
-var AllScopes = []string{ScopeWebhooksRead, ScopeWebhooksWrite, ScopeEventsPublish, ScopeAdminWrite}
+var AllScopes = []string{ScopeWebhooksRead, ScopeWebhooksWrite, ScopeEventsPublish, ScopeAdminRead, ScopeAdminWrite}

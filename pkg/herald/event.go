@@ -82,6 +82,7 @@ const (
 	EventSecretRotated      = "webhook.secret.rotated"
 	EventApplicationCreated = "application.created"
 	EventApplicationDeleted = "application.deleted"
+	EventApplicationUpdated = "application.updated"
 	EventAppSecretRotated   = "application.secret.rotated"
 
 	// Endpoint health events (category SECURITY), from the deliver function.
@@ -93,6 +94,11 @@ const (
 	// re-validation of an endpoint (periodic, or after its URL changed):
 	// once per run of failed validations.
 	EventEndpointValidationFailed = "webhook.endpoint.validation_failed"
+
+	// EventPauseOverflow (category SECURITY), from ingest: a paused
+	// webhook's hold queue is full and deliveries are being dropped; once
+	// per pause.
+	EventPauseOverflow = "webhook.endpoint.pause_overflow"
 
 	// Secret lifecycle events (category SECURITY), from the expiry-notifier.
 	EventSecretExpiring      = "webhook.secret.expiring"

@@ -78,6 +78,14 @@ type Webhook struct {
 	// PauseDropped counts deliveries dropped because the webhook was paused
 	// with its pause queue full.
 	PauseDropped int64 `docstore:"pause_dropped"`
+	// PausedAtMS is when the current pause began; it names the pause (the
+	// event_id of its overflow event derives from it). 0 when not paused,
+	// or paused before Herald recorded it.
+	PausedAtMS int64 `docstore:"paused_at_ms,omitempty"`
+	// PauseOverflowNotified says the current pause's overflow was announced
+	// (webhook.endpoint.pause_overflow, once per pause); pausing or
+	// resuming clears it.
+	PauseOverflowNotified bool `docstore:"pause_overflow_notified,omitempty"`
 
 	// TimeoutSeconds bounds one attempt (1..MaxTimeoutSeconds); 0 uses the
 	// deployment's delivery timeout.
@@ -174,3 +182,16 @@ var SecretExpiryThresholds = []time.Duration{30 * 24 * time.Hour, 7 * 24 * time.
 
 // DefaultSecretGrace is how long a rotated-out secret keeps working.
 const DefaultSecretGrace = 24 * time.Hour
+
+// SetPaused pauses or resumes w as of at: a new pause is named by at, and
+// whether its overflow was announced starts afresh. Setting the state it
+// has changes nothing.
+func (w *Webhook) SetPaused(paused bool, at time.Time) {
+	if paused == w.Paused {
+		return
+	}
+	w.Paused, w.PauseOverflowNotified, w.PausedAtMS = paused, false, 0
+	if paused {
+		w.PausedAtMS = Millis(at)
+	}
+}

@@ -53,6 +53,7 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 				h.cfg.Logger.Warn("paused webhook queue full: delivery dropped",
 					"webhook_id", w.ID, "event_id", env.EventID, "held", held)
 				h.countPauseDropped(ctx, w)
+				h.announceOverflow(ctx, w, env.EventType)
 				h.cfg.Metrics.Dropped(metrics.DropPauseQueueFull)
 				continue
 			}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gocloud.dev/docstore"
+	"gocloud.dev/pubsub"
 
 	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/consume"
@@ -55,6 +56,10 @@ type Config struct {
 	// upstream publishers cannot forge them. Defaults to false: Handle takes
 	// them (local mode, where only Herald publishes to the ingest topic).
 	RefuseOwnEvents bool
+	// OwnEvents, when set, is where Herald's own events are published: a
+	// paused webhook's queue overflowing announces itself there
+	// (webhook.endpoint.pause_overflow). Defaults to nil: not announced.
+	OwnEvents *pubsub.Topic
 	// Metrics, when set, counts events ingested, deliveries created and
 	// deliveries dropped by a full pause queue. Defaults to nil: none.
 	Metrics *metrics.Metrics

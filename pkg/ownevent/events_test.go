@@ -36,6 +36,11 @@ func TestEventEnvelopes(t *testing.T) {
 		{"recovered", func(ctx context.Context, in *pubsub.Topic) error {
 			return PublishEndpointRecovered(ctx, in, w, now)
 		}, `{"event_id":"evt_recovered_wh_1_1776952800000","event_type":"webhook.endpoint.recovered","timestamp":"2026-04-23T14:04:05Z","category":"SECURITY","tenant_id":"tnt_acme","partner_id":"p_1","identity_id":"system:herald","data":{"webhook_id":"wh_1","webhook_name":"acme","failing_since":"2026-04-23T14:00:00Z","consecutive_failures":4}}`},
+		{"pause overflow", func(ctx context.Context, in *pubsub.Topic) error {
+			paused := *w
+			paused.PausedAtMS, paused.PauseDropped = since, 7
+			return PublishPauseOverflow(ctx, in, &paused, 1000, now)
+		}, `{"event_id":"evt_pause_overflow_wh_1_1776952800000","event_type":"webhook.endpoint.pause_overflow","timestamp":"2026-04-23T14:04:05Z","category":"SECURITY","tenant_id":"tnt_acme","partner_id":"p_1","identity_id":"system:herald","data":{"webhook_id":"wh_1","webhook_name":"acme","dropped":7,"pause_queue_limit":1000}}`},
 		{"webhook grace ended", func(ctx context.Context, in *pubsub.Topic) error {
 			return PublishGraceEnded(ctx, in, webhook, since, now)
 		}, `{"event_id":"evt_grace_wh_1_1776952800000","event_type":"webhook.secret.grace_ended","timestamp":"2026-04-23T14:04:05Z","category":"SECURITY","tenant_id":"tnt_acme","partner_id":"p_1","identity_id":"system:herald","data":{"previous_secret_expired_at":"2026-04-23T14:00:00Z","webhook_id":"wh_1","webhook_name":"acme"}}`},

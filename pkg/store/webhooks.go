@@ -100,9 +100,12 @@ func (s WebhookWrites) Delete(ctx context.Context, id string) error {
 // SetPaused pauses or resumes webhook id, as of at, with an update of those
 // fields alone rather than a revision-checked replace: an overflowing paused
 // webhook has its pause_dropped counter bumped by every event, and resuming
-// it must not lose that race. herald.ErrNotFound when it is gone.
+// it must not lose that race. A pause is named by at, and its overflow is
+// yet to be announced (see pauseMods). herald.ErrNotFound when it is gone.
 func (s WebhookWrites) SetPaused(ctx context.Context, id string, paused bool, at time.Time) error {
-	err := s.update(ctx, &herald.Webhook{ID: id}, docstore.Mods{fieldPaused: paused, fieldUpdatedAt: at})
+	mods := pauseMods(paused, herald.Millis(at))
+	mods[fieldPaused], mods[fieldUpdatedAt] = paused, at
+	err := s.update(ctx, &herald.Webhook{ID: id}, mods)
 	if NotFound(err) {
 		return herald.ErrNotFound
 	}

@@ -16,12 +16,13 @@ import (
 
 // Needs is what ingest opens: the webhooks it fans out to, the events and
 // deliveries it writes, the schedule and deliver topic of first attempts,
-// and the subscriptions it receives from: ingest's and, when configured, the
+// the own-events topic a paused webhook's overflow is announced on, and the
+// subscriptions it receives from: ingest's and, when configured, the
 // channel of Herald's own events (neither on Lambda, where the event source
 // mappings receive).
 func Needs(config.Config) config.Needs {
 	return config.Needs{Webhooks: true, Events: true, Deliveries: true, Schedule: true,
-		DeliverTopic: true, IngestSub: true, OwnEventsSub: true}
+		DeliverTopic: true, OwnEventsTopic: true, IngestSub: true, OwnEventsSub: true}
 }
 
 // Build builds the ingest function.
@@ -40,7 +41,7 @@ func Build(e function.Env) (*ingest.Handler, error) {
 	}
 	return ingest.New(ingest.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events, Retention: e.Config.Retention,
 		Deliveries: e.Res.Deliveries, Enqueuer: enq, Parser: function.Parser(e), Metrics: e.Metrics, Now: e.Now,
-		Table: table, EventCache: e.Events, SoleOwner: e.SoleOwner,
+		Table: table, EventCache: e.Events, SoleOwner: e.SoleOwner, OwnEvents: e.Res.OwnEvents,
 		// With a channel of their own, Herald's events are taken from it
 		// alone (HandleOwn).
 		RefuseOwnEvents: e.Config.OwnEventsSubscription != "",
