@@ -80,10 +80,11 @@ func TestHeaderNamesGoOutAsWritten(t *testing.T) {
 	if strings.Contains(head, "X-Scaidrive-") {
 		t.Errorf("request head has a re-cased prefix:\n%s", head)
 	}
-	if got := sent["X-ScaiDrive-Event"]; len(got) != 1 || got[0] != "file.uploaded" {
+	raw := map[string][]string(sent) // keys as written, not canonical
+	if got := raw["X-ScaiDrive-Event"]; len(got) != 1 || got[0] != "file.uploaded" {
 		t.Errorf("Sent = %v", sent)
 	}
-	if _, dup := sent["X-Scaidrive-Event"]; dup {
+	if _, dup := raw["X-Scaidrive-Event"]; dup {
 		t.Errorf("Sent keeps a canonical copy too: %v", sent)
 	}
 }

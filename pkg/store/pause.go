@@ -52,25 +52,8 @@ func (s WebhookWrites) PauseOverflowDue(ctx context.Context, id string) (*herald
 // up quietly: the next overflow announces again, with the same event_id.
 func (s WebhookWrites) MarkPauseOverflow(ctx context.Context, w *herald.Webhook) error {
 	pause := w.PausedAtMS
-	for try := 1; ; try++ {
-		err := s.update(ctx, w, docstore.Mods{fieldPauseOverflowNotified: true})
-		switch {
-		case err == nil || NotFound(err):
-			return nil
-		case !Conflict(err):
-			return fmt.Errorf("mark pause overflow of webhook %s: %w", w.ID, err)
-		case try == ModifyTries:
-			return nil
-		}
-		w = &herald.Webhook{ID: w.ID}
-		if err := s.Coll.Get(ctx, w); err != nil {
-			if NotFound(err) {
-				return nil
-			}
-			return fmt.Errorf("read webhook %s: %w", w.ID, err)
-		}
-		if !w.Paused || w.PausedAtMS != pause || w.PauseOverflowNotified {
-			return nil // resumed, paused again, or marked
-		}
-	}
+	return s.markWhile(ctx, w, docstore.Mods{fieldPauseOverflowNotified: true}, ModifyTries, "pause overflow announced",
+		func(w *herald.Webhook) bool {
+			return w.Paused && w.PausedAtMS == pause && !w.PauseOverflowNotified // the same pause, unmarked
+		})
 }

@@ -134,14 +134,25 @@ func (s WebhookWrites) Disable(ctx context.Context, id, reason string, at time.T
 func (s WebhookWrites) MarkUnhealthy(ctx context.Context, w *herald.Webhook) error {
 	const markTries = 10
 	run := w.FailingSinceMS
+	return s.markWhile(ctx, w, docstore.Mods{fieldUnhealthy: true}, markTries, "unhealthy", func(w *herald.Webhook) bool {
+		return w.FailingSinceMS == run && !w.Unhealthy // the run goes on (no success reset it), unmarked
+	})
+}
+
+// markWhile applies mods to w with its revision; on a conflict it reads w
+// again and tries again while still(w) holds, up to tries writes in all,
+// then gives up quietly. A webhook gone meanwhile is left alone; what names
+// the mark in errors.
+func (s WebhookWrites) markWhile(ctx context.Context, w *herald.Webhook, mods docstore.Mods, tries int, what string,
+	still func(*herald.Webhook) bool) error {
 	for try := 1; ; try++ {
-		err := s.update(ctx, w, docstore.Mods{fieldUnhealthy: true})
+		err := s.update(ctx, w, mods)
 		switch {
 		case err == nil || NotFound(err):
 			return nil
 		case !Conflict(err):
-			return fmt.Errorf("mark webhook %s unhealthy: %w", w.ID, err)
-		case try == markTries:
+			return fmt.Errorf("mark webhook %s %s: %w", w.ID, what, err)
+		case try == tries:
 			return nil
 		}
 		w = &herald.Webhook{ID: w.ID}
@@ -151,8 +162,8 @@ func (s WebhookWrites) MarkUnhealthy(ctx context.Context, w *herald.Webhook) err
 			}
 			return fmt.Errorf("read webhook %s: %w", w.ID, err)
 		}
-		if w.FailingSinceMS != run || w.Unhealthy {
-			return nil // the run ended (a success reset it), or it is marked
+		if !still(w) {
+			return nil
 		}
 	}
 }
