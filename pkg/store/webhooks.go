@@ -173,6 +173,7 @@ func (s WebhookWrites) markWhile(ctx context.Context, w *herald.Webhook, mods do
 // field update, so that of concurrent first failures one start wins and all
 // read it. It returns the webhook as it is afterwards, nil when it is gone.
 func (s WebhookWrites) CountFailure(ctx context.Context, id string, atMS int64) (*herald.Webhook, error) {
+	const startTries = 32
 	if err := s.counter(ctx, id, docstore.Mods{fieldFailures: docstore.Increment(1)}); err != nil {
 		return nil, err
 	}
@@ -192,7 +193,10 @@ func (s WebhookWrites) CountFailure(ctx context.Context, id string, atMS int64) 
 			fresh.FailingSinceMS = atMS
 			return fresh, nil
 		}
-		if !Conflict(err) || try == ModifyTries {
+		// Each conflict is another failure's counter moving the revision
+		// on (or its start winning): a few tries more than a burst of
+		// concurrent failures makes.
+		if !Conflict(err) || try == startTries {
 			return nil, fmt.Errorf("start failure run of webhook %s: %w", id, err)
 		}
 	}
