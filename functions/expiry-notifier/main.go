@@ -8,6 +8,7 @@ import (
 	"context"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	_ "gocloud.dev/secrets/awskms" // awskms:// keepers (re-validation signs its calls)
 
 	"github.com/heraldhq/herald/pkg/awslambda"
 	"github.com/heraldhq/herald/pkg/function"

@@ -55,7 +55,10 @@ func TestFunctionsUnderTheirRoles(t *testing.T) {
 	endpoint := startIAMMoto(t)
 	bootstraps(t)
 	built := time.Since(began)
-	h := newIAMHarness(t, iamStack{Endpoint: endpoint, StackName: "herald-iam"})
+	h := newIAMHarness(t, iamStack{Endpoint: endpoint, StackName: "herald-iam",
+		// Re-validation on: the expiry-notifier's run (step h) reads the
+		// webhooks under its role.
+		Parameters: map[string]string{"RevalidateInterval": "1m"}})
 	stack, admin := h.stack, h.admin
 	t.Logf("set up in %s (bootstraps built in %s)", time.Since(began).Round(time.Millisecond), built.Round(time.Millisecond))
 
