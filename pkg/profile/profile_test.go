@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -140,6 +141,9 @@ func (p product) webhook(t *testing.T, name, base string) map[string]any {
 var harnessVars = []string{"HERALD_ADDR", "HERALD_ADMIN_TOKEN", "HERALD_DATA_DIR", "HERALD_INGEST_TOPIC",
 	"HERALD_INGEST_SUBSCRIPTION", "HERALD_DELIVER_TOPIC", "HERALD_DELIVER_SUBSCRIPTION", "HERALD_INGEST_CONCURRENCY"}
 
+// systems numbers the systems started in this process.
+var systems atomic.Int64
+
 // deployment is Herald started in local mode as a product deploys it.
 type deployment struct {
 	*contract.API
@@ -152,14 +156,16 @@ type deployment struct {
 // matched), and extra. It stops when the test ends.
 func start(t *testing.T, p product, now func() time.Time, extra map[string]string) *deployment {
 	t.Helper()
+	// memq's topics are the process's: each system gets names of its own.
+	topic := fmt.Sprintf("memq://profile-%s-%d-", t.Name(), systems.Add(1))
 	env := map[string]string{
 		"HERALD_ADDR":                 "127.0.0.1:0",
 		"HERALD_ADMIN_TOKEN":          "profile-test-token",
 		"HERALD_DATA_DIR":             t.TempDir(),
-		"HERALD_INGEST_TOPIC":         "memq://profile-" + t.Name() + "-ingest",
-		"HERALD_INGEST_SUBSCRIPTION":  "memq://profile-" + t.Name() + "-ingest",
-		"HERALD_DELIVER_TOPIC":        "memq://profile-" + t.Name() + "-deliver",
-		"HERALD_DELIVER_SUBSCRIPTION": "memq://profile-" + t.Name() + "-deliver",
+		"HERALD_INGEST_TOPIC":         topic + "ingest",
+		"HERALD_INGEST_SUBSCRIPTION":  topic + "ingest",
+		"HERALD_DELIVER_TOPIC":        topic + "deliver",
+		"HERALD_DELIVER_SUBSCRIPTION": topic + "deliver",
 		"HERALD_INGEST_CONCURRENCY":   "1",
 	}
 	for _, k := range harnessVars {

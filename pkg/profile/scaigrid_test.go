@@ -11,21 +11,11 @@ import (
 	"github.com/heraldhq/herald/pkg/contract"
 )
 
-// httpValidationError is ScaiGrid's 422 body: a detail list of
-// ValidationError, each with loc (strings and integers), msg and type.
-type httpValidationError struct {
-	Detail []struct {
-		Loc  []any  `json:"loc"`
-		Msg  string `json:"msg"`
-		Type string `json:"type"`
-	} `json:"detail"`
-}
-
 // expect422 sends a request a ScaiGrid client gets a 422 for and checks
 // the answer's shape and its first loc.
 func expect422(t *testing.T, grid *contract.API, method, path string, body any, loc ...any) {
 	t.Helper()
-	var e httpValidationError
+	var e contract.HTTPValidationError
 	if status := grid.Do(method, path, body, &e); status != http.StatusUnprocessableEntity {
 		t.Fatalf("%s %s: %d, want 422", method, path, status)
 	}
