@@ -248,3 +248,15 @@ func (d *deployment) waitDeliveries(t *testing.T, webhookID, what string, ok fun
 	}, "%s: %s", webhookID, what)
 	return ds
 }
+
+// nextAfter reports whether a delivery's next attempt is due step after its
+// last one (within the API's millisecond times; a few seconds more allowed:
+// the step counts from when the attempt was recorded, which on a loaded
+// machine is later than when it began).
+func nextAfter(d contract.Delivery, step time.Duration) bool {
+	if d.NextAttemptAt == nil || len(d.Attempts) == 0 {
+		return false
+	}
+	gap := d.NextAttemptAt.Sub(d.Attempts[len(d.Attempts)-1].At)
+	return gap > step-time.Second && gap < step+5*time.Second
+}

@@ -95,7 +95,7 @@ func TestScaiDrive(t *testing.T) {
 		return len(ds) == 1 && len(ds[0].Attempts) == 1 && ds[0].NextAttemptAt != nil
 	})[0]
 	if a := pending.Attempts[0]; pending.Status != "pending" || a.StatusCode != 500 || a.Error != "HTTP 500" ||
-		pending.NextAttemptAt.Sub(a.At).Round(time.Second) != 30*time.Second {
+		!nextAfter(pending, 30*time.Second) {
 		t.Errorf("after a 500: %s, attempt %+v, next at %v: want pending, retried 30s later", pending.Status, a, pending.NextAttemptAt)
 	}
 

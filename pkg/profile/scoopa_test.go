@@ -108,7 +108,7 @@ func TestScoopa(t *testing.T) {
 		return len(ds) == 1 && len(ds[0].Attempts) == 1
 	})
 	if a := ds[0].Attempts[0]; ds[0].Status != "pending" || a.StatusCode != http.StatusBadGateway || a.Error != "HTTP 502" ||
-		ds[0].NextAttemptAt == nil || ds[0].NextAttemptAt.Sub(a.At).Round(time.Second) != time.Minute {
+		!nextAfter(ds[0], time.Minute) {
 		t.Errorf("call log after a 502: %s, %+v, next at %v: want the error and a retry 1 min later", ds[0].Status, a, ds[0].NextAttemptAt)
 	}
 	// The second file, in the other assigned folder, is taken in.
