@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,10 +129,14 @@ func TestScaiVault(t *testing.T) {
 		if err := json.Unmarshal(g.Body, &e); err != nil || !g.Verified || e.Category != "SECURITY" || e.Data["webhook_id"] != pipeHook.ID {
 			t.Errorf("health event %s (verified %v)", g.Body, g.Verified)
 		}
+		if e.EventType == "webhook.endpoint.unhealthy" && e.Data["consecutive_failures"] != 3.0 {
+			t.Errorf("unhealthy after %v failures, want 3", e.Data["consecutive_failures"])
+		}
 		types = append(types, e.EventType)
 	}
-	if strings.Join(types, " ") != "webhook.endpoint.unhealthy webhook.endpoint.recovered" {
-		t.Errorf("health events %v, want unhealthy then recovered", types)
+	slices.Sort(types) // deliveries are not ordered
+	if strings.Join(types, " ") != "webhook.endpoint.recovered webhook.endpoint.unhealthy" {
+		t.Errorf("health events %v, want one unhealthy and one recovered", types)
 	}
 	if ds := d.deliveries(t, pipeHook.ID); len(ds) != 1 || ds[0].Status != "succeeded" || len(ds[0].Attempts) != 4 {
 		t.Errorf("pipeline delivery %+v, want succeeded at the fourth attempt", ds)
