@@ -183,3 +183,48 @@ func TestScaiDrive(t *testing.T) {
 		t.Fatalf("incident response got %d events, none a SECURITY webhook.delivery.dropped (%v)", len(events(ir, ev)), dropped)
 	}
 }
+
+// TestScaiDriveApplications: an application gets tokens with its client
+// credentials, for its token lifetime (1 h by default); narrowing its
+// scopes applies to them at once; a rotated secret keeps working for the
+// 24 h grace period.
+func TestScaiDriveApplications(t *testing.T) {
+	t.Parallel()
+	p := readProduct(t, "ScaiDrive")
+	d := start(t, p, nil, nil)
+	base := "http://" + d.sys.Addr
+	var app struct {
+		ID            string `json:"id"`
+		ClientID      string `json:"client_id"`
+		ClientSecret  string `json:"client_secret"`
+		TokenLifetime int    `json:"token_lifetime"`
+	}
+	if status := d.Do("POST", applicationsPath, p.body(t, applicationsPath, "ci-pipeline"), &app); status != http.StatusCreated ||
+		app.ClientSecret == "" || app.TokenLifetime != 3600 {
+		t.Fatalf("create application: %d %+v, want a client secret and a 1 h token lifetime", status, app)
+	}
+	ci := contract.NewAPI(t, base, bearerJWT(t, base, app.ClientID, app.ClientSecret))
+	if status := ci.Do("GET", webhooksPath, nil, nil); status != http.StatusOK {
+		t.Errorf("list webhooks with webhooks:read: %d", status)
+	}
+	ci.Publish(map[string]any{"event_type": "build.finished", "category": "ADMIN"})
+
+	// Tighten the scope: the token already issued loses it at once.
+	if status := d.Do("PATCH", applicationsPath+app.ID, map[string]any{"scopes": []string{"webhooks:read"}}, nil); status != http.StatusOK {
+		t.Fatalf("edit scopes: %d", status)
+	}
+	if status := ci.Do("POST", "/api/v1/events", map[string]any{"event_type": "build.finished"}, nil); status != http.StatusForbidden {
+		t.Errorf("publish after the scope was removed: %d, want 403", status)
+	}
+
+	// Rotate the secret: both work during the grace period.
+	var rotated struct {
+		ClientSecret string `json:"client_secret"`
+	}
+	if status := d.Do("POST", applicationsPath+app.ID+"/rotate-secret", map[string]any{"grace_period": "24h"}, &rotated); status != http.StatusOK ||
+		rotated.ClientSecret == "" || rotated.ClientSecret == app.ClientSecret {
+		t.Fatalf("rotate secret: %d", status)
+	}
+	bearerJWT(t, base, app.ClientID, rotated.ClientSecret)
+	bearerJWT(t, base, app.ClientID, app.ClientSecret)
+}
