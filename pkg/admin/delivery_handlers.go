@@ -50,8 +50,10 @@ func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// getDelivery answers one delivery with its event as the webhook's receiver
+// gets it (by the webhook's payload_format).
 func (a *API) getDelivery(w http.ResponseWriter, r *http.Request) {
-	d, ok := a.loadDelivery(w, r)
+	d, wh, ok := a.loadDeliveryOf(w, r)
 	if !ok {
 		return
 	}
@@ -59,7 +61,7 @@ func (a *API) getDelivery(w http.ResponseWriter, r *http.Request) {
 	ev := &herald.Event{ID: d.EventStoreKey()}
 	switch err := a.cfg.Events.Get(r.Context(), ev); {
 	case err == nil:
-		view.Payload = json.RawMessage(ev.Payload)
+		view.Payload = json.RawMessage(ev.Body(wh.PayloadFormat))
 	case !store.NotFound(err):
 		a.storeFailed(w, r, err)
 		return
@@ -100,14 +102,20 @@ func (a *API) retryDelivery(w http.ResponseWriter, r *http.Request) {
 // that is not an integer and 404 when it does not exist or belongs to another
 // webhook.
 func (a *API) loadDelivery(w http.ResponseWriter, r *http.Request) (*herald.Delivery, bool) {
+	d, _, ok := a.loadDeliveryOf(w, r)
+	return d, ok
+}
+
+// loadDeliveryOf is loadDelivery that also returns the delivery's webhook.
+func (a *API) loadDeliveryOf(w http.ResponseWriter, r *http.Request) (*herald.Delivery, *herald.Webhook, bool) {
 	id, err := strconv.ParseInt(r.PathValue("delivery_id"), 10, 64)
 	if err != nil || id <= 0 {
 		invalid(w, "must be a positive integer", "int_parsing", "path", "delivery_id")
-		return nil, false
+		return nil, nil, false
 	}
 	wh, ok := a.loadWebhook(w, r)
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
 	d, err := a.delivery(r.Context(), id)
 	if err == nil && d.WebhookID != wh.ID {
@@ -116,12 +124,12 @@ func (a *API) loadDelivery(w http.ResponseWriter, r *http.Request) (*herald.Deli
 	switch {
 	case errors.Is(err, herald.ErrNotFound):
 		writeDetail(w, http.StatusNotFound, "delivery not found")
-		return nil, false
+		return nil, nil, false
 	case err != nil:
 		a.storeFailed(w, r, err)
-		return nil, false
+		return nil, nil, false
 	}
-	return d, true
+	return d, wh, true
 }
 
 func (a *API) delivery(ctx context.Context, id int64) (*herald.Delivery, error) {

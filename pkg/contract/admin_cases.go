@@ -8,6 +8,11 @@ import (
 	"testing"
 )
 
+// HTTPValidationError is the body of a 422: the HTTPValidationError shape
+// of ScaiGrid's Webhooks API, a detail list of entries naming the field
+// (loc: strings and integers), a message and an error type.
+type HTTPValidationError = httpValidationError
+
 type httpValidationError struct {
 	Detail []struct {
 		Loc  []any  `json:"loc"`
