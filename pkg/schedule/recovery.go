@@ -22,21 +22,22 @@ const recoveryScanLimit = 1000
 // an admin's retry would (store.Lifecycle.Retry). The record is then
 // written with its revision, due again after RecoveryInterval, or deleted
 // when the window is done. A record changed meanwhile (another scheduler's
-// pass) is left to that pass.
-func (s *Scheduler) runRecovery(ctx context.Context, ent *store.Entry, now time.Time) error {
+// pass) is left to that pass. It returns when the next pass is due (0 when
+// there is none, or the record was not read).
+func (s *Scheduler) runRecovery(ctx context.Context, ent *store.Entry, now time.Time) (int64, error) {
 	rec := &store.Recovery{ID: ent.ID}
 	switch err := s.cfg.Table.Get(ctx, rec); {
 	case store.NotFound(err):
-		return nil
+		return 0, nil
 	case err != nil:
-		return fmt.Errorf("read recovery %s: %w", ent.ID, err)
+		return 0, fmt.Errorf("read recovery %s: %w", ent.ID, err)
 	}
 	if rec.DueMS > herald.Millis(now) {
-		return nil
+		return rec.DueMS, nil
 	}
 	inFlight, err := s.stillPending(ctx, rec.InFlight)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	released, done, err := s.release(ctx, rec, rec.MaxInFlight-len(inFlight), now)
 	rec.InFlight = append(inFlight, released...)
@@ -48,18 +49,18 @@ func (s *Scheduler) runRecovery(ctx context.Context, ent *store.Entry, now time.
 	if done {
 		s.cfg.Logger.Info("recovery done", "webhook_id", rec.WebhookID, "released", rec.Released)
 		if derr := s.cfg.Table.Delete(ctx, rec); derr != nil && !store.NotFound(derr) && !store.Conflict(derr) {
-			return fmt.Errorf("delete recovery %s: %w", rec.ID, derr)
+			return 0, fmt.Errorf("delete recovery %s: %w", rec.ID, derr)
 		}
-		return nil
+		return 0, nil
 	}
 	rec.DueMS = herald.Millis(now.Add(s.cfg.RecoveryInterval))
 	if werr := s.cfg.Table.Replace(ctx, rec); werr != nil && !store.Conflict(werr) {
-		return errors.Join(err, fmt.Errorf("write recovery %s: %w", rec.ID, werr))
+		return 0, errors.Join(err, fmt.Errorf("write recovery %s: %w", rec.ID, werr))
 	}
 	if len(released) > 0 {
 		s.cfg.Logger.Info("recovery released deliveries", "webhook_id", rec.WebhookID, "count", len(released))
 	}
-	return err
+	return rec.DueMS, err
 }
 
 // stillPending returns those of the deliveries ids that are still pending.

@@ -118,8 +118,8 @@ func (s *Scheduler) PublishDue(ctx context.Context) (next time.Time, published i
 // publishDue publishes and deletes the entries due by now plus the native
 // delay, merging the shards of the due-time index in due order, and runs
 // the passes of the recoveries due by now. It returns how many jobs it
-// published and the due time of the earliest recovery it read that is not
-// due yet (0 when none).
+// published and the due time of the earliest next pass of a recovery it
+// read (0 when none).
 func (s *Scheduler) publishDue(ctx context.Context, now time.Time) (published int, recovery int64, err error) {
 	horizon := herald.Millis(now.Add(s.maxDelay))
 	due, err := openShards(ctx, func(shard int) *docstore.DocumentIterator {
@@ -138,16 +138,17 @@ func (s *Scheduler) publishDue(ctx context.Context, now time.Time) (published in
 			return published, recovery, nil
 		}
 		if ent.IsRecovery() {
-			if ent.DueMS > herald.Millis(now) {
-				if recovery == 0 || ent.DueMS < recovery {
-					recovery = ent.DueMS
+			dueMS := ent.DueMS
+			if dueMS <= herald.Millis(now) {
+				// A failed pass is tried again when the record next
+				// falls due; it holds up no deliver job.
+				var err error
+				if dueMS, err = s.runRecovery(ctx, ent, now); err != nil && ctx.Err() == nil {
+					s.cfg.Logger.Error("recovery pass", "recovery", ent.ID, "error", err)
 				}
-				continue
 			}
-			// A failed pass is tried again when the record next falls
-			// due; it holds up no deliver job.
-			if err := s.runRecovery(ctx, ent, now); err != nil && ctx.Err() == nil {
-				s.cfg.Logger.Error("recovery pass", "recovery", ent.ID, "error", err)
+			if dueMS != 0 && (recovery == 0 || dueMS < recovery) {
+				recovery = dueMS
 			}
 			continue
 		}
