@@ -117,9 +117,7 @@ func TestRecoveryGoesOnAfterRestart(t *testing.T) {
 	}
 
 	close(recv.gate)
-	fresh := memConfig(t, dir)
-	cfg.IngestTopic, cfg.IngestSubscription = fresh.IngestTopic, fresh.IngestSubscription
-	cfg.DeliverTopic, cfg.DeliverSubscription = fresh.DeliverTopic, fresh.DeliverSubscription
+	cfg = withNewTopics(t, cfg)
 	second, err := startLocal(t, cfg)
 	if err != nil {
 		t.Fatal(err)
