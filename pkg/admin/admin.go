@@ -44,6 +44,13 @@ type Config struct {
 	OwnEvents *pubsub.Topic
 	// Enqueuer enqueues manual retries and resumed deliveries. Required.
 	Enqueuer store.Enqueuer
+	// ScheduleTable is the schedule collection, where POST …/recover writes
+	// the recovery the retry-scheduler carries out (see store.Recovery).
+	// Required.
+	ScheduleTable *docstore.Collection
+	// OnSchedule, when set, is told the due time of every recovery written
+	// (see enqueue.Config.OnSchedule). Defaults to nil.
+	OnSchedule func(due time.Time)
 	// Auth authenticates bearer tokens. Required.
 	Auth *auth.Authenticator
 	// Sealer encrypts webhook signing secrets at rest. Required.
@@ -97,8 +104,8 @@ type API struct {
 // New returns the API for cfg.
 func New(cfg Config) (*API, error) {
 	if cfg.Webhooks == nil || cfg.Events == nil || cfg.Deliveries == nil || cfg.Applications == nil ||
-		cfg.Ingest == nil || cfg.Enqueuer == nil {
-		return nil, errors.New("admin: Webhooks, Events, Deliveries, Applications, Ingest and Enqueuer are required")
+		cfg.ScheduleTable == nil || cfg.Ingest == nil || cfg.Enqueuer == nil {
+		return nil, errors.New("admin: Webhooks, Events, Deliveries, Applications, ScheduleTable, Ingest and Enqueuer are required")
 	}
 	if cfg.OwnEvents == nil {
 		cfg.OwnEvents = cfg.Ingest

@@ -121,6 +121,7 @@ func assertRoutes(t *testing.T, f *fixture, tok, id, app, d string, visible bool
 		{"GET", hook, nil}, {"PATCH", hook, map[string]any{"name": "renamed"}},
 		{"GET", hook + "/deliveries", nil}, {"GET", hook + "/deliveries/" + d, nil},
 		{"POST", hook + "/deliveries/" + d + "/retry", nil}, {"POST", hook + "/rotate-secret", nil},
+		{"POST", hook + "/recover", map[string]any{"since": "2026-01-01T00:00:00Z"}},
 		{"GET", hook + "/stats", nil}, {"POST", hook + "/test", nil}, {"POST", hook + "/pause", nil},
 		{"POST", hook + "/resume", nil}, {"POST", hook + "/validate", nil},
 		{"GET", appsPath + app, nil}, {"POST", appsPath + app + "/rotate-secret", nil},

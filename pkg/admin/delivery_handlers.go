@@ -69,33 +69,56 @@ func (a *API) getDelivery(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, view)
 }
 
-// retryDelivery makes one new attempt of a delivery now, whatever its status.
-// It is one shot: if it fails the delivery is failed, with no automatic
-// retries after it and no second dropped event.
+// retryDelivery retries a delivery now (see store.Lifecycle.Retry): a
+// pending one's next attempt is made now, its schedule kept; a failed one
+// gets one manual attempt; a succeeded one is refused with 409 unless the
+// body is {"force": true}. The answer is the delivery with "retry" saying
+// which of these happened.
 func (a *API) retryDelivery(w http.ResponseWriter, r *http.Request) {
+	var in retryInput
+	v := &validationError{}
+	if decodeOptionalBody(r, &in, v); !v.empty() {
+		writeValidation(w, v)
+		return
+	}
 	d, ok := a.loadDelivery(w, r)
 	if !ok {
 		return
 	}
-	now := a.cfg.Now()
+	kind, err := a.lifecycle().Retry(r.Context(), a.cfg.Enqueuer, d, in.Force, a.cfg.Now())
 	switch {
-	case d.LeaseUntilMS > herald.Millis(now):
+	case errors.Is(err, store.ErrSucceeded):
+		writeDetail(w, http.StatusConflict, "the delivery succeeded already and is not sent again; "+
+			`send {"force": true} to send it once more`)
+		return
+	case errors.Is(err, store.ErrAttemptInFlight):
 		writeDetail(w, http.StatusConflict, "an attempt of this delivery is in flight")
 		return
-	case d.Status == herald.StatusPaused:
+	case errors.Is(err, store.ErrHeld):
 		writeDetail(w, http.StatusConflict, "the webhook is paused; resume it to send held deliveries")
 		return
-	}
-	if err := a.lifecycle().Rearm(r.Context(), a.cfg.Enqueuer, d, true, now); err != nil {
-		if store.Conflict(err) {
-			writeDetail(w, http.StatusConflict, "the delivery changed meanwhile; try again")
-			return
-		}
+	case store.Conflict(err):
+		writeDetail(w, http.StatusConflict, "the delivery changed meanwhile; try again")
+		return
+	case err != nil:
 		a.storeFailed(w, r, err)
 		return
 	}
-	a.cfg.Logger.Info("delivery retried", "delivery_id", d.ID, "webhook_id", d.WebhookID, "attempt", d.AttemptCount+1)
-	writeJSON(w, http.StatusOK, viewDelivery(d, r))
+	a.cfg.Logger.Info("delivery retried", "delivery_id", d.ID, "webhook_id", d.WebhookID,
+		"attempt", d.AttemptCount+1, "retry", kind)
+	writeJSON(w, http.StatusOK, retryView{deliveryView: viewDelivery(d, r), Retry: kind})
+}
+
+// retryInput is the optional body of a retry.
+type retryInput struct {
+	// Force sends a succeeded delivery again.
+	Force bool `json:"force"`
+}
+
+// retryView is a retried delivery and what the retry did.
+type retryView struct {
+	deliveryView
+	Retry store.RetryKind `json:"retry"`
 }
 
 // loadDelivery reads the delivery named in the path, answering 422 for an id

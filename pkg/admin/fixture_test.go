@@ -33,6 +33,7 @@ var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 type fixture struct {
 	clock                                      *heraldtest.Clock
 	webhooks, events, deliveries, applications *docstore.Collection
+	schedule                                   *docstore.Collection
 	ingest                                     *pubsub.Subscription
 	enq                                        *heraldtest.Enqueuer
 	sealer                                     *seal.Sealer
@@ -48,6 +49,7 @@ func newFixture(t *testing.T, cfg admin.Config) *fixture {
 	f := &fixture{clock: heraldtest.NewClock(t0), enq: &heraldtest.Enqueuer{}}
 	f.webhooks, f.events = heraldtest.Collection(t), heraldtest.Collection(t)
 	f.deliveries, f.applications = heraldtest.Collection(t), heraldtest.Collection(t)
+	f.schedule = heraldtest.Collection(t)
 	// A test may hand in its own webhooks or applications collection (one
 	// that counts what is read).
 	if cfg.Webhooks != nil {
@@ -65,7 +67,7 @@ func newFixture(t *testing.T, cfg admin.Config) *fixture {
 	})
 	f.sealer = seal.New(localsecrets.NewKeeper([32]byte{42}))
 	cfg.Webhooks, cfg.Events, cfg.Deliveries, cfg.Applications = f.webhooks, f.events, f.deliveries, f.applications
-	cfg.Ingest, cfg.Enqueuer, cfg.Sealer = topic, f.enq, f.sealer
+	cfg.Ingest, cfg.Enqueuer, cfg.Sealer, cfg.ScheduleTable = topic, f.enq, f.sealer, f.schedule
 	if cfg.Now == nil {
 		cfg.Now = f.clock.Now
 	}

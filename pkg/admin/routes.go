@@ -35,6 +35,7 @@ func (a *API) routes() http.Handler {
 	mux.Handle("GET "+hook+"/deliveries", a.auth(read, a.listDeliveries))
 	mux.Handle("GET "+hook+"/deliveries/{delivery_id}", a.auth(read, a.getDelivery))
 	mux.Handle("POST "+hook+"/deliveries/{delivery_id}/retry", a.auth(write, a.retryDelivery))
+	mux.Handle("POST "+hook+"/recover", a.auth(write, a.recoverDeliveries))
 	mux.Handle("POST "+hook+"/rotate-secret", a.auth(write, a.rotateSecret))
 	mux.Handle("GET "+hook+"/stats", a.auth(read, a.webhookStats))
 	mux.Handle("POST "+hook+"/test", a.auth(write, a.testWebhook))

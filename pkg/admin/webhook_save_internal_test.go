@@ -31,7 +31,7 @@ func TestSaveWebhookSurvivesAHealthUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := New(Config{Webhooks: coll(), Events: coll(), Deliveries: coll(), Applications: coll(),
+	a, err := New(Config{Webhooks: coll(), Events: coll(), Deliveries: coll(), Applications: coll(), ScheduleTable: coll(),
 		Ingest: mempubsub.NewTopic(), Enqueuer: nopEnqueuer{}, Auth: authn,
 		Sealer: seal.New(localsecrets.NewKeeper([32]byte{1}))})
 	if err != nil {

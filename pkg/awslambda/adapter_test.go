@@ -129,7 +129,8 @@ func TestFunctionURLSampleRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	api, err := admin.New(admin.Config{Webhooks: heraldtest.Collection(t), Events: heraldtest.Collection(t),
-		Deliveries: heraldtest.Collection(t), Applications: heraldtest.Collection(t), Ingest: mempubsub.NewTopic(),
+		Deliveries: heraldtest.Collection(t), Applications: heraldtest.Collection(t), ScheduleTable: heraldtest.Collection(t),
+		Ingest:   mempubsub.NewTopic(),
 		Enqueuer: nopEnqueuer{}, Auth: authn, Sealer: seal.New(localsecrets.NewKeeper([32]byte{7}))})
 	if err != nil {
 		t.Fatal(err)

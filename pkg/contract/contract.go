@@ -47,6 +47,7 @@ func Run(t *testing.T, backend Backend) {
 		{"DuplicateEventID", testDuplicateEventID},
 		{"Subscriptions", testSubscriptions},
 		{"ManualRetry", testManualRetry},
+		{"Recover", testRecover},
 		{"MalformedIngestMessage", testMalformedIngestMessage},
 		{"AdminErrors", testAdminErrors},
 		{"DeliveryPaging", testDeliveryPaging},

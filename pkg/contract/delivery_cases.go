@@ -174,6 +174,28 @@ func testManualRetry(t *testing.T, b Backend) {
 	}
 }
 
+// testRecover: POST …/recover attempts a failed delivery again, through
+// the retry-scheduler, and it succeeds as a new attempt.
+func testRecover(t *testing.T, b Backend) {
+	_, api := start(t, b, time.Second)
+	r := NewReceiver(t, "X-Herald-", 500, 500, 200)
+	wh := api.CreateWebhook(r, map[string]any{"events": []string{"order.*"}})
+	since := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+	api.Publish(map[string]any{"event_type": "order.created"})
+	d := api.WaitDelivery(wh.ID, "failed", wait)
+	var accepted struct {
+		Recovering int `json:"recovering"`
+	}
+	path := "/api/v1/admin/webhooks/" + wh.ID + "/recover"
+	if status := api.Do("POST", path, map[string]any{"since": since}, &accepted); status != http.StatusAccepted || accepted.Recovering != 1 {
+		t.Fatalf("recover: %d %+v, want 202 recovering 1", status, accepted)
+	}
+	after := api.WaitDelivery(wh.ID, "succeeded", wait)
+	if after.ID != d.ID || len(after.Attempts) != 3 || after.Attempts[2].StatusCode != 200 {
+		t.Errorf("after the recovery: %+v", after)
+	}
+}
+
 func testMalformedIngestMessage(t *testing.T, b Backend) {
 	sys, api := start(t, b)
 	r := NewReceiver(t, "X-Herald-")

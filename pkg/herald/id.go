@@ -46,6 +46,14 @@ func DeliveryIDTime(id int64) time.Time {
 	return idEpoch.Add(time.Duration(id>>seqBits) * time.Millisecond)
 }
 
+// FirstDeliveryIDAt returns the smallest id a delivery created at t or later
+// can have: delivery ids order by creation time, so the deliveries created
+// from since until until are those with ids from FirstDeliveryIDAt(since) to
+// FirstDeliveryIDAt(until.Add(time.Millisecond))-1.
+func FirstDeliveryIDAt(t time.Time) int64 {
+	return max(t.Sub(idEpoch).Milliseconds(), 0) << seqBits
+}
+
 // NewWebhookID returns a new webhook id, "wh_" followed by a time-ordered UUID.
 func NewWebhookID() string { return "wh_" + compactUUID() }
 

@@ -93,6 +93,17 @@ type running struct {
 
 // startLocal starts local mode on cfg, logging to the test's output; it is
 // closed when the test ends, if not before.
+// withNewTopics returns cfg, on its data dir, with topics of new names: a
+// restarted process has new in-memory topics, and only the data dir carries
+// over.
+func withNewTopics(t testing.TB, cfg config.Config) config.Config {
+	t.Helper()
+	fresh := memConfig(t, cfg.DataDir)
+	cfg.IngestTopic, cfg.IngestSubscription = fresh.IngestTopic, fresh.IngestSubscription
+	cfg.DeliverTopic, cfg.DeliverSubscription = fresh.DeliverTopic, fresh.DeliverSubscription
+	return cfg
+}
+
 func startLocal(t *testing.T, cfg config.Config) (*running, error) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -38,9 +38,7 @@ func TestRestartKeepsStateAndRearmsPending(t *testing.T) {
 	}
 
 	// A new process has new in-memory topics; only the data dir carries over.
-	fresh := memConfig(t, dir)
-	cfg.IngestTopic, cfg.IngestSubscription = fresh.IngestTopic, fresh.IngestSubscription
-	cfg.DeliverTopic, cfg.DeliverSubscription = fresh.DeliverTopic, fresh.DeliverSubscription
+	cfg = withNewTopics(t, cfg)
 	second, err := startLocal(t, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -85,9 +83,7 @@ func TestCleanShutdownLosesNoAcceptedEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	fresh := memConfig(t, dir)
-	cfg.IngestTopic, cfg.IngestSubscription = fresh.IngestTopic, fresh.IngestSubscription
-	cfg.DeliverTopic, cfg.DeliverSubscription = fresh.DeliverTopic, fresh.DeliverSubscription
+	cfg = withNewTopics(t, cfg)
 	if _, err := startLocal(t, cfg); err != nil {
 		t.Fatal(err)
 	}

@@ -99,9 +99,7 @@ func TestShutdownCutsOffDeliveryInFlight(t *testing.T) {
 
 	// A new process has new in-memory topics; only the data dir carries over.
 	r.hold.Store(false)
-	fresh := memConfig(t, dir)
-	cfg.IngestTopic, cfg.IngestSubscription = fresh.IngestTopic, fresh.IngestSubscription
-	cfg.DeliverTopic, cfg.DeliverSubscription = fresh.DeliverTopic, fresh.DeliverSubscription
+	cfg = withNewTopics(t, cfg)
 	second, err := startLocal(t, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -24,6 +24,7 @@ func routes(e *env) []route {
 		{"GET", hookA + "/deliveries", read, nil},
 		{"GET", hookA + "/deliveries/" + d, read, nil},
 		{"POST", hookA + "/deliveries/" + d + "/retry", write, nil},
+		{"POST", path(h, "recover"), write, map[string]any{"since": "2026-01-01T00:00:00Z"}},
 		{"POST", path(h, "rotate-secret"), write, nil},
 		{"GET", path(h, "stats"), read, nil},
 		{"POST", path(h, "test"), write, nil},

@@ -40,6 +40,11 @@ type Config struct {
 	// attempt in flight, before the sweep publishes its job again.
 	// Defaults to 1m.
 	SweepGrace time.Duration
+	// RecoveryInterval is how long after one pass of a webhook's recovery
+	// (see store.Recovery) the next is due: each pass releases as many of
+	// its failed deliveries as those still in flight leave room for.
+	// Defaults to 1s.
+	RecoveryInterval time.Duration
 	// Logger defaults to a logger that discards.
 	Logger *slog.Logger
 }
@@ -67,6 +72,7 @@ func New(cfg Config) (*Scheduler, error) {
 	cfg.MaxSleep = herald.PositiveOr(cfg.MaxSleep, 30*time.Second)
 	cfg.SweepInterval = herald.PositiveOr(cfg.SweepInterval, time.Minute)
 	cfg.SweepGrace = herald.PositiveOr(cfg.SweepGrace, time.Minute)
+	cfg.RecoveryInterval = herald.PositiveOr(cfg.RecoveryInterval, time.Second)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -89,48 +95,73 @@ func (s *Scheduler) Wake(due time.Time) {
 
 // PublishDue publishes every table entry that is due — or, on a topic with
 // native delays, due within the longest delay, published with the remaining
-// delay — and deletes it, in due order. It returns the due time of the
-// earliest entry left that falls due within MaxSleep (zero when none: the
-// long-running loop reads the table again by then anyway) and how many it
-// published.
+// delay — and deletes it, in due order; a recovery's record (see
+// store.Recovery) that is due gets its next pass instead. It returns the due
+// time of the earliest entry left that falls due within MaxSleep (zero when
+// none: the long-running loop reads the table again by then anyway) and how
+// many it published.
 func (s *Scheduler) PublishDue(ctx context.Context) (next time.Time, published int, err error) {
 	now := s.cfg.Now()
-	if published, err = s.publishDue(ctx, now); err != nil {
+	published, recovery, err := s.publishDue(ctx, now)
+	if err != nil {
 		return time.Time{}, published, err
 	}
-	next, err = s.nextDue(ctx, now.Add(s.maxDelay), now.Add(s.cfg.MaxSleep))
-	return next, published, err
+	if next, err = s.nextDue(ctx, now.Add(s.maxDelay), now.Add(s.cfg.MaxSleep)); err != nil {
+		return time.Time{}, published, err
+	}
+	if recovery != 0 && (next.IsZero() || recovery < herald.Millis(next)) {
+		next = herald.FromMillis(recovery)
+	}
+	return next, published, nil
 }
 
 // publishDue publishes and deletes the entries due by now plus the native
-// delay, merging the shards of the due-time index in due order.
-func (s *Scheduler) publishDue(ctx context.Context, now time.Time) (published int, err error) {
+// delay, merging the shards of the due-time index in due order, and runs
+// the passes of the recoveries due by now. It returns how many jobs it
+// published and the due time of the earliest next pass of a recovery it
+// read (0 when none).
+func (s *Scheduler) publishDue(ctx context.Context, now time.Time) (published int, recovery int64, err error) {
 	horizon := herald.Millis(now.Add(s.maxDelay))
 	due, err := openShards(ctx, func(shard int) *docstore.DocumentIterator {
 		return store.DueEntries(s.cfg.Table, shard, horizon).Get(ctx, store.EntryFields...)
 	})
 	if err != nil {
-		return 0, fmt.Errorf("query schedule: %w", err)
+		return 0, 0, fmt.Errorf("query schedule: %w", err)
 	}
 	defer due.stop()
 	for {
 		ent, err := due.next(ctx)
 		if err != nil {
-			return published, fmt.Errorf("query schedule: %w", err)
+			return published, recovery, fmt.Errorf("query schedule: %w", err)
 		}
 		if ent == nil {
-			return published, nil
+			return published, recovery, nil
+		}
+		if ent.IsRecovery() {
+			dueMS := ent.DueMS
+			if dueMS <= herald.Millis(now) {
+				// A failed pass is tried again when the record next
+				// falls due; it holds up no deliver job.
+				var err error
+				if dueMS, err = s.runRecovery(ctx, ent, now); err != nil && ctx.Err() == nil {
+					s.cfg.Logger.Error("recovery pass", "recovery", ent.ID, "error", err)
+				}
+			}
+			if dueMS != 0 && (recovery == 0 || dueMS < recovery) {
+				recovery = dueMS
+			}
+			continue
 		}
 		delay := herald.FromMillis(ent.DueMS).Sub(now)
 		if err := s.cfg.Delayer.Send(ctx, s.cfg.Topic, ent.Job().Encode(), delay); err != nil {
-			return published, fmt.Errorf("publish scheduled job: %w", err)
+			return published, recovery, fmt.Errorf("publish scheduled job: %w", err)
 		}
 		// Publish first, then delete: a crash in between republishes the
 		// job, which the deliver function recognises as a duplicate. The
 		// delete checks the revision, so an entry rescheduled meanwhile
 		// (a conflict) stays for its new due time.
 		if err := s.cfg.Table.Delete(ctx, ent); err != nil && !store.NotFound(err) && !store.Conflict(err) {
-			return published, fmt.Errorf("delete schedule entry: %w", err)
+			return published, recovery, fmt.Errorf("delete schedule entry: %w", err)
 		}
 		published++
 	}

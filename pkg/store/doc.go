@@ -14,7 +14,11 @@
 // after the backoff step, or failed), stops one that cannot be sent (Stop),
 // holds one whose webhook was paused meanwhile (Hold) and defers one whose
 // webhook is at its in-flight cap (Defer); the retry-scheduler's sweep makes
-// a lost attempt due again (Reschedule); an admin's retry or a resume makes
-// a delivery pending again (Rearm, Release); the expiry-notifier gives up
-// one held too long (GiveUpHeld).
+// a lost attempt due again (Reschedule); an admin's retry, or a recovery's,
+// makes a pending delivery's next attempt due now or re-arms a finished one
+// (Retry, Rearm), a resume releases held ones (Release); the
+// expiry-notifier gives up one held too long (GiveUpHeld).
+//
+// A webhook's recovery in progress (recovery.go) is a record in the
+// schedule collection that the retry-scheduler carries out pass by pass.
 package store

@@ -176,6 +176,7 @@ func Queries(c Collections) []Query {
 	return []Query{
 		{"admin: a webhook's deliveries", WebhookDeliveries(c.Deliveries, "wh_1", ""), IDFields, "by_webhook"},
 		{"admin: a webhook's deliveries by status", WebhookDeliveries(c.Deliveries, "wh_1", herald.StatusFailed), IDFields, "by_webhook"},
+		{"admin, schedule: a recovering webhook's deliveries", WebhookDeliveriesAfter(c.Deliveries, "wh_1", 1), StatusFields, "by_webhook"},
 		{"admin, ingest: a webhook's held deliveries", HeldDeliveries(c.Deliveries, "wh_1"), HeldFields, "by_held"},
 		{"admin: resume, oldest first", HeldOldestFirst(c.Deliveries, "wh_1"), HeldFields, "by_held"},
 		{"ingest: an event's deliveries", EventDeliveries(c.Deliveries, "evt_1"), EventDeliveryFields, "by_event"},

@@ -48,7 +48,8 @@ func Build(e function.Env) (*admin.API, error) {
 	}
 	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Table: e.Table, Revision: e.Revision, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest, OwnEvents: e.Res.OwnEvents,
-		Enqueuer: enq, Auth: authn, Sealer: sealer, Client: client, DeliveryTimeout: c.DeliveryTimeout,
+		Enqueuer: enq, ScheduleTable: e.Res.Schedule, OnSchedule: e.OnSchedule,
+		Auth: authn, Sealer: sealer, Client: client, DeliveryTimeout: c.DeliveryTimeout,
 		Parser: function.Parser(e), HeaderPrefix: c.HeaderPrefix, ValidationOrigin: c.ValidationOrigin, Schedule: c.RetrySchedule,
 		AllowPrivateTargets: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
 		RequireHTTPS: c.RequireHTTPS, Metrics: metricsHandler, Now: e.Now,
