@@ -71,6 +71,9 @@ func startHerald(ctx context.Context, tune func(*config.Config)) (*herald, error
 		if v.Local != "" && !(inMemory && strings.HasSuffix(v.Name, "_COLLECTION")) {
 			def = v.Local
 		}
+		if def == "" {
+			continue // unset by default (HERALD_OWN_EVENTS_TOPIC): nothing to rename
+		}
 		if env[v.Name], err = uniqueName(def, n); err != nil {
 			return nil, fmt.Errorf("%s: %w", v.Name, err)
 		}
