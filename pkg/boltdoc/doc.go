@@ -13,7 +13,7 @@
 //
 // Group commit: concurrent writers share one transaction and one fsync. The
 // first writer commits at once; writers arriving while a commit is in flight
-// are committed together by the next one (see committer for why this is not
+// are committed together by the next one (see boltfile.Committer for why this is not
 // bbolt's DB.Batch, which holds every batch open for 10ms). As with Batch, a
 // writer's transaction function may run again when another function in its
 // batch fails; this package records each action's outcome afresh on every
