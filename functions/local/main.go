@@ -1,9 +1,8 @@
 // Command local runs all five Herald functions in one process on embedded
 // drivers: the admin API on HERALD_ADDR (default 127.0.0.1:8080), its state
-// in HERALD_DATA_DIR — bolt:// collections and the ingest topic's memq://
-// journal in herald.db, written to disk before each write returns — so
-// neither a crash nor kill -9 loses an accepted event. SIGINT or SIGTERM
-// stops intake and gives the deliveries in flight
+// in HERALD_DATA_DIR — bolt:// collections in herald.db, written to disk
+// before each write returns, and the ingest topic's memq:// journal in
+// queue.db — so neither a crash nor kill -9 loses an accepted event. SIGINT or SIGTERM stops intake and gives the deliveries in flight
 // HERALD_SHUTDOWN_TIMEOUT (default 10s) to finish; those cut off stay pending
 // for the next start. A second signal exits at once.
 package main

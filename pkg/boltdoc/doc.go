@@ -34,11 +34,8 @@
 // revision_field changes it.
 //
 // One process: bbolt locks the file, so only one process may open it; within
-// a process, every collection opened on the same path shares one *bolt.DB
-// and one committer (boltfile.Open), closed with the last of them, and so
-// does anything else that opens the path through boltfile (a memq journal:
-// its writes then share the collections' commits). A second process fails
-// to open after 5s.
+// a process, every collection opened on the same path shares one *bolt.DB,
+// closed with the last of them. A second process fails to open after 5s.
 //
 // # Storage and queries
 //

@@ -94,14 +94,9 @@
 //     URL scheme is never closed, so the file stays open until the process
 //     exits. Another process opening the file fails after a second. The file
 //     is created with mode 0600.
-//   - The file may hold other data too: it is opened through
-//     pkg/boltfile, which shares one *bbolt.DB and one group committer per
-//     path in the process, so a journal in the file of bolt:// collections
-//     (Herald's local mode) commits its sends and acks together with their
-//     writes. MoveJournal moves a journal file's messages into another.
 //
-// A send to a journaled topic costs a commit, two fsyncs, shared with the
-// other writes committed at the same time; an idle topic costs nothing. Topics without a journal pay nothing for the feature.
+// A send to a journaled topic costs a commit, two fsyncs; an idle topic
+// costs nothing. Topics without a journal pay nothing for the feature.
 //
 // # As
 //
