@@ -103,7 +103,7 @@ var Vars = []Var{
 	{"HERALD_ADMIN_READ_TIMEOUT", "10s", "", "admin API's own server: how long reading one request may take, headers and body; a slower client is cut off"},
 	{"HERALD_ADMIN_TOKEN", "", "", "bootstrap bearer token with every scope; local mode generates and prints one when unset"},
 	{"HERALD_ADMIN_TOKEN_URL", "", "", "admin function: gocloud runtimevar URL the admin token is read from at start, instead of HERALD_ADMIN_TOKEN (on AWS `awssecretsmanager://<secret>?region=<region>&decoder=string`; also `file://`)"},
-	{"HERALD_DATA_DIR", "./data", "", "local mode: where the store and the ingest journal (`herald.db`) and the keys are kept"},
+	{"HERALD_DATA_DIR", "./data", "", "local mode: where the store (`herald.db`), the ingest journal (`queue.db`) and the keys are kept"},
 	{"HERALD_HEADER_PREFIX", signature.DefaultPrefix, "", "prefix of the Event, Delivery-Id and Signature headers"},
 	{"HERALD_RETRY_SCHEDULE", "30s,1m,5m,15m,1h,6h,24h", "", "delays before each retry, comma-separated Go durations, each at least 1s (the API's rule for a webhook's `retry_schedule` too)"},
 	{"HERALD_ALLOW_PRIVATE_TARGETS", "false", "true", "allow webhook URLs on loopback, private and link-local addresses"},
@@ -133,7 +133,7 @@ var Vars = []Var{
 	{"HERALD_JWKS_URL", "", "", "JWKS of an external identity provider whose JWTs the admin API accepts; unset: none"},
 	{"HERALD_JWT_ISSUER", "", "", "the `iss` external JWTs must carry (required with `HERALD_JWKS_URL`)"},
 	{"HERALD_JWT_AUDIENCE", "", "", "the `aud` external JWTs must carry (required with `HERALD_JWKS_URL`)"},
-	{"HERALD_INGEST_TOPIC", "mem://herald-ingest", "memq://herald-ingest", "gocloud URL of the ingest topic; in local mode a `memq://` URL without `journal=` gets `journal=$HERALD_DATA_DIR/herald.db` (the collections' file)"},
+	{"HERALD_INGEST_TOPIC", "mem://herald-ingest", "memq://herald-ingest", "gocloud URL of the ingest topic; in local mode a `memq://` URL without `journal=` gets `journal=$HERALD_DATA_DIR/queue.db`"},
 	{"HERALD_INGEST_SUBSCRIPTION", "mem://herald-ingest", "memq://herald-ingest", "gocloud URL of the ingest function's subscription"},
 	{"HERALD_OWN_EVENTS_TOPIC", "", "", "gocloud URL where admin, deliver and expiry-notifier publish Herald's own events (`webhook.*`, `application.*`); unset: the ingest topic. On AWS a queue only Herald's roles may send to, so upstream publishers cannot forge them"},
 	{"HERALD_OWN_EVENTS_SUBSCRIPTION", "", "", "ingest: gocloud URL of that channel's subscription; when set, reserved event types arriving through the ingest subscription are refused (acknowledged, logged, counted as malformed)"},
@@ -238,9 +238,8 @@ func FromEnv(getenv func(string) string, mode Mode) (Config, error) {
 			*u = withSnapshot(*u, c.DataDir)
 			*u = withParam(*u, "bolt://", "file", filepath.Join(c.DataDir, StoreFile), c.DataDir)
 		}
-		// The journal shares the collections' file, and so their commits.
-		c.IngestTopic = withParam(c.IngestTopic, "memq://", "journal", filepath.Join(c.DataDir, StoreFile), c.DataDir)
-		c.IngestSubscription = withParam(c.IngestSubscription, "memq://", "journal", filepath.Join(c.DataDir, StoreFile), c.DataDir)
+		c.IngestTopic = withParam(c.IngestTopic, "memq://", "journal", filepath.Join(c.DataDir, JournalFile), c.DataDir)
+		c.IngestSubscription = withParam(c.IngestSubscription, "memq://", "journal", filepath.Join(c.DataDir, JournalFile), c.DataDir)
 	}
 	return c, nil
 }
@@ -254,12 +253,8 @@ func (c Config) TTL() bool {
 
 // The files local mode keeps its state in, under HERALD_DATA_DIR.
 const (
-	// StoreFile holds every bolt:// collection and the memq:// ingest
-	// topic's journal: one file, so their writes share commits.
-	StoreFile = "herald.db"
-	// LegacyJournalFile is where earlier versions journaled the ingest
-	// topic; local mode moves what it holds into StoreFile at start.
-	LegacyJournalFile = "queue.db"
+	StoreFile   = "herald.db" // every bolt:// collection
+	JournalFile = "queue.db"  // the memq:// ingest topic's journal
 )
 
 // withParam adds param=value to a URL of scheme that has no param, when dir

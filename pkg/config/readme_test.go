@@ -44,7 +44,7 @@ func TestFromEnvDefaultsAndErrors(t *testing.T) {
 	if want := "bolt://webhooks/id?index=scope,id&index=tenant_id,partner_id&index=secret_duty_shard,secret_duty_ms&file=data%2Fherald.db"; cfg.WebhooksCollection != want {
 		t.Errorf("webhooks URL = %q, want %q", cfg.WebhooksCollection, want)
 	}
-	if want := "memq://herald-ingest?journal=data%2Fherald.db"; cfg.IngestTopic != want || cfg.IngestSubscription != want {
+	if want := "memq://herald-ingest?journal=data%2Fqueue.db"; cfg.IngestTopic != want || cfg.IngestSubscription != want {
 		t.Errorf("ingest URLs = %q, %q, want %q", cfg.IngestTopic, cfg.IngestSubscription, want)
 	}
 	if cfg.DeliverTopic != "memq://herald-deliver" {

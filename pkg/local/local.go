@@ -14,7 +14,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,9 +132,6 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 			return nil, err
 		}
 	}
-	if err := moveLegacyJournal(cfg, opt.Logger); err != nil {
-		return nil, err
-	}
 	res, err := cfg.Open(ctx, config.Everything)
 	if err != nil {
 		return nil, err
@@ -216,32 +212,6 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 	s.goRun(runCtx, &s.wg, "retry-scheduler", fns.scheduler.Run)
 	s.goRun(runCtx, &s.wg, "expiry-notifier", fns.expiry.Run)
 	return s, nil
-}
-
-// moveLegacyJournal moves the messages an earlier version journaled in the
-// data dir's own journal file (config.LegacyJournalFile) into the file the
-// ingest topic is journaled in now (the collections' file), before the topic
-// opens it: nothing accepted before an upgrade is lost.
-func moveLegacyJournal(cfg config.Config, log *slog.Logger) error {
-	if cfg.DataDir == "" || !strings.HasPrefix(cfg.IngestTopic, "memq://") {
-		return nil
-	}
-	u, err := url.Parse(cfg.IngestTopic)
-	if err != nil {
-		return nil // the topic fails to open, with memq's error
-	}
-	legacy, journal := filepath.Join(cfg.DataDir, config.LegacyJournalFile), u.Query().Get("journal")
-	if journal == "" || filepath.Clean(journal) == filepath.Clean(legacy) {
-		return nil
-	}
-	n, err := memq.MoveJournal(legacy, journal)
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		log.Info("moved the ingest journal into the store file", "from", legacy, "to", journal, "messages", n)
-	}
-	return nil
 }
 
 // functions are the five domain handlers of one system.
