@@ -133,20 +133,26 @@ func (h *herald) publish(ctx context.Context, body []byte) error {
 // post publishes one event as an upstream system does: POST /api/v1/events,
 // answered 202 once the event is on disk.
 func (h *herald) post(ctx context.Context, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+h.sys.Addr+"/api/v1/events", bytes.NewReader(body))
+	return h.postJSON(ctx, h.client, "/api/v1/events", body, http.StatusAccepted, "publish over HTTP")
+}
+
+// postJSON posts body to path of the admin API with the admin token through
+// client and fails, naming what, unless the answer has status want.
+func (h *herald) postJSON(ctx context.Context, client *http.Client, path string, body []byte, want int, what string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+h.sys.Addr+path, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+adminToken)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := h.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("publish over HTTP: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	msg, _ := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		return fmt.Errorf("publish over HTTP: %s: %s", resp.Status, msg)
+	if resp.StatusCode != want {
+		return fmt.Errorf("%s: %s: %s", what, resp.Status, msg)
 	}
 	return nil
 }
@@ -178,21 +184,8 @@ func (h *herald) createWebhooks(ctx context.Context, n int, target string, retry
 		w := webhook{Name: fmt.Sprintf("bench %d", i), URL: target, Events: []string{"bench.*"},
 			Secret: benchSecret, MaxInFlight: 100, RetrySchedule: retrySchedule}
 		body, _ := json.Marshal(w)
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost,
-			"http://"+h.sys.Addr+"/api/v1/admin/webhooks/", bytes.NewReader(body))
-		if err != nil {
+		if err := h.postJSON(ctx, http.DefaultClient, "/api/v1/admin/webhooks/", body, http.StatusCreated, "create webhook"); err != nil {
 			return err
-		}
-		req.Header.Set("Authorization", "Bearer "+adminToken)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return fmt.Errorf("create webhook: %w", err)
-		}
-		msg, _ := io.ReadAll(resp.Body)
-		_ = resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated {
-			return fmt.Errorf("create webhook: %s: %s", resp.Status, msg)
 		}
 	}
 	return nil
