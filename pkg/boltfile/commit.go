@@ -14,8 +14,8 @@ import (
 // without Batch's wait: Batch holds every batch open for MaxBatchDelay
 // (10ms by default) before committing, while a commit here takes about half
 // a millisecond, so a lone writer would wait twenty times longer than it
-// writes (and with MaxBatchDelay 0, Batch commits most calls alone: each
-// call that finds the previous batch started begins one of its own). Here
+// writes (and with MaxBatchDelay 0 a batch holds only the calls made before
+// its timer fired, not those waiting for the commit in flight). Here
 // the first writer commits at once; writers that arrive while a commit is in
 // flight queue up, and the next of them commits the whole queue as soon as
 // the disk is free. Under load, batches grow to whatever arrives during one
