@@ -11,7 +11,7 @@ import (
 
 // RunActions implements driver.Collection. Gets that must precede the writes
 // run in one read transaction, then every write of the list in one write
-// transaction (group-committed with other callers' writes, see committer),
+// transaction (group-committed with other callers' writes, see boltfile.Committer),
 // then the gets that must follow. Each write succeeds or fails on
 // its own, except the atomic ones, which succeed or fail together.
 func (c *collection) RunActions(ctx context.Context, actions []*driver.Action, opts *driver.RunActionsOptions) driver.ActionListError {
@@ -98,7 +98,7 @@ func (c *collection) runWrites(ctx context.Context, plain, atomic []*driver.Acti
 	// run again). applyWrites resets every outcome it records, so only the run
 	// that committed counts; and it returns an error only for failures of
 	// bbolt itself, never for one action's failure.
-	err := c.commits.do(func(tx *bolt.Tx) error { return c.applyWrites(tx, ws, aws) })
+	err := c.commits.Do(func(tx *bolt.Tx) error { return c.applyWrites(tx, ws, aws) })
 	for _, w := range append(ws, aws...) {
 		switch {
 		case err != nil:

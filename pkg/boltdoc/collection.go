@@ -12,6 +12,8 @@ import (
 	"gocloud.dev/docstore"
 	"gocloud.dev/docstore/driver"
 	"gocloud.dev/gcerrors"
+
+	"github.com/heraldhq/herald/pkg/boltfile"
 )
 
 // Options configure a collection. The zero value is usable.
@@ -41,7 +43,7 @@ type collection struct {
 	revField string
 	indexes  []*index // secondary indexes
 	primary  *index   // the documents bucket seen as an index; nil with KeyFunc
-	commits  *committer
+	commits  *boltfile.Committer
 	release  func() error
 
 	docsRead atomic.Int64 // documents decoded by queries; tests read it
@@ -71,11 +73,11 @@ func OpenCollectionFile(path, name, keyField string, opts *Options) (*docstore.C
 	if err != nil {
 		return nil, err
 	}
-	c, err := newCollection(f.db, name, keyField, opts)
+	c, err := newCollection(f.DB, name, keyField, opts)
 	if err != nil {
 		return nil, errors.Join(err, release())
 	}
-	c.commits, c.release = f.commits, release
+	c.commits, c.release = f.Committer, release
 	return docstore.NewCollection(c), nil
 }
 
@@ -91,7 +93,7 @@ func newCollection(db *bolt.DB, name, keyField string, opts *Options) (*collecti
 	}
 	c := &collection{
 		db: db, name: []byte(name), keyField: keyField, keyFunc: opts.KeyFunc, revField: opts.RevisionField,
-		commits: &committer{db: db},
+		commits: boltfile.NewCommitter(db),
 	}
 	if c.revField == "" {
 		c.revField = docstore.DefaultRevisionField

@@ -13,12 +13,13 @@
 //
 // Group commit: concurrent writers share one transaction and one fsync. The
 // first writer commits at once; writers arriving while a commit is in flight
-// are committed together by the next one (see committer for why this is not
-// bbolt's DB.Batch, which holds every batch open for 10ms). As with Batch, a
-// writer's transaction function may run again when another function in its
-// batch fails; this package records each action's outcome afresh on every
-// run and fails the transaction only on bbolt errors, so one action's
-// failure (NotFound, AlreadyExists, FailedPrecondition) never fails another's.
+// are committed together by the next one (see boltfile.Committer for why
+// this is not bbolt's DB.Batch, which holds every batch open for 10ms). As
+// with Batch, a writer's transaction function may run again when another
+// function in its batch fails; this package records each action's outcome
+// afresh on every run and fails the transaction only on bbolt errors, so one
+// action's failure (NotFound, AlreadyExists, FailedPrecondition) never fails
+// another's.
 //
 // Action lists: gets that must precede the writes run in one read
 // transaction, then all writes of the list in one write transaction, then the

@@ -32,11 +32,11 @@ func openDeliveries(t *testing.T, path string) (*docstore.Collection, *collectio
 	if err != nil {
 		t.Fatal(err)
 	}
-	dc, err := newCollection(f.db, "deliveries", "id", &Options{Indexes: deliveryIndexes})
+	dc, err := newCollection(f.DB, "deliveries", "id", &Options{Indexes: deliveryIndexes})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dc.commits, dc.release = f.commits, release
+	dc.commits, dc.release = f.Committer, release
 	coll := docstore.NewCollection(dc)
 	t.Cleanup(func() { _ = coll.Close() })
 	return coll, dc

@@ -1,8 +1,12 @@
-// Package boltfile checks a bbolt file before it is opened. bbolt trusts the
-// file it maps: one cut short (a full disk, a bad copy) makes it fault while
-// opening, a crash of the whole process that no recover can catch. Check
-// reads the file's two meta pages and refuses a file shorter than the pages
-// they say it has, so the caller can say which file is damaged instead.
+// Package boltfile opens bbolt files shared by everything in a process that
+// uses them, with one group committer per file (Open, Committer), and checks
+// a file before bbolt maps it (Check).
+//
+// bbolt trusts the file it maps: one cut short (a full disk, a bad copy)
+// makes it fault while opening, a crash of the whole process that no recover
+// can catch. Check reads the file's two meta pages and refuses a file
+// shorter than the pages they say it has, so the caller can say which file
+// is damaged instead.
 package boltfile
 
 import (

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -74,5 +75,37 @@ func TestCheckRefusesDamagedFiles(t *testing.T) {
 				t.Errorf("Check = %v, want an error naming %s", err, path)
 			}
 		})
+	}
+}
+
+// Opening a path the process has open shares the file (bbolt's flock would
+// make a second bolt.Open wait for ever); the last Release closes it.
+func TestOpenSharesTheFileUntilTheLastRelease(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shared.db")
+	a, err := boltfile.Open(path, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := boltfile.Open(filepath.Join(filepath.Dir(path), ".", "shared.db"), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b || a.DB != b.DB || a.Committer != b.Committer {
+		t.Fatal("two opens of one path got two files")
+	}
+	if err := a.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if !boltfile.IsOpen(path) {
+		t.Fatal("closed while an opener still holds it")
+	}
+	if err := b.Do(func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists([]byte("x")); return err }); err != nil {
+		t.Fatalf("write through the opener still holding it: %v", err)
+	}
+	if err := b.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if boltfile.IsOpen(path) {
+		t.Fatal("still open after the last Release")
 	}
 }

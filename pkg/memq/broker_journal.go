@@ -42,8 +42,8 @@ func (b *Broker) OpenJournal(topic, path string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if j := t.journal.Load(); j != nil {
-		if j.file.path != abs {
-			return fmt.Errorf("journal %s for topic %q: %w, %s", abs, topic, errJournalConflict, j.file.path)
+		if j.file.Path != abs {
+			return fmt.Errorf("journal %s for topic %q: %w, %s", abs, topic, errJournalConflict, j.file.Path)
 		}
 		return nil
 	}

@@ -94,6 +94,10 @@
 //     URL scheme is never closed, so the file stays open until the process
 //     exits. Another process opening the file fails after a second. The file
 //     is created with mode 0600.
+//   - The file may hold other data too: it is opened through pkg/boltfile,
+//     which shares one handle and one group committer per path in the
+//     process, so a journal may live in the file of bolt:// collections and
+//     share their commits.
 //
 // A send to a journaled topic costs a commit, two fsyncs; an idle topic
 // costs nothing. Topics without a journal pay nothing for the feature.

@@ -44,8 +44,8 @@ func (j *journal) put(subs []string, recs [][]byte) ([]uint64, error) {
 		return nil, ErrClosed
 	}
 	keys := make([]uint64, len(subs)*len(recs))
-	err := j.file.db.Batch(func(tx *bbolt.Tx) error {
-		// Batch may run this again, alone, after a failed shared commit:
+	err := j.file.Do(func(tx *bbolt.Tx) error {
+		// The committer may run this again, alone, after a failed shared commit:
 		// keys is written from scratch each time.
 		for i, sub := range subs {
 			b, err := j.bucket(tx, sub)
@@ -66,7 +66,7 @@ func (j *journal) put(subs []string, recs [][]byte) ([]uint64, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("journal %s: %w", j.file.path, err)
+		return nil, fmt.Errorf("journal %s: %w", j.file.Path, err)
 	}
 	return keys, nil
 }
@@ -78,7 +78,7 @@ func (j *journal) delete(sub string, keys []uint64) error {
 	if j.closed {
 		return ErrClosed
 	}
-	err := j.file.db.Batch(func(tx *bbolt.Tx) error {
+	err := j.file.Do(func(tx *bbolt.Tx) error {
 		b, err := j.bucket(tx, sub)
 		if err != nil {
 			return err
@@ -91,7 +91,7 @@ func (j *journal) delete(sub string, keys []uint64) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("journal %s: %w", j.file.path, err)
+		return fmt.Errorf("journal %s: %w", j.file.Path, err)
 	}
 	return nil
 }
@@ -104,7 +104,7 @@ func (j *journal) ensure(sub string) error {
 	if j.closed {
 		return ErrClosed
 	}
-	return j.file.db.Batch(func(tx *bbolt.Tx) error {
+	return j.file.Do(func(tx *bbolt.Tx) error {
 		_, err := j.bucket(tx, sub)
 		return err
 	})

@@ -1,14 +1,10 @@
 package memq
 
 import (
-	"errors"
 	"fmt"
-	"path/filepath"
-	"sync"
 	"time"
 
 	"go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/heraldhq/herald/pkg/boltfile"
 )
@@ -17,68 +13,35 @@ import (
 // topic, which holds a bucket per subscription (its queue), which holds the
 // subscription's messages keyed by an 8-byte big-endian sequence number. A
 // root bucket "corrupt" keeps the values found unreadable, moved out of the
-// queues at load (see Broker.OpenJournal).
+// queues at load (see Broker.OpenJournal). The file may hold other buckets
+// besides, of other users of the file (boltdoc collections, say).
 var (
 	queuesBucket  = []byte("queues")
 	corruptBucket = []byte("corrupt")
 )
-
-// journalMaxBatchDelay is how long a journal write waits for others to share
-// its commit (bbolt's DB.MaxBatchDelay, 10 ms by default): none. A
-// *pubsub.Topic already gathers the messages sent while its previous batch
-// commits into its next SendBatch, so a wait only adds latency (measured:
-// 10 ms, 1 ms and 0 give 11.5 ms, 1.7 ms and 0.5 ms per Send from two
-// goroutines, and 0 is also fastest from 32). Writes from other handles and
-// acks arriving together still share a commit.
-const journalMaxBatchDelay = 0
 
 // journalLockTimeout is how long opening a journal waits for another process
 // to release the file before it fails.
 const journalLockTimeout = time.Second
 
 // journalFile is one bbolt file shared by every journal on it in this
-// process.
+// process, and by every other user of the file in it (boltfile.Open): their
+// writes share commits. Writes wait for no others: the first commits at
+// once, and those arriving meanwhile share the next commit (a
+// *pubsub.Topic already gathers the messages sent while its previous batch
+// commits into its next SendBatch, so a wait would only add latency).
 type journalFile struct {
-	path string
-	db   *bbolt.DB
-	refs int // guarded by openFiles.mu
+	*boltfile.File
 }
-
-// openFiles are the journal files open in this process, by absolute path.
-// bbolt locks its file, and a second bbolt.Open of a file the process holds
-// already waits for the lock for ever; so there is one *bbolt.DB per path,
-// shared and refcounted. It is package state, against STYLE's habit, because
-// the lock it stands for belongs to the process, not to a Broker.
-var openFiles = struct {
-	mu    sync.Mutex
-	files map[string]*journalFile
-}{files: map[string]*journalFile{}}
 
 // acquireJournalFile opens the journal file at path, or shares the one
 // open already; release it when done.
 func acquireJournalFile(path string) (*journalFile, error) {
-	abs, err := filepath.Abs(path)
+	f, err := boltfile.Open(path, journalLockTimeout)
 	if err != nil {
-		return nil, fmt.Errorf("journal %s: %w", path, err)
-	}
-	openFiles.mu.Lock()
-	defer openFiles.mu.Unlock()
-	if f := openFiles.files[abs]; f != nil {
-		f.refs++
-		return f, nil
-	}
-	if err := boltfile.Check(abs); err != nil {
 		return nil, fmt.Errorf("open journal: %w", err)
 	}
-	db, err := bbolt.Open(abs, 0o600, &bbolt.Options{Timeout: journalLockTimeout})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("open journal: %s is locked by another process (another Herald on the same data dir?)", abs)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open journal %s: %w", abs, err)
-	}
-	db.MaxBatchDelay = journalMaxBatchDelay
-	err = db.Update(func(tx *bbolt.Tx) error {
+	err = f.Do(func(tx *bbolt.Tx) error {
 		for _, name := range [][]byte{queuesBucket, corruptBucket} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
@@ -87,24 +50,16 @@ func acquireJournalFile(path string) (*journalFile, error) {
 		return nil
 	})
 	if err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("open journal %s: %w", abs, err)
+		_ = f.Release()
+		return nil, fmt.Errorf("open journal %s: %w", f.Path, err)
 	}
-	f := &journalFile{path: abs, db: db, refs: 1}
-	openFiles.files[abs] = f
-	return f, nil
+	return &journalFile{f}, nil
 }
 
 // release drops one reference to f, closing the file with the last.
 func (f *journalFile) release() error {
-	openFiles.mu.Lock()
-	defer openFiles.mu.Unlock()
-	if f.refs--; f.refs > 0 {
-		return nil
-	}
-	delete(openFiles.files, f.path)
-	if err := f.db.Close(); err != nil {
-		return fmt.Errorf("close journal %s: %w", f.path, err)
+	if err := f.Release(); err != nil {
+		return fmt.Errorf("journal: %w", err)
 	}
 	return nil
 }

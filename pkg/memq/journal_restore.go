@@ -34,7 +34,7 @@ func (t *Topic) restore(j *journal, log *slog.Logger) error {
 	keys := map[*Subscription][]uint64{}
 	var loaded map[string][]restored
 	var bad []badEntry
-	err := j.file.db.Update(func(tx *bbolt.Tx) error {
+	err := j.file.DB.Update(func(tx *bbolt.Tx) error {
 		tb, err := tx.Bucket(queuesBucket).CreateBucketIfNotExists(j.topic)
 		if err != nil {
 			return err
@@ -55,7 +55,7 @@ func (t *Topic) restore(j *journal, log *slog.Logger) error {
 	}
 	for _, b := range bad {
 		log.Error("memq: skipped an unreadable journal entry (a value is moved to the file's corrupt bucket)",
-			"journal", j.file.path, "topic", t.name, "subscription", b.sub, "key", fmt.Sprintf("%x", b.key), "err", b.err)
+			"journal", j.file.Path, "topic", t.name, "subscription", b.sub, "key", fmt.Sprintf("%x", b.key), "err", b.err)
 	}
 	for s, h := range hs {
 		if gone := s.q.setKeys(h, keys[s]); len(gone) > 0 {

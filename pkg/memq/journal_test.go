@@ -14,6 +14,8 @@ import (
 	"gocloud.dev/pubsub"
 	"gocloud.dev/pubsub/driver"
 	"gocloud.dev/pubsub/drivertest"
+
+	"github.com/heraldhq/herald/pkg/boltfile"
 )
 
 // journalHarness runs gocloud's conformance suite on a Broker whose every
@@ -255,10 +257,7 @@ func TestJournalSharedFile(t *testing.T) {
 	if err := b2.Close(); err != nil {
 		t.Fatal(err)
 	}
-	openFiles.mu.Lock()
-	_, open := openFiles.files[path]
-	openFiles.mu.Unlock()
-	if open {
+	if boltfile.IsOpen(path) {
 		t.Error("the file is still open after its last Broker closed")
 	}
 }

@@ -13,7 +13,8 @@ import (
 // latency is the publish→delivery latency at one open-loop rate.
 type latency struct {
 	Rate      int       `json:"rate"` // events/s asked for
-	Events    int       `json:"events"`
+	FanOut    int       `json:"fan_out"`
+	Events    int       `json:"events"` // deliveries expected: events × fan-out
 	Delivered int       `json:"delivered"`
 	P50ms     float64   `json:"p50_ms"`
 	P99ms     float64   `json:"p99_ms"`
@@ -22,10 +23,12 @@ type latency struct {
 }
 
 // openLoop publishes at each rate for dur, on a schedule that does not wait
-// for deliveries, to one webhook; each latency runs from the moment its event
+// for deliveries, to fanout webhooks on one receiver, to the ingest topic or,
+// overHTTP, over the HTTP API; each latency runs from the moment its event
 // was due to be published (so a publisher falling behind shows as latency)
-// to its arrival. After each rate it waits up to drain for stragglers.
-func openLoop(ctx context.Context, rates []int, dur, drain time.Duration) ([]latency, error) {
+// to the arrival of one of its deliveries. After each rate it waits up to
+// drain for stragglers.
+func openLoop(ctx context.Context, rates []int, fanout int, overHTTP bool, dur, drain time.Duration) ([]latency, error) {
 	var mu sync.Mutex
 	var lat []float64
 	var c *counter
@@ -45,17 +48,17 @@ func openLoop(ctx context.Context, rates []int, dur, drain time.Duration) ([]lat
 	for _, rate := range rates {
 		events := int(float64(rate) * dur.Seconds())
 		mu.Lock()
-		lat, c = nil, newCounter(events)
+		lat, c = nil, newCounter(events*fanout)
 		mu.Unlock()
 		h, err := startHerald(ctx, nil)
 		if err != nil {
 			return nil, err
 		}
-		if err := h.createWebhooks(ctx, 1, recv.URL); err != nil {
+		if err := h.createWebhooks(ctx, fanout, recv.URL); err != nil {
 			h.close()
 			return nil, err
 		}
-		err = publishAt(ctx, h, rate, events)
+		err = publishAt(ctx, h.sender(overHTTP), rate, events)
 		if err == nil {
 			c.wait(drain)
 		}
@@ -64,7 +67,7 @@ func openLoop(ctx context.Context, rates []int, dur, drain time.Duration) ([]lat
 			return nil, err
 		}
 		mu.Lock()
-		l := latency{Rate: rate, Events: events, Delivered: len(lat), Sorted: slices.Sorted(slices.Values(lat))}
+		l := latency{Rate: rate, FanOut: fanout, Events: events * fanout, Delivered: len(lat), Sorted: slices.Sorted(slices.Values(lat))}
 		mu.Unlock()
 		l.P50ms, l.P99ms, l.MaxMs = pct(l.Sorted, 0.50), pct(l.Sorted, 0.99), pct(l.Sorted, 1)
 		out = append(out, l)
@@ -72,11 +75,11 @@ func openLoop(ctx context.Context, rates []int, dur, drain time.Duration) ([]lat
 	return out, nil
 }
 
-// publishAt publishes events to h at rate events/s: event i is due at
-// start + i/rate and is sent as soon as it is due, however late, without
+// publishAt publishes events through send at rate events/s: event i is due
+// at start + i/rate and is sent as soon as it is due, however late, without
 // waiting for the sends before it to return (open loop: a send to a
 // journaled topic waits for the disk).
-func publishAt(ctx context.Context, h *herald, rate, events int) error {
+func publishAt(ctx context.Context, send func(context.Context, []byte) error, rate, events int) error {
 	interval := time.Second / time.Duration(rate)
 	start := time.Now().Add(10 * time.Millisecond)
 	var g errgroup.Group
@@ -86,7 +89,7 @@ func publishAt(ctx context.Context, h *herald, rate, events int) error {
 		if d := time.Until(due); d > 0 {
 			time.Sleep(d)
 		}
-		g.Go(func() error { return h.publish(ctx, eventBody(payload{Seq: i, Sent: due.UnixNano()})) })
+		g.Go(func() error { return send(ctx, eventBody(payload{Seq: i, Sent: due.UnixNano()})) })
 	}
 	return g.Wait()
 }

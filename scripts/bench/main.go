@@ -1,6 +1,8 @@
 // Command bench measures Herald's local mode in one run and prints a table:
 // the raw ceiling of a plain Go client, end-to-end deliveries/s at fan-out 1
-// and 10, publish→delivery latency at open-loop rates, retry timing error,
+// and 10 (with the process's CPU time per delivery), publish→delivery latency
+// at open-loop rates, the same over the HTTP API (POST /api/v1/events, 16
+// clients; open loop at 200 events/s) at fan-out 10, retry timing error,
 // memory per in-flight delivery, and the micro-benchmarks of signing,
 // matching and envelope parsing. Each figure is compared with its target. It
 // writes the results to <out>/results.json and a latency plot to
@@ -101,24 +103,37 @@ func phases(ctx context.Context, s sizes, goCmd string, r *results) []phase {
 		{"micro-benchmarks", func() (err error) { r.Micro, err = runMicro(goCmd, s.benchtime); return }, &r.Micro},
 		{"in-flight memory", func() (err error) { r.Memory, err = inFlight(ctx, s.inFlight, s.hold); return }, &r.Memory},
 		{"raw ceiling", func() (err error) { r.Raw, err = rawCeiling(s.deliveries, r.Concurrency); return }, &r.Raw},
-		{"fan-out 1", func() (err error) { r.FanOut1, err = fanOut(ctx, s.deliveries, 1, s.fanOutExpire); return }, &r.FanOut1},
-		{"fan-out 10", func() (err error) { r.FanOut10, err = fanOut(ctx, s.deliveries, 10, s.fanOutExpire); return }, &r.FanOut10},
+		{"fan-out 1", func() (err error) { r.FanOut1, err = fanOut(ctx, s.deliveries, 1, s.fanOutExpire, false); return }, &r.FanOut1},
+		{"fan-out 10", func() (err error) { r.FanOut10, err = fanOut(ctx, s.deliveries, 10, s.fanOutExpire, false); return }, &r.FanOut10},
 		{"open-loop latency", func() (err error) {
-			r.Latency, err = openLoop(ctx, []int{100, 1000, 5000}, s.openLoop, s.drain)
+			r.Latency, err = openLoop(ctx, []int{100, 1000, 5000}, 1, false, s.openLoop, s.drain)
 			return
 		}, &r.Latency},
+		{"HTTP fan-out 10", func() (err error) { r.HTTP.FanOut10, err = fanOut(ctx, s.deliveries, 10, s.fanOutExpire, true); return }, &r.HTTP.FanOut10},
+		{"HTTP open-loop latency", func() (err error) {
+			r.HTTP.Latency, err = openLoop(ctx, []int{200}, 10, true, s.openLoop, s.drain)
+			return
+		}, &r.HTTP.Latency},
 		{"in-memory fan-out 1", inMem(func() (err error) {
-			r.InMemory.FanOut1, err = fanOut(ctx, s.deliveries, 1, s.fanOutExpire)
+			r.InMemory.FanOut1, err = fanOut(ctx, s.deliveries, 1, s.fanOutExpire, false)
 			return
 		}), &r.InMemory.FanOut1},
 		{"in-memory fan-out 10", inMem(func() (err error) {
-			r.InMemory.FanOut10, err = fanOut(ctx, s.deliveries, 10, s.fanOutExpire)
+			r.InMemory.FanOut10, err = fanOut(ctx, s.deliveries, 10, s.fanOutExpire, false)
 			return
 		}), &r.InMemory.FanOut10},
 		{"in-memory open-loop latency", inMem(func() (err error) {
-			r.InMemory.Latency, err = openLoop(ctx, []int{100, 1000, 5000}, s.openLoop, s.drain)
+			r.InMemory.Latency, err = openLoop(ctx, []int{100, 1000, 5000}, 1, false, s.openLoop, s.drain)
 			return
 		}), &r.InMemory.Latency},
+		{"in-memory HTTP fan-out 10", inMem(func() (err error) {
+			r.InMemory.HTTP.FanOut10, err = fanOut(ctx, s.deliveries, 10, s.fanOutExpire, true)
+			return
+		}), &r.InMemory.HTTP.FanOut10},
+		{"in-memory HTTP open-loop latency", inMem(func() (err error) {
+			r.InMemory.HTTP.Latency, err = openLoop(ctx, []int{200}, 10, true, s.openLoop, s.drain)
+			return
+		}), &r.InMemory.HTTP.Latency},
 		{"retry timing", func() (err error) {
 			r.Retry, err = retryError(ctx, s.retries, 20*time.Millisecond, 30*time.Second)
 			return

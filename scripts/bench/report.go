@@ -16,15 +16,25 @@ type results struct {
 	Latency     []latency   `json:"latency"`
 	Retry       retryTiming `json:"retry"`
 	Memory      memory      `json:"memory"`
+	// HTTP are the figures of events published over the HTTP API (POST
+	// /api/v1/events) to 10 webhooks.
+	HTTP httpFigures `json:"http"`
 	// InMemory are the throughput and latency figures again on local mode's
 	// in-memory variant (mem:// collections, no journal).
 	InMemory struct {
-		FanOut1  throughput `json:"fan_out_1"`
-		FanOut10 throughput `json:"fan_out_10"`
-		Latency  []latency  `json:"latency"`
+		FanOut1  throughput  `json:"fan_out_1"`
+		FanOut10 throughput  `json:"fan_out_10"`
+		Latency  []latency   `json:"latency"`
+		HTTP     httpFigures `json:"http"`
 	} `json:"in_memory"`
 	Micro []micro `json:"micro"`
 	Rows  []row   `json:"rows"`
+}
+
+// httpFigures are the figures of publishing over the HTTP API.
+type httpFigures struct {
+	FanOut10 throughput `json:"fan_out_10"`
+	Latency  []latency  `json:"latency"`
 }
 
 // row is one line of the table.
@@ -55,25 +65,43 @@ func (r *results) buildRows() {
 	judge := func(b bool) *bool { return &b }
 	add(fmt.Sprintf("raw ceiling (plain client, %d workers)", r.Concurrency), rate(r.Raw), "", nil)
 	ratio := func(t throughput) float64 { return t.PerSecond / max(r.Raw.PerSecond, 1e-9) }
-	pipeline := func(mode string, fanOut1, fanOut10 throughput, lat []latency) {
-		add("Herald fan-out 1"+mode, fmt.Sprintf("%s, %.2f × raw", rate(fanOut1), ratio(fanOut1)), "", nil)
-		add("Herald fan-out 10"+mode, fmt.Sprintf("%s, %.2f × raw", rate(fanOut10), ratio(fanOut10)),
+	cpu := func(t throughput) string {
+		if t.CPUms == 0 {
+			return ""
+		}
+		return fmt.Sprintf(", %.3f ms CPU", t.CPUms)
+	}
+	latencyRow := func(what string, l latency, target string, limit float64) {
+		res := fmt.Sprintf("p50 %s, p99 %s, max %s ms", ms(l.P50ms), ms(l.P99ms), ms(l.MaxMs))
+		if l.Delivered < l.Events {
+			res += fmt.Sprintf(" (%d of %d delivered)", l.Delivered, l.Events)
+		}
+		if target == "" {
+			add(what, res, "", nil)
+			return
+		}
+		add(what, res, target, judge(l.P99ms <= limit && l.Delivered == l.Events))
+	}
+	pipeline := func(mode string, fanOut1, fanOut10 throughput, lat []latency, h httpFigures) {
+		add("Herald fan-out 1"+mode, fmt.Sprintf("%s, %.2f × raw%s", rate(fanOut1), ratio(fanOut1), cpu(fanOut1)), "", nil)
+		add("Herald fan-out 10"+mode, fmt.Sprintf("%s, %.2f × raw%s", rate(fanOut10), ratio(fanOut10), cpu(fanOut10)),
 			"≥ 0.50 × raw", judge(ratio(fanOut10) >= 0.5 && fanOut10.Lost == 0))
 		for _, l := range lat {
-			res := fmt.Sprintf("p50 %s, p99 %s, max %s ms", ms(l.P50ms), ms(l.P99ms), ms(l.MaxMs))
-			if l.Delivered < l.Events {
-				res += fmt.Sprintf(" (%d of %d delivered)", l.Delivered, l.Events)
-			}
+			target := ""
 			if l.Rate == 1000 {
-				add(fmt.Sprintf("latency at %d events/s%s", l.Rate, mode), res, "p99 ≤ 10 ms",
-					judge(l.P99ms <= 10 && l.Delivered == l.Events))
-			} else {
-				add(fmt.Sprintf("latency at %d events/s%s", l.Rate, mode), res, "", nil)
+				target = "p99 ≤ 10 ms"
 			}
+			latencyRow(fmt.Sprintf("latency at %d events/s%s", l.Rate, mode), l, target, 10)
+		}
+		add(fmt.Sprintf("HTTP publish, %d clients, fan-out 10%s", httpPublishers, mode),
+			fmt.Sprintf("%s, %.2f × raw%s", rate(h.FanOut10), ratio(h.FanOut10), cpu(h.FanOut10)),
+			"≥ 0.50 × raw", judge(ratio(h.FanOut10) >= 0.5 && h.FanOut10.Lost == 0))
+		for _, l := range h.Latency {
+			latencyRow(fmt.Sprintf("HTTP latency at %d events/s, fan-out %d%s", l.Rate, l.FanOut, mode), l, "p99 ≤ 25 ms", 25)
 		}
 	}
-	pipeline(", durable (default)", r.FanOut1, r.FanOut10, r.Latency)
-	pipeline(", in-memory", r.InMemory.FanOut1, r.InMemory.FanOut10, r.InMemory.Latency)
+	pipeline(", durable (default)", r.FanOut1, r.FanOut10, r.Latency, r.HTTP)
+	pipeline(", in-memory", r.InMemory.FanOut1, r.InMemory.FanOut10, r.InMemory.Latency, r.InMemory.HTTP)
 	add(fmt.Sprintf("retry error, %s step (%d of %d)", r.Retry.Step, r.Retry.Measured, r.Retry.Events),
 		fmt.Sprintf("p50 %s, p99 %s ms", ms(r.Retry.P50ms), ms(r.Retry.P99ms)), "p99 ≤ 50 ms",
 		judge(r.Retry.P99ms <= 50 && r.Retry.Measured == r.Retry.Events))

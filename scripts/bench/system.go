@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"gocloud.dev/pubsub"
 
@@ -45,10 +46,11 @@ func withoutJournal(u string) string {
 
 // herald is one running local-mode system and what the bench needs of it.
 type herald struct {
-	sys   *local.System
-	cfg   config.Config
-	topic *pubsub.Topic
-	dir   string
+	sys    *local.System
+	cfg    config.Config
+	topic  *pubsub.Topic
+	client *http.Client // keep-alive, for publishing over HTTP
+	dir    string
 }
 
 // startHerald starts local mode with local mode's defaults, except that every
@@ -70,6 +72,9 @@ func startHerald(ctx context.Context, tune func(*config.Config)) (*herald, error
 		def := v.Default
 		if v.Local != "" && !(inMemory && strings.HasSuffix(v.Name, "_COLLECTION")) {
 			def = v.Local
+		}
+		if def == "" {
+			continue // unset by default (HERALD_OWN_EVENTS_TOPIC): nothing to rename
 		}
 		if env[v.Name], err = uniqueName(def, n); err != nil {
 			return nil, fmt.Errorf("%s: %w", v.Name, err)
@@ -94,7 +99,8 @@ func startHerald(ctx context.Context, tune func(*config.Config)) (*herald, error
 		_ = sys.Close()
 		return nil, err
 	}
-	return &herald{sys: sys, cfg: cfg, topic: topic, dir: dir}, nil
+	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}
+	return &herald{sys: sys, cfg: cfg, topic: topic, client: client, dir: dir}, nil
 }
 
 // uniqueName renames the resource of a gocloud URL ("mem://herald-ingest",
@@ -114,6 +120,7 @@ func uniqueName(u string, n int64) (string, error) {
 // close stops the system and removes its data dir.
 func (h *herald) close() {
 	_ = h.topic.Shutdown(context.Background())
+	h.client.CloseIdleConnections()
 	_ = h.sys.Close()
 	_ = os.RemoveAll(h.dir)
 }
@@ -121,6 +128,42 @@ func (h *herald) close() {
 // publish sends one event to the ingest topic.
 func (h *herald) publish(ctx context.Context, body []byte) error {
 	return h.topic.Send(ctx, &pubsub.Message{Body: body})
+}
+
+// post publishes one event as an upstream system does: POST /api/v1/events,
+// answered 202 once the event is on disk.
+func (h *herald) post(ctx context.Context, body []byte) error {
+	return h.postJSON(ctx, h.client, "/api/v1/events", body, http.StatusAccepted, "publish over HTTP")
+}
+
+// postJSON posts body to path of the admin API with the admin token through
+// client and fails, naming what, unless the answer has status want.
+func (h *herald) postJSON(ctx context.Context, client *http.Client, path string, body []byte, want int, what string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+h.sys.Addr+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	msg, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != want {
+		return fmt.Errorf("%s: %s: %s", what, resp.Status, msg)
+	}
+	return nil
+}
+
+// sender returns how events reach h: over HTTP (post) or to the ingest
+// topic (publish).
+func (h *herald) sender(overHTTP bool) func(context.Context, []byte) error {
+	if overHTTP {
+		return h.post
+	}
+	return h.publish
 }
 
 // webhook is what the bench sets on the webhooks it creates.
@@ -141,21 +184,8 @@ func (h *herald) createWebhooks(ctx context.Context, n int, target string, retry
 		w := webhook{Name: fmt.Sprintf("bench %d", i), URL: target, Events: []string{"bench.*"},
 			Secret: benchSecret, MaxInFlight: 100, RetrySchedule: retrySchedule}
 		body, _ := json.Marshal(w)
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost,
-			"http://"+h.sys.Addr+"/api/v1/admin/webhooks/", bytes.NewReader(body))
-		if err != nil {
+		if err := h.postJSON(ctx, http.DefaultClient, "/api/v1/admin/webhooks/", body, http.StatusCreated, "create webhook"); err != nil {
 			return err
-		}
-		req.Header.Set("Authorization", "Bearer "+adminToken)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return fmt.Errorf("create webhook: %w", err)
-		}
-		msg, _ := io.ReadAll(resp.Body)
-		_ = resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated {
-			return fmt.Errorf("create webhook: %s: %s", resp.Status, msg)
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/heraldhq/herald/pkg/signature"
@@ -20,6 +21,10 @@ type throughput struct {
 	PerSecond  float64 `json:"per_second"`
 	Lost       int     `json:"lost"` // not delivered before the timeout
 	BadSig     int64   `json:"bad_signatures"`
+	// CPUms is the CPU time (user and system) of the whole phase process per
+	// delivery, in ms: Herald's, and also the receiver's and the
+	// publishers', which run in the same process.
+	CPUms float64 `json:"cpu_ms_per_delivery,omitempty"`
 }
 
 // rawCeiling posts n signed 1 KiB bodies from workers goroutines with a plain
@@ -64,20 +69,24 @@ func rawCeiling(n, workers int) (throughput, error) {
 	return t, nil
 }
 
-// publishers is how many goroutines publish at once, as upstream systems
-// would: a send to a journaled (durable) topic returns only once it is on
-// disk, and concurrent sends share a write.
-const publishers = 32
+// publishers is how many goroutines publish at once to the topic, as
+// upstream systems would: a send to a journaled (durable) topic returns only
+// once it is on disk, and concurrent sends share a write. httpPublishers is
+// how many clients publish at once over HTTP.
+const (
+	publishers     = 32
+	httpPublishers = 16
+)
 
-// publishAll publishes events from publishers goroutines, as fast as the
-// topic takes them.
-func publishAll(ctx context.Context, h *herald, events int) error {
+// publishAll publishes events from workers goroutines through send, as fast
+// as it takes them.
+func publishAll(ctx context.Context, send func(context.Context, []byte) error, workers, events int) error {
 	var next atomic.Int64
 	var g errgroup.Group
-	for range publishers {
+	for range workers {
 		g.Go(func() error {
 			for i := int(next.Add(1)) - 1; i < events; i = int(next.Add(1)) - 1 {
-				if err := h.publish(ctx, eventBody(payload{Seq: i, Sent: time.Now().UnixNano()})); err != nil {
+				if err := send(ctx, eventBody(payload{Seq: i, Sent: time.Now().UnixNano()})); err != nil {
 					return err
 				}
 			}
@@ -88,9 +97,9 @@ func publishAll(ctx context.Context, h *herald, events int) error {
 }
 
 // fanOut publishes enough events to make n deliveries to fanout webhooks on
-// one receiver, as fast as the topic takes them, and times the first publish
-// to the last delivery.
-func fanOut(ctx context.Context, n, fanout int, timeout time.Duration) (throughput, error) {
+// one receiver, as fast as the topic (or, overHTTP, the HTTP API) takes
+// them, and times the first publish to the last delivery.
+func fanOut(ctx context.Context, n, fanout int, timeout time.Duration, overHTTP bool) (throughput, error) {
 	events := n / fanout
 	c := newCounter(events * fanout)
 	recv, err := newReceiver(func(payload, time.Time) int { c.add(); return http.StatusOK })
@@ -106,16 +115,30 @@ func fanOut(ctx context.Context, n, fanout int, timeout time.Duration) (throughp
 	if err := h.createWebhooks(ctx, fanout, recv.URL); err != nil {
 		return throughput{}, err
 	}
-	start := time.Now()
-	if err := publishAll(ctx, h, events); err != nil {
+	workers := publishers
+	if overHTTP {
+		workers = httpPublishers
+	}
+	start, cpu0 := time.Now(), cpuTime()
+	if err := publishAll(ctx, h.sender(overHTTP), workers, events); err != nil {
 		return throughput{}, err
 	}
 	ok := c.wait(timeout)
 	elapsed := time.Since(start)
 	t := throughput{Deliveries: events * fanout, Seconds: elapsed.Seconds(),
-		PerSecond: float64(c.n.Load()) / elapsed.Seconds(), BadSig: recv.BadSig.Load()}
+		PerSecond: float64(c.n.Load()) / elapsed.Seconds(), BadSig: recv.BadSig.Load(),
+		CPUms: float64(cpuTime()-cpu0) / float64(time.Millisecond) / float64(max(c.n.Load(), 1))}
 	if !ok {
 		t.Lost = events*fanout - int(c.n.Load())
 	}
 	return t, nil
+}
+
+// cpuTime is the CPU time (user and system) this process has used.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &u) != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }

@@ -1,4 +1,4 @@
-package boltdoc
+package boltfile
 
 import (
 	"errors"
@@ -38,11 +38,11 @@ func put(key string) func(*bolt.Tx) error {
 // more writers queue, then checks those ten share one transaction.
 func TestCommitterGroupsWaitingWriters(t *testing.T) {
 	t.Parallel()
-	c := &committer{db: openTestDB(t)}
+	c := NewCommitter(openTestDB(t))
 	started, release := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		_ = c.do(func(tx *bolt.Tx) error {
+		_ = c.Do(func(tx *bolt.Tx) error {
 			close(started)
 			<-release
 			return put("first")(tx)
@@ -56,7 +56,7 @@ func TestCommitterGroupsWaitingWriters(t *testing.T) {
 		heraldtest.Eventually(t, 10*time.Second, func() bool { return c.queued() == i },
 			"the first %d writers never all queued behind the open commit", i)
 		wg.Go(func() {
-			err := c.do(func(tx *bolt.Tx) error {
+			err := c.Do(func(tx *bolt.Tx) error {
 				mu.Lock()
 				txs[tx.ID()]++
 				mu.Unlock()
@@ -75,7 +75,7 @@ func TestCommitterGroupsWaitingWriters(t *testing.T) {
 	}
 }
 
-func (c *committer) queued() int {
+func (c *Committer) queued() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.pending)
@@ -87,7 +87,7 @@ func (c *committer) queued() int {
 func TestCommitterRetriesWithoutTheFailure(t *testing.T) {
 	t.Parallel()
 	db := openTestDB(t)
-	c := &committer{db: db}
+	c := NewCommitter(db)
 	boom := errors.New("boom")
 	runs := map[string]int{}
 	mk := func(key string, fail bool) *commitCall {
