@@ -44,6 +44,9 @@ const (
 	fieldFailures       = "consecutive_failures"
 	fieldFailingSinceMS = "failing_since_ms"
 	fieldPauseDropped   = "pause_dropped"
+	fieldPauseHeld      = "pause_held"
+	fieldHealthRunMS    = "health_run_ms"
+	fieldHealthEvent    = "health_event"
 	fieldFannedOut      = "fanned_out"
 	fieldFanOutLeaseMS  = "fan_out_lease_ms"
 )

@@ -208,13 +208,6 @@ func (s WebhookWrites) ResetHealth(ctx context.Context, id string) error {
 	return s.counter(ctx, id, docstore.Mods{fieldFailures: 0, fieldUnhealthy: false, fieldFailingSinceMS: 0})
 }
 
-// CountPauseDropped adds one to the count of deliveries webhook id dropped
-// while paused, with an atomic increment that needs no read and no
-// revision.
-func (s WebhookWrites) CountPauseDropped(ctx context.Context, id string) error {
-	return s.counter(ctx, id, docstore.Mods{fieldPauseDropped: docstore.Increment(1)})
-}
-
 // counter applies mods to webhook id without a revision check. A webhook
 // deleted meanwhile is left alone: the update fails with NotFound, or on
 // DynamoDB with FailedPrecondition (its condition that the item exists;

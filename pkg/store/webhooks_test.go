@@ -61,7 +61,8 @@ func TestEveryWebhookWriteIsHeard(t *testing.T) {
 			return s.MarkUnhealthy(ctx, fresh)
 		}, false},
 		{"reset health", func() error { return s.ResetHealth(ctx, "wh_1") }, false},
-		{"count a pause drop", func() error { return s.CountPauseDropped(ctx, "wh_1") }, false},
+		{"take a pause queue slot", func() error { _, _, err := s.TakeHeldSlot(ctx, "wh_1"); return err }, false},
+		{"free a pause queue slot", func() error { return s.FreeHeldSlot(ctx, "wh_1") }, false},
 		{"disable", func() error { return s.Disable(ctx, "wh_1", "failing", t0) }, true},
 		{"delete", func() error { return s.Delete(ctx, "wh_1") }, true},
 	} {
