@@ -30,6 +30,7 @@ import (
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/store"
+	"github.com/heraldhq/herald/pkg/store/storetest"
 )
 
 // TestDynamoDB runs Herald's queries and its periodic and per-event paths
@@ -51,6 +52,17 @@ func TestDynamoDB(t *testing.T) {
 	t.Run("CallsPerDelivery", func(t *testing.T) {
 		t.Parallel()
 		callsPerDelivery(t, newStack(t, endpoint, "cost-"))
+	})
+	// The per-webhook limits and counters hold under concurrency on
+	// DynamoDB's conditional writes as on the local drivers (moto made
+	// atomic per call: see calls.one).
+	t.Run("PauseLimitUnderConcurrency", func(t *testing.T) {
+		t.Parallel()
+		storetest.PauseLimit(t, newAtomicStack(t, endpoint, "pause-").Collections, storetest.Options{})
+	})
+	t.Run("HealthStreaksUnderConcurrency", func(t *testing.T) {
+		t.Parallel()
+		storetest.HealthStreaks(t, newAtomicStack(t, endpoint, "health-").Collections, storetest.Options{})
 	})
 }
 

@@ -147,8 +147,8 @@ type HealthEvent struct {
 	Failures int64 `docstore:"failures"`
 	// StatusCode and Error describe the attempt that made the endpoint
 	// unhealthy.
-	StatusCode int    `docstore:"status_code,omitempty"`
-	Error      string `docstore:"error,omitempty"`
+	StatusCode int    `docstore:"status_code"`
+	Error      string `docstore:"error"`
 	// AtMS is when it was decided: its timestamp.
 	AtMS int64 `docstore:"at_ms"`
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/match"
-		"github.com/heraldhq/herald/pkg/store"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // fanOut creates a delivery of the stored event ev (parsed as env) for every

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"gocloud.dev/pubsub"
-	
+
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
@@ -50,15 +50,18 @@ func HealthStreaks(t *testing.T, c store.Collections, o Options) {
 	rcv := newGatedReceiver()
 	srv := httptest.NewServer(rcv)
 	t.Cleanup(srv.Close)
+	t.Cleanup(rcv.releaseAll) // first: Close waits for the requests held
+
 	const id, eventType = "wh_health_streaks", "health.streaks"
 	w := newWebhook(t, id, eventType, srv.URL)
 	w.UnhealthyAfter = healthThreshold
-	if err := (store.WebhookWrites{Coll: c.Webhooks}).Create(ctx, w); err != nil {
+	table := o.table(c, clock.Now)
+	if err := (store.WebhookWrites{Coll: c.Webhooks, Table: table}).Create(ctx, w); err != nil {
 		t.Fatal(err)
 	}
 	enq := &heraldtest.Enqueuer{}
 	in, err := ingest.New(ingest.Config{Webhooks: c.Webhooks, Events: c.Events, Deliveries: c.Deliveries,
-		Enqueuer: enq, Now: clock.Now})
+		Enqueuer: enq, Table: table, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +69,7 @@ func HealthStreaks(t *testing.T, c store.Collections, o Options) {
 	handlers := make([]*deliver.Handler, o.Handlers)
 	for i := range handlers {
 		handlers[i], err = deliver.New(deliver.Config{Webhooks: c.Webhooks, Events: c.Events, Deliveries: c.Deliveries,
-			Enqueuer: &heraldtest.Enqueuer{}, Ingest: own.topic, Sealer: sealer, Now: clock.Now,
+			Enqueuer: &heraldtest.Enqueuer{}, Ingest: own.topic, Sealer: sealer, Table: table, Now: clock.Now,
 			Schedule: retry.Schedule{time.Hour},
 			Client:   outbound.NewClient(outbound.ClientConfig{Timeout: time.Minute, AllowPrivate: true})})
 		if err != nil {
@@ -217,6 +220,20 @@ func (g *gatedReceiver) release(id int64) bool {
 	defer g.mu.Unlock()
 	close(g.gates[id])
 	return g.fail[id]
+}
+
+// releaseAll lets every request held be answered.
+func (g *gatedReceiver) releaseAll() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for id, gate := range g.gates {
+		select {
+		case <-gate:
+		default:
+			close(gate)
+		}
+		delete(g.gates, id)
+	}
 }
 
 // arrived is how many requests arrived since the last reset.

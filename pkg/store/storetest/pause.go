@@ -22,17 +22,18 @@ func PauseLimit(t *testing.T, c store.Collections, o Options) {
 	ctx := context.Background()
 	clock := heraldtest.NewClock(t0)
 	enq := &heraldtest.Enqueuer{}
+	table := o.table(c, clock.Now)
 	handlers := make([]*ingest.Handler, o.Handlers)
 	for i := range handlers {
 		h, err := ingest.New(ingest.Config{Webhooks: c.Webhooks, Events: c.Events, Deliveries: c.Deliveries,
-			Enqueuer: enq, Now: clock.Now})
+			Enqueuer: enq, Table: table, Now: clock.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
 		handlers[i] = h
 	}
 	const id, eventType = "wh_pause_limit", "pause.limit"
-	writes := store.WebhookWrites{Coll: c.Webhooks}
+	writes := store.WebhookWrites{Coll: c.Webhooks, Table: table}
 	if err := writes.Create(ctx, newWebhook(t, id, eventType, "https://example.com/paused")); err != nil {
 		t.Fatal(err)
 	}

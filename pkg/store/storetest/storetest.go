@@ -18,8 +18,10 @@ import (
 
 	"gocloud.dev/secrets/localsecrets"
 
+	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/seal"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 // Options shapes a check.
@@ -31,6 +33,19 @@ type Options struct {
 	// Handlers is how many handlers (processes, Lambda containers) share
 	// the work. Defaults to 3.
 	Handlers int
+	// OneProcess makes the handlers share one webhook table, as local
+	// mode's one process does, instead of each reading the store: needed
+	// on mem://, where a write changes a document in place under the feet
+	// of a query reading it unless the table's writes wait for its reads.
+	OneProcess bool
+}
+
+// table returns the webhook table the handlers share, nil for none.
+func (o Options) table(c store.Collections, now func() time.Time) *cache.Webhooks {
+	if !o.OneProcess {
+		return nil
+	}
+	return cache.NewWebhooks(cache.WebhooksConfig{Collection: c.Webhooks, Interval: time.Hour, Now: now})
 }
 
 func (o Options) withDefaults() Options {

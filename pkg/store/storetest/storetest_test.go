@@ -16,13 +16,14 @@ import (
 // (with local mode's indexes).
 var backends = []struct {
 	name string
+	opts storetest.Options
 	open func(t *testing.T) store.Collections
 }{
-	{"mem", func(t *testing.T) store.Collections {
+	{"mem", storetest.Options{OneProcess: true}, func(t *testing.T) store.Collections {
 		c := heraldtest.Collection
 		return store.Collections{Webhooks: c(t), Events: c(t), Deliveries: c(t), Schedule: c(t), Applications: c(t)}
 	}},
-	{"bolt", func(t *testing.T) store.Collections {
+	{"bolt", storetest.Options{}, func(t *testing.T) store.Collections {
 		file := filepath.Join(t.TempDir(), "herald.db")
 		open := func(name string) *docstore.Collection {
 			c, err := boltdoc.OpenCollectionFile(file, name, "id", &boltdoc.Options{Indexes: store.BoltIndexes(name)})
@@ -42,7 +43,7 @@ func TestPauseLimitHoldsUnderConcurrency(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
-			storetest.PauseLimit(t, b.open(t), storetest.Options{})
+			storetest.PauseLimit(t, b.open(t), b.opts)
 		})
 	}
 }
@@ -52,7 +53,7 @@ func TestHealthStreaksHoldUnderConcurrency(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
-			storetest.HealthStreaks(t, b.open(t), storetest.Options{})
+			storetest.HealthStreaks(t, b.open(t), b.opts)
 		})
 	}
 }
