@@ -194,11 +194,10 @@ func slicesContains(s []int64, v int64) bool {
 // gatedReceiver answers each delivery (by its Delivery-Id header) with the
 // status expected for it, once it is released.
 type gatedReceiver struct {
-	mu      sync.Mutex
-	gates   map[int64]chan struct{}
-	fail    map[int64]bool
-	arrivN  int
-	arrival chan struct{}
+	mu     sync.Mutex
+	gates  map[int64]chan struct{}
+	fail   map[int64]bool
+	arrivN int
 }
 
 func newGatedReceiver() *gatedReceiver {
