@@ -152,10 +152,11 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 		log.Info("delivery not sent", "webhook_id", d.WebhookID, "reason", reason)
 		return h.stop(ctx, d, reason)
 	}
+	attempt := func() error { return h.attempt(ctx, job, d, w, ev, log) }
 	if w.Paused {
-		return h.hold(ctx, d)
+		return h.hold(ctx, d, attempt)
 	}
-	return h.attempt(ctx, job, d, w, ev, log)
+	return attempt()
 }
 
 // attempt makes the job's attempt of d to w, unless w is at its in-flight

@@ -2,7 +2,6 @@ package deliver
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/heraldhq/herald/pkg/herald"
@@ -10,24 +9,21 @@ import (
 	"github.com/heraldhq/herald/pkg/retry"
 )
 
-// failed counts failed attempt a against w's health. When the run of
-// failures reaches the webhook's unhealthy_after, webhook.endpoint.unhealthy
-// is announced once for the run; when it has lasted the webhook's
-// disable_after, the endpoint is disabled. Both events take their id from
-// the run's start (failing_since), which only one writer sets, so concurrent
-// workers announce the same occasion under the same id.
+// failed counts failed attempt a against w's health (see
+// store.WebhookWrites.RecordHealth: one revision-checked write decides the
+// count, the run, the unhealthy mark and its event together). When the run
+// of failures reaches the webhook's unhealthy_after, the write that marks
+// it announces webhook.endpoint.unhealthy, once for the run; when the run
+// has lasted the webhook's disable_after, the endpoint is disabled (its
+// event's id derives from the run, so concurrent workers announce it under
+// one id).
 func (h *Handler) failed(ctx context.Context, w *herald.Webhook, a herald.Attempt) error {
-	fresh, err := h.webhooks().CountFailure(ctx, w.ID, a.AtMS)
+	fresh, err := h.webhooks().RecordHealth(ctx, w.ID, h.publishHealth(ctx), func(w *herald.Webhook) bool {
+		countFailure(w, a)
+		return true
+	})
 	if err != nil || fresh == nil {
 		return err
-	}
-	if !fresh.Unhealthy && fresh.ConsecutiveFailures >= int64(unhealthyAfter(fresh)) {
-		if err := ownevent.PublishEndpointUnhealthy(ctx, h.cfg.Ingest, fresh, a, h.cfg.Now()); err != nil {
-			return err
-		}
-		if err := h.webhooks().MarkUnhealthy(ctx, fresh); err != nil {
-			return err
-		}
 	}
 	limit, ok := disableAfter(fresh)
 	if !ok || !fresh.Enabled || h.cfg.Now().Sub(herald.FromMillis(fresh.FailingSinceMS)) < limit {
@@ -36,26 +32,56 @@ func (h *Handler) failed(ctx context.Context, w *herald.Webhook, a herald.Attemp
 	return h.disable(ctx, fresh, "failing for "+retry.Format(limit), a, fresh.FailingSinceMS)
 }
 
-// recovered ends w's run of failures after a success: an endpoint announced
-// unhealthy is announced recovered (once: the id is the run's), then the
-// health state is reset. A healthy webhook costs no write.
+// recovered ends w's run of failures after a success, as w is when the
+// success is recorded (not as it was read before the attempt: failures
+// recorded meanwhile are ended too). An endpoint marked unhealthy is
+// announced recovered by the write that resets it. A healthy webhook costs
+// one read and no write.
 func (h *Handler) recovered(ctx context.Context, w *herald.Webhook) error {
+	now := h.cfg.Now()
+	_, err := h.webhooks().RecordHealth(ctx, w.ID, h.publishHealth(ctx), func(w *herald.Webhook) bool {
+		return resetHealth(w, now)
+	})
+	return err
+}
+
+// countFailure adds failed attempt a to w's health: one more consecutive
+// failure; the first of a run starts it, strictly after the last run began
+// (its start names it); the one that reaches unhealthy_after marks the
+// endpoint unhealthy and calls for the unhealthy event.
+func countFailure(w *herald.Webhook, a herald.Attempt) {
+	w.ConsecutiveFailures++
+	if w.FailingSinceMS == 0 {
+		w.FailingSinceMS = max(a.AtMS, w.HealthRunMS+1)
+		w.HealthRunMS = w.FailingSinceMS
+	}
+	if !w.Unhealthy && w.ConsecutiveFailures >= int64(unhealthyAfter(w)) {
+		w.Unhealthy = true
+		w.HealthEvent = &herald.HealthEvent{Type: herald.EventEndpointUnhealthy, RunMS: w.FailingSinceMS,
+			Failures: w.ConsecutiveFailures, StatusCode: a.StatusCode, Error: a.Error, AtMS: a.AtMS}
+	}
+}
+
+// resetHealth ends w's run of failures, if it has one, and reports whether
+// it did; an endpoint marked unhealthy calls for the recovered event.
+func resetHealth(w *herald.Webhook, now time.Time) bool {
 	if w.ConsecutiveFailures == 0 && !w.Unhealthy && w.FailingSinceMS == 0 {
-		return nil
+		return false
 	}
-	fresh, err := h.webhooks().Get(ctx, w.ID)
-	if err != nil {
-		if errors.Is(err, herald.ErrNotFound) {
-			return nil
-		}
-		return err
+	if w.Unhealthy {
+		w.HealthEvent = &herald.HealthEvent{Type: herald.EventEndpointRecovered, RunMS: w.FailingSinceMS,
+			Failures: w.ConsecutiveFailures, AtMS: herald.Millis(now)}
 	}
-	if fresh.Unhealthy {
-		if err := ownevent.PublishEndpointRecovered(ctx, h.cfg.Ingest, fresh, h.cfg.Now()); err != nil {
-			return err
-		}
+	w.ConsecutiveFailures, w.Unhealthy, w.FailingSinceMS = 0, false, 0
+	return true
+}
+
+// publishHealth returns what publishes the endpoint event a webhook
+// carries (HealthEvent).
+func (h *Handler) publishHealth(ctx context.Context) func(*herald.Webhook) error {
+	return func(w *herald.Webhook) error {
+		return ownevent.PublishEndpointHealth(ctx, h.cfg.Ingest, w, w.HealthEvent)
 	}
-	return h.webhooks().ResetHealth(ctx, w.ID)
 }
 
 // unhealthyAfter is how many consecutive failures make w unhealthy.

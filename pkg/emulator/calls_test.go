@@ -31,6 +31,13 @@ type calls struct {
 	mu   sync.Mutex
 	list []call
 	next http.RoundTripper
+	// one, when set, makes the calls one at a time: moto_server handles
+	// requests on threads without a lock per item, so two conditional
+	// writes of one item at once can both pass their condition, where
+	// DynamoDB applies one and fails the other. Taking moto's calls one at
+	// a time gives it DynamoDB's atomic conditional writes; the callers
+	// still interleave between their calls.
+	one *sync.Mutex
 }
 
 func (c *calls) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -62,6 +69,10 @@ func (c *calls) RoundTrip(req *http.Request) (*http.Response, error) {
 	c.mu.Lock()
 	c.list = append(c.list, call{Op: op, Table: table, Index: in.IndexName})
 	c.mu.Unlock()
+	if c.one != nil {
+		c.one.Lock()
+		defer c.one.Unlock()
+	}
 	return c.next.RoundTrip(req)
 }
 
@@ -85,9 +96,20 @@ type stack struct {
 
 func newStack(t *testing.T, endpoint, prefix string) *stack {
 	t.Helper()
+	return openStack(t, endpoint, prefix, &calls{next: http.DefaultTransport})
+}
+
+// newAtomicStack is newStack whose calls moto handles one at a time (see
+// calls.one): for the tests of what conditional writes guarantee.
+func newAtomicStack(t *testing.T, endpoint, prefix string) *stack {
+	t.Helper()
+	return openStack(t, endpoint, prefix, &calls{next: http.DefaultTransport, one: &sync.Mutex{}})
+}
+
+func openStack(t *testing.T, endpoint, prefix string, c *calls) *stack {
+	t.Helper()
 	awsCfg := moto.Config(endpoint)
 	created := createStack(t, awsCfg, prefix)
-	c := &calls{next: http.DefaultTransport}
 	client := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) { o.HTTPClient = &http.Client{Transport: c} })
 	open := func(id string, scans bool) *docstore.Collection {
 		coll, err := awsdynamodb.OpenCollection(client, created.TableName[id], "id", "", &awsdynamodb.Options{AllowScans: scans})

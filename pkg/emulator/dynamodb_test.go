@@ -30,6 +30,7 @@ import (
 	"github.com/heraldhq/herald/pkg/schedule"
 	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/store"
+	"github.com/heraldhq/herald/pkg/store/storetest"
 )
 
 // TestDynamoDB runs Herald's queries and its periodic and per-event paths
@@ -51,6 +52,17 @@ func TestDynamoDB(t *testing.T) {
 	t.Run("CallsPerDelivery", func(t *testing.T) {
 		t.Parallel()
 		callsPerDelivery(t, newStack(t, endpoint, "cost-"))
+	})
+	// The per-webhook limits and counters hold under concurrency on
+	// DynamoDB's conditional writes as on the local drivers (moto made
+	// atomic per call: see calls.one).
+	t.Run("PauseLimitUnderConcurrency", func(t *testing.T) {
+		t.Parallel()
+		storetest.PauseLimit(t, newAtomicStack(t, endpoint, "pause-").Collections, storetest.Options{})
+	})
+	t.Run("HealthStreaksUnderConcurrency", func(t *testing.T) {
+		t.Parallel()
+		storetest.HealthStreaks(t, newAtomicStack(t, endpoint, "health-").Collections, storetest.Options{})
 	})
 }
 
@@ -421,7 +433,9 @@ func callsPerDelivery(t *testing.T, s *stack) {
 	t.Logf("deliver, one successful attempt: %v", deliverCalls)
 	wantIngest := map[string]int{"PutItem events": 1, "PutItem deliveries": 1, "UpdateItem events": 1,
 		"BatchGetItem schedule": 1}
-	wantDeliver := map[string]int{"BatchGetItem deliveries": 1, "BatchGetItem webhooks": 1, "BatchGetItem events": 1,
+	// The webhook is read twice: for the attempt, and for its health as the
+	// success is recorded (a healthy webhook's costs no write).
+	wantDeliver := map[string]int{"BatchGetItem deliveries": 1, "BatchGetItem webhooks": 2, "BatchGetItem events": 1,
 		"PutItem deliveries": 2}
 	if !mapsEqual(ingestCalls, wantIngest) || !mapsEqual(deliverCalls, wantDeliver) {
 		t.Errorf("calls per delivery changed: ingest %v (want %v), deliver %v (want %v); update the README",

@@ -50,8 +50,16 @@ func (n *Notifier) expireHeld(ctx context.Context, now time.Time) (int, error) {
 		if err != nil {
 			return count, err
 		}
-		if expired {
-			count++
+		if !expired {
+			continue
+		}
+		count++
+		// Held no more: its slot of the pause queue is free again. A slot
+		// not given back stays taken until the pause ends: the queue holds
+		// one delivery fewer, never one more.
+		slots := store.WebhookWrites{Coll: n.cfg.Webhooks, Table: n.cfg.Table}
+		if err := slots.FreeHeldSlot(ctx, d.WebhookID); err != nil {
+			n.cfg.Logger.Error("pause queue slot not freed", "webhook_id", d.WebhookID, "error", err)
 		}
 	}
 	return count, nil

@@ -86,6 +86,13 @@ type Webhook struct {
 	// (webhook.endpoint.pause_overflow, once per pause); pausing or
 	// resuming clears it.
 	PauseOverflowNotified bool `docstore:"pause_overflow_notified,omitempty"`
+	// PauseHeld counts the slots of the pause queue taken in the current
+	// pause: each held delivery takes one before it is created, with a
+	// revision-checked write that also decides, against PauseQueueLimit,
+	// that it is held rather than dropped. Pausing and resuming set it to 0;
+	// a slot whose delivery was never created (its ingest crashed in
+	// between) stays taken until then.
+	PauseHeld int64 `docstore:"pause_held,omitempty"`
 
 	// TimeoutSeconds bounds one attempt (1..MaxTimeoutSeconds); 0 uses the
 	// deployment's delivery timeout.
@@ -108,6 +115,16 @@ type Webhook struct {
 	ConsecutiveFailures int64 `docstore:"consecutive_failures"`
 	FailingSinceMS      int64 `docstore:"failing_since_ms"`
 	Unhealthy           bool  `docstore:"unhealthy"`
+	// HealthRunMS is when the latest run of failures began (FailingSinceMS
+	// of the current run, kept after a success ends it): a new run begins
+	// strictly after it, so its start names it, and the endpoint events
+	// whose ids derive from it are never taken for an earlier run's.
+	HealthRunMS int64 `docstore:"health_run_ms,omitempty"`
+	// HealthEvent is the endpoint event the last health write decided,
+	// while it may not be published yet: written with the health it
+	// announces, published after, then cleared. A write that finds one
+	// publishes it first (its id is stable), so none is lost.
+	HealthEvent *HealthEvent `docstore:"health_event,omitempty"`
 	// DisabledReason says why Herald disabled the endpoint ("410 Gone",
 	// "failing for 72h"); "" when it did not.
 	DisabledReason string `docstore:"disabled_reason"`
@@ -116,6 +133,32 @@ type Webhook struct {
 	UpdatedAt time.Time `docstore:"updated_at"`
 
 	DocstoreRevision any
+}
+
+// HealthEvent is an endpoint event (webhook.endpoint.unhealthy or
+// recovered) decided by a write of a webhook's health.
+type HealthEvent struct {
+	// Type is EventEndpointUnhealthy or EventEndpointRecovered.
+	Type string `docstore:"type"`
+	// RunMS is the start of the run of failures it is about; its id
+	// derives from it.
+	RunMS int64 `docstore:"run_ms"`
+	// Failures is the run's consecutive failures at the time.
+	Failures int64 `docstore:"failures"`
+	// StatusCode and Error describe the attempt that made the endpoint
+	// unhealthy.
+	StatusCode int    `docstore:"status_code"`
+	Error      string `docstore:"error"`
+	// AtMS is when it was decided: its timestamp.
+	AtMS int64 `docstore:"at_ms"`
+}
+
+// PauseLimit is how many deliveries w holds while paused.
+func (w *Webhook) PauseLimit() int {
+	if w.PauseQueueLimit > 0 {
+		return w.PauseQueueLimit
+	}
+	return DefaultPauseQueueLimit
 }
 
 // DefaultPauseQueueLimit is how many deliveries a paused webhook holds before
@@ -190,7 +233,7 @@ func (w *Webhook) SetPaused(paused bool, at time.Time) {
 	if paused == w.Paused {
 		return
 	}
-	w.Paused, w.PauseOverflowNotified, w.PausedAtMS = paused, false, 0
+	w.Paused, w.PauseOverflowNotified, w.PausedAtMS, w.PauseHeld = paused, false, 0, 0
 	if paused {
 		w.PausedAtMS = Millis(at)
 	}

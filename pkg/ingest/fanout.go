@@ -11,7 +11,6 @@ import (
 	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/match"
-	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/store"
 )
 
@@ -44,24 +43,25 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 	for _, w := range hooks {
 		base := herald.Delivery{WebhookID: w.ID, EventID: env.EventID, EventKey: ev.ID,
 			EventType: env.EventType, TenantID: env.TenantID}
+		held := false
 		if w.Paused {
-			held, err := h.heldCount(ctx, w)
+			slot, err := h.takeSlot(ctx, w, env)
 			if err != nil {
 				return 0, err
 			}
-			if held >= pauseLimit(w) {
-				h.cfg.Logger.Warn("paused webhook queue full: delivery dropped",
-					"webhook_id", w.ID, "event_id", env.EventID, "held", held)
-				h.countPauseDropped(ctx, w)
-				h.announceOverflow(ctx, w, env.EventType)
-				h.cfg.Metrics.Dropped(metrics.DropPauseQueueFull)
+			if slot == store.Dropped {
 				continue
 			}
+			held = slot == store.Held
 		}
-		created = append(created, store.NewDelivery(base, now, w.Paused))
+		created = append(created, store.NewDelivery(base, now, held))
 	}
+	all := created
 	created, made, err := h.create(ctx, ev, created)
 	if err != nil {
+		return 0, err
+	}
+	if err := h.freeSlotsNotUsed(ctx, all, created); err != nil {
 		return 0, err
 	}
 	h.cfg.Metrics.DeliveriesCreated(len(created))

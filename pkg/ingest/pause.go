@@ -3,55 +3,70 @@ package ingest
 import (
 	"context"
 
+	"github.com/heraldhq/herald/pkg/envelope"
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/ownevent"
 	"github.com/heraldhq/herald/pkg/store"
 )
 
-func pauseLimit(w *herald.Webhook) int {
-	if w.PauseQueueLimit > 0 {
-		return w.PauseQueueLimit
+// takeSlot decides whether the delivery of env to w, paused when the
+// event was matched, is held or dropped (see store.WebhookWrites.TakeHeldSlot:
+// one revision-checked write of the webhook decides it and records it, so
+// the pause queue's limit holds however many events are fanned out at
+// once). A drop is logged, counted and announced; a webhook resumed
+// meanwhile gets its delivery at once (store.NotPaused).
+func (h *Handler) takeSlot(ctx context.Context, w *herald.Webhook, env *envelope.Envelope) (store.Slot, error) {
+	slot, fresh, err := h.writes().TakeHeldSlot(ctx, w.ID)
+	if err != nil || slot != store.Dropped {
+		return slot, err
 	}
-	return herald.DefaultPauseQueueLimit
+	h.cfg.Logger.Warn("paused webhook queue full: delivery dropped",
+		"webhook_id", w.ID, "event_id", env.EventID, "held", fresh.PauseHeld)
+	h.announceOverflow(ctx, fresh, env.EventType)
+	h.cfg.Metrics.Dropped(metrics.DropPauseQueueFull)
+	return slot, nil
 }
 
-// heldCount counts the deliveries a paused webhook holds.
-func (h *Handler) heldCount(ctx context.Context, w *herald.Webhook) (int, error) {
-	return store.HeldCount(ctx, h.cfg.Deliveries, w.ID)
-}
-
-// countPauseDropped adds one to the webhook's count of deliveries dropped
-// while paused, with an atomic increment that needs no read and no revision
-// (memdocstore and DynamoDB both apply it in place). Counting is best effort:
-// a failure is logged, not returned, so the event's fan-out is not redone
-// for it (which could drop, and count, again).
-func (h *Handler) countPauseDropped(ctx context.Context, w *herald.Webhook) {
-	err := store.WebhookWrites{Coll: h.cfg.Webhooks, Table: h.cfg.Table}.CountPauseDropped(ctx, w.ID)
-	if err != nil {
-		h.cfg.Logger.Error("pause_dropped not counted", "webhook_id", w.ID, "error", err)
+// freeSlotsNotUsed gives back the pause queue slot of each held delivery
+// of wanted that was not created (another handler of the event made it,
+// under its own slot).
+func (h *Handler) freeSlotsNotUsed(ctx context.Context, wanted, created []*herald.Delivery) error {
+	made := make(map[*herald.Delivery]bool, len(created))
+	for _, d := range created {
+		made[d] = true
 	}
+	for _, d := range wanted {
+		if d.Status == herald.StatusPaused && !made[d] {
+			if err := h.writes().FreeHeldSlot(ctx, d.WebhookID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
-// announceOverflow publishes webhook.endpoint.pause_overflow for w, whose
-// full hold queue just dropped a delivery of eventType, unless this pause's
-// overflow was announced already; then records that it was. Publishing
+// writes writes webhooks and tells this process's table.
+func (h *Handler) writes() store.WebhookWrites {
+	return store.WebhookWrites{Coll: h.cfg.Webhooks, Table: h.cfg.Table}
+}
+
+// announceOverflow publishes webhook.endpoint.pause_overflow for w (as the
+// drop of a delivery of eventType wrote it), unless this pause's overflow
+// was announced already; then records that it was. Publishing
 // comes first: a repeat (the mark failed, or another worker announced at
 // the same time) carries the same event_id, which ingest keeps once, while
-// a mark before a failed publish would lose the event. Best effort like
-// the count: a failure is logged, and the next overflow tries again. A
-// dropped delivery of one of Herald's own events announces nothing, so a
-// webhook subscribed to them cannot feed itself.
+// a mark before a failed publish would lose the event. Best effort: a
+// failure is logged, and the next overflow tries again. A dropped delivery
+// of one of Herald's own events announces nothing, so a webhook subscribed
+// to them cannot feed itself.
 func (h *Handler) announceOverflow(ctx context.Context, w *herald.Webhook, eventType string) {
 	if h.cfg.OwnEvents == nil || w.PauseOverflowNotified || herald.IsOwnEvent(eventType) {
 		return
 	}
-	writes := store.WebhookWrites{Coll: h.cfg.Webhooks, Table: h.cfg.Table}
-	fresh, err := writes.PauseOverflowDue(ctx, w.ID)
-	if err == nil && fresh != nil {
-		err = ownevent.PublishPauseOverflow(ctx, h.cfg.OwnEvents, fresh, pauseLimit(fresh), h.cfg.Now())
-		if err == nil {
-			err = writes.MarkPauseOverflow(ctx, fresh)
-		}
+	err := ownevent.PublishPauseOverflow(ctx, h.cfg.OwnEvents, w, w.PauseLimit(), h.cfg.Now())
+	if err == nil {
+		err = h.writes().MarkPauseOverflow(ctx, w)
 	}
 	if err != nil {
 		h.cfg.Logger.Error("pause overflow not announced", "webhook_id", w.ID, "error", err)

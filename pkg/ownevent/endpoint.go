@@ -48,23 +48,23 @@ func PublishEndpointDisabled(ctx context.Context, ingest *pubsub.Topic, w *heral
 	return publishEndpoint(ctx, ingest, endpointEventID("disabled", w, occasionMS), herald.EventEndpointDisabled, w, now, data)
 }
 
-// PublishEndpointUnhealthy publishes webhook.endpoint.unhealthy for w, whose
-// run of failures (since w.FailingSinceMS, which identifies it) reached its
-// unhealthy threshold with attempt last.
-func PublishEndpointUnhealthy(ctx context.Context, ingest *pubsub.Topic, w *herald.Webhook, last herald.Attempt, now time.Time) error {
-	data := unhealthyData{WebhookID: w.ID, WebhookName: w.Name,
-		ConsecutiveFailures: w.ConsecutiveFailures, FailingSince: herald.FromMillis(w.FailingSinceMS),
-		LastStatusCode: last.StatusCode, LastError: last.Error}
-	return publishEndpoint(ctx, ingest, endpointEventID("unhealthy", w, w.FailingSinceMS), herald.EventEndpointUnhealthy, w, now, data)
-}
-
-// PublishEndpointRecovered publishes webhook.endpoint.recovered for w,
-// whose run of failures (since w.FailingSinceMS, which identifies it) a
-// success ended.
-func PublishEndpointRecovered(ctx context.Context, ingest *pubsub.Topic, w *herald.Webhook, now time.Time) error {
-	data := recoveredData{WebhookID: w.ID, WebhookName: w.Name,
-		FailingSince: herald.FromMillis(w.FailingSinceMS), ConsecutiveFailures: w.ConsecutiveFailures}
-	return publishEndpoint(ctx, ingest, endpointEventID("recovered", w, w.FailingSinceMS), herald.EventEndpointRecovered, w, now, data)
+// PublishEndpointHealth publishes the endpoint event ev about w, decided
+// by a write of its health: webhook.endpoint.unhealthy when its run of
+// failures (which ev.RunMS identifies) reached its unhealthy threshold,
+// webhook.endpoint.recovered when a success ended it. The event_id derives
+// from the run and the timestamp is when ev was decided, so publishing ev
+// again publishes the same event, which ingest keeps once.
+func PublishEndpointHealth(ctx context.Context, ingest *pubsub.Topic, w *herald.Webhook, ev *herald.HealthEvent) error {
+	var data any = recoveredData{WebhookID: w.ID, WebhookName: w.Name,
+		FailingSince: herald.FromMillis(ev.RunMS), ConsecutiveFailures: ev.Failures}
+	kind := "recovered"
+	if ev.Type == herald.EventEndpointUnhealthy {
+		data = unhealthyData{WebhookID: w.ID, WebhookName: w.Name,
+			ConsecutiveFailures: ev.Failures, FailingSince: herald.FromMillis(ev.RunMS),
+			LastStatusCode: ev.StatusCode, LastError: ev.Error}
+		kind = "unhealthy"
+	}
+	return publishEndpoint(ctx, ingest, endpointEventID(kind, w, ev.RunMS), ev.Type, w, herald.FromMillis(ev.AtMS), data)
 }
 
 // endpointEventID derives the event_id of an endpoint event from the webhook

@@ -31,10 +31,12 @@ func TestEventEnvelopes(t *testing.T) {
 			return PublishEndpointDisabled(ctx, in, w, 1234, "410 Gone", 410, now)
 		}, `{"event_id":"evt_disabled_wh_1_1234","event_type":"webhook.endpoint.disabled","timestamp":"2026-04-23T14:04:05Z","category":"SECURITY","tenant_id":"tnt_acme","partner_id":"p_1","identity_id":"system:herald","data":{"webhook_id":"wh_1","webhook_name":"acme","reason":"410 Gone","last_status_code":410}}`},
 		{"unhealthy", func(ctx context.Context, in *pubsub.Topic) error {
-			return PublishEndpointUnhealthy(ctx, in, w, last, now)
+			return PublishEndpointHealth(ctx, in, w, &herald.HealthEvent{Type: herald.EventEndpointUnhealthy,
+				RunMS: since, Failures: 4, StatusCode: last.StatusCode, Error: last.Error, AtMS: herald.Millis(now)})
 		}, `{"event_id":"evt_unhealthy_wh_1_1776952800000","event_type":"webhook.endpoint.unhealthy","timestamp":"2026-04-23T14:04:05Z","category":"SECURITY","tenant_id":"tnt_acme","partner_id":"p_1","identity_id":"system:herald","data":{"webhook_id":"wh_1","webhook_name":"acme","consecutive_failures":4,"failing_since":"2026-04-23T14:00:00Z","last_status_code":500,"last_error":"boom"}}`},
 		{"recovered", func(ctx context.Context, in *pubsub.Topic) error {
-			return PublishEndpointRecovered(ctx, in, w, now)
+			return PublishEndpointHealth(ctx, in, w, &herald.HealthEvent{Type: herald.EventEndpointRecovered,
+				RunMS: since, Failures: 4, AtMS: herald.Millis(now)})
 		}, `{"event_id":"evt_recovered_wh_1_1776952800000","event_type":"webhook.endpoint.recovered","timestamp":"2026-04-23T14:04:05Z","category":"SECURITY","tenant_id":"tnt_acme","partner_id":"p_1","identity_id":"system:herald","data":{"webhook_id":"wh_1","webhook_name":"acme","failing_since":"2026-04-23T14:00:00Z","consecutive_failures":4}}`},
 		{"pause overflow", func(ctx context.Context, in *pubsub.Topic) error {
 			paused := *w

@@ -21,4 +21,12 @@
 //
 // A webhook's recovery in progress (recovery.go) is a record in the
 // schedule collection that the retry-scheduler carries out pass by pass.
+//
+// The per-webhook limits and counters (health.go, pause.go) are decided by
+// revision-checked writes of the webhook as it is, never from a copy read
+// before: a held delivery takes a slot of its paused webhook's queue
+// (TakeHeldSlot) before it is created, and an attempt's result is one write
+// of the endpoint's health that records the event it calls for
+// (RecordHealth). They hold whatever the concurrency, on every driver
+// (storetest checks it).
 package store

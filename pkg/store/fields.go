@@ -44,8 +44,19 @@ const (
 	fieldFailures       = "consecutive_failures"
 	fieldFailingSinceMS = "failing_since_ms"
 	fieldPauseDropped   = "pause_dropped"
-	fieldFannedOut      = "fanned_out"
-	fieldFanOutLeaseMS  = "fan_out_lease_ms"
+	fieldPauseHeld      = "pause_held"
+	fieldHealthRunMS    = "health_run_ms"
+	fieldHealthEvent    = "health_event"
+
+	// Fields of a webhook's pending health event (herald.HealthEvent).
+	fieldType          = "type"
+	fieldRunMS         = "run_ms"
+	fieldEventFailures = "failures"
+	fieldStatusCode    = "status_code"
+	fieldError         = "error"
+	fieldAtMS          = "at_ms"
+	fieldFannedOut     = "fanned_out"
+	fieldFanOutLeaseMS = "fan_out_lease_ms"
 )
 
 // paths turns field names into the docstore.FieldPath list Get takes.

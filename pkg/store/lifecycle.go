@@ -163,11 +163,19 @@ func (l Lifecycle) Stop(ctx context.Context, d *herald.Delivery, reason string, 
 	})
 }
 
-// Hold parks pending delivery d while its webhook is paused, and then
+// Hold parks pending delivery d while its webhook is paused (in a slot of
+// its pause queue the caller took: see WebhookWrites.TakeHeldSlot), and then
 // releases it at once if the webhook was resumed meanwhile (see Release).
+// It returns ErrStale, and writes nothing, when d is no longer pending
+// (another copy of its job held it, or moved it on): the caller's slot is
+// then not used.
 func (l Lifecycle) Hold(ctx context.Context, webhooks *docstore.Collection, enq Enqueuer, d *herald.Delivery, now time.Time) error {
-	err := l.modify(ctx, d, now, func(d *herald.Delivery) {
+	err := l.modifyIf(ctx, d, now, func(d *herald.Delivery) error {
+		if d.Status != herald.StatusPending {
+			return ErrStale
+		}
 		d.Status, d.NextAttemptMS, d.LeaseUntilMS = herald.StatusPaused, 0, 0
+		return nil
 	})
 	if err != nil {
 		return err
@@ -288,14 +296,25 @@ func (l Lifecycle) write(ctx context.Context, d *herald.Delivery, now time.Time)
 // modify applies change to d and writes it; when d changed in between it
 // reads d again and re-applies change (see Modify).
 func (l Lifecycle) modify(ctx context.Context, d *herald.Delivery, now time.Time, change func(*herald.Delivery)) error {
+	return l.modifyIf(ctx, d, now, func(d *herald.Delivery) error { change(d); return nil })
+}
+
+// modifyIf is modify with a change that may refuse (ErrStale), returned
+// as is with nothing written.
+func (l Lifecycle) modifyIf(ctx context.Context, d *herald.Delivery, now time.Time, change func(*herald.Delivery) error) error {
 	id := d.ID
 	err := Modify(ctx, l.Deliveries, d, func() *herald.Delivery { return &herald.Delivery{ID: id} },
 		func(d *herald.Delivery) error {
-			change(d)
+			if err := change(d); err != nil {
+				return err
+			}
 			d.UpdatedMS = herald.Millis(now)
 			d.Derive(now, l.Retention)
 			return nil
 		})
+	if errors.Is(err, ErrStale) {
+		return ErrStale
+	}
 	if err != nil {
 		return fmt.Errorf("update delivery %d: %w", id, err)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gocloud.dev/docstore"
@@ -17,37 +18,109 @@ const (
 )
 
 // pauseMods are the field updates of SetPaused beyond paused itself: a new
-// pause is named by atMS, and neither a new pause nor a resume has had its
-// overflow announced.
+// pause is named by atMS, neither a new pause nor a resume has had its
+// overflow announced, and both start with no slot of the pause queue taken
+// (a resume releases every held delivery).
 func pauseMods(paused bool, atMS int64) docstore.Mods {
 	if !paused {
 		atMS = 0
 	}
-	return docstore.Mods{fieldPauseOverflowNotified: false, fieldPausedAtMS: atMS}
+	return docstore.Mods{fieldPauseOverflowNotified: false, fieldPausedAtMS: atMS, fieldPauseHeld: 0}
 }
 
-// PauseOverflowDue reads webhook id and returns it when the overflow of its
-// current pause is still to be announced: it is paused and not marked
-// (MarkPauseOverflow). nil when it is not, or is gone.
-func (s WebhookWrites) PauseOverflowDue(ctx context.Context, id string) (*herald.Webhook, error) {
-	w := &herald.Webhook{ID: id}
-	if err := s.Coll.Get(ctx, w); err != nil {
-		if NotFound(err) {
-			return nil, nil
+// Slot is what TakeHeldSlot made of a delivery for a paused webhook.
+type Slot int
+
+const (
+	// NotPaused: the webhook is no longer paused (or is gone); nothing was
+	// taken, and the delivery goes out at once.
+	NotPaused Slot = iota
+	// Held: a slot of the pause queue was taken for the delivery, which is
+	// held.
+	Held
+	// Dropped: the queue was full; the delivery is dropped and was counted
+	// in pause_dropped.
+	Dropped
+)
+
+// slotTries bounds the revision-checked writes of one slot: each conflict
+// is another delivery's slot (or drop) written first, so it takes a burst
+// of that many deliveries for one webhook at once to exhaust them.
+const slotTries = 100
+
+// TakeHeldSlot decides whether a delivery for paused webhook id is held or
+// dropped, and records it, in one revision-checked write of the webhook as
+// it is: while fewer than its pause limit are held (pause_held), it takes a
+// slot (Held); past that it counts the drop in pause_dropped (Dropped). So
+// however many writers hold deliveries at once, in however many processes,
+// no more than the limit are held and every drop is counted once. The
+// caller creates the held delivery after the slot is taken, and gives the
+// slot back (FreeHeldSlot) when it finds the delivery made by another; a
+// crash in between leaves the slot taken until the pause ends (SetPaused
+// starts each pause and resume with none). It returns the webhook as
+// written (nil when gone).
+func (s WebhookWrites) TakeHeldSlot(ctx context.Context, id string) (Slot, *herald.Webhook, error) {
+	for try := 1; ; try++ {
+		w, err := s.Get(ctx, id)
+		switch {
+		case errors.Is(err, herald.ErrNotFound):
+			return NotPaused, nil, nil
+		case err != nil:
+			return 0, nil, err
+		case !w.Paused:
+			return NotPaused, w, nil
 		}
-		return nil, fmt.Errorf("read webhook %s: %w", id, err)
+		slot, mods := Held, docstore.Mods{fieldPauseHeld: w.PauseHeld + 1}
+		if w.PauseHeld >= int64(w.PauseLimit()) {
+			slot, mods = Dropped, docstore.Mods{fieldPauseDropped: w.PauseDropped + 1}
+		}
+		err = s.update(ctx, w, mods)
+		switch {
+		case err == nil:
+			if slot == Held {
+				w.PauseHeld++
+			} else {
+				w.PauseDropped++
+			}
+			return slot, w, nil
+		case NotFound(err):
+			return NotPaused, nil, nil
+		case !Conflict(err) || try == slotTries:
+			return 0, nil, fmt.Errorf("take a pause queue slot of webhook %s: %w", id, err)
+		}
 	}
-	if !w.Paused || w.PauseOverflowNotified {
-		return nil, nil
-	}
-	return w, nil
 }
 
-// MarkPauseOverflow records that the overflow of w's pause (as read, by
-// PauseOverflowDue) was announced, if w is still in that pause: a
+// FreeHeldSlot gives back a slot of paused webhook id's pause queue: its
+// delivery was made by another writer, or is held no more (given up). A
+// revision-checked write, like TakeHeldSlot's; a webhook not paused (its
+// slots start again at 0) or gone is left alone.
+func (s WebhookWrites) FreeHeldSlot(ctx context.Context, id string) error {
+	for try := 1; ; try++ {
+		w, err := s.Get(ctx, id)
+		switch {
+		case errors.Is(err, herald.ErrNotFound):
+			return nil
+		case err != nil:
+			return err
+		case !w.Paused || w.PauseHeld <= 0:
+			return nil
+		}
+		err = s.update(ctx, w, docstore.Mods{fieldPauseHeld: w.PauseHeld - 1})
+		switch {
+		case err == nil || NotFound(err):
+			return nil
+		case !Conflict(err) || try == slotTries:
+			return fmt.Errorf("free a pause queue slot of webhook %s: %w", id, err)
+		}
+	}
+}
+
+// MarkPauseOverflow records that the overflow of w's pause (as written by
+// TakeHeldSlot) was announced, if w is still in that pause: a
 // revision-checked field update, so a resume or a new pause meanwhile is
-// never marked. Overflowing deliveries bump pause_dropped and so move the
-// revision on; on a conflict the webhook is read again and the mark tried
+// never marked. Overflowing deliveries bump pause_dropped (and held ones
+// pause_held) and so move the revision on; on a conflict the webhook is read again and the mark tried
 // again while it is the same pause. After ModifyTries conflicts it gives
 // up quietly: the next overflow announces again, with the same event_id.
 func (s WebhookWrites) MarkPauseOverflow(ctx context.Context, w *herald.Webhook) error {

@@ -125,20 +125,6 @@ func (s WebhookWrites) Disable(ctx context.Context, id, reason string, at time.T
 	return s.Revision.Bump(ctx)
 }
 
-// MarkUnhealthy marks w unhealthy if it is still in the run of failures it
-// was read in (the same failing_since): a success that reset the run
-// meanwhile must not leave a healthy endpoint marked unhealthy, while
-// concurrent failures of the same run (which move the revision on) must
-// not stop the mark. After markTries conflicts it gives up quietly: the
-// next failure of the run marks it.
-func (s WebhookWrites) MarkUnhealthy(ctx context.Context, w *herald.Webhook) error {
-	const markTries = 10
-	run := w.FailingSinceMS
-	return s.markWhile(ctx, w, docstore.Mods{fieldUnhealthy: true}, markTries, "unhealthy", func(w *herald.Webhook) bool {
-		return w.FailingSinceMS == run && !w.Unhealthy // the run goes on (no success reset it), unmarked
-	})
-}
-
 // markWhile applies mods to w with its revision; on a conflict it reads w
 // again and tries again while still(w) holds, up to tries writes in all,
 // then gives up quietly. A webhook gone meanwhile is left alone; what names
@@ -166,53 +152,6 @@ func (s WebhookWrites) markWhile(ctx context.Context, w *herald.Webhook, mods do
 			return nil
 		}
 	}
-}
-
-// CountFailure adds one to webhook id's consecutive failures and, for the
-// first failure of a run, sets failing_since to atMS with a revision-checked
-// field update, so that of concurrent first failures one start wins and all
-// read it. It returns the webhook as it is afterwards, nil when it is gone.
-func (s WebhookWrites) CountFailure(ctx context.Context, id string, atMS int64) (*herald.Webhook, error) {
-	const startTries = 32
-	if err := s.counter(ctx, id, docstore.Mods{fieldFailures: docstore.Increment(1)}); err != nil {
-		return nil, err
-	}
-	for try := 1; ; try++ {
-		fresh := &herald.Webhook{ID: id}
-		if err := s.Coll.Get(ctx, fresh); err != nil {
-			if NotFound(err) {
-				return nil, nil
-			}
-			return nil, fmt.Errorf("read webhook %s: %w", id, err)
-		}
-		if fresh.FailingSinceMS != 0 {
-			return fresh, nil
-		}
-		err := s.update(ctx, fresh, docstore.Mods{fieldFailingSinceMS: atMS})
-		if err == nil {
-			fresh.FailingSinceMS = atMS
-			return fresh, nil
-		}
-		// Each conflict is another failure's counter moving the revision
-		// on (or its start winning): a few tries more than a burst of
-		// concurrent failures makes.
-		if !Conflict(err) || try == startTries {
-			return nil, fmt.Errorf("start failure run of webhook %s: %w", id, err)
-		}
-	}
-}
-
-// ResetHealth ends webhook id's run of failures: no consecutive failures,
-// not unhealthy.
-func (s WebhookWrites) ResetHealth(ctx context.Context, id string) error {
-	return s.counter(ctx, id, docstore.Mods{fieldFailures: 0, fieldUnhealthy: false, fieldFailingSinceMS: 0})
-}
-
-// CountPauseDropped adds one to the count of deliveries webhook id dropped
-// while paused, with an atomic increment that needs no read and no
-// revision.
-func (s WebhookWrites) CountPauseDropped(ctx context.Context, id string) error {
-	return s.counter(ctx, id, docstore.Mods{fieldPauseDropped: docstore.Increment(1)})
 }
 
 // counter applies mods to webhook id without a revision check. A webhook

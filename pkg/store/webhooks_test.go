@@ -52,16 +52,13 @@ func TestEveryWebhookWriteIsHeard(t *testing.T) {
 			return s.Save(ctx, fresh, func(w *herald.Webhook) error { w.Name = "renamed"; return nil })
 		}, true},
 		{"pause", func() error { return s.SetPaused(ctx, "wh_1", true, t0) }, true},
-		{"count a failure", func() error { _, err := s.CountFailure(ctx, "wh_1", 1); return err }, false},
-		{"mark unhealthy", func() error {
-			fresh, err := s.Get(ctx, "wh_1")
-			if err != nil {
-				return err
-			}
-			return s.MarkUnhealthy(ctx, fresh)
+		{"record health", func() error {
+			_, err := s.RecordHealth(ctx, "wh_1", func(*herald.Webhook) error { return nil },
+				func(w *herald.Webhook) bool { w.ConsecutiveFailures++; return true })
+			return err
 		}, false},
-		{"reset health", func() error { return s.ResetHealth(ctx, "wh_1") }, false},
-		{"count a pause drop", func() error { return s.CountPauseDropped(ctx, "wh_1") }, false},
+		{"take a pause queue slot", func() error { _, _, err := s.TakeHeldSlot(ctx, "wh_1"); return err }, false},
+		{"free a pause queue slot", func() error { return s.FreeHeldSlot(ctx, "wh_1") }, false},
 		{"disable", func() error { return s.Disable(ctx, "wh_1", "failing", t0) }, true},
 		{"delete", func() error { return s.Delete(ctx, "wh_1") }, true},
 	} {
@@ -91,7 +88,8 @@ func TestSaveReappliesAfterAConcurrentCounter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CountFailure(ctx, "wh_1", 5); err != nil { // moves the revision on
+	if _, err := s.RecordHealth(ctx, "wh_1", func(*herald.Webhook) error { return nil }, // moves the revision on
+		func(w *herald.Webhook) bool { w.ConsecutiveFailures, w.FailingSinceMS = 1, 5; return true }); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Save(ctx, stale, func(w *herald.Webhook) error { w.Name = "n"; return nil }); err != nil {

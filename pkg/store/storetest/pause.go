@@ -1,0 +1,97 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
+	"github.com/heraldhq/herald/pkg/ingest"
+	"github.com/heraldhq/herald/pkg/store"
+)
+
+// PauseLimit checks that a paused webhook never holds more deliveries than
+// its pause_queue_limit, and counts every one it drops, when many events
+// for it are ingested at once by several ingest handlers. Each round pauses
+// the webhook with a seeded limit, ingests a seeded number of events
+// concurrently, checks that exactly min(events, limit) are held and the
+// rest counted in pause_dropped, then resumes it and releases what it held.
+func PauseLimit(t *testing.T, c store.Collections, o Options) {
+	o = o.withDefaults()
+	ctx := context.Background()
+	clock := heraldtest.NewClock(t0)
+	enq := &heraldtest.Enqueuer{}
+	table := o.table(c, clock.Now)
+	handlers := make([]*ingest.Handler, o.Handlers)
+	for i := range handlers {
+		h, err := ingest.New(ingest.Config{Webhooks: c.Webhooks, Events: c.Events, Deliveries: c.Deliveries,
+			Enqueuer: enq, Table: table, Now: clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		handlers[i] = h
+	}
+	const id, eventType = "wh_pause_limit", "pause.limit"
+	writes := store.WebhookWrites{Coll: c.Webhooks, Table: table}
+	if err := writes.Create(ctx, newWebhook(t, id, eventType, "https://example.com/paused")); err != nil {
+		t.Fatal(err)
+	}
+	life := store.Lifecycle{Deliveries: c.Deliveries}
+	over := 0
+	for r := range o.Rounds {
+		rnd := rng(o, r)
+		limit := 1 + rnd.IntN(4)
+		events := 1 + rnd.IntN(2*limit+2)
+		clock.Advance(time.Second)
+		w, err := writes.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writes.Save(ctx, w, func(w *herald.Webhook) error { w.PauseQueueLimit = limit; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := writes.SetPaused(ctx, id, true, clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		droppedBefore := w.PauseDropped
+		fns := make([]func() error, events)
+		for n := range fns {
+			h := handlers[rnd.IntN(len(handlers))]
+			fns[n] = func() error { return h.Handle(ctx, event(eventType, r, n)) }
+		}
+		for n, err := range together(fns) {
+			if err != nil {
+				t.Fatalf("round %d: event %d: %v", r, n, err)
+			}
+		}
+		held, err := store.HeldCount(ctx, c.Deliveries, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err = writes.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dropped := int(w.PauseDropped - droppedBefore)
+		if want := min(events, limit); held != want || dropped != events-want {
+			over++
+			t.Errorf("round %d: %d events to a paused webhook with a queue of %d: %d held and %d dropped, want %d and %d",
+				r, events, limit, held, dropped, want, events-want)
+		}
+		clock.Advance(time.Second)
+		if err := writes.SetPaused(ctx, id, false, clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		all, err := store.All[herald.Delivery](ctx, store.HeldDeliveries(c.Deliveries, id).Get(ctx, store.HeldFields...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := life.Release(ctx, c.Webhooks, enq, all, clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if over > 0 {
+		t.Logf("the limit or the count was off in %d of %d rounds", over, o.Rounds)
+	}
+}
