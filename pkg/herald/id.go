@@ -46,6 +46,13 @@ func DeliveryIDTime(id int64) time.Time {
 	return idEpoch.Add(time.Duration(id>>seqBits) * time.Millisecond)
 }
 
+// DeliveryIDAt returns the smallest delivery id of time t: the deliveries
+// of events ingested at t or later have ids from it on, those of earlier
+// ones ids below it.
+func DeliveryIDAt(t time.Time) int64 {
+	return max(t.Sub(idEpoch).Milliseconds(), 0) << seqBits
+}
+
 // NewWebhookID returns a new webhook id, "wh_" followed by a time-ordered UUID.
 func NewWebhookID() string { return "wh_" + compactUUID() }
 
