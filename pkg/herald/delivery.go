@@ -92,8 +92,12 @@ func (s Status) Finished() bool { return s == StatusSucceeded || s == StatusFail
 
 // Attempt records one HTTP attempt of a delivery.
 type Attempt struct {
-	Attempt      int    `json:"attempt" docstore:"attempt"`
-	AtMS         int64  `json:"-" docstore:"at_ms"`
+	Attempt int   `json:"attempt" docstore:"attempt"`
+	AtMS    int64 `json:"-" docstore:"at_ms"`
+	// URL is where the attempt was sent: the webhook's URL then (it may
+	// have changed since the delivery was created). Absent on attempts
+	// made before Herald recorded it.
+	URL          string `json:"url,omitempty" docstore:"url,omitempty"`
 	StatusCode   int    `json:"status_code" docstore:"status_code"`
 	DurationMS   int64  `json:"duration_ms" docstore:"duration_ms"`
 	Error        string `json:"error" docstore:"error"`
