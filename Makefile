@@ -10,14 +10,12 @@ BIN         ?= bin
 help: ## List the targets.
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-# run builds first and execs the binary: Herald itself is then make's child,
-# so its clean exit on Ctrl-C is what make sees (go run answers 1 for a child
-# ended by a signal, which make reported as an error).
+# run builds, then runs the binary as a job of its own, so that Ctrl-C
+# reaches Herald alone and make exits with Herald's status (0 on a clean
+# shutdown) rather than dying of the signal: see scripts/run.sh.
 .PHONY: run
 run: ## Run Herald in local mode: all five functions, one process, admin API on 127.0.0.1:8080.
-	@echo "building Herald (the first build takes a few minutes)…"
-	@mkdir -p $(BIN) && $(GO) build -o $(BIN)/herald-local ./functions/local
-	@exec $(BIN)/herald-local
+	@GO="$(GO)" ./scripts/run.sh $(BIN)
 
 .PHONY: test
 test: ## Run every test with the race detector (the moto suite on its own, after the rest: both load the machine).

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/heraldhq/herald/pkg/herald"
@@ -16,10 +15,7 @@ import (
 func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) {
 	v := &validationError{}
 	p := parsePage(r, v)
-	status := herald.Status(r.URL.Query().Get("status"))
-	if status != "" && !slices.Contains(herald.Statuses, status) {
-		v.add("must be one of pending, succeeded, failed, paused", "literal_error", "query", "status")
-	}
+	status := parseStatus(r.URL.Query(), v)
 	wh, ok := a.loadValidWebhook(w, r, v)
 	if !ok {
 		return

@@ -9,13 +9,16 @@ import (
 )
 
 // deliveryView is a delivery as the API shows it. Payload is set on the
-// single-delivery read.
+// single-delivery read. URL and Match are absent on deliveries created
+// before Herald recorded them.
 type deliveryView struct {
 	ID            int64           `json:"id"`
 	WebhookID     string          `json:"webhook_id"`
 	EventID       string          `json:"event_id"`
 	EventType     string          `json:"event_type"`
 	Status        herald.Status   `json:"status"`
+	URL           string          `json:"url,omitempty"`
+	Match         *herald.Match   `json:"match,omitempty"`
 	Attempts      []attemptView   `json:"attempts"`
 	NextAttemptAt *time.Time      `json:"next_attempt_at"`
 	CreatedAt     time.Time       `json:"created_at"`
@@ -34,7 +37,7 @@ type attemptView struct {
 func viewDelivery(d *herald.Delivery, r *http.Request) deliveryView {
 	v := deliveryView{
 		ID: d.ID, WebhookID: d.WebhookID, EventID: d.EventID, EventType: d.EventType,
-		Status: d.Status, Attempts: make([]attemptView, 0, len(d.Attempts)),
+		Status: d.Status, URL: d.URL, Match: d.Match, Attempts: make([]attemptView, 0, len(d.Attempts)),
 		CreatedAt: herald.FromMillis(d.CreatedMS),
 	}
 	for _, a := range d.Attempts {

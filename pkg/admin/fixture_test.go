@@ -50,13 +50,16 @@ func newFixture(t *testing.T, cfg admin.Config) *fixture {
 	f.webhooks, f.events = heraldtest.Collection(t), heraldtest.Collection(t)
 	f.deliveries, f.applications = heraldtest.Collection(t), heraldtest.Collection(t)
 	f.schedule = heraldtest.Collection(t)
-	// A test may hand in its own webhooks or applications collection (one
-	// that counts what is read).
+	// A test may hand in its own webhooks, applications or deliveries
+	// collection (one that counts what is read, or a bolt:// one).
 	if cfg.Webhooks != nil {
 		f.webhooks = cfg.Webhooks
 	}
 	if cfg.Applications != nil {
 		f.applications = cfg.Applications
+	}
+	if cfg.Deliveries != nil {
+		f.deliveries = cfg.Deliveries
 	}
 	topic := mempubsub.NewTopic()
 	f.ingest = mempubsub.NewSubscription(topic, time.Minute)

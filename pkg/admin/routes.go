@@ -42,6 +42,7 @@ func (a *API) routes() http.Handler {
 	mux.Handle("POST "+hook+"/pause", a.auth(write, a.pauseWebhook))
 	mux.Handle("POST "+hook+"/resume", a.auth(write, a.resumeWebhook))
 	mux.Handle("POST "+hook+"/validate", a.auth(write, a.validateWebhook))
+	mux.Handle("GET /api/v1/admin/deliveries", a.auth(read, a.deliveryLog))
 	mux.Handle("POST /api/v1/events", a.auth(publish, a.publishEvent))
 
 	const apps = "/api/v1/admin/applications/"

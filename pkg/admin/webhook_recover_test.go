@@ -24,7 +24,7 @@ func TestRecoverWritesTheRecovery(t *testing.T) {
 	id := f.createWebhook(t, adminToken, map[string]any{"max_in_flight": 3})["id"].(string)
 	other := f.createWebhook(t, adminToken, map[string]any{})["id"].(string)
 	put := func(wh string, at time.Time, n int, status herald.Status) {
-		d := &herald.Delivery{ID: herald.FirstDeliveryIDAt(at) + int64(n), WebhookID: wh, EventID: "evt_1",
+		d := &herald.Delivery{ID: herald.DeliveryIDAt(at) + int64(n), WebhookID: wh, EventID: "evt_1",
 			Status: status, CreatedMS: herald.Millis(at)}
 		if err := f.deliveries.Create(context.Background(), d); err != nil {
 			t.Fatal(err)

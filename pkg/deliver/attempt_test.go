@@ -81,7 +81,7 @@ func TestHandleSuccessSendsSignedRequestAndRecordsAttempt(t *testing.T) {
 		t.Errorf("delivery status %q, attempt_count %d, next %d, lease %d; want succeeded, 1, 0, 0",
 			d.Status, d.AttemptCount, d.NextAttemptMS, d.LeaseUntilMS)
 	}
-	want := herald.Attempt{Attempt: 1, AtMS: herald.Millis(t0), StatusCode: http.StatusCreated,
+	want := herald.Attempt{Attempt: 1, AtMS: herald.Millis(t0), URL: r.URL, StatusCode: http.StatusCreated,
 		DurationMS: 250, ResponseBody: `{"received":true}`, PrivateTarget: true} // the receiver is on 127.0.0.1
 	if len(d.Attempts) != 1 || d.Attempts[0] != want {
 		t.Errorf("attempts = %+v, want [%+v]", d.Attempts, want)

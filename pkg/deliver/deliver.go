@@ -183,7 +183,7 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 	}
 	if creds.unusable != "" {
 		log.Error("webhook "+creds.unusable, "webhook_id", w.ID, "error", creds.cause)
-		return h.record(ctx, d, w, herald.Attempt{Attempt: job.Attempt, AtMS: herald.Millis(now), Error: creds.unusable})
+		return h.record(ctx, d, w, herald.Attempt{Attempt: job.Attempt, AtMS: herald.Millis(now), URL: w.URL, Error: creds.unusable})
 	}
 	a := h.sender.Send(ctx, outbound.Request{
 		URL:     w.URL,
@@ -193,7 +193,7 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 			Timestamp: now, Body: ev.Body(w.PayloadFormat)},
 		Timeout: h.timeout(w),
 	})
-	a.Attempt = job.Attempt
+	a.Attempt, a.URL = job.Attempt, w.URL
 	if a.StatusCode == 0 && ctx.Err() != nil {
 		// Cut off by a shutdown before an answer came: not the receiver's
 		// failure. The delivery stays pending under its lease, re-armed at

@@ -125,6 +125,9 @@ func TestHandleRecordsTransportOutcome(t *testing.T) {
 			if a := d.Attempts[0]; a.StatusCode != tt.wantStatus || a.Error != tt.wantError {
 				t.Errorf("attempt status %d, error %q; want %d, %q", a.StatusCode, a.Error, tt.wantStatus, tt.wantError)
 			}
+			if a := d.Attempts[0]; a.URL != url {
+				t.Errorf("attempt recorded as sent to %q, want %q", a.URL, url)
+			}
 			if d.Status != herald.StatusPending || d.NextAttemptMS != herald.Millis(t0.Add(30*time.Second)) {
 				t.Errorf("delivery status %q, next %v; want pending with a retry in 30s",
 					d.Status, herald.FromMillis(d.NextAttemptMS))

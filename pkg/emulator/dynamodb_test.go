@@ -45,6 +45,10 @@ func TestDynamoDB(t *testing.T) {
 		t.Parallel()
 		periodicPathsNeverScan(t, newStack(t, endpoint, "scan-"))
 	})
+	t.Run("CallLogOnTheTemplateTables", func(t *testing.T) {
+		t.Parallel()
+		callLogOnTheTemplateTables(t, newStack(t, endpoint, "log-"))
+	})
 	t.Run("IngestTableFollowsTheRevision", func(t *testing.T) {
 		t.Parallel()
 		ingestTableFollowsTheRevision(t, endpoint)

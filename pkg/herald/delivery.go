@@ -15,6 +15,13 @@ type Delivery struct {
 	TenantID  string `docstore:"tenant_id"`
 	Status    Status `docstore:"status"`
 
+	// URL is the webhook's URL when the delivery was created: where its
+	// attempts are sent. Match is what in the webhook's subscription
+	// matched the event. Both are absent on deliveries created before
+	// Herald recorded them.
+	URL   string `docstore:"url,omitempty"`
+	Match *Match `docstore:"match,omitempty"`
+
 	// AttemptCount is the number of attempts claimed so far. The deliver
 	// function claims attempt AttemptCount+1 with an optimistic-concurrency
 	// write before sending it.
@@ -36,16 +43,27 @@ type Delivery struct {
 	CreatedMS int64 `docstore:"created_ms"`
 	UpdatedMS int64 `docstore:"updated_ms"`
 
-	// Indexed fields, set by Derive (see index.go): DueShard is
+	// Indexed fields, set by Derive (see index.go): LogShard is
+	// LogShardOf(ID) (the call log's index, by ID), DueShard is
 	// ShardOf(ID) while pending (the sweep's index, by NextAttemptMS),
 	// HeldShard is Shard(WebhookID) while paused (held deliveries, by
 	// CreatedMS), and ExpiresAt is when a finished delivery may be deleted,
 	// in Unix seconds (DynamoDB's TTL attribute). Each is absent while 0.
+	LogShard  int   `docstore:"log_shard,omitempty"`
 	DueShard  int   `docstore:"due_shard,omitempty"`
 	HeldShard int   `docstore:"held_shard,omitempty"`
 	ExpiresAt int64 `docstore:"expires_at,omitempty"`
 
 	DocstoreRevision any
+}
+
+// Match is what in a webhook's subscription matched an event: the category
+// that selected it, or else the event-type pattern that did (neither when the
+// webhook subscribes to every event), and the filters it passed.
+type Match struct {
+	Pattern  string   `json:"pattern,omitempty" docstore:"pattern,omitempty"`
+	Category string   `json:"category,omitempty" docstore:"category,omitempty"`
+	Filters  []Filter `json:"filters,omitempty" docstore:"filters,omitempty"`
 }
 
 // Status is where a delivery stands in its lifecycle. Only package store
@@ -74,8 +92,12 @@ func (s Status) Finished() bool { return s == StatusSucceeded || s == StatusFail
 
 // Attempt records one HTTP attempt of a delivery.
 type Attempt struct {
-	Attempt      int    `json:"attempt" docstore:"attempt"`
-	AtMS         int64  `json:"-" docstore:"at_ms"`
+	Attempt int   `json:"attempt" docstore:"attempt"`
+	AtMS    int64 `json:"-" docstore:"at_ms"`
+	// URL is where the attempt was sent: the webhook's URL then (it may
+	// have changed since the delivery was created). Absent on attempts
+	// made before Herald recorded it.
+	URL          string `json:"url,omitempty" docstore:"url,omitempty"`
 	StatusCode   int    `json:"status_code" docstore:"status_code"`
 	DurationMS   int64  `json:"duration_ms" docstore:"duration_ms"`
 	Error        string `json:"error" docstore:"error"`

@@ -46,11 +46,11 @@ func DeliveryIDTime(id int64) time.Time {
 	return idEpoch.Add(time.Duration(id>>seqBits) * time.Millisecond)
 }
 
-// FirstDeliveryIDAt returns the smallest id a delivery created at t or later
-// can have: delivery ids order by creation time, so the deliveries created
-// from since until until are those with ids from FirstDeliveryIDAt(since) to
-// FirstDeliveryIDAt(until.Add(time.Millisecond))-1.
-func FirstDeliveryIDAt(t time.Time) int64 {
+// DeliveryIDAt returns the smallest delivery id of time t: delivery ids
+// order by the ingest time of their events, so the deliveries of events
+// ingested at t or later have ids from it on, those of earlier ones ids
+// below it.
+func DeliveryIDAt(t time.Time) int64 {
 	return max(t.Sub(idEpoch).Milliseconds(), 0) << seqBits
 }
 

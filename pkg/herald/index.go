@@ -34,6 +34,17 @@ func Shard(key string) int {
 	return int(h.Sum32()%Shards) + 1
 }
 
+// LogShards is how many partitions the call log's index (every delivery,
+// newest first) spreads its items over: few, since a page of the log asks
+// each of them, and enough that the deliveries written at once do not all
+// land on one.
+const LogShards = 4
+
+// LogShardOf returns the call-log shard of a delivery id, from 1 to
+// LogShards. An id's low bits are a hash (see DeliveryIDFor), so the
+// deliveries spread evenly.
+func LogShardOf(id int64) int { return int(uint64(id)%LogShards) + 1 }
+
 // ShardOf returns the shard of a delivery id.
 func ShardOf(id int64) int { return Shard(strconv.FormatInt(id, 10)) }
 
@@ -48,11 +59,11 @@ func ExpiresAt(now time.Time, retention time.Duration) int64 {
 }
 
 // Derive sets the delivery's indexed fields from its status, before a
-// write: DueShard while pending, HeldShard while paused, and ExpiresAt once
+// write: LogShard always, DueShard while pending, HeldShard while paused, and ExpiresAt once
 // finished (now plus retention, kept while it stays finished; cleared when a
 // retry makes it pending again). Its ID and WebhookID must be set.
 func (d *Delivery) Derive(now time.Time, retention time.Duration) {
-	d.DueShard, d.HeldShard = 0, 0
+	d.LogShard, d.DueShard, d.HeldShard = LogShardOf(d.ID), 0, 0
 	switch d.Status {
 	case StatusPending:
 		d.DueShard = ShardOf(d.ID)

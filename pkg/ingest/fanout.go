@@ -21,7 +21,8 @@ import (
 // webhook written before the event was published is seen, also when another
 // process wrote it.
 func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.Envelope, resumed bool, began time.Time) (int, error) {
-	hooks, err := h.matching(ctx, env, began)
+	mev := matchEvent(env)
+	hooks, err := h.matching(ctx, mev, began)
 	if err != nil {
 		return 0, err
 	}
@@ -41,8 +42,9 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 	}
 	var created []*herald.Delivery
 	for _, w := range hooks {
+		why := match.Explain(w, mev)
 		base := herald.Delivery{WebhookID: w.ID, EventID: env.EventID, EventKey: ev.ID,
-			EventType: env.EventType, TenantID: env.TenantID}
+			EventType: env.EventType, TenantID: env.TenantID, URL: w.URL, Match: &why}
 		held := false
 		if w.Paused {
 			slot, err := h.takeSlot(ctx, w, env)
@@ -90,11 +92,15 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 	return len(created), nil
 }
 
-// matching returns the enabled webhooks whose subscription matches env, as
-// of asOf (see cache.Webhooks.MatchingAsOf).
-func (h *Handler) matching(ctx context.Context, env *envelope.Envelope, asOf time.Time) ([]*herald.Webhook, error) {
-	ev := match.Event{Type: env.EventType, Category: env.Category,
+// matchEvent is what matching reads of env.
+func matchEvent(env *envelope.Envelope) match.Event {
+	return match.Event{Type: env.EventType, Category: env.Category,
 		TenantID: env.TenantID, PartnerID: env.PartnerID, Fields: env.Fields}
+}
+
+// matching returns the enabled webhooks whose subscription matches ev, as
+// of asOf (see cache.Webhooks.MatchingAsOf).
+func (h *Handler) matching(ctx context.Context, ev match.Event, asOf time.Time) ([]*herald.Webhook, error) {
 	if h.cfg.Table != nil {
 		return h.cfg.Table.MatchingAsOf(ctx, ev, asOf)
 	}

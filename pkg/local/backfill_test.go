@@ -19,7 +19,8 @@ import (
 // indexes now read, and no backfill marker. Nothing is lost: the pending
 // delivery whose job was lost is re-armed (the sweep's index) and sent, the
 // held one of a webhook resumed meanwhile is released (the held index) and
-// sent, and the delivery that finished long ago expires (expires_at).
+// sent, the delivery that finished long ago expires (expires_at), and the
+// call log shows an old delivery nothing writes again (log_shard).
 func TestUpgradeBackfillsIndexedFields(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -60,6 +61,8 @@ func TestUpgradeBackfillsIndexedFields(t *testing.T) {
 			"status": "paused", "attempt_count": int64(0), "created_ms": recent, "updated_ms": recent}},
 		{deliveries, map[string]any{"id": int64(3), "webhook_id": hook.ID, "event_id": "evt_old", "event_type": "order.created",
 			"status": "succeeded", "attempt_count": int64(1), "created_ms": long, "updated_ms": long}},
+		{deliveries, map[string]any{"id": int64(4), "webhook_id": hook.ID, "event_id": "evt_old", "event_type": "order.created",
+			"status": "failed", "attempt_count": int64(1), "created_ms": recent, "updated_ms": recent}},
 	}
 	for _, d := range docs {
 		if err := d.coll.Put(ctx, d.doc); err != nil {
@@ -89,6 +92,21 @@ func TestUpgradeBackfillsIndexedFields(t *testing.T) {
 		t.Errorf("sent deliveries %v, want 1 (pending, its job lost) and 2 (held, webhook not paused)", sent)
 	}
 	api := contract.NewAPI(t, second.BaseURL, second.Token)
+	var log struct {
+		Items []struct {
+			ID int64 `json:"id"`
+		} `json:"items"`
+	}
+	if st := api.Do("GET", "/api/v1/admin/deliveries", nil, &log); st != http.StatusOK {
+		t.Fatalf("call log: %d", st)
+	}
+	var logged []int64
+	for _, it := range log.Items {
+		logged = append(logged, it.ID)
+	}
+	if !slices.Contains(logged, 4) {
+		t.Errorf("call log shows %v, want delivery 4 (failed, not written since: backfilled into its index)", logged)
+	}
 	heraldtest.Eventually(t, 10*time.Second, func() bool {
 		return api.Do("GET", "/api/v1/admin/webhooks/"+hook.ID+"/deliveries/3", nil, nil) == http.StatusNotFound
 	}, "delivery 3, finished 60 days ago, was not deleted")

@@ -46,18 +46,13 @@ func Compile(w *herald.Webhook) (*Matcher, error) {
 	if w == nil {
 		return nil, errors.New("no webhook")
 	}
-	m := &Matcher{
-		all:        len(w.Events) == 0 && len(w.Categories) == 0,
-		categories: slices.Clone(w.Categories),
-		tenantID:   w.TenantID,
-		partnerID:  w.PartnerID,
-	}
 	for i, p := range w.Events {
 		if err := ValidPattern(p); err != nil {
 			return nil, fmt.Errorf("events[%d]: %w", i, err)
 		}
-		m.patterns = append(m.patterns, strings.Split(p, "."))
 	}
+	m := selector(w)
+	m.tenantID, m.partnerID = w.TenantID, w.PartnerID
 	for i, f := range w.Filters {
 		cf, err := compileFilter(f)
 		if err != nil {
@@ -89,30 +84,64 @@ func (m *Matcher) Match(ev Event) bool {
 	return true
 }
 
+// selector returns the part of w's subscription that selects events: its
+// patterns (split, not checked) and categories.
+func selector(w *herald.Webhook) *Matcher {
+	m := &Matcher{
+		all:        len(w.Events) == 0 && len(w.Categories) == 0,
+		categories: slices.Clone(w.Categories),
+	}
+	for _, p := range w.Events {
+		m.patterns = append(m.patterns, strings.Split(p, "."))
+	}
+	return m
+}
+
+// Explain returns what in webhook w's subscription matched ev, for a
+// webhook that Match found matching (it does not match again): the category
+// that selected ev, or else the first of w's patterns that matches its type
+// (neither for a webhook subscribed to every event), and the filters ev
+// passed — all of w's. The fan-out records it on each delivery.
+func Explain(w *herald.Webhook, ev Event) herald.Match {
+	out := herald.Match{Filters: slices.Clone(w.Filters)}
+	var pattern int
+	out.Category, pattern, _ = selector(w).selection(ev)
+	if pattern >= 0 {
+		out.Pattern = w.Events[pattern]
+	}
+	return out
+}
+
 // selects reports whether the event's category or type is subscribed to.
+func (m *Matcher) selects(ev Event) bool {
+	_, _, ok := m.selection(ev)
+	return ok
+}
+
+// selection reports whether the event's category or type is subscribed to,
+// and by what: the category named, or else the index of the first pattern
+// that matches the type (-1 for none); neither for a subscription to every
+// event.
 // Herald's own events (herald.IsOwnEvent: webhook.*, application.*) are
 // selected only by asking for them: by category, or by a pattern that names
 // its first segment ("webhook.**", "application.created"); a webhook with no
 // patterns, or with "**" or "*.…", does not get them.
-func (m *Matcher) selects(ev Event) bool {
+func (m *Matcher) selection(ev Event) (category string, pattern int, ok bool) {
 	own := herald.IsOwnEvent(ev.Type)
 	if m.all {
-		return !own
+		return "", -1, !own
 	}
 	if ev.Category != "" && slices.Contains(m.categories, ev.Category) {
-		return true
-	}
-	if len(m.patterns) == 0 {
-		return false
+		return ev.Category, -1, true
 	}
 	typ := splitType(ev.Type)
-	for _, p := range m.patterns {
+	for i, p := range m.patterns {
 		if own && (p[0] == "*" || p[0] == "**") {
 			continue
 		}
 		if matchSegments(p, typ) {
-			return true
+			return "", i, true
 		}
 	}
-	return false
+	return "", -1, false
 }

@@ -18,7 +18,7 @@ func putDeliveries(t *testing.T, r *rig, wh string, offsets []time.Duration, sta
 	var ids []int64
 	for i, off := range offsets {
 		at := t0.Add(off)
-		d := &herald.Delivery{ID: herald.FirstDeliveryIDAt(at) + int64(i), WebhookID: wh, EventID: "evt_1",
+		d := &herald.Delivery{ID: herald.DeliveryIDAt(at) + int64(i), WebhookID: wh, EventID: "evt_1",
 			Status: statuses[i], AttemptCount: 8, CreatedMS: herald.Millis(at), UpdatedMS: herald.Millis(at)}
 		d.Derive(at, 0)
 		if err := r.deliveries.Create(context.Background(), d); err != nil {

@@ -17,9 +17,9 @@ import (
 // held_shard and expires_at on deliveries, expires_at on events,
 // secret_duty_shard and secret_duty_ms on webhooks and applications, and
 // due_shard on schedule entries. Version 2 adds scope on webhooks and
-// applications.
+// applications. Version 3 adds log_shard on deliveries (the call log).
 const (
-	backfillVersion = 2
+	backfillVersion = 3
 	backfillID      = "local-backfill" // the marker, in the schedule collection
 )
 
@@ -35,8 +35,8 @@ type backfillMarker struct {
 }
 
 // Backfill gives the documents of a data dir written before a version of
-// Herald that indexes a field that field, once: a pending delivery the
-// sweep's index must see, a held one, a finished one that must expire
+// Herald that indexes a field that field, once: every delivery the call
+// log's index must see, a pending delivery the sweep's index must see, a held one, a finished one that must expire
 // (retention after its last write), an event (retention after its ingest),
 // a secret duty outstanding, a schedule entry. Without it they would be
 // invisible to the queries that read those indexes. A marker in the schedule
@@ -138,8 +138,8 @@ func deliveryMods(doc map[string]any, retention time.Duration) docstore.Mods {
 	// close as the document tells to when it finished.
 	last := max(toInt64(doc[fieldUpdatedMS]), toInt64(doc[fieldCreatedMS]))
 	d.Derive(herald.FromMillis(last), retention)
-	return changed(doc, map[string]int64{fieldDueShard: int64(d.DueShard), fieldHeldShard: int64(d.HeldShard),
-		fieldExpiresAt: d.ExpiresAt})
+	return changed(doc, map[string]int64{fieldLogShard: int64(d.LogShard), fieldDueShard: int64(d.DueShard),
+		fieldHeldShard: int64(d.HeldShard), fieldExpiresAt: d.ExpiresAt})
 }
 
 func eventMods(doc map[string]any, retention time.Duration) docstore.Mods {

@@ -16,7 +16,7 @@ import (
 // application near expiry their secret duty, an event its expires_at, a
 // schedule entry its shard (the revision document none) — and a second
 // start, finding the marker, reads nothing. A scoped webhook gets its scope
-// key (version 2).
+// key (version 2), a delivery its call-log shard (version 3).
 func TestBackfillSetsEachIndexedFieldOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -43,12 +43,13 @@ func TestBackfillSetsEachIndexedFieldOnce(t *testing.T) {
 	put(res.Events, map[string]any{"id": "evt_1", "created_ms": int64(1_000_000)})
 	put(res.Schedule, map[string]any{"id": "42-2", "queue": "deliver", "due_ms": int64(9), "delivery_id": int64(42), "attempt": int64(2)})
 	put(res.Schedule, map[string]any{"id": "webhooks-revision", "revision": int64(3)})
+	put(res.Deliveries, map[string]any{"id": int64(4099), "webhook_id": "wh_plain", "status": "paused", "created_ms": int64(1)})
 
 	n, err := Backfill(ctx, res, time.Hour)
-	if err != nil || n != 5 {
-		t.Fatalf("backfill = %d, %v; want 5 documents changed", n, err)
+	if err != nil || n != 6 {
+		t.Fatalf("backfill = %d, %v; want 6 documents changed", n, err)
 	}
-	get := func(c *docstore.Collection, id string) map[string]any {
+	get := func(c *docstore.Collection, id any) map[string]any {
 		doc := map[string]any{"id": id}
 		if err := c.Get(ctx, doc); err != nil {
 			t.Fatal(err)
@@ -72,6 +73,10 @@ func TestBackfillSetsEachIndexedFieldOnce(t *testing.T) {
 	}
 	if e := get(res.Schedule, "42-2"); e["due_shard"] != int64(herald.Shard("42-2")) {
 		t.Errorf("schedule entry: %v", e)
+	}
+	if d := get(res.Deliveries, int64(4099)); d["log_shard"] != int64(herald.LogShardOf(4099)) ||
+		d["held_shard"] != int64(herald.Shard("wh_plain")) {
+		t.Errorf("delivery: %v, want its call-log and held shards", d)
 	}
 	if r := get(res.Schedule, "webhooks-revision"); r["due_shard"] != nil {
 		t.Errorf("revision document: %v", r)

@@ -4,6 +4,10 @@
 // every webhook write to the tables that copy them, and the delivery
 // lifecycle — the only code that changes a delivery's status.
 //
+// The call log (log.go) reads every webhook's deliveries newest first, one
+// page at a time, merging one ordered query per shard of its index, or per
+// webhook of a scope (Merged).
+//
 // Callers pass the collections as the *docstore.Collection values they
 // opened; nothing here wraps gocloud behind an interface. A field, status
 // or index changes here and nowhere else.

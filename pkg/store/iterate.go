@@ -54,3 +54,52 @@ func Count[T any](ctx context.Context, it *docstore.DocumentIterator) (int, erro
 	}
 	return n, nil
 }
+
+// Merged ranges over the documents the iterators return, each iterator's in
+// the order first (which reports whether a goes before b) puts them, as one
+// sequence in that order: a k-way merge of queries over several partitions
+// (shards, webhooks) of one ordered index. Each iterator is stopped when
+// the loop ends. An error ends the sequence, yielded with a nil document.
+func Merged[T any](ctx context.Context, its []*docstore.DocumentIterator, first func(a, b *T) bool) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) {
+		defer func() {
+			for _, it := range its {
+				it.Stop()
+			}
+		}()
+		heads := make([]*T, len(its))
+		advance := func(i int) error {
+			doc := new(T)
+			switch err := its[i].Next(ctx, doc); {
+			case err == io.EOF:
+				heads[i] = nil
+			case err != nil:
+				return err
+			default:
+				heads[i] = doc
+			}
+			return nil
+		}
+		for i := range its {
+			if err := advance(i); err != nil {
+				yield(nil, err)
+				return
+			}
+		}
+		for {
+			top := -1
+			for i, h := range heads {
+				if h != nil && (top < 0 || first(h, heads[top])) {
+					top = i
+				}
+			}
+			if top < 0 || !yield(heads[top], nil) {
+				return
+			}
+			if err := advance(top); err != nil {
+				yield(nil, err)
+				return
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"gocloud.dev/docstore"
@@ -37,11 +38,33 @@ var (
 // attempts carry response bodies. (The Where on id lets the query order by
 // it: memdocstore and DynamoDB both want the ordered field constrained.)
 func WebhookDeliveries(deliveries *docstore.Collection, webhookID string, status herald.Status) *docstore.Query {
+	return WebhookDeliveriesBefore(deliveries, webhookID, status, math.MaxInt64)
+}
+
+// WebhookDeliveriesBefore is WebhookDeliveries of the ids below before: the
+// call log of one webhook. Read IDFields.
+func WebhookDeliveriesBefore(deliveries *docstore.Collection, webhookID string, status herald.Status, before int64) *docstore.Query {
 	q := deliveries.Query().Where(fieldWebhookID, "=", webhookID)
 	if status != "" {
 		q = q.Where(fieldStatus, "=", string(status))
 	}
-	return q.Where(fieldID, ">", int64(0)).OrderBy(fieldID, docstore.Descending)
+	return q.Where(fieldID, "<", before).OrderBy(fieldID, docstore.Descending)
+}
+
+// LogShard queries one shard of the call log's index: every webhook's
+// deliveries of ids below before, newest first; with a status or an event
+// type, those alone (filtered on the index, which holds both). Only one
+// range of ids is asked (DynamoDB takes one condition on a sort key): the
+// caller stops at its lower bound. Read IDFields.
+func LogShard(deliveries *docstore.Collection, shard int, status herald.Status, eventType string, before int64) *docstore.Query {
+	q := deliveries.Query().Where(fieldLogShard, "=", shard)
+	if status != "" {
+		q = q.Where(fieldStatus, "=", string(status))
+	}
+	if eventType != "" {
+		q = q.Where(fieldEventType, "=", eventType)
+	}
+	return q.Where(fieldID, "<", before).OrderBy(fieldID, docstore.Descending)
 }
 
 // HeldDeliveries queries the deliveries webhook id holds while paused:
@@ -172,11 +195,18 @@ type Query struct {
 // does not project matches nothing, silently.
 func Queries(c Collections) []Query {
 	const shard = 3
+	const before = int64(1) << 40
 	at := time.UnixMilli(1)
 	return []Query{
 		{"admin: a webhook's deliveries", WebhookDeliveries(c.Deliveries, "wh_1", ""), IDFields, "by_webhook"},
 		{"admin: a webhook's deliveries by status", WebhookDeliveries(c.Deliveries, "wh_1", herald.StatusFailed), IDFields, "by_webhook"},
 		{"admin, schedule: a recovering webhook's deliveries", WebhookDeliveriesAfter(c.Deliveries, "wh_1", 1), StatusFields, "by_webhook"},
+		{"admin: the call log", LogShard(c.Deliveries, shard, "", "", before), IDFields, "by_log"},
+		{"admin: the call log by status", LogShard(c.Deliveries, shard, herald.StatusFailed, "", before), IDFields, "by_log"},
+		{"admin: the call log by event type", LogShard(c.Deliveries, shard, "", "order.created", before), IDFields, "by_log"},
+		{"admin: the call log by status and event type", LogShard(c.Deliveries, shard, herald.StatusFailed, "order.created", before),
+			IDFields, "by_log"},
+		{"admin: a webhook's call log", WebhookDeliveriesBefore(c.Deliveries, "wh_1", herald.StatusFailed, before), IDFields, "by_webhook"},
 		{"admin, ingest: a webhook's held deliveries", HeldDeliveries(c.Deliveries, "wh_1"), HeldFields, "by_held"},
 		{"admin: resume, oldest first", HeldOldestFirst(c.Deliveries, "wh_1"), HeldFields, "by_held"},
 		{"ingest: an event's deliveries", EventDeliveries(c.Deliveries, "evt_1"), EventDeliveryFields, "by_event"},

@@ -74,7 +74,7 @@ func StartRecovery(ctx context.Context, schedule *docstore.Collection, webhookID
 // WindowIDs returns the delivery ids of the deliveries created from since
 // to until (inclusive, to the millisecond): those after after, up to last.
 func WindowIDs(since, until time.Time) (after, last int64) {
-	return herald.FirstDeliveryIDAt(since) - 1, herald.FirstDeliveryIDAt(until.Add(time.Millisecond)) - 1
+	return herald.DeliveryIDAt(since) - 1, herald.DeliveryIDAt(until.Add(time.Millisecond)) - 1
 }
 
 // IsRecovery reports whether the due-time index entry e is a Recovery's
