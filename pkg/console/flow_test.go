@@ -1,0 +1,92 @@
+package console_test
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestConsoleInChromium drives the console in headless Chromium against a
+// real local mode and an httptest receiver: sign in with the admin token,
+// create a webhook (the API's 422 shown next to its field first), send a
+// test, see a published event's delivery appear, make the receiver fail and
+// see the attempt and the unhealthy mark, retry it, pause and resume, then
+// sign in with a tenant-bound application's credentials and see only that
+// tenant's webhook, without the controls its read-only scope does not allow.
+func TestConsoleInChromium(t *testing.T) {
+	b := newBrowser(t)
+	s := startLocal(t, nil)
+	recv := newReceiver(t)
+
+	b.run("sign in with the admin token",
+		chromedp.Navigate(s.URL+"/console/"),
+		chromedp.WaitVisible(chromedp.CSS("#token")),
+		fill("#token", adminToken), click("#token-form button"),
+		until(`document.querySelector("#webhooks") !== null && document.querySelector("#scopes").textContent.includes("webhooks:write")`))
+	if b.eval(`sessionStorage.getItem("herald.console.token")`) != adminToken || b.eval("location.href") != s.URL+"/console/#/webhooks" {
+		t.Fatalf("the token is not in sessionStorage only: %s", b.eval("location.href"))
+	}
+
+	b.run("a 422 shown next to its field",
+		click("#new-webhook"), chromedp.WaitVisible(chromedp.CSS("#f-url")),
+		fill("#f-name", "Orders"), fill("#f-url", "ftp://example.invalid/"), click("#save"),
+		until(text("#e-url")+` !== "" && document.querySelector("#f-url").getAttribute("aria-invalid") === "true"`))
+	b.run("create the webhook",
+		fill("#f-url", recv.URL+"/hook"), fill("#f-events", "order.*"), fill("#f-retry_schedule", "1s"),
+		fill("#f-unhealthy_after", "1"), click("#save"),
+		until(text("#new-secret")+`.startsWith("whsec_")`), click("#open-webhook"),
+		until(text("#webhook-health")+`.includes("enabled")`))
+	id := b.eval(`location.hash.split("/")[2]`)
+
+	b.run("send a test", click("#send-test"), until(text("#test-result")+`.includes("test delivered") && `+text("#test-result")+`.includes("200")`))
+
+	s.call(t, adminToken, "POST", "/api/v1/events", map[string]any{"event_type": "order.created", "data": map[string]any{"n": 1}})
+	b.run("the delivery appears", until(`document.querySelector('#delivery-rows tr[data-status="succeeded"]') !== null`))
+
+	recv.failing.Store(true)
+	s.call(t, adminToken, "POST", "/api/v1/events", map[string]any{"event_type": "order.paid", "data": map[string]any{"n": 2}})
+	b.run("the failure and the unhealthy mark",
+		until(`document.querySelector('#delivery-rows tr[data-status="failed"]') !== null`),
+		until(text("#webhook-health")+`.includes("unhealthy") && `+text("#webhook-failures")+` !== "0"`),
+		until(`document.querySelectorAll("#chart-outcomes rect.bad").length > 0 && document.querySelectorAll("#chart-outcomes rect.ok").length > 0`),
+		until(`document.querySelectorAll("#chart-latency circle").length > 0 && `+text("#status")+` === ""`))
+	b.shot("webhook-failing", "webhook")
+	b.run("the failed attempts", click(`#delivery-rows tr[data-status="failed"] a`),
+		until(text("#attempt-rows")+`.includes("500") && `+text("#attempt-rows")+`.includes("receiver is down")`),
+		until(text("#payload")+`.includes("order.paid")`))
+	b.shot("delivery-failed", "delivery")
+
+	recv.failing.Store(false)
+	b.run("retry it", click("#retry"), until(text("#delivery-status")+` === "succeeded"`))
+	if hook := s.call(t, adminToken, "GET", "/api/v1/admin/webhooks/"+id, nil); hook["unhealthy"] != false {
+		t.Errorf("after the retry succeeded the webhook is still unhealthy: %v", hook)
+	}
+
+	b.run("pause and resume",
+		chromedp.Navigate(s.URL+"/console/#/webhooks/"+id), until(text("#pause")+` === "Pause"`),
+		click("#pause"), until(text("#webhook-health")+`.includes("paused") && `+text("#pause")+` === "Resume"`),
+		click("#pause"), until(`!`+text("#webhook-health")+`.includes("paused") && `+text("#pause")+` === "Pause"`))
+	if hook := s.call(t, adminToken, "GET", "/api/v1/admin/webhooks/"+id, nil); hook["paused"] != false {
+		t.Errorf("resumed in the console, paused in the API: %v", hook)
+	}
+
+	// A tenant-bound application with read scope only.
+	s.call(t, adminToken, "POST", "/api/v1/admin/webhooks/", map[string]any{"name": "Tenant B hook",
+		"url": recv.URL + "/b", "tenant_id": "tnt_b", "validate": false})
+	app := s.call(t, adminToken, "POST", "/api/v1/admin/applications/", map[string]any{"name": "tenant b viewer",
+		"scopes": []string{"webhooks:read"}, "tenant_id": "tnt_b"})
+	b.run("sign in as the tenant's application",
+		click("#sign-out"), chromedp.WaitVisible(chromedp.CSS("#client-id")),
+		fill("#client-id", app["client_id"].(string)), fill("#client-secret", app["client_secret"].(string)),
+		click("#app-form button"),
+		until(text("#identity")+`.includes("tenant tnt_b") && document.querySelectorAll("#webhook-rows tr[data-id]").length === 1`))
+	if got := b.eval(`[...document.querySelectorAll("#webhook-rows tr[data-id] th a")].map(a => a.textContent).join(",")`); got != "Tenant B hook" {
+		t.Errorf("the tenant's application sees %q, want only its tenant's webhook", got)
+	}
+	if got := b.eval(`String(document.querySelector("#new-webhook") !== null) + " " + [...document.querySelectorAll("#nav a")].map(a => a.textContent).join(",")`); got != "false Webhooks,Events" {
+		t.Errorf("read-only tenant token: new-webhook offered / nav = %q, want \"false Webhooks,Events\"", got)
+	}
+	b.run("no write controls on its webhook", click("#webhook-rows tr[data-id] th a"),
+		until(text("#webhook-health")+` !== ""`), chromedp.WaitNotPresent(chromedp.CSS("#send-test")))
+	b.shot("tenant-view", "")
+}
