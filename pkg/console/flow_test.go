@@ -39,6 +39,15 @@ func TestConsoleInChromium(t *testing.T) {
 	id := b.eval(`location.hash.split("/")[2]`)
 
 	b.run("send a test", click("#send-test"), until(text("#test-result")+`.includes("test delivered") && `+text("#test-result")+`.includes("200")`))
+	b.run("validate", click("#validate"), until(text("#validate-result")+` === "Validated."`))
+	b.run("rotate the secret: the new one shown once, with a copy button",
+		click("#rotate"), until(text("#new-secret")+`.startsWith("whsec_") && document.querySelector("#copy-secret") !== null`))
+	b.run("edit: a 422 at its field, then saved",
+		click("#edit"), until(`(document.querySelector("#f-name") || {}).value === "Orders"`),
+		fill("#f-retry_schedule", "1s, 500ms"), click("#save"),
+		until(text("#e-retry_schedule")+` !== ""`),
+		fill("#f-retry_schedule", "1s"), fill("#f-name", "Orders v2"), click("#save"),
+		until(`location.hash === "#/webhooks/`+id+`" && `+text("h1")+` === "Orders v2"`))
 
 	s.call(t, adminToken, "POST", "/api/v1/events", map[string]any{"event_type": "order.created", "data": map[string]any{"n": 1}})
 	b.run("the delivery appears", until(`document.querySelector('#delivery-rows tr[data-status="succeeded"]') !== null`))
@@ -68,6 +77,15 @@ func TestConsoleInChromium(t *testing.T) {
 		click("#pause"), until(`!`+text("#webhook-health")+`.includes("paused") && `+text("#pause")+` === "Pause"`))
 	if hook := s.call(t, adminToken, "GET", "/api/v1/admin/webhooks/"+id, nil); hook["paused"] != false {
 		t.Errorf("resumed in the console, paused in the API: %v", hook)
+	}
+
+	b.run("delete with confirmation: cancel keeps it, confirm deletes it",
+		click("#delete"), chromedp.WaitVisible(chromedp.CSS("#confirm-delete")), click("#cancel-delete"),
+		chromedp.WaitNotPresent(chromedp.CSS("#confirm-delete")), until(text("h1")+` === "Orders v2"`),
+		click("#delete"), click("#confirm-delete-button"),
+		until(`location.hash === "#/webhooks" && document.querySelector('#webhook-rows tr[data-id="`+id+`"]') === null && document.querySelector("#webhook-rows td") !== null`))
+	if status := s.status(t, adminToken, "GET", "/api/v1/admin/webhooks/"+id); status != 404 {
+		t.Errorf("deleted in the console, GET answers %d", status)
 	}
 
 	// A tenant-bound application with read scope only.

@@ -69,6 +69,19 @@ func startLocal(t testing.TB, extra map[string]string) *system {
 	return &system{URL: "http://" + sys.Addr}
 }
 
+// status sends a request without a body and returns the answer's status.
+func (s *system) status(t testing.TB, token, method, path string) int {
+	t.Helper()
+	req, _ := http.NewRequest(method, s.URL+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 // call sends a JSON request to the admin API with token and decodes a 2xx
 // answer into a map; any other answer fails the test.
 func (s *system) call(t testing.TB, token, method, path string, body any) map[string]any {
