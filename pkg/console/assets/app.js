@@ -8,6 +8,7 @@ import { webhookForm } from './webhook_form.js';
 import { showDelivery } from './deliveries.js';
 import { showEvents } from './events.js';
 import { showApplications } from './applications.js';
+import { showCallLog } from './calllog.js';
 
 const main = () => document.getElementById('main');
 let session = null; // {subject, kind, scopes, tenant_id, partner_id, can(scope)}
@@ -41,6 +42,7 @@ async function learn() {
   const nav = document.getElementById('nav');
   mount(nav,
     session.can('webhooks:read') && h('a', { href: '#/webhooks' }, 'Webhooks'),
+    session.can('webhooks:read') && h('a', { href: '#/deliveries' }, 'Call log'),
     (session.can('webhooks:read') || session.can('events:publish')) && h('a', { href: '#/events' }, 'Events'),
     session.can('admin:read') && h('a', { href: '#/applications' }, 'Applications'));
   nav.hidden = false;
@@ -122,6 +124,7 @@ const routes = [
   [/^#\/webhooks\/([^/]+)\/edit$/, (c, id) => webhookForm(c, id)],
   [/^#\/webhooks\/([^/]+)\/deliveries\/([^/]+)$/, (c, id, did) => showDelivery(c, id, did)],
   [/^#\/webhooks\/([^/]+)$/, (c, id) => showWebhook(c, id)],
+  [/^#\/deliveries$/, (c) => showCallLog(c)],
   [/^#\/events$/, (c) => showEvents(c)],
   [/^#\/applications$/, (c) => showApplications(c)],
 ];

@@ -4,7 +4,7 @@
 import { call, hooks, enc } from './api.js';
 import { h, mount, when, badge, say } from './dom.js';
 
-const statuses = ['pending', 'succeeded', 'failed', 'paused'];
+export const statuses = ['pending', 'succeeded', 'failed', 'paused'];
 const statusKind = { succeeded: 'ok', failed: 'bad', pending: 'muted', paused: 'warn' };
 
 export function statusBadge(s) {
@@ -40,7 +40,7 @@ export function deliveriesPanel(ctx, w) {
   refresh().catch((err) => mount(body, h('tr', {}, h('td', { colspan: 6, class: 'error' }, err.message))));
   ctx.every(2000, () => refresh().catch(() => {}));
   return h('section', { 'aria-labelledby': 'deliveries-h' },
-    h('h2', { id: 'deliveries-h' }, 'Deliveries'), form, count,
+    h('h2', { id: 'deliveries-h' }, 'Deliveries'), form, write && recoverForm(w, refresh), count,
     h('table', { id: 'deliveries' },
       h('thead', {}, h('tr', {}, ['Created', 'Event type', 'Status', 'Attempts', 'Last answer', ''].map((t) => h('th', { scope: 'col' }, t)))),
       body));
@@ -102,4 +102,28 @@ export async function showDelivery(ctx, id, did) {
       attempts),
     h('h2', {}, 'Payload'),
     h('pre', { id: 'payload', class: 'payload' }, JSON.stringify(d.payload, null, 2)));
+}
+
+// recoverForm asks POST …/recover to attempt again the failed deliveries
+// since a time. A Herald without the endpoint answers 404 Not Found: the
+// form then says so and goes away.
+function recoverForm(w, refresh) {
+  const out = h('span', { id: 'recover-result', role: 'status' });
+  const form = h('form', { id: 'recover-form', class: 'filters', 'aria-label': 'Recover failed deliveries' },
+    h('label', { for: 'recover-since' }, 'Recover the failed since'),
+    h('input', { id: 'recover-since', name: 'since', type: 'datetime-local', required: true }),
+    h('button', { type: 'submit' }, 'Recover'), out);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const r = await call('POST', `${hooks}${enc(w.id)}/recover`, { since: new Date(form.since.value).toISOString() });
+      out.textContent = `Recovering ${r.recovering} failed deliveries.`;
+      await refresh();
+    } catch (err) {
+      if (err.status === 404 && err.body && err.body.detail === 'Not Found') {
+        form.replaceChildren(h('span', { id: 'recover-result', class: 'muted' }, 'This Herald cannot recover a window of deliveries: retry them one by one.'));
+      } else out.textContent = err.message;
+    }
+  });
+  return form;
 }
