@@ -18,10 +18,10 @@ export async function showApplications(ctx) {
       h('td', {}, [a.tenant_id && `tenant ${a.tenant_id}`, a.partner_id && `partner ${a.partner_id}`].filter(Boolean).join(', ') || 'all'),
       h('td', {}, when(a.created_at)),
       h('td', {}, write && [
-        h('button', { type: 'button', onclick: async () => {
+        h('button', { type: 'button', 'aria-label': `Rotate the secret of ${a.name}`, onclick: async () => {
           try { showSecret(result, await call('POST', `${apps}${enc(a.id)}/rotate-secret`, {})); } catch (e) { say(e.message, 'bad'); }
         } }, 'Rotate secret'), ' ',
-        h('button', { type: 'button', class: 'danger', onclick: () => remove(a, refresh) }, 'Delete')]))) :
+        h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${a.name}`, onclick: () => remove(a, refresh) }, 'Delete')]))) :
       h('tr', {}, h('td', { colspan: 6 }, 'No applications.')));
   };
   await refresh();

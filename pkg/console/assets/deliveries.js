@@ -59,7 +59,7 @@ function row(ctx, id, d, write, refresh) {
     h('td', {}, statusBadge(d.status)),
     h('td', {}, String((d.attempts || []).length)),
     h('td', {}, lastAnswer(d)),
-    h('td', {}, write && d.status === 'failed' && h('button', { type: 'button', class: 'retry', onclick: async () => {
+    h('td', {}, write && d.status === 'failed' && h('button', { type: 'button', class: 'retry', 'aria-label': `Retry the ${d.event_type} delivery of ${when(d.created_at)}`, onclick: async () => {
       try { await call('POST', `${hooks}${enc(id)}/deliveries/${enc(d.id)}/retry`); say('Retry queued.'); await refresh(); } catch (e) { say(`Retry: ${e.message}`, 'bad'); }
     } }, 'Retry')));
 }
