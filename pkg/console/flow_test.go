@@ -11,10 +11,12 @@ import (
 // TestConsoleInChromium drives the console in headless Chromium against a
 // real local mode and an httptest receiver: sign in with the admin token,
 // create a webhook (the API's 422 shown next to its field first), send a
-// test, see a published event's delivery appear, make the receiver fail and
-// see the attempt and the unhealthy mark, retry it, pause and resume, then
-// sign in with a tenant-bound application's credentials and see only that
-// tenant's webhook, without the controls its read-only scope does not allow.
+// test, validate, rotate the secret, edit, publish an event and see its
+// delivery appear, make the receiver fail and see the attempt and the
+// unhealthy mark, retry it, pause and resume, delete with confirmation,
+// create a tenant-bound read-only application, then sign in with its
+// credentials and see only that tenant's webhook, without the controls its
+// scope does not allow. Any script error or CSP violation fails it.
 func TestConsoleInChromium(t *testing.T) {
 	b := newBrowser(t)
 	s := startLocal(t, nil)
@@ -52,8 +54,12 @@ func TestConsoleInChromium(t *testing.T) {
 		fill("#f-retry_schedule", "1s"), fill("#f-name", "Orders v2"), click("#save"),
 		until(`location.hash === "#/webhooks/`+id+`" && `+text("h1")+` === "Orders v2"`))
 
-	s.call(t, adminToken, "POST", "/api/v1/events", map[string]any{"event_type": "order.created", "data": map[string]any{"n": 1}})
-	b.run("the delivery appears", until(`document.querySelector('#delivery-rows tr[data-status="succeeded"]') !== null`))
+	b.run("publish an event from the events page, its delivery appears",
+		chromedp.Navigate(s.URL+"/console/#/events"), until(`document.querySelector("#catalogue tbody tr") !== null`),
+		fill("#publish-type", "order.created"), fill("#publish-data", `{"n": 1}`), click("#publish-form button"),
+		until(text("#publish-result")+`.includes("evt_")`),
+		chromedp.Navigate(s.URL+"/console/#/webhooks/"+id),
+		until(`document.querySelector('#delivery-rows tr[data-status="succeeded"]') !== null`))
 
 	recv.failing.Store(true)
 	s.call(t, adminToken, "POST", "/api/v1/events", map[string]any{"event_type": "order.paid", "data": map[string]any{"n": 2}})
@@ -104,11 +110,15 @@ func TestConsoleInChromium(t *testing.T) {
 		t.Errorf("deleted in the console, GET answers %d", status)
 	}
 
-	// A tenant-bound application with read scope only.
+	// A tenant-bound application with read scope only, created in the console.
 	s.call(t, adminToken, "POST", "/api/v1/admin/webhooks/", map[string]any{"name": "Tenant B hook",
 		"url": recv.URL + "/b", "tenant_id": "tnt_b", "validate": false})
-	app := s.call(t, adminToken, "POST", "/api/v1/admin/applications/", map[string]any{"name": "tenant b viewer",
-		"scopes": []string{"webhooks:read"}, "tenant_id": "tnt_b"})
+	b.run("create an application: its secret shown once",
+		chromedp.Navigate(s.URL+"/console/#/applications"), chromedp.WaitVisible(chromedp.CSS("#app-name")),
+		fill("#app-name", "tenant b viewer"), click(`#application-form input[value="webhooks:read"]`),
+		fill("#app-tenant", "tnt_b"), click("#application-form button[type=submit]"),
+		until(text("#new-secret")+` !== "" && `+text("#application-rows")+`.includes("tenant tnt_b")`))
+	app := map[string]any{"client_id": b.eval(text("#new-client-id")), "client_secret": b.eval(text("#new-secret"))}
 	b.run("sign in as the tenant's application",
 		click("#sign-out"), chromedp.WaitVisible(chromedp.CSS("#client-id")),
 		fill("#client-id", app["client_id"].(string)), fill("#client-secret", app["client_secret"].(string)),

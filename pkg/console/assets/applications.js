@@ -1,7 +1,7 @@
 // applications.js: OAuth applications (admin:read to list, admin:write to
 // create, rotate and delete); a client secret is shown once.
 import { call, apps, enc } from './api.js';
-import { h, mount, when, say } from './dom.js';
+import { h, mount, when, say, confirm } from './dom.js';
 import { showSecret } from './webhooks.js';
 
 const allScopes = ['webhooks:read', 'webhooks:write', 'events:publish', 'admin:read', 'admin:write'];
@@ -51,7 +51,7 @@ function createForm(result, refresh) {
     try {
       const a = await call('POST', apps, body);
       showSecret(result, a);
-      mount(result.querySelector('.once p') || result, `Client id ${a.client_id}; its secret, shown only now:`);
+      mount(result.querySelector('.once p'), 'Client id ', h('code', { id: 'new-client-id' }, a.client_id), '; its secret, shown only now:');
       form.reset();
       await refresh();
     } catch (x) { err.textContent = x.message; }
@@ -60,17 +60,7 @@ function createForm(result, refresh) {
 }
 
 function remove(a, refresh) {
-  const dialog = h('dialog', { id: 'confirm-delete', 'aria-labelledby': 'confirm-h' },
-    h('h2', { id: 'confirm-h' }, `Delete ${a.name}?`),
-    h('p', {}, 'Its tokens stop working.'),
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', onclick: () => dialog.close('cancel') }, 'Cancel'),
-      h('button', { type: 'button', id: 'confirm-delete-button', class: 'danger', onclick: () => dialog.close('delete') }, 'Delete')));
-  dialog.addEventListener('close', async () => {
-    dialog.remove();
-    if (dialog.returnValue !== 'delete') return;
+  confirm(`Delete ${a.name}?`, 'Its tokens stop working at once.', 'Delete', async () => {
     try { await call('DELETE', apps + enc(a.id)); say('Deleted.'); await refresh(); } catch (e) { say(e.message, 'bad'); }
   });
-  document.body.append(dialog);
-  dialog.showModal();
 }

@@ -58,3 +58,19 @@ export function say(text, kind = 'ok') {
 export function items(value) {
   return value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
 }
+
+// confirm asks in a modal dialog (keyboard: Tab between the buttons, Escape
+// cancels) and runs onConfirm when the user chooses the danger button.
+export function confirm(title, text, action, onConfirm) {
+  const dialog = h('dialog', { id: 'confirm-delete', 'aria-labelledby': 'confirm-h' },
+    h('h2', { id: 'confirm-h' }, title), h('p', {}, text),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', id: 'cancel-delete', onclick: () => dialog.close('cancel') }, 'Cancel'),
+      h('button', { type: 'button', id: 'confirm-delete-button', class: 'danger', onclick: () => dialog.close('confirm') }, action)));
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    if (dialog.returnValue === 'confirm') onConfirm();
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+}

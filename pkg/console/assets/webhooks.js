@@ -1,7 +1,7 @@
 // webhooks.js: the webhook list with health at a glance, and one webhook's
 // page: its settings, its actions and its deliveries.
 import { call, hooks, enc } from './api.js';
-import { h, mount, when, badge, say } from './dom.js';
+import { h, mount, when, badge, say, confirm } from './dom.js';
 import { deliveriesPanel } from './deliveries.js';
 import { chartsPanel } from './charts.js';
 
@@ -125,23 +125,13 @@ export function showSecret(out, r) {
     } }, 'Copy')));
 }
 
-// confirmDelete asks in a modal dialog before DELETE.
-export function confirmDelete(ctx, w) {
-  const dialog = h('dialog', { id: 'confirm-delete', 'aria-labelledby': 'confirm-h' },
-    h('h2', { id: 'confirm-h' }, `Delete ${w.name || w.id}?`),
-    h('p', {}, 'Its pending deliveries are dropped. This cannot be undone.'),
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', id: 'cancel-delete', onclick: () => dialog.close('cancel') }, 'Cancel'),
-      h('button', { type: 'button', id: 'confirm-delete-button', class: 'danger', onclick: () => dialog.close('delete') }, 'Delete')));
-  dialog.addEventListener('close', async () => {
-    dialog.remove();
-    if (dialog.returnValue !== 'delete') return;
+// confirmDelete asks before DELETE.
+function confirmDelete(ctx, w) {
+  confirm(`Delete ${w.name || w.id}?`, 'Its pending deliveries are dropped. This cannot be undone.', 'Delete', async () => {
     try {
       await call('DELETE', hooks + enc(w.id));
       say('Deleted.');
       ctx.go('#/webhooks');
     } catch (e) { say(`Delete: ${e.message}`, 'bad'); }
   });
-  document.body.append(dialog);
-  dialog.showModal();
 }
