@@ -17,10 +17,13 @@ export function health(w) {
 
 export async function listWebhooks(ctx) {
   const body = h('tbody', { id: 'webhook-rows' });
+  const note = h('p', { class: 'muted', id: 'webhook-count' });
+  const lastSuccess = lastSuccessCache();
   const refresh = async () => {
     const list = await call('GET', hooks + '?per_page=100');
     if (!ctx.alive()) return;
-    mount(body, list.items.length ? list.items.map((w) => row(ctx, w)) :
+    note.textContent = list.total > list.items.length ? `The first ${list.items.length} of ${list.total}.` : '';
+    mount(body, list.items.length ? list.items.map((w) => row(w, lastSuccess)) :
       h('tr', {}, h('td', { colspan: 5 }, 'No webhooks yet.')));
   };
   await refresh();
@@ -28,6 +31,7 @@ export async function listWebhooks(ctx) {
   return h('section', {},
     h('div', { class: 'bar' }, h('h1', {}, 'Webhooks'),
       ctx.session.can('webhooks:write') && h('a', { class: 'button', href: '#/webhooks/new', id: 'new-webhook' }, 'New webhook')),
+    note,
     h('table', { id: 'webhooks' },
       h('caption', { class: 'visually-hidden' }, 'Webhooks and their health'),
       h('thead', {}, h('tr', {}, ['Webhook', 'Health', 'Events', 'Last success', 'Consecutive failures']
@@ -35,10 +39,22 @@ export async function listWebhooks(ctx) {
       body));
 }
 
-function row(ctx, w) {
+// lastSuccessCache reads a webhook's last success from its stats at most
+// every 30 s, so refreshing the list does not ask for every webhook's stats.
+function lastSuccessCache() {
+  const seen = new Map(); // id → {at, promise}
+  return (id) => {
+    const c = seen.get(id);
+    if (c && Date.now() - c.at < 30000) return c.promise;
+    const promise = call('GET', hooks + enc(id) + '/stats').then((s) => when(s.last_success_at), () => '—');
+    seen.set(id, { at: Date.now(), promise });
+    return promise;
+  };
+}
+
+function row(w, lastSuccess) {
   const last = h('td', { class: 'last-success' }, '…');
-  call('GET', hooks + enc(w.id) + '/stats').then((s) => { last.textContent = when(s.last_success_at); },
-    () => { last.textContent = '—'; });
+  lastSuccess(w.id).then((t) => { last.textContent = t; });
   return h('tr', { 'data-id': w.id },
     h('th', { scope: 'row' }, h('a', { href: '#/webhooks/' + enc(w.id) }, w.name || w.id), h('div', { class: 'muted' }, w.url)),
     h('td', { class: 'health' }, health(w)),
