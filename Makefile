@@ -67,6 +67,10 @@ lint: ## go vet, gofmt and staticcheck; fails on any finding.
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) run $(STATICCHECK) ./...
 
+.PHONY: screenshots
+screenshots: ## Regenerate the README's console screenshots (pkg/console/screenshots/) with the console's browser test; needs chromium.
+	$(GO) run ./scripts/screenshots -go $(GO)
+
 FUZZTIME ?= 60s
 
 .PHONY: fuzz

@@ -82,6 +82,9 @@ type Config struct {
 	// Prometheus sends the token as its bearer token. Defaults to nil: no
 	// /metrics route.
 	Metrics http.Handler
+	// Console, when set, is served at /console/ (pkg/console's Handler):
+	// static files of a browser client of this API. Defaults to nil: none.
+	Console http.Handler
 	// AllowedTargets are ranges webhook URLs may point at even when
 	// AllowPrivateTargets is false, and over plain http even when
 	// RequireHTTPS. Defaults to none.
@@ -136,7 +139,7 @@ func New(cfg Config) (*API, error) {
 			AllowedTargets: cfg.AllowedTargets, RequireHTTPS: cfg.RequireHTTPS})
 	}
 	a := &API{cfg: cfg}
-	a.handler = a.recoverPanics(a.routes())
+	a.handler = a.recoverPanics(a.withConsole(a.routes()))
 	return a, nil
 }
 

@@ -11,7 +11,8 @@ import (
 
 type principalKey struct{}
 
-// auth admits requests whose bearer token authenticates and holds scope;
+// auth admits requests whose bearer token authenticates and holds scope
+// (any valid token when scope is "");
 // the principal is then in the request's context (see principal). 401
 // without a valid token, 403 without the scope.
 func (a *API) auth(scope string, next http.HandlerFunc) http.Handler {
@@ -36,7 +37,7 @@ func (a *API) auth(scope string, next http.HandlerFunc) http.Handler {
 		case err != nil:
 			a.storeFailed(w, r, err)
 			return
-		case !p.Has(scope):
+		case scope != "" && !p.Has(scope):
 			w.Header().Set("WWW-Authenticate", `Bearer realm="herald", error="insufficient_scope", scope="`+scope+`"`)
 			writeDetail(w, http.StatusForbidden, "this token lacks the "+scope+" scope")
 			return

@@ -15,6 +15,7 @@ func (a *API) routes() http.Handler {
 		publish = herald.ScopeEventsPublish
 		appRead = herald.ScopeAdminRead
 		admin   = herald.ScopeAdminWrite
+		anyone  = "" // any valid token
 	)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", a.healthz)
@@ -23,6 +24,8 @@ func (a *API) routes() http.Handler {
 	if a.cfg.Metrics != nil {
 		mux.Handle("GET /metrics", a.auth(read, a.metrics))
 	}
+
+	mux.Handle("GET /api/v1/admin/whoami", a.auth(anyone, a.whoami))
 
 	const hooks = "/api/v1/admin/webhooks/"
 	const hook = hooks + "{webhook_id}"

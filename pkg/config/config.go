@@ -65,6 +65,8 @@ type Config struct {
 	// request, body included (HERALD_ADMIN_READ_TIMEOUT).
 	AdminMaxConns    int
 	AdminReadTimeout time.Duration
+	// Console serves the admin console at /console/ (HERALD_CONSOLE).
+	Console bool
 
 	SecretsKeeper   string // HERALD_SECRETS_KEEPER
 	TokenSigningKey string // HERALD_TOKEN_SIGNING_KEY
@@ -101,6 +103,7 @@ var Vars = []Var{
 	{"HERALD_ADDR", "127.0.0.1:8080", "", "address the admin API listens on (long-running mode)"},
 	{"HERALD_ADMIN_MAX_CONNS", "512", "", "admin API's own server (long-running mode): connections open at once; more wait in the listen backlog until one closes"},
 	{"HERALD_ADMIN_READ_TIMEOUT", "10s", "", "admin API's own server: how long reading one request may take, headers and body; a slower client is cut off"},
+	{"HERALD_CONSOLE", "true", "", "admin function: serve the browser console at `/console/` (a client of the admin API with the user's token; `false` turns it off)"},
 	{"HERALD_ADMIN_TOKEN", "", "", "bootstrap bearer token with every scope; local mode generates and prints one when unset"},
 	{"HERALD_ADMIN_TOKEN_URL", "", "", "admin function: gocloud runtimevar URL the admin token is read from at start, instead of HERALD_ADMIN_TOKEN (on AWS `awssecretsmanager://<secret>?region=<region>&decoder=string`; also `file://`)"},
 	{"HERALD_DATA_DIR", "./data", "", "local mode: where the store (`herald.db`), the ingest journal (`queue.db`) and the keys are kept"},
@@ -182,6 +185,7 @@ func FromEnv(getenv func(string) string, mode Mode) (Config, error) {
 		Addr:                   get("HERALD_ADDR"),
 		AdminMaxConns:          p.integer("HERALD_ADMIN_MAX_CONNS"),
 		AdminReadTimeout:       p.duration("HERALD_ADMIN_READ_TIMEOUT"),
+		Console:                p.boolean("HERALD_CONSOLE"),
 		AdminToken:             get("HERALD_ADMIN_TOKEN"),
 		AdminTokenURL:          get("HERALD_ADMIN_TOKEN_URL"),
 		DataDir:                get("HERALD_DATA_DIR"),

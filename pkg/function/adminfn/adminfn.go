@@ -8,6 +8,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/admin"
 	"github.com/heraldhq/herald/pkg/config"
+	"github.com/heraldhq/herald/pkg/console"
 	"github.com/heraldhq/herald/pkg/function"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/outbound"
@@ -46,12 +47,16 @@ func Build(e function.Env) (*admin.API, error) {
 	if e.Metrics != nil {
 		metricsHandler = e.Metrics.Handler()
 	}
+	var consoleHandler http.Handler
+	if c.Console {
+		consoleHandler = console.Handler()
+	}
 	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Table: e.Table, Revision: e.Revision, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest, OwnEvents: e.Res.OwnEvents,
 		Enqueuer: enq, ScheduleTable: e.Res.Schedule, OnSchedule: e.OnSchedule,
 		Auth: authn, Sealer: sealer, Client: client, DeliveryTimeout: c.DeliveryTimeout,
 		Parser: function.Parser(e), HeaderPrefix: c.HeaderPrefix, ValidationOrigin: c.ValidationOrigin, Schedule: c.RetrySchedule,
 		AllowPrivateTargets: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
-		RequireHTTPS: c.RequireHTTPS, Metrics: metricsHandler, Now: e.Now,
+		RequireHTTPS: c.RequireHTTPS, Metrics: metricsHandler, Console: consoleHandler, Now: e.Now,
 		Logger: e.Log("admin")})
 }

@@ -1,0 +1,66 @@
+// applications.js: OAuth applications (admin:read to list, admin:write to
+// create, rotate and delete); a client secret is shown once.
+import { call, apps, enc } from './api.js';
+import { h, mount, when, say, confirm } from './dom.js';
+import { showSecret } from './webhooks.js';
+
+const allScopes = ['webhooks:read', 'webhooks:write', 'events:publish', 'admin:read', 'admin:write'];
+
+export async function showApplications(ctx) {
+  const write = ctx.session.can('admin:write');
+  const body = h('tbody', { id: 'application-rows' });
+  const result = h('div', { id: 'application-result', 'aria-live': 'polite' });
+  const refresh = async () => {
+    const list = await call('GET', apps + '?per_page=100');
+    if (!ctx.alive()) return;
+    mount(body, list.items.length ? list.items.map((a) => h('tr', { 'data-id': a.id },
+      h('th', { scope: 'row' }, a.name), h('td', {}, h('code', {}, a.client_id)), h('td', {}, a.scopes.join(' ')),
+      h('td', {}, [a.tenant_id && `tenant ${a.tenant_id}`, a.partner_id && `partner ${a.partner_id}`].filter(Boolean).join(', ') || 'all'),
+      h('td', {}, when(a.created_at)),
+      h('td', {}, write && [
+        h('button', { type: 'button', 'aria-label': `Rotate the secret of ${a.name}`, onclick: async () => {
+          try { showSecret(result, await call('POST', `${apps}${enc(a.id)}/rotate-secret`, {})); } catch (e) { say(e.message, 'bad'); }
+        } }, 'Rotate secret'), ' ',
+        h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${a.name}`, onclick: () => remove(a, refresh) }, 'Delete')]))) :
+      h('tr', {}, h('td', { colspan: 6 }, 'No applications.')));
+  };
+  await refresh();
+  return h('section', {}, h('h1', {}, 'Applications'),
+    write && createForm(result, refresh), result,
+    h('table', { id: 'applications' },
+      h('thead', {}, h('tr', {}, ['Name', 'Client id', 'Scopes', 'Bound to', 'Created', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      body));
+}
+
+function createForm(result, refresh) {
+  const err = h('p', { class: 'error', role: 'alert', id: 'app-error' });
+  const form = h('form', { id: 'application-form', 'aria-labelledby': 'new-app-h' },
+    h('h2', { id: 'new-app-h' }, 'New application'),
+    h('label', { for: 'app-name' }, 'Name'), h('input', { id: 'app-name', name: 'name', required: true }),
+    h('fieldset', {}, h('legend', {}, 'Scopes'), allScopes.map((sc) => h('label', { class: 'inline' },
+      h('input', { type: 'checkbox', name: 'scopes', value: sc }), ' ', sc))),
+    h('label', { for: 'app-tenant' }, 'Tenant (optional)'), h('input', { id: 'app-tenant', name: 'tenant_id' }),
+    h('label', { for: 'app-partner' }, 'Partner (optional)'), h('input', { id: 'app-partner', name: 'partner_id' }),
+    err, h('button', { type: 'submit' }, 'Create application'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    err.textContent = '';
+    const body = { name: form.name.value.trim(), scopes: [...form.querySelectorAll('input[name=scopes]:checked')].map((c) => c.value) };
+    if (form.tenant_id.value.trim()) body.tenant_id = form.tenant_id.value.trim();
+    if (form.partner_id.value.trim()) body.partner_id = form.partner_id.value.trim();
+    try {
+      const a = await call('POST', apps, body);
+      showSecret(result, a);
+      mount(result.querySelector('.once p'), 'Client id ', h('code', { id: 'new-client-id' }, a.client_id), '; its secret, shown only now:');
+      form.reset();
+      await refresh();
+    } catch (x) { err.textContent = x.message; }
+  });
+  return form;
+}
+
+function remove(a, refresh) {
+  confirm(`Delete ${a.name}?`, 'Its tokens stop working at once.', 'Delete', async () => {
+    try { await call('DELETE', apps + enc(a.id)); say('Deleted.'); await refresh(); } catch (e) { say(e.message, 'bad'); }
+  });
+}

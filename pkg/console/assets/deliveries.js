@@ -1,0 +1,129 @@
+// deliveries.js: a webhook's deliveries (filtered by status through the API,
+// by event type and time in the page), refreshed while on screen; one
+// delivery's attempts and payload; retry.
+import { call, hooks, enc } from './api.js';
+import { h, mount, when, badge, say } from './dom.js';
+
+export const statuses = ['pending', 'succeeded', 'failed', 'paused'];
+const statusKind = { succeeded: 'ok', failed: 'bad', pending: 'muted', paused: 'warn' };
+
+export function statusBadge(s) {
+  return badge(s, statusKind[s] || 'muted');
+}
+
+export function deliveriesPanel(ctx, w) {
+  const write = ctx.session.can('webhooks:write');
+  const form = h('form', { id: 'delivery-filter', class: 'filters', 'aria-label': 'Filter deliveries' },
+    h('label', { for: 'filter-status' }, 'Status'),
+    h('select', { id: 'filter-status', name: 'status' }, h('option', { value: '' }, 'any'),
+      statuses.map((s) => h('option', { value: s }, s))),
+    h('label', { for: 'filter-type' }, 'Event type'),
+    h('input', { id: 'filter-type', name: 'type', placeholder: 'e.g. user.created' }),
+    h('label', { for: 'filter-since' }, 'Since'),
+    h('input', { id: 'filter-since', name: 'since', type: 'datetime-local' }),
+    h('button', { type: 'submit' }, 'Apply'));
+  const body = h('tbody', { id: 'delivery-rows' });
+  const count = h('p', { class: 'muted', id: 'delivery-count' });
+  const refresh = async () => {
+    const q = new URLSearchParams({ per_page: '100' });
+    if (form.status.value) q.set('status', form.status.value);
+    const list = await call('GET', `${hooks}${enc(w.id)}/deliveries?${q}`);
+    if (!ctx.alive()) return;
+    const type = form.type.value.trim();
+    const since = form.since.value ? new Date(form.since.value) : null;
+    const shown = list.items.filter((d) => (!type || d.event_type === type) && (!since || new Date(d.created_at) >= since));
+    count.textContent = `${shown.length} shown of ${list.total} (newest first, refreshed every few seconds)`;
+    mount(body, shown.length ? shown.map((d) => row(ctx, w.id, d, write, refresh)) :
+      h('tr', {}, h('td', { colspan: 6 }, 'No deliveries.')));
+  };
+  form.addEventListener('submit', (e) => { e.preventDefault(); refresh().catch((err) => say(err.message, 'bad')); });
+  refresh().catch((err) => mount(body, h('tr', {}, h('td', { colspan: 6, class: 'error' }, err.message))));
+  ctx.every(2000, () => refresh().catch(() => {}));
+  return h('section', { 'aria-labelledby': 'deliveries-h' },
+    h('h2', { id: 'deliveries-h' }, 'Deliveries'), form, write && recoverForm(w, refresh), count,
+    h('table', { id: 'deliveries' },
+      h('thead', {}, h('tr', {}, ['Created', 'Event type', 'Status', 'Attempts', 'Last answer', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      body));
+}
+
+function lastAnswer(d) {
+  const a = (d.attempts || [])[d.attempts.length - 1];
+  if (!a) return '—';
+  return a.status_code ? `${a.status_code} in ${a.duration_ms} ms` : (a.error || 'no answer');
+}
+
+function row(ctx, id, d, write, refresh) {
+  return h('tr', { 'data-id': d.id, 'data-status': d.status },
+    h('td', {}, h('a', { href: `#/webhooks/${enc(id)}/deliveries/${enc(d.id)}` }, when(d.created_at))),
+    h('td', {}, d.event_type),
+    h('td', {}, statusBadge(d.status)),
+    h('td', {}, String((d.attempts || []).length)),
+    h('td', {}, lastAnswer(d)),
+    h('td', {}, write && d.status === 'failed' && h('button', { type: 'button', class: 'retry', 'aria-label': `Retry the ${d.event_type} delivery of ${when(d.created_at)}`, onclick: async () => {
+      try { await call('POST', `${hooks}${enc(id)}/deliveries/${enc(d.id)}/retry`); say('Retry queued.'); await refresh(); } catch (e) { say(`Retry: ${e.message}`, 'bad'); }
+    } }, 'Retry')));
+}
+
+export async function showDelivery(ctx, id, did) {
+  const path = `${hooks}${enc(id)}/deliveries/${enc(did)}`;
+  const write = ctx.session.can('webhooks:write');
+  const status = h('span', { id: 'delivery-status' });
+  const attempts = h('tbody', { id: 'attempt-rows' });
+  const retry = write && h('button', { type: 'button', id: 'retry' }, 'Retry now');
+  const render = (d) => {
+    mount(status, statusBadge(d.status));
+    mount(attempts, (d.attempts || []).length ? d.attempts.map((a) => h('tr', {},
+      h('td', {}, String(a.attempt)), h('td', {}, when(a.at)), h('td', { class: 'code' }, a.status_code ?? '—'),
+      h('td', {}, `${a.duration_ms ?? '—'} ms`), h('td', {}, a.error || '—'),
+      h('td', {}, a.response_body_hidden ? h('em', {}, 'hidden (private target)') : h('pre', { class: 'excerpt' }, a.response_body || '')))) :
+      h('tr', {}, h('td', { colspan: 6 }, 'No attempt yet.')));
+  };
+  const d = await call('GET', path);
+  render(d);
+  ctx.every(2000, () => call('GET', path).then((x) => ctx.alive() && render(x)).catch(() => {}));
+  if (retry) {
+    retry.addEventListener('click', async () => {
+      try { render(await call('POST', path + '/retry')); say('Retry queued.'); } catch (e) { say(`Retry: ${e.message}`, 'bad'); }
+    });
+  }
+  return h('section', {},
+    h('p', { class: 'crumbs' }, h('a', { href: '#/webhooks' }, 'Webhooks'), ' / ',
+      h('a', { href: '#/webhooks/' + enc(id) }, id), ' / ', did),
+    h('h1', {}, `Delivery of ${d.event_type}`),
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Status'), h('dd', {}, status),
+      h('dt', {}, 'Event'), h('dd', {}, d.event_id),
+      h('dt', {}, 'Created'), h('dd', {}, when(d.created_at)),
+      h('dt', {}, 'Next attempt'), h('dd', {}, when(d.next_attempt_at))),
+    retry,
+    h('h2', {}, 'Attempts'),
+    h('table', { id: 'attempts' },
+      h('thead', {}, h('tr', {}, ['#', 'At', 'Status code', 'Duration', 'Error', 'Response excerpt'].map((t) => h('th', { scope: 'col' }, t)))),
+      attempts),
+    h('h2', {}, 'Payload'),
+    h('pre', { id: 'payload', class: 'payload' }, JSON.stringify(d.payload, null, 2)));
+}
+
+// recoverForm asks POST …/recover to attempt again the failed deliveries
+// since a time. A Herald without the endpoint answers 404 Not Found: the
+// form then says so and goes away.
+function recoverForm(w, refresh) {
+  const out = h('span', { id: 'recover-result', role: 'status' });
+  const form = h('form', { id: 'recover-form', class: 'filters', 'aria-label': 'Recover failed deliveries' },
+    h('label', { for: 'recover-since' }, 'Recover the failed since'),
+    h('input', { id: 'recover-since', name: 'since', type: 'datetime-local', required: true }),
+    h('button', { type: 'submit' }, 'Recover'), out);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const r = await call('POST', `${hooks}${enc(w.id)}/recover`, { since: new Date(form.since.value).toISOString() });
+      out.textContent = `Recovering ${r.recovering} failed deliveries.`;
+      await refresh();
+    } catch (err) {
+      if (err.status === 404 && err.body && err.body.detail === 'Not Found') {
+        form.replaceChildren(h('span', { id: 'recover-result', class: 'muted' }, 'This Herald cannot recover a window of deliveries: retry them one by one.'));
+      } else out.textContent = err.message;
+    }
+  });
+  return form;
+}
