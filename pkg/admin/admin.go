@@ -74,6 +74,10 @@ type Config struct {
 	// HeaderPrefix is the deployment's header prefix; custom headers may not
 	// use it. Defaults to "X-Herald-".
 	HeaderPrefix string
+	// HexSignature is what the hex signature header of test and
+	// validation calls carries (HERALD_HEX_SIGNATURE). Defaults to
+	// signature.HexSHA256.
+	HexSignature signature.HexMode
 	// AllowPrivateTargets accepts webhook URLs on loopback and private
 	// addresses. Defaults to false.
 	AllowPrivateTargets bool

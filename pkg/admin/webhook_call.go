@@ -7,7 +7,7 @@ import (
 // caller makes the API's test and validation calls to endpoints.
 func (a *API) caller() validation.Caller {
 	return validation.Caller{Sealer: a.cfg.Sealer, Client: a.cfg.Client, HeaderPrefix: a.cfg.HeaderPrefix,
-		Timeout: a.cfg.DeliveryTimeout, Origin: a.cfg.ValidationOrigin, Now: a.cfg.Now}
+		HexSignature: a.cfg.HexSignature, Timeout: a.cfg.DeliveryTimeout, Origin: a.cfg.ValidationOrigin, Now: a.cfg.Now}
 }
 
 // recorder records validations on webhooks and announces failed

@@ -30,7 +30,10 @@ type Config struct {
 	AdminTokenURL string
 	DataDir       string // HERALD_DATA_DIR
 
-	HeaderPrefix        string         // HERALD_HEADER_PREFIX
+	HeaderPrefix string // HERALD_HEADER_PREFIX
+	// HexSignature is what the <prefix>Signature header carries
+	// (HERALD_HEX_SIGNATURE).
+	HexSignature        signature.HexMode
 	RetrySchedule       retry.Schedule // HERALD_RETRY_SCHEDULE
 	AllowPrivateTargets bool           // HERALD_ALLOW_PRIVATE_TARGETS
 	AllowedTargetCIDRs  []netip.Prefix // HERALD_ALLOWED_TARGET_CIDRS
@@ -108,6 +111,7 @@ var Vars = []Var{
 	{"HERALD_ADMIN_TOKEN_URL", "", "", "admin function: gocloud runtimevar URL the admin token is read from at start, instead of HERALD_ADMIN_TOKEN (on AWS `awssecretsmanager://<secret>?region=<region>&decoder=string`; also `file://`)"},
 	{"HERALD_DATA_DIR", "./data", "", "local mode: where the store (`herald.db`), the ingest journal (`queue.db`) and the keys are kept"},
 	{"HERALD_HEADER_PREFIX", signature.DefaultPrefix, "", "prefix of the Event, Delivery-Id and Signature headers"},
+	{"HERALD_HEX_SIGNATURE", "sha256", "", "what the `<prefix>Signature` header carries, in deliveries, test and validation calls: `sha256` is `sha256=<hex HMAC-SHA256>` keyed with the secret's decoded bytes (the Standard Webhooks key); `plain` is the bare lowercase hex of HMAC-SHA256 keyed with the secret's text exactly as the API showed it, `whsec_` included (for receivers told \"HMAC-SHA256 over the body, using the webhook secret\"); `off` sends none (the Standard Webhooks headers only). During a rotation it uses the current secret only"},
 	{"HERALD_RETRY_SCHEDULE", "30s,1m,5m,15m,1h,6h,24h", "", "delays before each retry, comma-separated Go durations, each at least 1s (the API's rule for a webhook's `retry_schedule` too)"},
 	{"HERALD_ALLOW_PRIVATE_TARGETS", "false", "true", "allow webhook URLs on loopback, private and link-local addresses"},
 	{"HERALD_ALLOWED_TARGET_CIDRS", "", "", "comma-separated CIDRs webhooks may reach even when private targets are not allowed, and over plain http (e.g. an internal receiver at `10.1.2.0/24`); unset: none"},
@@ -190,6 +194,7 @@ func FromEnv(getenv func(string) string, mode Mode) (Config, error) {
 		AdminTokenURL:          get("HERALD_ADMIN_TOKEN_URL"),
 		DataDir:                get("HERALD_DATA_DIR"),
 		HeaderPrefix:           get("HERALD_HEADER_PREFIX"),
+		HexSignature:           p.hexMode("HERALD_HEX_SIGNATURE"),
 		RetrySchedule:          p.schedule("HERALD_RETRY_SCHEDULE"),
 		AllowPrivateTargets:    p.boolean("HERALD_ALLOW_PRIVATE_TARGETS"),
 		AllowedTargetCIDRs:     p.prefixes("HERALD_ALLOWED_TARGET_CIDRS"),
@@ -351,6 +356,15 @@ func (p *parser) boolean(name string) bool {
 		p.fail(name, v, "true or false")
 	}
 	return b
+}
+
+func (p *parser) hexMode(name string) signature.HexMode {
+	v := p.get(name)
+	m, err := signature.ParseHexMode(v)
+	if err != nil {
+		p.fail(name, v, signature.HexModeNames)
+	}
+	return m
 }
 
 func (p *parser) prefixes(name string) []netip.Prefix {

@@ -7,12 +7,13 @@ import (
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/outbound"
+	"github.com/heraldhq/herald/pkg/signature"
 )
 
 // credentials are what a request to a webhook carries that is stored sealed:
-// the signing keys and the custom headers, opened.
+// the signing secrets and the custom headers, opened.
 type credentials struct {
-	keys    [][]byte
+	secrets []signature.Secret
 	headers map[string]string
 	// unusable, when not "", says what can never be opened: the attempt
 	// fails with it, as a recorded attempt.
@@ -21,11 +22,11 @@ type credentials struct {
 	cause error
 }
 
-// credentials opens w's signing keys and custom headers at now. The error is
+// credentials opens w's signing secrets and custom headers at now. The error is
 // a keeper's failure worth trying again (an outage, throttling): it costs no
 // attempt.
 func (h *Handler) credentials(ctx context.Context, w *herald.Webhook, now time.Time) (credentials, error) {
-	keys, err := outbound.SigningKeysCached(ctx, h.cfg.Sealer, h.keys, w, now)
+	secrets, err := outbound.SigningSecretsCached(ctx, h.cfg.Sealer, h.secrets, w, now)
 	switch {
 	case errors.Is(err, outbound.ErrSecretUnusable):
 		return credentials{unusable: "signing secret unusable", cause: err}, nil
@@ -39,5 +40,5 @@ func (h *Handler) credentials(ctx context.Context, w *herald.Webhook, now time.T
 	case err != nil:
 		return credentials{}, err
 	}
-	return credentials{keys: keys, headers: headers}, nil
+	return credentials{secrets: secrets, headers: headers}, nil
 }

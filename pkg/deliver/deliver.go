@@ -61,6 +61,9 @@ type Config struct {
 	// HeaderPrefix goes before Event, Delivery-Id and Signature. Defaults to
 	// "X-Herald-".
 	HeaderPrefix string
+	// HexSignature is what the hex <prefix>Signature header carries
+	// (HERALD_HEX_SIGNATURE). Defaults to signature.HexSHA256.
+	HexSignature signature.HexMode
 	// Schedule is the deployment's retry schedule, used by webhooks without
 	// their own. Defaults to retry.Default().
 	Schedule retry.Schedule
@@ -89,13 +92,13 @@ type Handler struct {
 	cfg      Config
 	sender   outbound.Sender
 	inFlight inFlight
-	// keys holds the HMAC keys sealed secrets opened to: a sealed value
-	// never changes, and opening one may be a KMS call.
-	keys *cache.Bounded[string, []byte]
+	// secrets holds the secrets sealed values opened to, with their keys:
+	// a sealed value never changes, and opening one may be a KMS call.
+	secrets *cache.Bounded[string, signature.Secret]
 }
 
-// keyCacheSize bounds the opened signing keys a Handler holds.
-const keyCacheSize = 4096
+// secretCacheSize bounds the opened signing secrets a Handler holds.
+const secretCacheSize = 4096
 
 // New returns a Handler for cfg.
 func New(cfg Config) (*Handler, error) {
@@ -119,8 +122,9 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	sender := outbound.Sender{Client: cfg.Client, Signer: signature.Signer{Prefix: cfg.HeaderPrefix}, Now: cfg.Now}
-	return &Handler{cfg: cfg, sender: sender, keys: cache.NewBounded[string, []byte](keyCacheSize)}, nil
+	signer := signature.Signer{Prefix: cfg.HeaderPrefix, Hex: cfg.HexSignature}
+	sender := outbound.Sender{Client: cfg.Client, Signer: signer, Now: cfg.Now}
+	return &Handler{cfg: cfg, sender: sender, secrets: cache.NewBounded[string, signature.Secret](secretCacheSize)}, nil
 }
 
 // earlyTolerance is how much before its due time a job is still made; an
@@ -188,7 +192,7 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 	a := h.sender.Send(ctx, outbound.Request{
 		URL:     w.URL,
 		Headers: creds.headers,
-		Keys:    creds.keys,
+		Secrets: creds.secrets,
 		Message: signature.Message{ID: ev.PublishedID(), EventType: ev.Type, DeliveryID: d.ID,
 			Timestamp: now, Body: ev.Body(w.PayloadFormat)},
 		Timeout: h.timeout(w),

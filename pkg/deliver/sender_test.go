@@ -19,12 +19,12 @@ import (
 func TestSenderSignsWithEveryKey(t *testing.T) {
 	t.Parallel()
 	current, previous := signature.NewSecret(), signature.NewSecret()
-	keyOf := func(s string) []byte {
-		k, err := signature.Key(s)
+	parse := func(s string) signature.Secret {
+		sec, err := signature.ParseSecret(s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return k
+		return sec
 	}
 	r := newReceiver(t, status(http.StatusCreated))
 	s := outbound.Sender{Client: outbound.NewClient(outbound.ClientConfig{AllowPrivate: true}),
@@ -32,7 +32,7 @@ func TestSenderSignsWithEveryKey(t *testing.T) {
 	body := []byte(`{"event_id":"evt_1","event_type":"order.created"}`)
 	a := s.Send(context.Background(), outbound.Request{
 		URL: r.URL, Headers: map[string]string{"X-Custom": "yes"},
-		Keys:    [][]byte{keyOf(current), keyOf(previous)},
+		Secrets: []signature.Secret{parse(current), parse(previous)},
 		Message: signature.Message{ID: "evt_1", EventType: "order.created", DeliveryID: 7, Timestamp: time.Now(), Body: body},
 	})
 	if !a.Succeeded() || a.StatusCode != http.StatusCreated || a.Error != "" || a.AtMS == 0 {
@@ -51,7 +51,7 @@ func TestSenderSignsWithEveryKey(t *testing.T) {
 	if n := len(strings.Fields(got.Header.Get("webhook-signature"))); n != 2 {
 		t.Errorf("webhook-signature has %d entries", n)
 	}
-	if !signature.VerifyHex(keyOf(current), got.Body, got.Header.Get("X-Acme-Signature")) {
+	if !signature.VerifyHex(parse(current).Key, got.Body, got.Header.Get("X-Acme-Signature")) {
 		t.Error("hex signature not made with the current key")
 	}
 	for h, want := range map[string]string{"X-Custom": "yes", "X-Acme-Event": "order.created",

@@ -64,7 +64,7 @@ func TestHeaderNamesGoOutAsWritten(t *testing.T) {
 	s := outbound.Sender{Client: outbound.NewClient(outbound.ClientConfig{AllowPrivate: true}),
 		Signer: signature.Signer{Prefix: "X-ScaiDrive-"}}
 	var sent http.Header
-	at := s.Send(context.Background(), outbound.Request{URL: url, Keys: [][]byte{[]byte("key")},
+	at := s.Send(context.Background(), outbound.Request{URL: url, Secrets: []signature.Secret{{Key: []byte("key")}},
 		Headers: map[string]string{"X-Tenant-ID": "t1", "x-lower-case": "v"}, Sent: &sent,
 		Message: signature.Message{ID: "evt_1", EventType: "file.uploaded", Timestamp: time.Now(), Body: []byte(`{}`)}})
 	if !at.Succeeded() {

@@ -17,28 +17,29 @@ import (
 
 // ErrSecretUnusable marks a stored signing secret that can never be used:
 // not sealed with this deployment's keeper, or not a valid secret. Other
-// errors of SigningKeys are the keeper's, and worth trying again.
+// errors of SigningSecrets are the keeper's, and worth trying again.
 var ErrSecretUnusable = errors.New("signing secret unusable")
 
-// SigningKeys opens the HMAC keys w's deliveries are signed with at now: the
-// current secret's, then the previous secret's while its grace period lasts.
-// A secret stored in the clear by a release before secrets were sealed
-// ("whsec_…") is still used, until a rotation seals its successor.
-func SigningKeys(ctx context.Context, s *seal.Sealer, w *herald.Webhook, now time.Time) ([][]byte, error) {
-	return SigningKeysCached(ctx, s, nil, w, now)
+// SigningSecrets opens the secrets w's deliveries are signed with at now,
+// each with its text (as the API showed it) and HMAC key: the current
+// secret, then the previous one while its grace period lasts. A secret
+// stored in the clear by a release before secrets were sealed ("whsec_…") is
+// still used, until a rotation seals its successor.
+func SigningSecrets(ctx context.Context, s *seal.Sealer, w *herald.Webhook, now time.Time) ([]signature.Secret, error) {
+	return SigningSecretsCached(ctx, s, nil, w, now)
 }
 
-// SigningKeysCached is SigningKeys with the keys already opened held in opened
-// (which may be nil).
-func SigningKeysCached(ctx context.Context, s *seal.Sealer, opened *cache.Bounded[string, []byte], w *herald.Webhook, now time.Time) ([][]byte, error) {
+// SigningSecretsCached is SigningSecrets with the secrets already opened
+// held in opened (which may be nil).
+func SigningSecretsCached(ctx context.Context, s *seal.Sealer, opened *cache.Bounded[string, signature.Secret], w *herald.Webhook, now time.Time) ([]signature.Secret, error) {
 	stored := []string{w.SealedSecret}
 	if w.PreviousSealedSecret != "" && herald.Millis(now) < w.PreviousSecretUntilMS {
 		stored = append(stored, w.PreviousSealedSecret)
 	}
-	keys := make([][]byte, 0, len(stored))
+	secrets := make([]signature.Secret, 0, len(stored))
 	for _, sv := range stored {
-		if key, ok := opened.Get(sv); ok {
-			keys = append(keys, key)
+		if sec, ok := opened.Get(sv); ok {
+			secrets = append(secrets, sec)
 			continue
 		}
 		secret := sv
@@ -50,14 +51,14 @@ func SigningKeysCached(ctx context.Context, s *seal.Sealer, opened *cache.Bounde
 				return nil, err
 			}
 		}
-		key, err := signature.Key(secret)
+		sec, err := signature.ParseSecret(secret)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrSecretUnusable, err)
 		}
-		opened.Add(sv, key)
-		keys = append(keys, key)
+		opened.Add(sv, sec)
+		secrets = append(secrets, sec)
 	}
-	return keys, nil
+	return secrets, nil
 }
 
 // keeperMayRecover reports whether a keeper's failure to open a secret may

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/heraldhq/herald/pkg/outbound"
+	"github.com/heraldhq/herald/pkg/signature"
 )
 
 // An answer from an address reachable only through the allow-list is
@@ -23,7 +24,7 @@ func TestSendMarksPrivateTarget(t *testing.T) {
 		AllowedTargets: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 	sender := outbound.Sender{Client: client}
 	for i := range 2 {
-		a := sender.Send(context.Background(), outbound.Request{URL: srv.URL, Keys: [][]byte{[]byte("k")}})
+		a := sender.Send(context.Background(), outbound.Request{URL: srv.URL, Secrets: []signature.Secret{{Key: []byte("k")}}})
 		if a.StatusCode != 200 || a.ResponseBody != "internal" || !a.PrivateTarget {
 			t.Fatalf("attempt %d: %+v, want a private target's answer", i+1, a)
 		}

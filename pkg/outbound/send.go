@@ -38,9 +38,9 @@ type Request struct {
 	URL string
 	// Headers are the webhook's custom headers, set before Herald's own.
 	Headers map[string]string
-	// Keys are the HMAC keys to sign with: the current one first (see
-	// SigningKeys). Required.
-	Keys [][]byte
+	// Secrets are the secrets to sign with: the current one first (see
+	// SigningSecrets). Required.
+	Secrets []signature.Secret
 	// Message is what is signed and sent.
 	Message signature.Message
 	// Timeout bounds the attempt, response body included, with a context
@@ -136,7 +136,7 @@ func (s Sender) writeHeaders(h http.Header, r Request) {
 	}
 	setExact(h, "Content-Type", "application/json")
 	setExact(h, "User-Agent", userAgent)
-	s.Signer.Sign(h, r.Message, r.Keys...)
+	s.Signer.Sign(h, r.Message, r.Secrets...)
 	prefix := s.Signer.Prefix
 	if prefix == "" {
 		prefix = signature.DefaultPrefix

@@ -14,7 +14,7 @@ import (
 // library, or checks the hex header with any HMAC-SHA256 implementation.
 func Example_verify() {
 	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYo="
-	key, _ := signature.Key(secret)
+	sec, _ := signature.ParseSecret(secret)
 	body := []byte(`{"event_id":"evt_1","event_type":"secret.rotated"}`)
 
 	// What Herald sends.
@@ -22,12 +22,12 @@ func Example_verify() {
 	signature.Signer{}.Sign(h, signature.Message{
 		ID: "evt_1", EventType: "secret.rotated", DeliveryID: 7,
 		Timestamp: time.Now(), Body: body,
-	}, key)
+	}, sec)
 
 	// What the receiver does.
 	wh, _ := standardwebhooks.NewWebhook(secret)
 	fmt.Println("standard webhooks:", wh.Verify(body, h))
-	fmt.Println("hex header:", signature.VerifyHex(key, body, h.Get("X-Herald-Signature")))
+	fmt.Println("hex header:", signature.VerifyHex(sec.Key, body, h.Get("X-Herald-Signature")))
 	// Output:
 	// standard webhooks: <nil>
 	// hex header: true

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"encoding/base64"
 	"encoding/hex"
+	"sync"
 )
 
 // Encoded sizes of the two signatures.
@@ -50,10 +51,22 @@ func Hex(key, body []byte) string {
 // It neither copies body nor retains any argument.
 func AppendHex(dst, key, body []byte) []byte {
 	p, st := macs.get(key)
+	return appendHexSum(append(dst, "sha256="...), p, st, body)
+}
+
+// AppendPlainHex appends the HexPlain signature: the bare hex HMAC-SHA256 of
+// body keyed with the secret's text, "whsec_" included. It neither copies
+// body nor retains any argument.
+func AppendPlainHex(dst []byte, secret string, body []byte) []byte {
+	p, st := macs.getText(secret)
+	return appendHexSum(dst, p, st, body)
+}
+
+// appendHexSum appends the hex HMAC of body under st and puts st back in p.
+func appendHexSum(dst []byte, p *sync.Pool, st *macState, body []byte) []byte {
 	defer put(p, st)
 	st.mac.Write(body)
 	st.buf = st.mac.Sum(st.buf[:0])
-	dst = append(dst, "sha256="...)
 	return hex.AppendEncode(dst, st.buf)
 }
 
@@ -62,4 +75,11 @@ func AppendHex(dst, key, body []byte) []byte {
 func VerifyHex(key, body []byte, header string) bool {
 	var b [hexLen]byte
 	return hmac.Equal([]byte(header), AppendHex(b[:0], key, body))
+}
+
+// VerifyPlainHex reports whether header is the HexPlain signature of body
+// under secret's text, comparing in constant time.
+func VerifyPlainHex(secret string, body []byte, header string) bool {
+	var b [hexLen]byte
+	return hmac.Equal([]byte(header), AppendPlainHex(b[:0], secret, body))
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // maxPooledKeys bounds how many keys keep a pool of HMAC states. A deployment
-// signs with one key per webhook (two during a rotation), so most see far
+// signs with one key per webhook (two during a rotation, one more for the
+// hex header in HexPlain mode), so most see far
 // fewer; past the bound an arbitrary key's pool is dropped to make room.
 const maxPooledKeys = 1024
 
@@ -40,16 +41,28 @@ func (c *macPools) get(key []byte) (*sync.Pool, *macState) {
 	p := c.pools[string(key)] // no allocation: the conversion only indexes
 	c.mu.RUnlock()
 	if p == nil {
+		p = c.add(string(key)) // a copy: the caller may reuse its slice
+	}
+	return p, p.Get().(*macState)
+}
+
+// getText is get with the key's bytes given as a string (a secret's text,
+// for HexPlain), without converting it.
+func (c *macPools) getText(key string) (*sync.Pool, *macState) {
+	c.mu.RLock()
+	p := c.pools[key]
+	c.mu.RUnlock()
+	if p == nil {
 		p = c.add(key)
 	}
 	return p, p.Get().(*macState)
 }
 
 // add creates the pool for key, evicting another key's when full.
-func (c *macPools) add(key []byte) *sync.Pool {
+func (c *macPools) add(key string) *sync.Pool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if p := c.pools[string(key)]; p != nil {
+	if p := c.pools[key]; p != nil {
 		return p
 	}
 	if len(c.pools) >= maxPooledKeys {
@@ -58,11 +71,10 @@ func (c *macPools) add(key []byte) *sync.Pool {
 			break
 		}
 	}
-	k := string(key) // a copy: the caller may reuse its slice
 	p := &sync.Pool{New: func() any {
-		return &macState{mac: hmac.New(sha256.New, []byte(k)), buf: make([]byte, 0, 128)}
+		return &macState{mac: hmac.New(sha256.New, []byte(key)), buf: make([]byte, 0, 128)}
 	}}
-	c.pools[k] = p
+	c.pools[key] = p
 	return p
 }
 

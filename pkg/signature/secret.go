@@ -32,6 +32,26 @@ func NewSecret() string {
 	return SecretPrefix + base64.StdEncoding.EncodeToString(b)
 }
 
+// Secret is a signing secret opened for signing: its text and the HMAC key
+// it stands for.
+type Secret struct {
+	// Text is the secret as the API showed it ("whsec_…"): the hex
+	// header's key in HexPlain mode.
+	Text string
+	// Key is the HMAC key Text stands for (see Key): the Standard Webhooks
+	// signatures' key, and the hex header's in HexSHA256 mode.
+	Key []byte
+}
+
+// ParseSecret returns text with the key it stands for, or ErrBadSecret.
+func ParseSecret(text string) (Secret, error) {
+	key, err := Key(text)
+	if err != nil {
+		return Secret{}, err
+	}
+	return Secret{Text: text, Key: key}, nil
+}
+
 // Key returns the HMAC key a secret stands for: the decoded bytes after the
 // prefix, as the Standard Webhooks libraries decode it.
 func Key(secret string) ([]byte, error) {

@@ -33,6 +33,8 @@ type Signer struct {
 	// Prefix is put before Event, Delivery-Id and Signature. Defaults to
 	// "X-Herald-" when empty.
 	Prefix string
+	// Hex is what <prefix>Signature carries. Defaults to HexSHA256.
+	Hex HexMode
 }
 
 // DefaultPrefix is the header prefix when none is configured.
@@ -46,20 +48,22 @@ const (
 	canonicalSignature = "Webhook-Signature"
 )
 
-// Sign sets the signature headers of m on h. keys[0] is the current key; any
-// further keys (a rotated-out secret in its grace period) add more v1 entries
-// to webhook-signature. The hex <prefix>Signature uses keys[0] only.
+// Sign sets the signature headers of m on h. secrets[0] is the current
+// secret; any further ones (a rotated-out secret in its grace period) add
+// more v1 entries to webhook-signature. The hex <prefix>Signature, as s.Hex
+// says, uses secrets[0] only: its Key (HexSHA256) or its Text (HexPlain; a
+// Secret without Text gets no hex header), or is left out (HexOff).
 //
 // The headers are exactly what h.Set would make of each, set in the same
 // order, with two allocations in all: one string holding every value and
 // prefixed name (see signedText), and one array backing every header's
 // one-element value slice.
-func (s Signer) Sign(h http.Header, m Message, keys ...[]byte) {
+func (s Signer) Sign(h http.Header, m Message, secrets ...Secret) {
 	prefix := s.Prefix
 	if prefix == "" {
 		prefix = DefaultPrefix
 	}
-	t := newSignedText(prefix, m, keys)
+	t := newSignedText(prefix, s.Hex, m, secrets)
 	vals := make([]string, 0, 6)
 	set := func(name, v string) {
 		vals = append(vals, v)
@@ -71,7 +75,7 @@ func (s Signer) Sign(h http.Header, m Message, keys ...[]byte) {
 	set(canonicalSignature, t.signatures)
 	set(t.eventName, m.EventType)
 	set(t.deliveryName, t.deliveryID)
-	if len(keys) > 0 {
+	if t.hex != "" {
 		set(t.hexName, t.hex)
 	}
 }
@@ -90,23 +94,27 @@ const signBuf = 512
 
 // newSignedText computes the headers' text into a stack buffer and converts
 // it to a string once.
-func newSignedText(prefix string, m Message, keys [][]byte) signedText {
+func newSignedText(prefix string, mode HexMode, m Message, secrets []Secret) signedText {
 	var buf [signBuf]byte
 	b := strconv.AppendInt(buf[:0], m.Timestamp.Unix(), 10)
 	var end [7]int // where each field of signedText ends in b, in order
 	end[0] = len(b)
-	for i, k := range keys {
+	for i, sec := range secrets {
 		if i > 0 {
 			b = append(b, ' ')
 		}
 		// appendV1 reads the timestamp before it appends, and only past it.
-		b = appendV1(b, k, m.ID, b[:end[0]], m.Body)
+		b = appendV1(b, sec.Key, m.ID, b[:end[0]], m.Body)
 	}
 	end[1] = len(b)
 	b = strconv.AppendInt(b, m.DeliveryID, 10)
 	end[2] = len(b)
-	if len(keys) > 0 {
-		b = AppendHex(b, keys[0], m.Body)
+	switch {
+	case len(secrets) == 0:
+	case mode == HexSHA256:
+		b = AppendHex(b, secrets[0].Key, m.Body)
+	case mode == HexPlain && secrets[0].Text != "":
+		b = AppendPlainHex(b, secrets[0].Text, m.Body)
 	}
 	end[3] = len(b)
 	for i, name := range [...]string{"Event", "Delivery-Id", "Signature"} {

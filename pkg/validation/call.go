@@ -48,6 +48,9 @@ type Caller struct {
 	// HeaderPrefix is the deployment's header prefix. Defaults to
 	// signature.DefaultPrefix.
 	HeaderPrefix string
+	// HexSignature is what the hex signature header carries
+	// (HERALD_HEX_SIGNATURE). Defaults to signature.HexSHA256.
+	HexSignature signature.HexMode
 	// Timeout bounds a call to a webhook without its own timeout_seconds.
 	// Defaults to 10s.
 	Timeout time.Duration
@@ -71,7 +74,7 @@ func (c Caller) NewEnvelope(wh *herald.Webhook, eventType string, data any) Enve
 		TenantID: wh.TenantID, PartnerID: wh.PartnerID, Data: data}
 }
 
-// Call signs ev with wh's signing keys and POSTs it to wh's URL once, with
+// Call signs ev with wh's signing secrets and POSTs it to wh's URL once, with
 // wh's headers opened. The error is for a webhook whose secret or headers
 // cannot be opened; a receiver that fails or cannot be reached is described
 // in the attempt.
@@ -81,15 +84,15 @@ func (c Caller) Call(ctx context.Context, wh *herald.Webhook, ev Envelope) (hera
 		return herald.Attempt{}, Sent{}, fmt.Errorf("encode %s event: %w", ev.EventType, err)
 	}
 	now := c.now()
-	keys, err := outbound.SigningKeys(ctx, c.Sealer, wh, now)
+	secrets, err := outbound.SigningSecrets(ctx, c.Sealer, wh, now)
 	if err != nil {
-		return herald.Attempt{}, Sent{}, fmt.Errorf("signing keys of %s: %w", wh.ID, err)
+		return herald.Attempt{}, Sent{}, fmt.Errorf("signing secrets of %s: %w", wh.ID, err)
 	}
 	headers, err := outbound.OpenHeaders(ctx, c.Sealer, wh.Headers)
 	if err != nil {
 		return herald.Attempt{}, Sent{}, fmt.Errorf("custom headers of %s: %w", wh.ID, err)
 	}
-	sender := outbound.Sender{Client: c.Client, Signer: signature.Signer{Prefix: c.HeaderPrefix}, Now: c.Now}
+	sender := outbound.Sender{Client: c.Client, Signer: signature.Signer{Prefix: c.HeaderPrefix, Hex: c.HexSignature}, Now: c.Now}
 	timeout := c.Timeout
 	if timeout <= 0 {
 		timeout = 10 * time.Second
@@ -99,7 +102,7 @@ func (c Caller) Call(ctx context.Context, wh *herald.Webhook, ev Envelope) (hera
 	}
 	sent := Sent{Body: body}
 	at := sender.Send(ctx, outbound.Request{
-		URL: wh.URL, Headers: headers, Keys: keys, Timeout: timeout, Sent: &sent.Headers,
+		URL: wh.URL, Headers: headers, Secrets: secrets, Timeout: timeout, Sent: &sent.Headers,
 		Message: signature.Message{ID: ev.EventID, EventType: ev.EventType, Timestamp: now, Body: body},
 	})
 	return at, sent, nil

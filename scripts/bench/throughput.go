@@ -37,7 +37,7 @@ func rawCeiling(n, workers int) (throughput, error) {
 		return throughput{}, err
 	}
 	defer recv.close()
-	key, _ := signature.Key(benchSecret)
+	sec, _ := signature.ParseSecret(benchSecret)
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 		MaxIdleConns: workers, MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers}}
 	var next atomic.Int64
@@ -50,7 +50,7 @@ func rawCeiling(n, workers int) (throughput, error) {
 				req, _ := http.NewRequest(http.MethodPost, recv.URL, bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
 				signature.Signer{}.Sign(req.Header, signature.Message{ID: fmt.Sprintf("evt_%d", i),
-					EventType: "bench.event", DeliveryID: int64(i), Timestamp: time.Now(), Body: body}, key)
+					EventType: "bench.event", DeliveryID: int64(i), Timestamp: time.Now(), Body: body}, sec)
 				if resp, err := client.Do(req); err == nil {
 					_ = resp.Body.Close()
 				}

@@ -55,7 +55,7 @@ func Build(e function.Env) (*admin.API, error) {
 		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest, OwnEvents: e.Res.OwnEvents,
 		Enqueuer: enq, ScheduleTable: e.Res.Schedule, OnSchedule: e.OnSchedule,
 		Auth: authn, Sealer: sealer, Client: client, DeliveryTimeout: c.DeliveryTimeout,
-		Parser: function.Parser(e), HeaderPrefix: c.HeaderPrefix, ValidationOrigin: c.ValidationOrigin, Schedule: c.RetrySchedule,
+		Parser: function.Parser(e), HeaderPrefix: c.HeaderPrefix, HexSignature: c.HexSignature, ValidationOrigin: c.ValidationOrigin, Schedule: c.RetrySchedule,
 		AllowPrivateTargets: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
 		RequireHTTPS: c.RequireHTTPS, Metrics: metricsHandler, Console: consoleHandler, Now: e.Now,
 		Logger: e.Log("admin")})

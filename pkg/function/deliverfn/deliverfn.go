@@ -40,7 +40,7 @@ func Build(e function.Env) (*deliver.Handler, error) {
 		RequireHTTPS: c.RequireHTTPS, MaxConnsPerHost: c.DeliverConcurrency})
 	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.OwnEvents, Client: client, Sealer: sealer,
-		HeaderPrefix: c.HeaderPrefix, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
+		HeaderPrefix: c.HeaderPrefix, HexSignature: c.HexSignature, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
 		Table: e.Table, EventCache: e.Events, Revision: e.Revision, Retention: c.Retention,
 		Metrics: e.Metrics, Now: e.Now, Logger: e.Log("deliver")})
 }

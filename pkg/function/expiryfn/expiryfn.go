@@ -55,5 +55,5 @@ func validationCaller(e function.Env) (validation.Caller, error) {
 	client := outbound.NewClient(outbound.ClientConfig{Timeout: max(c.DeliveryTimeout, herald.MaxTimeoutSeconds*time.Second),
 		AllowPrivate: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs, RequireHTTPS: c.RequireHTTPS})
 	return validation.Caller{Sealer: sealer, Client: client, HeaderPrefix: c.HeaderPrefix,
-		Timeout: c.DeliveryTimeout, Origin: c.ValidationOrigin, Now: e.Now}, nil
+		HexSignature: c.HexSignature, Timeout: c.DeliveryTimeout, Origin: c.ValidationOrigin, Now: e.Now}, nil
 }
