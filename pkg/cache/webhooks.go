@@ -1,7 +1,7 @@
 // Package cache keeps what Herald reads on every event and every attempt in
 // memory: the webhooks with their compiled subscriptions (a subscription
 // table), and a bounded map for values that never change once written
-// (events, opened signing keys).
+// (events, opened signing secrets).
 package cache
 
 import (

@@ -2,6 +2,9 @@ package profile_test
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -32,6 +35,23 @@ const (
   "category": "SHARING", "action": "share.member_removed", "user_id": "usr_alice",
   "resource_id": "shr_customers", "payload": { "principal_id": "usr_bob" }}`
 )
+
+// scaiDriveSignatureOK is the check ScaiDrive's documentation has its
+// customers write, taken literally: X-ScaiDrive-Signature is "HMAC-SHA256
+// over the body, using the webhook secret" — keyed with the secret exactly
+// as shown to them, hex-encoded, nothing else.
+func scaiDriveSignatureOK(secret string, body []byte, header string) bool {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return hmac.Equal([]byte(header), []byte(hex.EncodeToString(mac.Sum(nil))))
+}
+
+// scaiDriveVerifies reports whether g passes both checks a ScaiDrive
+// customer may make: its documented hex header, and the Standard Webhooks
+// headers with the official library (contract.Receiver's Verified).
+func scaiDriveVerifies(secret string, g contract.Received) bool {
+	return g.Verified && scaiDriveSignatureOK(secret, g.Body, g.Header.Get("X-ScaiDrive-Signature"))
+}
 
 // events returns what a receiver got, less validation calls.
 func events(r *contract.Receiver, eventHeader string) []contract.Received {
@@ -65,17 +85,17 @@ func TestScaiDrive(t *testing.T) {
 	d := start(t, p, nil, nil)
 	const ev = "X-ScaiDrive-Event"
 
-	// A ScaiDrive customer's receiver checks X-ScaiDrive-Signature: the hex
-	// HMAC-SHA256 of the body keyed with the webhook secret (its decoded
-	// bytes, after "whsec_"; Herald writes it "sha256=<hex>"), which the
-	// contract receiver computes with the standard library under the
-	// prefix it is given (HexOK). ScaiDrive's admins set each webhook's
-	// secret ("Shared HMAC key").
+	// A ScaiDrive customer's receiver checks X-ScaiDrive-Signature as
+	// ScaiDrive's documentation says (scaiDriveSignatureOK: the secret as
+	// shown, whsec_ and all, which HERALD_HEX_SIGNATURE=plain signs with),
+	// and may verify the Standard Webhooks headers too. ScaiDrive's admins
+	// set each webhook's secret ("Shared HMAC key").
 	crm := contract.NewReceiver(t, "X-ScaiDrive-")
 	crmBody := p.webhook(t, "crm-sharing", crm.URL)
-	crmBody["secret"] = signature.NewSecret()
+	crmSecret := signature.NewSecret()
+	crmBody["secret"] = crmSecret
 	crmHook := d.create(t, crmBody)
-	crm.SetSecret(crmBody["secret"].(string))
+	crm.SetSecret(crmSecret)
 	if crmHook.PayloadFormat != "as_published" || crmHook.PauseLimit != 1000 ||
 		strings.Join(crmHook.RetrySchedule, ",") != p.env["HERALD_RETRY_SCHEDULE"] || !crmHook.Validated {
 		t.Fatalf("crm webhook = %+v, want as_published, a 1000-event pause queue, ScaiDrive's schedule, validated", crmHook)
@@ -83,9 +103,10 @@ func TestScaiDrive(t *testing.T) {
 	// The incident-response platform fails its first event.
 	ir := contract.NewReceiver(t, "X-ScaiDrive-", http.StatusOK, http.StatusInternalServerError, http.StatusOK)
 	irBody := p.webhook(t, "incident-response", ir.URL)
-	irBody["secret"] = signature.NewSecret()
+	irSecret := signature.NewSecret()
+	irBody["secret"] = irSecret
 	irHook := d.create(t, irBody)
-	ir.SetSecret(irBody["secret"].(string))
+	ir.SetSecret(irSecret)
 
 	// A SECURITY audit event pages incident response; its endpoint answers
 	// 500, and the next attempt is ScaiDrive's first step, 30 s, later.
@@ -108,8 +129,9 @@ func TestScaiDrive(t *testing.T) {
 	if !bytes.Equal(got.Body, []byte(memberAdded)) {
 		t.Errorf("CRM got\n%s\nwant the audit event as published\n%s", got.Body, memberAdded)
 	}
-	if !got.HexOK {
-		t.Errorf("X-ScaiDrive-Signature %q does not verify", got.Header.Get("X-ScaiDrive-Signature"))
+	if !scaiDriveVerifies(crmSecret, got) {
+		t.Errorf("X-ScaiDrive-Signature %q does not verify as ScaiDrive documents it (standard webhooks: %v)",
+			got.Header.Get("X-ScaiDrive-Signature"), got.Verified)
 	}
 	ds := d.deliveries(t, crmHook.ID)
 	if len(ds) != 1 {
@@ -126,11 +148,12 @@ func TestScaiDrive(t *testing.T) {
 	})
 
 	// Header names go out as ScaiDrive writes them: the test call shows the
-	// request sent.
+	// request sent, its signature as the receiver got it and checks it.
 	var probe struct {
 		StatusCode int `json:"status_code"`
 		Request    struct {
 			Headers map[string]string `json:"headers"`
+			Body    json.RawMessage   `json:"body"`
 		} `json:"request"`
 	}
 	if status := d.Do("POST", webhooksPath+crmHook.ID+"/test", nil, &probe); status != http.StatusOK || probe.StatusCode != 200 {
@@ -140,6 +163,12 @@ func TestScaiDrive(t *testing.T) {
 		if _, ok := probe.Request.Headers[name]; !ok {
 			t.Errorf("test call sent no %s header as written: %v", name, probe.Request.Headers)
 		}
+	}
+	testCall := crm.Got()[len(crm.Got())-1]
+	if shown := probe.Request.Headers["X-ScaiDrive-Signature"]; shown != testCall.Header.Get("X-ScaiDrive-Signature") ||
+		!scaiDriveSignatureOK(crmSecret, probe.Request.Body, shown) || !scaiDriveVerifies(crmSecret, testCall) {
+		t.Errorf("test call's answer shows X-ScaiDrive-Signature %q, the receiver got %q (verifies as documented: %v)",
+			shown, testCall.Header.Get("X-ScaiDrive-Signature"), scaiDriveVerifies(crmSecret, testCall))
 	}
 
 	// Paused for maintenance, the webhook queues; resume catches up.
@@ -156,7 +185,7 @@ func TestScaiDrive(t *testing.T) {
 	if status := d.Do("POST", webhooksPath+crmHook.ID+"/resume", nil, nil); status != http.StatusOK {
 		t.Fatalf("resume: %d", status)
 	}
-	if got := waitEvents(t, crm, ev, 3)[2]; !bytes.Equal(got.Body, []byte(memberRemoved)) || !got.HexOK {
+	if got := waitEvents(t, crm, ev, 3)[2]; !bytes.Equal(got.Body, []byte(memberRemoved)) || !scaiDriveVerifies(crmSecret, got) {
 		t.Errorf("after resume the CRM got %s", got.Body)
 	}
 
@@ -174,7 +203,7 @@ func TestScaiDrive(t *testing.T) {
 	var dropped map[string]any
 	for _, g := range waitEvents(t, ir, ev, 2) {
 		if g.Header.Get(ev) == "webhook.delivery.dropped" {
-			if err := json.Unmarshal(g.Body, &dropped); err != nil || !g.HexOK {
+			if err := json.Unmarshal(g.Body, &dropped); err != nil || !scaiDriveVerifies(irSecret, g) {
 				t.Fatalf("dropped event %s does not verify (%v)", g.Body, err)
 			}
 		}

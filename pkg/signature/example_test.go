@@ -32,3 +32,27 @@ func Example_verify() {
 	// standard webhooks: <nil>
 	// hex header: true
 }
+
+// With HexPlain (HERALD_HEX_SIGNATURE=plain) the hex header is what a
+// receiver told "HMAC-SHA256 over the body, using the webhook secret"
+// computes: the secret's text, whsec_ included, as the key; bare hex.
+func Example_verifyPlain() {
+	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYo="
+	sec, _ := signature.ParseSecret(secret)
+	body := []byte(`{"event_id":"evt_1","action":"share.member_added"}`)
+
+	h := http.Header{}
+	signature.Signer{Prefix: "X-ScaiDrive-", Hex: signature.HexPlain}.Sign(h, signature.Message{
+		ID: "evt_1", EventType: "share.member_added", DeliveryID: 7,
+		Timestamp: time.Now(), Body: body,
+	}, sec)
+
+	wh, _ := standardwebhooks.NewWebhook(secret)
+	fmt.Println("standard webhooks:", wh.Verify(body, h))
+	fmt.Println("hex header:", signature.VerifyPlainHex(secret, body, h.Get("X-ScaiDrive-Signature")))
+	fmt.Println(h.Get("X-ScaiDrive-Signature"))
+	// Output:
+	// standard webhooks: <nil>
+	// hex header: true
+	// d303392c2624582faf742800095c72636ed36baf085712b5e3fb3d458f6fc89f
+}

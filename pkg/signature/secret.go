@@ -1,6 +1,8 @@
 // Package signature signs deliveries as receivers verify them: Standard
 // Webhooks v1 signatures (webhook-id, webhook-timestamp, webhook-signature) and
-// a GitHub-style hex HMAC of the body under the deployment's header prefix.
+// a hex HMAC of the body under the deployment's header prefix — GitHub-style
+// "sha256=<hex>" keyed with the secret's decoded bytes by default, or bare hex
+// keyed with the secret's text, or none (HexMode).
 package signature
 
 import (

@@ -38,7 +38,7 @@ type Sent struct {
 	Body    []byte
 }
 
-// Caller makes calls to endpoints with their signing keys and custom
+// Caller makes calls to endpoints with their signing secrets and custom
 // headers, through the shared sender and its SSRF guard. Nothing is stored.
 type Caller struct {
 	// Sealer opens the webhooks' secrets and header values. Required.

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"strings"
 
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
@@ -50,10 +51,14 @@ func verify(secret, prefix string, body []byte, h http.Header) string {
 		std = "standard-webhooks signature FAILED: " + err.Error()
 	}
 	key, err := signature.Key(secret)
-	if err != nil {
+	hexSig := h.Get(prefix + "Signature")
+	switch {
+	case err != nil:
 		return std
-	}
-	if signature.VerifyHex(key, body, h.Get(prefix+"Signature")) {
+	case hexSig == "":
+		return std + "; no hex signature (HERALD_HEX_SIGNATURE=off)"
+	case strings.HasPrefix(hexSig, "sha256=") && signature.VerifyHex(key, body, hexSig),
+		signature.VerifyPlainHex(secret, body, hexSig): // HERALD_HEX_SIGNATURE=plain
 		return std + "; hex signature OK"
 	}
 	return std + "; hex signature FAILED"
