@@ -1,6 +1,8 @@
 package console_test
 
 import (
+	"encoding/json"
+	"strconv"
 	"testing"
 	"time"
 
@@ -12,11 +14,17 @@ import (
 // real local mode and an httptest receiver: sign in with the admin token,
 // create a webhook (the API's 422 shown next to its field first), send a
 // test, validate, rotate the secret, edit, publish an event and see its
-// delivery appear, make the receiver fail and see the attempt and the
-// unhealthy mark, retry it, pause and resume, delete with confirmation,
-// create a tenant-bound read-only application, then sign in with its
-// credentials and see only that tenant's webhook, without the controls its
-// scope does not allow. Any script error or CSP violation fails it.
+// delivery appear, make the receiver fail and see the attempt, the
+// unhealthy mark and the charts, retry it (the answer's "retry" shown); the
+// call log with the deliveries of two webhooks newest first, where they
+// were sent and what matched them, a new one appearing on top without a
+// reload, narrowed by a status filter; recover the failed delivery through
+// the recover form (a 422 at its field first) and see it succeed in the
+// API; switch the charts to the last day; send the succeeded delivery again
+// after a confirmation; pause and resume, delete with confirmation, create
+// a tenant-bound read-only application, then sign in with its credentials
+// and see only that tenant's webhook, without the controls its scope does
+// not allow. Any script error or CSP violation fails it.
 func TestConsoleInChromium(t *testing.T) {
 	b := newBrowser(t)
 	s := startLocal(t, nil)
@@ -74,23 +82,85 @@ func TestConsoleInChromium(t *testing.T) {
 		until(text("#payload")+`.includes("order.paid")`))
 	b.shot("delivery-failed", "delivery")
 
-	// Recovery and the call log come with endpoints a Herald may lack: the
-	// console says so then (404), and works when they are there.
-	b.run("recover degrades or recovers",
-		chromedp.NavigateBack(), until(`document.querySelector("#recover-since") !== null`),
-		fill("#recover-since", time.Now().Add(-time.Hour).Format("2006-01-02T15:04")), click("#recover-form button"),
-		until(text("#recover-result")+`.includes("cannot recover") || `+text("#recover-result")+`.startsWith("Recovering")`),
-		chromedp.Navigate(s.URL+"/console/#/deliveries"),
-		until(text("#log-note")+`.includes("no call log") || document.querySelector('#log-rows tr[data-id]') !== null`))
-	recv.failing.Store(true) // the recovery, if any, fails too
-	b.run("back to the failed delivery", chromedp.Navigate(s.URL+"/console/#/webhooks/"+id),
-		until(`document.querySelector('#delivery-rows tr[data-status="failed"] a') !== null`),
-		click(`#delivery-rows tr[data-status="failed"] a`), until(text("#attempt-rows")+`.includes("500")`))
+	did := b.eval(`location.hash.split("/")[4]`)
+	attempts := func() int {
+		return len(s.call(t, adminToken, "GET", "/api/v1/admin/webhooks/"+id+"/deliveries/"+did, nil)["attempts"].([]any))
+	}
+	n := attempts()
+	b.run("retry it while the receiver still fails: the answer's retry shown, failed again",
+		until(`!document.querySelector("#retry").hidden && document.querySelector("#resend").hidden`),
+		click("#retry"), until(text("#retry-result")+`.includes("manual_attempt")`),
+		until(`document.querySelectorAll("#attempt-rows tr").length === `+strconv.Itoa(n+1)+` && `+text("#delivery-status")+` === "failed"`))
 
-	recv.failing.Store(false)
-	b.run("retry it", click("#retry"), until(text("#delivery-status")+` === "succeeded"`))
+	// The call log: the deliveries of two webhooks, newest first, a new one
+	// on top without a reload, and a status filter.
+	recv.failing.Store(false) // the failed delivery stays failed until recovered
+	audit := s.call(t, adminToken, "POST", "/api/v1/admin/webhooks/", map[string]any{"name": "Audit",
+		"url": recv.URL + "/audit", "events": []string{"audit.*"}, "validate": false})["id"].(string)
+	rows := `document.querySelectorAll("#log-rows tr[data-id]")`
+	b.run("the call log", chromedp.Navigate(s.URL+"/console/#/deliveries"), until(rows+`.length === 2`))
+	b.eval(`window.heraldMark = "not reloaded"`)
+	s.call(t, adminToken, "POST", "/api/v1/events", map[string]any{"event_type": "audit.logged", "data": map[string]any{"n": 3}})
+	b.run("a new delivery appears on top",
+		until(rows+`.length === 3 && `+rows+`[0].dataset.webhook === "`+audit+`" && `+rows+`[0].dataset.status === "succeeded"`))
+	if mark := b.eval(`window.heraldMark`); mark != "not reloaded" {
+		t.Errorf("the call log was reloaded: %q", mark)
+	}
+	var logged []struct{ ID, Webhook, Status, URL, Match string }
+	if err := json.Unmarshal([]byte(b.eval(`JSON.stringify([...`+rows+`].map((r) => ({ID: r.dataset.id, Webhook: r.dataset.webhook,
+		Status: r.dataset.status, URL: r.querySelector(".url").textContent, Match: r.querySelector(".match").textContent})))`)), &logged); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ webhook, status, url, match string }{{audit, "succeeded", "/audit", "pattern audit.*"},
+		{id, "failed", "/hook", "pattern order.*"}, {id, "succeeded", "/hook", "pattern order.*"}}
+	for i, r := range logged {
+		w := want[i]
+		if r.Webhook != w.webhook || r.Status != w.status || r.URL != recv.URL+w.url || r.Match != w.match {
+			t.Errorf("call log row %d: %+v, want %+v", i, r, w)
+		}
+		if i > 0 && idOf(r.ID) >= idOf(logged[i-1].ID) {
+			t.Errorf("call log not newest first: %+v", logged)
+		}
+	}
+	if logged[1].ID != did {
+		t.Errorf("call log's failed delivery is %s, want %s", logged[1].ID, did)
+	}
+	b.shot("call-log", "")
+	b.run("a status filter narrows it to the failed delivery",
+		chromedp.SetValue(chromedp.CSS("#log-status"), "failed"), click("#log-filter button[type=submit]"),
+		until(rows+`.length === 1 && `+rows+`[0].dataset.id === "`+did+`"`))
+
+	b.run("recover: a time in the future is a 422 next to its field",
+		chromedp.Navigate(s.URL+"/console/#/webhooks/"+id), until(`document.querySelector("#recover-since") !== null`),
+		fill("#recover-since", time.Now().Add(24*time.Hour).Format("2006-01-02T15:04")), click("#recover-form button"),
+		until(text("#e-recover-since")+`.includes("future") && document.querySelector("#recover-since").getAttribute("aria-invalid") === "true"`))
+	b.run("recover the failed since an hour ago",
+		fill("#recover-since", time.Now().Add(-time.Hour).Format("2006-01-02T15:04")), click("#recover-form button"),
+		until(text("#recover-result")+` === "Recovering 1 failed delivery." && `+text("#e-recover-since")+` === ""`),
+		until(`document.querySelector('#delivery-rows tr[data-id="`+did+`"][data-status="succeeded"]') !== null`))
+	if d := s.call(t, adminToken, "GET", "/api/v1/admin/webhooks/"+id+"/deliveries/"+did, nil); d["status"] != "succeeded" || len(d["attempts"].([]any)) != n+2 {
+		t.Errorf("recovered in the console, the API has %v with %d attempts, want succeeded with %d", d["status"], len(d["attempts"].([]any)), n+2)
+	}
 	if hook := s.call(t, adminToken, "GET", "/api/v1/admin/webhooks/"+id, nil); hook["unhealthy"] != false {
-		t.Errorf("after the retry succeeded the webhook is still unhealthy: %v", hook)
+		t.Errorf("after the recovery succeeded the webhook is still unhealthy: %v", hook)
+	}
+
+	// Over a day, 30-minute bars: 360 / 48 wide, less the gap.
+	b.run("the day toggle draws the last day",
+		until(`document.querySelector("#chart-outcomes svg[data-range=hour]") !== null`), click("#range-day"),
+		until(`document.querySelector("#chart-outcomes svg[data-range=day] rect.ok[width='6.5']") !== null && `+
+			`document.querySelector("#chart-latency svg[data-range=day] circle") !== null && `+
+			`document.querySelector("#range-day").getAttribute("aria-pressed") === "true"`))
+	b.shot("webhook-day", "")
+
+	b.run("a succeeded delivery is sent again after a confirmation",
+		chromedp.Navigate(s.URL+"/console/#/webhooks/"+id+"/deliveries/"+did),
+		until(text("#delivery-status")+` === "succeeded" && document.querySelector("#retry").hidden && !document.querySelector("#resend").hidden`),
+		click("#resend"), chromedp.WaitVisible(chromedp.CSS("#confirm-dialog")), click("#confirm-ok"),
+		until(text("#retry-result")+`.includes("forced_resend")`),
+		until(`document.querySelectorAll("#attempt-rows tr").length === `+strconv.Itoa(n+3)+` && `+text("#delivery-status")+` === "succeeded"`))
+	if got := attempts(); got != n+3 {
+		t.Errorf("sent again in the console, the API has %d attempts, want %d", got, n+3)
 	}
 
 	b.run("pause and resume",
@@ -102,9 +172,9 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 
 	b.run("delete with confirmation: cancel keeps it, confirm deletes it",
-		click("#delete"), chromedp.WaitVisible(chromedp.CSS("#confirm-delete")), click("#cancel-delete"),
-		chromedp.WaitNotPresent(chromedp.CSS("#confirm-delete")), until(text("h1")+` === "Orders v2"`),
-		click("#delete"), click("#confirm-delete-button"),
+		click("#delete"), chromedp.WaitVisible(chromedp.CSS("#confirm-dialog")), click("#confirm-cancel"),
+		chromedp.WaitNotPresent(chromedp.CSS("#confirm-dialog")), until(text("h1")+` === "Orders v2"`),
+		click("#delete"), click("#confirm-ok"),
 		until(`location.hash === "#/webhooks" && document.querySelector('#webhook-rows tr[data-id="`+id+`"]') === null && document.querySelector("#webhook-rows td") !== null`))
 	if status := s.status(t, adminToken, "GET", "/api/v1/admin/webhooks/"+id); status != 404 {
 		t.Errorf("deleted in the console, GET answers %d", status)
@@ -133,4 +203,10 @@ func TestConsoleInChromium(t *testing.T) {
 	b.run("no write controls on its webhook", click("#webhook-rows tr[data-id] th a"),
 		until(text("#webhook-health")+` !== ""`), chromedp.WaitNotPresent(chromedp.CSS("#send-test")))
 	b.shot("tenant-view", "")
+}
+
+// idOf parses a delivery id.
+func idOf(id string) int64 {
+	n, _ := strconv.ParseInt(id, 10, 64)
+	return n
 }

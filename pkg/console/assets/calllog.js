@@ -1,62 +1,124 @@
 // calllog.js: the call log, every visible webhook's deliveries newest first
-// (GET /api/v1/admin/deliveries, paged by cursor), filtered by status,
-// event type, webhook and time. A Herald without that endpoint answers 404:
-// the page then says so and points to each webhook's deliveries.
-import { call, enc, ApiError } from './api.js';
+// (GET /api/v1/admin/deliveries), filtered by status, event type, webhook,
+// tenant and time, with where each was sent and what matched it. The log is
+// paged by cursor: "Older" asks for the page after the last row shown
+// (next_after). While on screen the newest page is asked again every 2 s:
+// deliveries made since appear on top, and the rows shown take their new
+// status, without a reload.
+import { call, hooks, enc } from './api.js';
 import { h, mount, when } from './dom.js';
-import { statusBadge, statuses } from './deliveries.js';
+import { statusBadge, statuses, matchText } from './deliveries.js';
 
 const path = '/api/v1/admin/deliveries';
+const perPage = 50;
 
 export async function showCallLog(ctx) {
+  const names = new Map(); // webhook id → name, for the rows and the webhook filter
+  const webhooks = h('datalist', { id: 'log-webhook-ids' });
+  const unbound = !ctx.session.tenant_id && !ctx.session.partner_id;
   const form = h('form', { id: 'log-filter', class: 'filters', 'aria-label': 'Filter the call log' },
     h('label', { for: 'log-status' }, 'Status'),
     h('select', { id: 'log-status', name: 'status' }, h('option', { value: '' }, 'any'), statuses.map((s) => h('option', { value: s }, s))),
-    h('label', { for: 'log-type' }, 'Event type'), h('input', { id: 'log-type', name: 'event_type' }),
-    h('label', { for: 'log-webhook' }, 'Webhook id'), h('input', { id: 'log-webhook', name: 'webhook_id' }),
+    h('label', { for: 'log-type' }, 'Event type'), h('input', { id: 'log-type', name: 'event_type', placeholder: 'exact, e.g. order.paid' }),
+    h('label', { for: 'log-webhook' }, 'Webhook id'), h('input', { id: 'log-webhook', name: 'webhook_id', list: 'log-webhook-ids' }), webhooks,
+    unbound && [h('label', { for: 'log-tenant' }, 'Tenant'), h('input', { id: 'log-tenant', name: 'tenant_id' })],
     h('label', { for: 'log-since' }, 'Since'), h('input', { id: 'log-since', name: 'since', type: 'datetime-local' }),
     h('label', { for: 'log-until' }, 'Until'), h('input', { id: 'log-until', name: 'until', type: 'datetime-local' }),
     h('button', { type: 'submit' }, 'Apply'));
   const body = h('tbody', { id: 'log-rows' });
-  const more = h('button', { type: 'button', id: 'log-more', hidden: true }, 'Older');
-  const note = h('p', { id: 'log-note', role: 'status' });
-  let after = null;
+  const older = h('button', { type: 'button', id: 'log-older', class: 'secondary', hidden: true }, 'Older');
+  const note = h('p', { id: 'log-note', class: 'muted', role: 'status' });
+  const error = h('p', { id: 'log-error', class: 'error', role: 'alert' });
+
+  const shown = new Map(); // delivery id → its row, in the table's order
+  let after = null; // the cursor of the page after the last row shown
+  let generation = 0; // a new filter makes the answers of the old one stale
+
   const query = () => {
-    const q = new URLSearchParams({ per_page: '50' });
-    for (const n of ['status', 'event_type', 'webhook_id']) if (form.elements[n].value.trim()) q.set(n, form.elements[n].value.trim());
+    const q = new URLSearchParams({ per_page: String(perPage) });
+    for (const n of ['status', 'event_type', 'webhook_id', 'tenant_id']) {
+      const c = form.elements[n];
+      if (c && c.value.trim()) q.set(n, c.value.trim());
+    }
     for (const n of ['since', 'until']) if (form.elements[n].value) q.set(n, new Date(form.elements[n].value).toISOString());
     return q;
   };
-  const load = async (append) => {
-    const q = query();
-    if (append && after != null) q.set('after', String(after));
-    let page;
-    try {
-      page = await call('GET', `${path}?${q}`);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404 && e.body && e.body.detail === 'Not Found') {
-        form.hidden = true;
-        mount(note, 'This Herald has no call log (GET /api/v1/admin/deliveries): see the deliveries of each ', h('a', { href: '#/webhooks' }, 'webhook'), '.');
-        return;
-      }
-      throw e;
-    }
-    if (!ctx.alive()) return;
-    after = page.next_after;
-    more.hidden = after == null;
-    const rows = page.items.map((d) => h('tr', { 'data-id': d.id, 'data-status': d.status },
-      h('td', {}, h('a', { href: `#/webhooks/${enc(d.webhook_id)}/deliveries/${enc(d.id)}` }, when(d.created_at))),
-      h('td', {}, h('a', { href: '#/webhooks/' + enc(d.webhook_id) }, d.webhook_id)),
-      h('td', {}, d.event_type), h('td', {}, statusBadge(d.status)), h('td', {}, String((d.attempts || []).length))));
-    if (append) body.append(...rows);
-    else mount(body, rows.length ? rows : h('tr', {}, h('td', { colspan: 5 }, 'No deliveries.')));
+  const row = (d) => h('tr', { 'data-id': d.id, 'data-status': d.status, 'data-webhook': d.webhook_id },
+    h('td', {}, h('a', { href: `#/webhooks/${enc(d.webhook_id)}/deliveries/${enc(d.id)}` }, when(d.created_at))),
+    h('td', {}, h('a', { href: '#/webhooks/' + enc(d.webhook_id) }, names.get(d.webhook_id) || d.webhook_id)),
+    h('td', {}, d.event_type), h('td', {}, statusBadge(d.status)), h('td', {}, String((d.attempts || []).length)),
+    h('td', { class: 'url' }, d.url || '—'), h('td', { class: 'match' }, matchText(d.match)));
+  const say = () => {
+    if (!shown.size) mount(body, h('tr', {}, h('td', { colspan: 7 }, 'No deliveries.')));
+    note.textContent = `${shown.size} shown, newest first; new deliveries appear on top as they are made.`;
+    older.hidden = after == null;
   };
-  form.addEventListener('submit', (e) => { e.preventDefault(); load(false).catch((err) => mount(note, err.message)); });
-  more.addEventListener('click', () => load(true).catch((err) => mount(note, err.message)));
-  await load(false);
-  ctx.every(5000, () => { if (more.hidden) load(false).catch(() => {}); });
-  return h('section', {}, h('h1', {}, 'Call log'), note, form,
+  const fetchPage = async (cursor) => {
+    const q = query();
+    if (cursor != null) q.set('after', String(cursor));
+    return call('GET', `${path}?${q}`);
+  };
+
+  // reset shows the newest page of the current filter.
+  const reset = async () => {
+    const gen = ++generation;
+    const page = await fetchPage(null);
+    if (!ctx.alive() || gen !== generation) return;
+    error.textContent = '';
+    shown.clear();
+    mount(body);
+    for (const d of page.items) { const r = row(d); shown.set(d.id, r); body.append(r); }
+    after = page.next_after;
+    say();
+  };
+  // more appends the next older page.
+  const more = async () => {
+    const gen = generation;
+    const page = await fetchPage(after);
+    if (!ctx.alive() || gen !== generation) return;
+    for (const d of page.items) {
+      if (shown.has(d.id)) continue;
+      const r = row(d);
+      shown.set(d.id, r);
+      body.append(r);
+    }
+    after = page.next_after;
+    say();
+  };
+  // poll asks the newest page again: rows shown take their new state, newer
+  // deliveries go on top. More new ones than a page holds leave a gap
+  // between them and the rows shown: the log then starts again from the top.
+  const poll = async () => {
+    const gen = generation;
+    const page = await fetchPage(null);
+    if (!ctx.alive() || gen !== generation) return;
+    const top = shown.size ? Math.max(...shown.keys()) : 0;
+    const fresh = page.items.filter((d) => d.id > top);
+    if (fresh.length === page.items.length && page.next_after != null && page.next_after > top && shown.size) return reset();
+    for (const d of page.items) {
+      const old = shown.get(d.id);
+      if (old) { const r = row(d); old.replaceWith(r); shown.set(d.id, r); }
+    }
+    if (fresh.length) {
+      if (!shown.size) { mount(body); after = page.next_after; }
+      const rows = fresh.map((d) => { const r = row(d); shown.set(d.id, r); return r; });
+      body.prepend(...rows);
+    }
+    say();
+  };
+
+  const show = (p) => p.catch((e) => { if (ctx.alive()) error.textContent = e.message; });
+  form.addEventListener('submit', (e) => { e.preventDefault(); show(reset()); });
+  older.addEventListener('click', () => show(more()));
+  const list = await call('GET', hooks + '?per_page=100');
+  for (const w of list.items) {
+    names.set(w.id, w.name || w.id);
+    webhooks.append(h('option', { value: w.id }, w.name || w.id));
+  }
+  await reset();
+  ctx.every(2000, () => poll().catch(() => {}));
+  return h('section', {}, h('h1', {}, 'Call log'), form, error, note,
     h('table', { id: 'call-log' },
-      h('thead', {}, h('tr', {}, ['Created', 'Webhook', 'Event type', 'Status', 'Attempts'].map((t) => h('th', { scope: 'col' }, t)))),
-      body), more);
+      h('thead', {}, h('tr', {}, ['Created', 'Webhook', 'Event type', 'Status', 'Attempts', 'Sent to', 'Matched by'].map((t) => h('th', { scope: 'col' }, t)))),
+      body), older);
 }

@@ -1,14 +1,35 @@
 // deliveries.js: a webhook's deliveries (filtered by status through the API,
-// by event type and time in the page), refreshed while on screen; one
-// delivery's attempts and payload; retry.
-import { call, hooks, enc } from './api.js';
-import { h, mount, when, badge, say } from './dom.js';
+// by event type and time in the page), refreshed while on screen; recovering
+// the failed ones of a window; one delivery's attempts and payload; retry,
+// and sending a succeeded one again after a confirmation.
+import { call, hooks, enc, ApiError } from './api.js';
+import { h, mount, when, badge, say, confirm, clearErrors, showErrors } from './dom.js';
 
 export const statuses = ['pending', 'succeeded', 'failed', 'paused'];
 const statusKind = { succeeded: 'ok', failed: 'bad', pending: 'muted', paused: 'warn' };
 
 export function statusBadge(s) {
   return badge(s, statusKind[s] || 'muted');
+}
+
+// matchText says what in its webhook's subscription matched a delivery's
+// event: the category, or the events pattern, or every event; and the
+// filters it passed. Deliveries older than the field have none ("—").
+export function matchText(m) {
+  if (!m) return '—';
+  const what = m.category ? `category ${m.category}` : m.pattern ? `pattern ${m.pattern}` : 'every event';
+  const filters = (m.filters || []).map((f) => `${f.field} ${f.op}${f.value === undefined ? '' : ' ' + JSON.stringify(f.value)}`);
+  return filters.length ? `${what}; filters ${filters.join(', ')}` : what;
+}
+
+// retried says what a retry did, from the answer's "retry".
+const retried = {
+  next_attempt_now: 'its next attempt is being made now; the rest of its retry schedule follows',
+  manual_attempt: 'one more attempt is being made now (one shot: if it fails, the delivery is failed again)',
+  forced_resend: 'it is being sent once more, recorded as a new attempt',
+};
+export function retryText(r) {
+  return `Retry (${r.retry}): ${retried[r.retry] || 'done'}.`;
 }
 
 export function deliveriesPanel(ctx, w) {
@@ -60,7 +81,7 @@ function row(ctx, id, d, write, refresh) {
     h('td', {}, String((d.attempts || []).length)),
     h('td', {}, lastAnswer(d)),
     h('td', {}, write && d.status === 'failed' && h('button', { type: 'button', class: 'retry', 'aria-label': `Retry the ${d.event_type} delivery of ${when(d.created_at)}`, onclick: async () => {
-      try { await call('POST', `${hooks}${enc(id)}/deliveries/${enc(d.id)}/retry`); say('Retry queued.'); await refresh(); } catch (e) { say(`Retry: ${e.message}`, 'bad'); }
+      try { say(retryText(await call('POST', `${hooks}${enc(id)}/deliveries/${enc(d.id)}/retry`))); await refresh(); } catch (e) { say(`Retry: ${e.message}`, 'bad'); }
     } }, 'Retry')));
 }
 
@@ -69,9 +90,23 @@ export async function showDelivery(ctx, id, did) {
   const write = ctx.session.can('webhooks:write');
   const status = h('span', { id: 'delivery-status' });
   const attempts = h('tbody', { id: 'attempt-rows' });
-  const retry = write && h('button', { type: 'button', id: 'retry' }, 'Retry now');
+  const result = h('p', { id: 'retry-result', role: 'status' });
+  const post = async (body) => {
+    try {
+      const r = await call('POST', path + '/retry', body);
+      result.textContent = retryText(r);
+      render(r);
+    } catch (e) { result.textContent = `Retry: ${e.message}`; }
+  };
+  // A succeeded delivery is sent again only on purpose: "Send again" asks
+  // first, then posts {"force": true}. Any other gets "Retry now".
+  const retry = write && h('button', { type: 'button', id: 'retry', onclick: () => post() }, 'Retry now');
+  const resend = write && h('button', { type: 'button', id: 'resend', class: 'secondary', onclick: () =>
+    confirm('Send this delivery again?', 'It succeeded already. The receiver gets it once more, recorded as a new attempt.',
+      'Send again', () => post({ force: true })) }, 'Send again');
   const render = (d) => {
     mount(status, statusBadge(d.status));
+    if (write) { retry.hidden = d.status === 'succeeded'; resend.hidden = d.status !== 'succeeded'; }
     mount(attempts, (d.attempts || []).length ? d.attempts.map((a) => h('tr', {},
       h('td', {}, String(a.attempt)), h('td', {}, when(a.at)), h('td', { class: 'code' }, a.status_code ?? '—'),
       h('td', {}, `${a.duration_ms ?? '—'} ms`), h('td', {}, a.error || '—'),
@@ -81,11 +116,6 @@ export async function showDelivery(ctx, id, did) {
   const d = await call('GET', path);
   render(d);
   ctx.every(2000, () => call('GET', path).then((x) => ctx.alive() && render(x)).catch(() => {}));
-  if (retry) {
-    retry.addEventListener('click', async () => {
-      try { render(await call('POST', path + '/retry')); say('Retry queued.'); } catch (e) { say(`Retry: ${e.message}`, 'bad'); }
-    });
-  }
   return h('section', {},
     h('p', { class: 'crumbs' }, h('a', { href: '#/webhooks' }, 'Webhooks'), ' / ',
       h('a', { href: '#/webhooks/' + enc(id) }, id), ' / ', did),
@@ -93,9 +123,11 @@ export async function showDelivery(ctx, id, did) {
     h('dl', { class: 'facts' },
       h('dt', {}, 'Status'), h('dd', {}, status),
       h('dt', {}, 'Event'), h('dd', {}, d.event_id),
+      h('dt', {}, 'Sent to'), h('dd', { id: 'delivery-url' }, d.url || '—'),
+      h('dt', {}, 'Matched by'), h('dd', { id: 'delivery-match' }, matchText(d.match)),
       h('dt', {}, 'Created'), h('dd', {}, when(d.created_at)),
       h('dt', {}, 'Next attempt'), h('dd', {}, when(d.next_attempt_at))),
-    retry,
+    write && h('div', { class: 'actions' }, retry, resend), result,
     h('h2', {}, 'Attempts'),
     h('table', { id: 'attempts' },
       h('thead', {}, h('tr', {}, ['#', 'At', 'Status code', 'Duration', 'Error', 'Response excerpt'].map((t) => h('th', { scope: 'col' }, t)))),
@@ -105,23 +137,31 @@ export async function showDelivery(ctx, id, did) {
 }
 
 // recoverForm asks POST …/recover to attempt again the failed deliveries
-// since a time. A Herald without the endpoint answers 404 Not Found: the
-// form then says so and goes away.
+// of a window (until: now when empty) and shows how many it took on; the
+// API's 422s are shown next to their fields.
 function recoverForm(w, refresh) {
-  const out = h('span', { id: 'recover-result', role: 'status' });
-  const form = h('form', { id: 'recover-form', class: 'filters', 'aria-label': 'Recover failed deliveries' },
-    h('label', { for: 'recover-since' }, 'Recover the failed since'),
-    h('input', { id: 'recover-since', name: 'since', type: 'datetime-local', required: true }),
-    h('button', { type: 'submit' }, 'Recover'), out);
+  const out = h('p', { id: 'recover-result', role: 'status' });
+  const fieldError = (name) => h('span', { id: 'e-recover-' + name, class: 'field-error' });
+  const form = h('form', { id: 'recover-form', 'aria-label': 'Recover failed deliveries' },
+    h('div', { class: 'filters' },
+      h('label', { for: 'recover-since' }, 'Recover the failed since'),
+      h('input', { id: 'recover-since', name: 'since', type: 'datetime-local', required: true, 'aria-describedby': 'e-recover-since' }),
+      h('label', { for: 'recover-until' }, 'until (empty: now)'),
+      h('input', { id: 'recover-until', name: 'until', type: 'datetime-local', 'aria-describedby': 'e-recover-until' }),
+      h('button', { type: 'submit' }, 'Recover')),
+    fieldError('since'), fieldError('until'), out);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    clearErrors(form, out);
+    const body = { since: new Date(form.since.value).toISOString() };
+    if (form.until.value) body.until = new Date(form.until.value).toISOString();
     try {
-      const r = await call('POST', `${hooks}${enc(w.id)}/recover`, { since: new Date(form.since.value).toISOString() });
-      out.textContent = `Recovering ${r.recovering} failed deliveries.`;
+      const r = await call('POST', `${hooks}${enc(w.id)}/recover`, body);
+      out.textContent = `Recovering ${r.recovering} failed ${r.recovering === 1 ? 'delivery' : 'deliveries'}.`;
       await refresh();
     } catch (err) {
-      if (err.status === 404 && err.body && err.body.detail === 'Not Found') {
-        form.replaceChildren(h('span', { id: 'recover-result', class: 'muted' }, 'This Herald cannot recover a window of deliveries: retry them one by one.'));
+      if (err instanceof ApiError && err.status === 422 && Array.isArray(err.body.detail)) {
+        showErrors(form, out, err.body.detail, 'recover-');
       } else out.textContent = err.message;
     }
   });

@@ -60,17 +60,43 @@ export function items(value) {
 }
 
 // confirm asks in a modal dialog (keyboard: Tab between the buttons, Escape
-// cancels) and runs onConfirm when the user chooses the danger button.
+// cancels) and runs onConfirm when the user chooses the action button.
 export function confirm(title, text, action, onConfirm) {
-  const dialog = h('dialog', { id: 'confirm-delete', 'aria-labelledby': 'confirm-h' },
+  const dialog = h('dialog', { id: 'confirm-dialog', 'aria-labelledby': 'confirm-h' },
     h('h2', { id: 'confirm-h' }, title), h('p', {}, text),
     h('div', { class: 'actions' },
-      h('button', { type: 'button', id: 'cancel-delete', onclick: () => dialog.close('cancel') }, 'Cancel'),
-      h('button', { type: 'button', id: 'confirm-delete-button', class: 'danger', onclick: () => dialog.close('confirm') }, action)));
+      h('button', { type: 'button', id: 'confirm-cancel', onclick: () => dialog.close('cancel') }, 'Cancel'),
+      h('button', { type: 'button', id: 'confirm-ok', class: 'danger', onclick: () => dialog.close('confirm') }, action)));
   dialog.addEventListener('close', () => {
     dialog.remove();
     if (dialog.returnValue === 'confirm') onConfirm();
   });
   document.body.append(dialog);
   dialog.showModal();
+}
+
+// clearErrors empties a form's field errors and its general error.
+export function clearErrors(form, formError) {
+  formError.textContent = '';
+  for (const p of form.querySelectorAll('.field-error')) p.textContent = '';
+  for (const c of form.querySelectorAll('[aria-invalid]')) c.removeAttribute('aria-invalid');
+}
+
+// showErrors puts each {loc: ["body", field, …], msg} of a 422 next to its
+// field (the element #e-<prefix><field>, the control named field), and the
+// rest in formError; the first invalid field gets the focus.
+export function showErrors(form, formError, detail, prefix = '') {
+  const rest = [];
+  let first = null;
+  for (const e of detail) {
+    const name = (e.loc || [])[1];
+    const p = form.querySelector(`#e-${CSS.escape(prefix + String(name))}`);
+    if (!p) { rest.push(`${(e.loc || []).slice(1).join('.')}: ${e.msg}`); continue; }
+    const where = (e.loc || []).slice(2).join('.');
+    p.textContent = (p.textContent ? p.textContent + '; ' : '') + (where ? `${where}: ` : '') + e.msg;
+    const control = form.elements[name];
+    if (control) { control.setAttribute('aria-invalid', 'true'); first = first || control; }
+  }
+  formError.textContent = rest.length ? rest.join('; ') : 'Some fields need a fix.';
+  if (first) first.focus();
 }

@@ -1,7 +1,7 @@
 // webhook_form.js: create and edit a webhook. The API judges the input; its
 // 422 messages are shown next to the fields they name.
 import { call, hooks, enc, ApiError } from './api.js';
-import { h, items, say } from './dom.js';
+import { h, items, say, clearErrors, showErrors } from './dom.js';
 import { showSecret } from './webhooks.js';
 
 // field returns a labelled control with a place for its error.
@@ -107,28 +107,4 @@ function read(f, id) {
     if (!body.disable_after) delete body.disable_after;
   }
   return body;
-}
-
-function clearErrors(form, formError) {
-  formError.textContent = '';
-  for (const p of form.querySelectorAll('.field-error')) p.textContent = '';
-  for (const c of form.querySelectorAll('[aria-invalid]')) c.removeAttribute('aria-invalid');
-}
-
-// showErrors puts each {loc: ["body", field, …], msg} next to its field,
-// and the rest above the buttons; the first invalid field gets the focus.
-function showErrors(form, formError, detail) {
-  const rest = [];
-  let first = null;
-  for (const e of detail) {
-    const name = (e.loc || [])[1];
-    const p = form.querySelector(`#e-${CSS.escape(String(name))}`);
-    if (!p) { rest.push(`${(e.loc || []).slice(1).join('.')}: ${e.msg}`); continue; }
-    const where = (e.loc || []).slice(2).join('.');
-    p.textContent = (p.textContent ? p.textContent + '; ' : '') + (where ? `${where}: ` : '') + e.msg;
-    const control = form.elements[name];
-    if (control) { control.setAttribute('aria-invalid', 'true'); first = first || control; }
-  }
-  formError.textContent = rest.length ? rest.join('; ') : 'Some fields need a fix.';
-  if (first) first.focus();
 }
