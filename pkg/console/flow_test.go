@@ -88,7 +88,7 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 	n := attempts()
 	b.run("retry it while the receiver still fails: the answer's retry shown, failed again",
-		until(`!document.querySelector("#retry").hidden && document.querySelector("#resend").hidden`),
+		until(`document.querySelector("#retry").checkVisibility() && !document.querySelector("#resend").checkVisibility()`),
 		click("#retry"), until(text("#retry-result")+`.includes("manual_attempt")`),
 		until(`document.querySelectorAll("#attempt-rows tr").length === `+strconv.Itoa(n+1)+` && `+text("#delivery-status")+` === "failed"`))
 
@@ -98,7 +98,7 @@ func TestConsoleInChromium(t *testing.T) {
 	audit := s.call(t, adminToken, "POST", "/api/v1/admin/webhooks/", map[string]any{"name": "Audit",
 		"url": recv.URL + "/audit", "events": []string{"audit.*"}, "validate": false})["id"].(string)
 	rows := `document.querySelectorAll("#log-rows tr[data-id]")`
-	b.run("the call log", chromedp.Navigate(s.URL+"/console/#/deliveries"), until(rows+`.length === 2`))
+	b.run("the call log", chromedp.Navigate(s.URL+"/console/#/deliveries"), until(rows+`.length === 2 && !document.querySelector("#log-older").checkVisibility()`))
 	b.eval(`window.heraldMark = "not reloaded"`)
 	s.call(t, adminToken, "POST", "/api/v1/events", map[string]any{"event_type": "audit.logged", "data": map[string]any{"n": 3}})
 	b.run("a new delivery appears on top",
@@ -155,7 +155,7 @@ func TestConsoleInChromium(t *testing.T) {
 
 	b.run("a succeeded delivery is sent again after a confirmation",
 		chromedp.Navigate(s.URL+"/console/#/webhooks/"+id+"/deliveries/"+did),
-		until(text("#delivery-status")+` === "succeeded" && document.querySelector("#retry").hidden && !document.querySelector("#resend").hidden`),
+		until(text("#delivery-status")+` === "succeeded" && !document.querySelector("#retry").checkVisibility() && document.querySelector("#resend").checkVisibility()`),
 		click("#resend"), chromedp.WaitVisible(chromedp.CSS("#confirm-dialog")), click("#confirm-ok"),
 		until(text("#retry-result")+`.includes("forced_resend")`),
 		until(`document.querySelectorAll("#attempt-rows tr").length === `+strconv.Itoa(n+3)+` && `+text("#delivery-status")+` === "succeeded"`))

@@ -16,14 +16,16 @@ export async function showCallLog(ctx) {
   const names = new Map(); // webhook id → name, for the rows and the webhook filter
   const webhooks = h('datalist', { id: 'log-webhook-ids' });
   const unbound = !ctx.session.tenant_id && !ctx.session.partner_id;
+  // pair keeps a filter's label above its control when the row wraps.
+  const pair = (id, label, control) => h('div', { class: 'pair' }, h('label', { for: id }, label), control);
   const form = h('form', { id: 'log-filter', class: 'filters', 'aria-label': 'Filter the call log' },
-    h('label', { for: 'log-status' }, 'Status'),
-    h('select', { id: 'log-status', name: 'status' }, h('option', { value: '' }, 'any'), statuses.map((s) => h('option', { value: s }, s))),
-    h('label', { for: 'log-type' }, 'Event type'), h('input', { id: 'log-type', name: 'event_type', placeholder: 'exact, e.g. order.paid' }),
-    h('label', { for: 'log-webhook' }, 'Webhook id'), h('input', { id: 'log-webhook', name: 'webhook_id', list: 'log-webhook-ids' }), webhooks,
-    unbound && [h('label', { for: 'log-tenant' }, 'Tenant'), h('input', { id: 'log-tenant', name: 'tenant_id' })],
-    h('label', { for: 'log-since' }, 'Since'), h('input', { id: 'log-since', name: 'since', type: 'datetime-local' }),
-    h('label', { for: 'log-until' }, 'Until'), h('input', { id: 'log-until', name: 'until', type: 'datetime-local' }),
+    pair('log-status', 'Status', h('select', { id: 'log-status', name: 'status' }, h('option', { value: '' }, 'any'),
+      statuses.map((s) => h('option', { value: s }, s)))),
+    pair('log-type', 'Event type', h('input', { id: 'log-type', name: 'event_type', placeholder: 'exact, e.g. order.paid' })),
+    pair('log-webhook', 'Webhook id', h('input', { id: 'log-webhook', name: 'webhook_id', list: 'log-webhook-ids' })), webhooks,
+    unbound && pair('log-tenant', 'Tenant', h('input', { id: 'log-tenant', name: 'tenant_id' })),
+    pair('log-since', 'Since', h('input', { id: 'log-since', name: 'since', type: 'datetime-local' })),
+    pair('log-until', 'Until', h('input', { id: 'log-until', name: 'until', type: 'datetime-local' })),
     h('button', { type: 'submit' }, 'Apply'));
   const body = h('tbody', { id: 'log-rows' });
   const older = h('button', { type: 'button', id: 'log-older', class: 'secondary', hidden: true }, 'Older');
@@ -43,7 +45,8 @@ export async function showCallLog(ctx) {
     for (const n of ['since', 'until']) if (form.elements[n].value) q.set(n, new Date(form.elements[n].value).toISOString());
     return q;
   };
-  const row = (d) => h('tr', { 'data-id': d.id, 'data-status': d.status, 'data-webhook': d.webhook_id },
+  const sig = (d) => `${d.status} ${(d.attempts || []).length}`;
+  const row = (d) => h('tr', { 'data-id': d.id, 'data-status': d.status, 'data-webhook': d.webhook_id, 'data-sig': sig(d) },
     h('td', {}, h('a', { href: `#/webhooks/${enc(d.webhook_id)}/deliveries/${enc(d.id)}` }, when(d.created_at))),
     h('td', {}, h('a', { href: '#/webhooks/' + enc(d.webhook_id) }, names.get(d.webhook_id) || d.webhook_id)),
     h('td', {}, d.event_type), h('td', {}, statusBadge(d.status)), h('td', {}, String((d.attempts || []).length)),
@@ -59,23 +62,13 @@ export async function showCallLog(ctx) {
     return call('GET', `${path}?${q}`);
   };
 
-  // reset shows the newest page of the current filter.
-  const reset = async () => {
-    const gen = ++generation;
-    const page = await fetchPage(null);
+  // load shows the newest page of the current filter instead of the rows
+  // shown (cursor null: the filter is new), or appends the page after cursor.
+  const load = async (cursor) => {
+    const gen = cursor == null ? ++generation : generation;
+    const page = await fetchPage(cursor);
     if (!ctx.alive() || gen !== generation) return;
-    error.textContent = '';
-    shown.clear();
-    mount(body);
-    for (const d of page.items) { const r = row(d); shown.set(d.id, r); body.append(r); }
-    after = page.next_after;
-    say();
-  };
-  // more appends the next older page.
-  const more = async () => {
-    const gen = generation;
-    const page = await fetchPage(after);
-    if (!ctx.alive() || gen !== generation) return;
+    if (cursor == null) { error.textContent = ''; shown.clear(); mount(body); }
     for (const d of page.items) {
       if (shown.has(d.id)) continue;
       const r = row(d);
@@ -94,10 +87,11 @@ export async function showCallLog(ctx) {
     if (!ctx.alive() || gen !== generation) return;
     const top = shown.size ? Math.max(...shown.keys()) : 0;
     const fresh = page.items.filter((d) => d.id > top);
-    if (fresh.length === page.items.length && page.next_after != null && page.next_after > top && shown.size) return reset();
+    if (fresh.length === page.items.length && page.next_after != null && page.next_after > top && shown.size) return load(null);
     for (const d of page.items) {
       const old = shown.get(d.id);
-      if (old) { const r = row(d); old.replaceWith(r); shown.set(d.id, r); }
+      // Replaced only when changed: a row replaced would lose the keyboard focus.
+      if (old && old.dataset.sig !== sig(d)) { const r = row(d); old.replaceWith(r); shown.set(d.id, r); }
     }
     if (fresh.length) {
       if (!shown.size) { mount(body); after = page.next_after; }
@@ -108,14 +102,14 @@ export async function showCallLog(ctx) {
   };
 
   const show = (p) => p.catch((e) => { if (ctx.alive()) error.textContent = e.message; });
-  form.addEventListener('submit', (e) => { e.preventDefault(); show(reset()); });
-  older.addEventListener('click', () => show(more()));
+  form.addEventListener('submit', (e) => { e.preventDefault(); show(load(null)); });
+  older.addEventListener('click', () => show(load(after)));
   const list = await call('GET', hooks + '?per_page=100');
   for (const w of list.items) {
     names.set(w.id, w.name || w.id);
     webhooks.append(h('option', { value: w.id }, w.name || w.id));
   }
-  await reset();
+  await load(null);
   ctx.every(2000, () => poll().catch(() => {}));
   return h('section', {}, h('h1', {}, 'Call log'), form, error, note,
     h('table', { id: 'call-log' },
