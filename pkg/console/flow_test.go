@@ -20,7 +20,7 @@ import (
 // unhealthy mark and the charts, retry it (the answer's "retry" shown); the
 // call log with the deliveries of two webhooks newest first, where they
 // were sent and what matched them, a new one appearing on top without a
-// reload, narrowed by a status filter; recover the failed delivery through
+// reload, narrowed by a status filter, an older page through Older; recover the failed delivery through
 // the recover form (a 422 at its field first) and see it succeed in the
 // API; switch the charts to the last day; send the succeeded delivery again
 // after a confirmation; pause and resume, delete with confirmation, create
@@ -131,6 +131,20 @@ func TestConsoleInChromium(t *testing.T) {
 	b.run("a status filter narrows it to the failed delivery",
 		chromedp.SetValue(chromedp.CSS("#log-status"), "failed"), click("#log-filter button[type=submit]"),
 		until(rows+`.length === 1 && `+rows+`[0].dataset.id === "`+did+`"`))
+
+	// A page holds 50: 50 more deliveries make an older page.
+	for i := range 50 {
+		s.call(t, adminToken, "POST", "/api/v1/events", map[string]any{"event_type": "audit.logged", "data": map[string]any{"n": 4 + i}})
+	}
+	heraldtest.Eventually(t, 30*time.Second, func() bool {
+		return len(s.call(t, adminToken, "GET", "/api/v1/admin/deliveries?per_page=100", nil)["items"].([]any)) == 53
+	}, "53 deliveries")
+	b.run("Older follows next_after, newest first across the pages",
+		chromedp.SetValue(chromedp.CSS("#log-status"), ""), click("#log-filter button[type=submit]"),
+		until(rows+`.length === 50 && document.querySelector("#log-older").checkVisibility()`), click("#log-older"),
+		until(rows+`.length === 53 && !document.querySelector("#log-older").checkVisibility()`),
+		until(`[...`+rows+`].every((r, i, all) => i === 0 || Number(r.dataset.id) < Number(all[i - 1].dataset.id)) && `+
+			rows+`[52].dataset.id === "`+logged[2].ID+`"`))
 
 	b.run("recover: a time in the future is a 422 next to its field",
 		chromedp.Navigate(s.URL+"/console/#/webhooks/"+id), until(`document.querySelector("#recover-since") !== null`),
