@@ -20,13 +20,14 @@ import (
 // unhealthy mark and the charts, retry it (the answer's "retry" shown); the
 // call log with the deliveries of two webhooks newest first, where they
 // were sent and what matched them, a new one appearing on top without a
-// reload, narrowed by a status filter, an older page through Older; recover the failed delivery through
-// the recover form (a 422 at its field first) and see it succeed in the
-// API; switch the charts to the last day; send the succeeded delivery again
-// after a confirmation; pause and resume, delete with confirmation, create
-// a tenant-bound read-only application, then sign in with its credentials
-// and see only that tenant's webhook, without the controls its scope does
-// not allow. Any script error or CSP violation fails it.
+// reload, narrowed by a status filter, an older page through Older; recover
+// the failed delivery through the recover form (a 422 at its field first)
+// and see it succeed in the API; switch the charts to the last day; send
+// the succeeded delivery again after a confirmation; pause and resume,
+// delete with confirmation, create a tenant-bound read-only application,
+// then sign in with its credentials and see only that tenant's webhook,
+// without the controls its scope does not allow. Any script error or CSP
+// violation fails it.
 func TestConsoleInChromium(t *testing.T) {
 	b := newBrowser(t)
 	s := startLocal(t, nil)
