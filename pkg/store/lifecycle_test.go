@@ -161,7 +161,7 @@ func TestHoldAndReleaseFollowTheWebhook(t *testing.T) {
 	}
 	enq := &heraldtest.Enqueuer{}
 	d := stored(t, l, false)
-	if err := l.Hold(ctx, webhooks, enq, d, t0); err != nil {
+	if err := l.Hold(ctx, store.WebhookWrites{Coll: webhooks}, enq, d, 0, t0); err != nil {
 		t.Fatal(err)
 	}
 	if got := read(t, l, d.ID); got.Status != herald.StatusPaused || got.HeldShard == 0 || len(enq.Got()) != 0 {

@@ -2,6 +2,9 @@ package storetest
 
 import (
 	"context"
+	"runtime"
+	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,5 +96,131 @@ func PauseLimit(t *testing.T, c store.Collections, o Options) {
 	}
 	if over > 0 {
 		t.Logf("the limit or the count was off in %d of %d rounds", over, o.Rounds)
+	}
+}
+
+// PauseInterleavings checks that a webhook paused, resumed and paused again
+// while events for it are ingested never holds more deliveries than its
+// pause_queue_limit. Each round pauses the webhook with a seeded limit, then
+// ingests a seeded number of events concurrently with a seeded run of
+// pauses and resumes (two pauses at once among them), ends paused, and
+// checks that no more than the limit are held; then it resumes the webhook
+// and releases what it held.
+func PauseInterleavings(t *testing.T, c store.Collections, o Options) {
+	o = o.withDefaults()
+	ctx := context.Background()
+	clock := heraldtest.NewClock(t0)
+	enq := &heraldtest.Enqueuer{}
+	table := o.table(c, clock.Now)
+	handlers := make([]*ingest.Handler, o.Handlers)
+	for i := range handlers {
+		h, err := ingest.New(ingest.Config{Webhooks: c.Webhooks, Events: c.Events, Deliveries: c.Deliveries,
+			Enqueuer: enq, Table: table, Now: clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		handlers[i] = h
+	}
+	const id, eventType = "wh_pause_interleave", "pause.interleave"
+	writes := store.WebhookWrites{Coll: c.Webhooks, Table: table}
+	if err := writes.Create(ctx, newWebhook(t, id, eventType, "https://example.com/interleaved")); err != nil {
+		t.Fatal(err)
+	}
+	life := store.Lifecycle{Deliveries: c.Deliveries}
+	setPaused := func(paused bool) error { return writes.SetPaused(ctx, id, paused, clock.Now()) }
+	// resume resumes the webhook and sends every delivery it held, as the
+	// admin API's resume does.
+	resume := func() error {
+		if err := setPaused(false); err != nil {
+			return err
+		}
+		held, err := store.All[herald.Delivery](ctx, store.HeldDeliveries(c.Deliveries, id).Get(ctx, store.HeldFields...))
+		if err != nil {
+			return err
+		}
+		for _, d := range held {
+			switch err := c.Deliveries.Get(ctx, d); {
+			case store.NotFound(err):
+				continue
+			case err != nil:
+				return err
+			case d.Status != herald.StatusPaused:
+				continue
+			}
+			if err := life.Rearm(ctx, enq, d, false, clock.Now()); err != nil && !store.Conflict(err) {
+				return err
+			}
+		}
+		return nil
+	}
+	over := 0
+	for r := range o.Rounds {
+		rnd := rng(o, r)
+		limit := 1 + rnd.IntN(3)
+		events := limit + 1 + rnd.IntN(2*limit+2)
+		w, err := writes.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writes.Save(ctx, w, func(w *herald.Webhook) error { w.PauseQueueLimit = limit; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := setPaused(true); err != nil {
+			t.Fatal(err)
+		}
+		// The toggler resumes and pauses again a seeded number of times,
+		// each step after a seeded number of the events began; the
+		// pauser pauses at once with it, as two admins clicking at once.
+		steps := 1 + rnd.IntN(3)
+		gates := make([]int, steps)
+		for i := range gates {
+			gates[i] = rnd.IntN(events)
+		}
+		slices.Sort(gates)
+		var began atomic.Int32
+		fns := make([]func() error, events, events+2)
+		for n := range fns {
+			h := handlers[rnd.IntN(len(handlers))]
+			fns[n] = func() error { began.Add(1); return h.Handle(ctx, event(eventType, r, n)) }
+		}
+		fns = append(fns, func() error {
+			for _, gate := range gates {
+				for int(began.Load()) < gate {
+					runtime.Gosched()
+				}
+				if err := resume(); err != nil {
+					return err
+				}
+				if err := setPaused(true); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, func() error {
+			for int(began.Load()) < gates[0] {
+				runtime.Gosched()
+			}
+			return setPaused(true)
+		})
+		for n, err := range together(fns) {
+			if err != nil {
+				t.Fatalf("round %d: step %d: %v", r, n, err)
+			}
+		}
+		held, err := store.HeldCount(ctx, c.Deliveries, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if held > limit {
+			over++
+			t.Errorf("round %d: %d events to a webhook paused, resumed and paused again %d times with a queue of %d: %d held",
+				r, events, steps, limit, held)
+		}
+		if err := resume(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if over > 0 {
+		t.Logf("more than the limit was held in %d of %d rounds", over, o.Rounds)
 	}
 }
