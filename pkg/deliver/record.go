@@ -80,8 +80,8 @@ func (h *Handler) count(d *herald.Delivery, a herald.Attempt, outcome string, gi
 // hold parks pending delivery d of paused webhook w in a slot of its pause
 // queue (see store.WebhookWrites.TakeHeldSlot); resuming enqueues it again.
 // Past the queue's limit d is stopped, counted in pause_dropped; a webhook
-// resumed meanwhile gets its attempt (attempt). A resume that raced with
-// the hold is caught by the release that follows it (see
+// resumed meanwhile gets its attempt (attempt). A resume (and a new pause)
+// that raced with the hold is caught by the settling that follows it (see
 // store.Lifecycle.Hold).
 func (h *Handler) hold(ctx context.Context, d *herald.Delivery, attempt func() error) error {
 	slot, w, err := h.webhooks().TakeHeldSlot(ctx, d.WebhookID)

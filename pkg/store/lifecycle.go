@@ -297,7 +297,8 @@ func (l Lifecycle) Rearm(ctx context.Context, enq Enqueuer, d *herald.Delivery, 
 // Release re-arms those of the held deliveries whose webhook is no longer
 // paused, or is gone (its deliveries then end as not sent).
 //
-// Whoever writes a delivery as paused calls it after the write: a resume
+// Whoever writes a delivery as paused calls it after the write (through
+// Settle): a resume
 // that read the held deliveries between that writer's read of the webhook
 // and its write did not see the delivery, but the webhook read here already
 // says resumed. The expiry-notifier runs it over every held delivery as a

@@ -21,26 +21,10 @@ import (
 // concurrently, checks that exactly min(events, limit) are held and the
 // rest counted in pause_dropped, then resumes it and releases what it held.
 func PauseLimit(t *testing.T, c store.Collections, o Options) {
-	o = o.withDefaults()
 	ctx := context.Background()
-	clock := heraldtest.NewClock(t0)
-	enq := &heraldtest.Enqueuer{}
-	table := o.table(c, clock.Now)
-	handlers := make([]*ingest.Handler, o.Handlers)
-	for i := range handlers {
-		h, err := ingest.New(ingest.Config{Webhooks: c.Webhooks, Events: c.Events, Deliveries: c.Deliveries,
-			Enqueuer: enq, Table: table, Now: clock.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		handlers[i] = h
-	}
 	const id, eventType = "wh_pause_limit", "pause.limit"
-	writes := store.WebhookWrites{Coll: c.Webhooks, Table: table}
-	if err := writes.Create(ctx, newWebhook(t, id, eventType, "https://example.com/paused")); err != nil {
-		t.Fatal(err)
-	}
-	life := store.Lifecycle{Deliveries: c.Deliveries}
+	p := newPauseRig(t, c, o, id, eventType)
+	o, clock, writes, handlers := p.o, p.clock, p.writes, p.handlers
 	over := 0
 	for r := range o.Rounds {
 		rnd := rng(o, r)
@@ -83,14 +67,7 @@ func PauseLimit(t *testing.T, c store.Collections, o Options) {
 				r, events, limit, held, dropped, want, events-want)
 		}
 		clock.Advance(time.Second)
-		if err := writes.SetPaused(ctx, id, false, clock.Now()); err != nil {
-			t.Fatal(err)
-		}
-		all, err := store.All[herald.Delivery](ctx, store.HeldDeliveries(c.Deliveries, id).Get(ctx, store.HeldFields...))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := life.Release(ctx, c.Webhooks, enq, all, clock.Now()); err != nil {
+		if err := p.resume(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -107,52 +84,11 @@ func PauseLimit(t *testing.T, c store.Collections, o Options) {
 // checks that no more than the limit are held; then it resumes the webhook
 // and releases what it held.
 func PauseInterleavings(t *testing.T, c store.Collections, o Options) {
-	o = o.withDefaults()
 	ctx := context.Background()
-	clock := heraldtest.NewClock(t0)
-	enq := &heraldtest.Enqueuer{}
-	table := o.table(c, clock.Now)
-	handlers := make([]*ingest.Handler, o.Handlers)
-	for i := range handlers {
-		h, err := ingest.New(ingest.Config{Webhooks: c.Webhooks, Events: c.Events, Deliveries: c.Deliveries,
-			Enqueuer: enq, Table: table, Now: clock.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		handlers[i] = h
-	}
 	const id, eventType = "wh_pause_interleave", "pause.interleave"
-	writes := store.WebhookWrites{Coll: c.Webhooks, Table: table}
-	if err := writes.Create(ctx, newWebhook(t, id, eventType, "https://example.com/interleaved")); err != nil {
-		t.Fatal(err)
-	}
-	life := store.Lifecycle{Deliveries: c.Deliveries}
-	setPaused := func(paused bool) error { return writes.SetPaused(ctx, id, paused, clock.Now()) }
-	// resume resumes the webhook and sends every delivery it held, as the
-	// admin API's resume does.
-	resume := func() error {
-		if err := setPaused(false); err != nil {
-			return err
-		}
-		held, err := store.All[herald.Delivery](ctx, store.HeldDeliveries(c.Deliveries, id).Get(ctx, store.HeldFields...))
-		if err != nil {
-			return err
-		}
-		for _, d := range held {
-			switch err := c.Deliveries.Get(ctx, d); {
-			case store.NotFound(err):
-				continue
-			case err != nil:
-				return err
-			case d.Status != herald.StatusPaused:
-				continue
-			}
-			if err := life.Rearm(ctx, enq, d, false, clock.Now()); err != nil && !store.Conflict(err) {
-				return err
-			}
-		}
-		return nil
-	}
+	p := newPauseRig(t, c, o, id, eventType)
+	o, writes, handlers := p.o, p.writes, p.handlers
+	setPaused, resume := p.setPaused, p.resume
 	over := 0
 	for r := range o.Rounds {
 		rnd := rng(o, r)
@@ -223,4 +159,69 @@ func PauseInterleavings(t *testing.T, c store.Collections, o Options) {
 	if over > 0 {
 		t.Logf("more than the limit was held in %d of %d rounds", over, o.Rounds)
 	}
+}
+
+// pauseRig is what the pause checks share: ingest handlers over c, and the
+// webhook id they fan events of eventType out to.
+type pauseRig struct {
+	o        Options
+	c        store.Collections
+	id       string
+	clock    *heraldtest.Clock
+	enq      *heraldtest.Enqueuer
+	handlers []*ingest.Handler
+	writes   store.WebhookWrites
+}
+
+func newPauseRig(t *testing.T, c store.Collections, o Options, id, eventType string) *pauseRig {
+	o = o.withDefaults()
+	p := &pauseRig{o: o, c: c, id: id, clock: heraldtest.NewClock(t0), enq: &heraldtest.Enqueuer{}}
+	table := o.table(c, p.clock.Now)
+	p.handlers = make([]*ingest.Handler, o.Handlers)
+	for i := range p.handlers {
+		h, err := ingest.New(ingest.Config{Webhooks: c.Webhooks, Events: c.Events, Deliveries: c.Deliveries,
+			Enqueuer: p.enq, Table: table, Now: p.clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.handlers[i] = h
+	}
+	p.writes = store.WebhookWrites{Coll: c.Webhooks, Table: table}
+	if err := p.writes.Create(context.Background(), newWebhook(t, id, eventType, "https://example.com/"+id)); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// setPaused pauses or resumes the webhook, and nothing else.
+func (p *pauseRig) setPaused(paused bool) error {
+	return p.writes.SetPaused(context.Background(), p.id, paused, p.clock.Now())
+}
+
+// resume resumes the webhook and sends every delivery it held, as the
+// admin API's resume does.
+func (p *pauseRig) resume() error {
+	ctx := context.Background()
+	if err := p.setPaused(false); err != nil {
+		return err
+	}
+	held, err := store.All[herald.Delivery](ctx, store.HeldDeliveries(p.c.Deliveries, p.id).Get(ctx, store.HeldFields...))
+	if err != nil {
+		return err
+	}
+	life := store.Lifecycle{Deliveries: p.c.Deliveries}
+	for _, d := range held {
+		switch err := p.c.Deliveries.Get(ctx, d); {
+		case store.NotFound(err):
+			continue
+		case err != nil:
+			return err
+		case d.Status != herald.StatusPaused:
+			continue
+		}
+		if err := life.Rearm(ctx, p.enq, d, false, p.clock.Now()); err != nil && !store.Conflict(err) {
+			return err
+		}
+	}
+	return nil
 }
