@@ -77,18 +77,14 @@ func (h *Handler) count(d *herald.Delivery, a herald.Attempt, outcome string, gi
 	}
 }
 
-// reasonPauseFull is why a delivery of a paused webhook whose pause queue
-// is full is not sent.
-const reasonPauseFull = "the webhook is paused and its pause queue is full"
-
 // hold parks pending delivery d of paused webhook w in a slot of its pause
 // queue (see store.WebhookWrites.TakeHeldSlot); resuming enqueues it again.
 // Past the queue's limit d is stopped, counted in pause_dropped; a webhook
-// resumed meanwhile gets its attempt (attempt). A resume that raced with
-// the hold is caught by the release that follows it (see
+// resumed meanwhile gets its attempt (attempt). A resume (and a new pause)
+// that raced with the hold is caught by the settling that follows it (see
 // store.Lifecycle.Hold).
 func (h *Handler) hold(ctx context.Context, d *herald.Delivery, attempt func() error) error {
-	slot, _, err := h.webhooks().TakeHeldSlot(ctx, d.WebhookID)
+	slot, w, err := h.webhooks().TakeHeldSlot(ctx, d.WebhookID)
 	switch {
 	case err != nil:
 		return err
@@ -96,13 +92,13 @@ func (h *Handler) hold(ctx context.Context, d *herald.Delivery, attempt func() e
 		return attempt()
 	case slot == store.Dropped:
 		h.cfg.Metrics.Dropped(metrics.DropPauseQueueFull)
-		return h.stop(ctx, d, reasonPauseFull)
+		return h.stop(ctx, d, store.PauseFullReason)
 	}
-	err = h.lifecycle().Hold(ctx, h.cfg.Webhooks, h.cfg.Enqueuer, d, h.cfg.Now())
+	err = h.lifecycle().Hold(ctx, h.webhooks(), h.cfg.Enqueuer, d, w.PauseEpoch, h.cfg.Now())
 	if errors.Is(err, store.ErrStale) {
 		// Another copy of the job held it (or moved it on): the slot is
 		// not used.
-		return h.webhooks().FreeHeldSlot(ctx, d.WebhookID)
+		return h.webhooks().FreeHeldSlot(ctx, d.WebhookID, w.PauseEpoch)
 	}
 	return err
 }

@@ -64,6 +64,10 @@ func TestDynamoDB(t *testing.T) {
 		t.Parallel()
 		storetest.PauseLimit(t, newAtomicStack(t, endpoint, "pause-").Collections, storetest.Options{})
 	})
+	t.Run("PauseLimitThroughResumeAndPause", func(t *testing.T) {
+		t.Parallel()
+		storetest.PauseInterleavings(t, newAtomicStack(t, endpoint, "repause-").Collections, storetest.Options{})
+	})
 	t.Run("HealthStreaksUnderConcurrency", func(t *testing.T) {
 		t.Parallel()
 		storetest.HealthStreaks(t, newAtomicStack(t, endpoint, "health-").Collections, storetest.Options{})

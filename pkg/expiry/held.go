@@ -58,7 +58,7 @@ func (n *Notifier) expireHeld(ctx context.Context, now time.Time) (int, error) {
 		// not given back stays taken until the pause ends: the queue holds
 		// one delivery fewer, never one more.
 		slots := store.WebhookWrites{Coll: n.cfg.Webhooks, Table: n.cfg.Table}
-		if err := slots.FreeHeldSlot(ctx, d.WebhookID); err != nil {
+		if err := slots.FreeHeldSlot(ctx, d.WebhookID, d.PauseEpoch); err != nil {
 			n.cfg.Logger.Error("pause queue slot not freed", "webhook_id", d.WebhookID, "error", err)
 		}
 	}

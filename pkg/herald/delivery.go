@@ -39,6 +39,9 @@ type Delivery struct {
 	// one shot: when it fails the delivery is failed again, with no further
 	// retries and no second dropped event.
 	ManualAttempt int `docstore:"manual_attempt"`
+	// PauseEpoch is, while the delivery is held, the pause of its webhook
+	// (herald.Webhook.PauseEpoch) whose queue it has a slot of.
+	PauseEpoch int64 `docstore:"pause_epoch,omitempty"`
 
 	CreatedMS int64 `docstore:"created_ms"`
 	UpdatedMS int64 `docstore:"updated_ms"`

@@ -93,6 +93,10 @@ type Webhook struct {
 	// a slot whose delivery was never created (its ingest crashed in
 	// between) stays taken until then.
 	PauseHeld int64 `docstore:"pause_held,omitempty"`
+	// PauseEpoch numbers the pauses: each pause adds one. A slot of the
+	// pause queue is taken in one pause (its held delivery records the
+	// number), and counts in PauseHeld only while that pause lasts.
+	PauseEpoch int64 `docstore:"pause_epoch,omitempty"`
 
 	// TimeoutSeconds bounds one attempt (1..MaxTimeoutSeconds); 0 uses the
 	// deployment's delivery timeout.
@@ -227,8 +231,9 @@ var SecretExpiryThresholds = []time.Duration{30 * 24 * time.Hour, 7 * 24 * time.
 const DefaultSecretGrace = 24 * time.Hour
 
 // SetPaused pauses or resumes w as of at: a new pause is named by at, and
-// whether its overflow was announced starts afresh. Setting the state it
-// has changes nothing.
+// whether its overflow was announced starts afresh, with the next
+// PauseEpoch and no slot of its queue taken. Setting the state it has
+// changes nothing.
 func (w *Webhook) SetPaused(paused bool, at time.Time) {
 	if paused == w.Paused {
 		return
@@ -236,5 +241,6 @@ func (w *Webhook) SetPaused(paused bool, at time.Time) {
 	w.Paused, w.PauseOverflowNotified, w.PausedAtMS, w.PauseHeld = paused, false, 0, 0
 	if paused {
 		w.PausedAtMS = Millis(at)
+		w.PauseEpoch++
 	}
 }

@@ -47,14 +47,14 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 			EventType: env.EventType, TenantID: env.TenantID, URL: w.URL, Match: &why}
 		held := false
 		if w.Paused {
-			slot, err := h.takeSlot(ctx, w, env)
+			slot, epoch, err := h.takeSlot(ctx, w, env)
 			if err != nil {
 				return 0, err
 			}
 			if slot == store.Dropped {
 				continue
 			}
-			held = slot == store.Held
+			held, base.PauseEpoch = slot == store.Held, epoch
 		}
 		created = append(created, store.NewDelivery(base, now, held))
 	}
@@ -84,9 +84,10 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 			return 0, err
 		}
 	}
-	// A webhook resumed while its deliveries were being created: send them.
+	// A webhook resumed (and maybe paused again) while its deliveries were
+	// being created: send them, or hold them in the new pause.
 	life := store.Lifecycle{Deliveries: h.cfg.Deliveries, Retention: h.cfg.Retention}
-	if err := life.Release(ctx, h.cfg.Webhooks, h.cfg.Enqueuer, held, now); err != nil {
+	if err := life.Settle(ctx, h.writes(), h.cfg.Enqueuer, held, now); err != nil {
 		return 0, err
 	}
 	return len(created), nil

@@ -15,17 +15,21 @@ import (
 // one revision-checked write of the webhook decides it and records it, so
 // the pause queue's limit holds however many events are fanned out at
 // once). A drop is logged, counted and announced; a webhook resumed
-// meanwhile gets its delivery at once (store.NotPaused).
-func (h *Handler) takeSlot(ctx context.Context, w *herald.Webhook, env *envelope.Envelope) (store.Slot, error) {
+// meanwhile gets its delivery at once (store.NotPaused). A held delivery
+// records the pause its slot is of (the epoch returned).
+func (h *Handler) takeSlot(ctx context.Context, w *herald.Webhook, env *envelope.Envelope) (store.Slot, int64, error) {
 	slot, fresh, err := h.writes().TakeHeldSlot(ctx, w.ID)
-	if err != nil || slot != store.Dropped {
-		return slot, err
+	if err != nil || slot == store.NotPaused {
+		return slot, 0, err
+	}
+	if slot == store.Held {
+		return slot, fresh.PauseEpoch, nil
 	}
 	h.cfg.Logger.Warn("paused webhook queue full: delivery dropped",
 		"webhook_id", w.ID, "event_id", env.EventID, "held", fresh.PauseHeld)
 	h.announceOverflow(ctx, fresh, env.EventType)
 	h.cfg.Metrics.Dropped(metrics.DropPauseQueueFull)
-	return slot, nil
+	return slot, 0, nil
 }
 
 // freeSlotsNotUsed gives back the pause queue slot of each held delivery
@@ -38,7 +42,7 @@ func (h *Handler) freeSlotsNotUsed(ctx context.Context, wanted, created []*heral
 	}
 	for _, d := range wanted {
 		if d.Status == herald.StatusPaused && !made[d] {
-			if err := h.writes().FreeHeldSlot(ctx, d.WebhookID); err != nil {
+			if err := h.writes().FreeHeldSlot(ctx, d.WebhookID, d.PauseEpoch); err != nil {
 				return err
 			}
 		}

@@ -20,8 +20,9 @@
 // webhook is at its in-flight cap (Defer); the retry-scheduler's sweep makes
 // a lost attempt due again (Reschedule); an admin's retry, or a recovery's,
 // makes a pending delivery's next attempt due now or re-arms a finished one
-// (Retry, Rearm), a resume releases held ones (Release); the
-// expiry-notifier gives up one held too long (GiveUpHeld).
+// (Retry, Rearm), a resume releases held ones (Release), and whoever wrote
+// one held checks its webhook's pause again (Settle); the expiry-notifier
+// gives up one held too long (GiveUpHeld).
 //
 // A webhook's recovery in progress (recovery.go) is a record in the
 // schedule collection that the retry-scheduler carries out pass by pass.
@@ -29,7 +30,8 @@
 // The per-webhook limits and counters (health.go, pause.go) are decided by
 // revision-checked writes of the webhook as it is, never from a copy read
 // before: a held delivery takes a slot of its paused webhook's queue
-// (TakeHeldSlot) before it is created, and an attempt's result is one write
+// (TakeHeldSlot) before it is created (each pause numbered, a slot counts
+// in its own pause only), and an attempt's result is one write
 // of the endpoint's health that records the event it calls for
 // (RecordHealth). They hold whatever the concurrency, on every driver
 // (storetest checks it).

@@ -155,32 +155,111 @@ func (l Lifecycle) Record(ctx context.Context, d *herald.Delivery, a herald.Atte
 // failed, with a "not sent: reason" attempt that takes the next number, so
 // a later retry gets the one after.
 func (l Lifecycle) Stop(ctx context.Context, d *herald.Delivery, reason string, now time.Time) error {
-	return l.modify(ctx, d, now, func(d *herald.Delivery) {
-		d.Status, d.NextAttemptMS, d.LeaseUntilMS = herald.StatusFailed, 0, 0
-		d.AttemptCount++
-		d.Attempts = append(d.Attempts, herald.Attempt{Attempt: d.AttemptCount,
-			AtMS: herald.Millis(now), Error: "not sent: " + reason})
-	})
+	return l.modify(ctx, d, now, func(d *herald.Delivery) { stop(d, reason, now) })
 }
 
-// Hold parks pending delivery d while its webhook is paused (in a slot of
-// its pause queue the caller took: see WebhookWrites.TakeHeldSlot), and then
-// releases it at once if the webhook was resumed meanwhile (see Release).
-// It returns ErrStale, and writes nothing, when d is no longer pending
-// (another copy of its job held it, or moved it on): the caller's slot is
-// then not used.
-func (l Lifecycle) Hold(ctx context.Context, webhooks *docstore.Collection, enq Enqueuer, d *herald.Delivery, now time.Time) error {
+// stop makes d failed as not sent for reason (see Stop).
+func stop(d *herald.Delivery, reason string, now time.Time) {
+	d.Status, d.NextAttemptMS, d.LeaseUntilMS, d.PauseEpoch = herald.StatusFailed, 0, 0, 0
+	d.AttemptCount++
+	d.Attempts = append(d.Attempts, herald.Attempt{Attempt: d.AttemptCount,
+		AtMS: herald.Millis(now), Error: "not sent: " + reason})
+}
+
+// Hold parks pending delivery d while its webhook is paused, in a slot of
+// pause epoch of its pause queue the caller took (see
+// WebhookWrites.TakeHeldSlot), and then settles it (see Settle). It returns
+// ErrStale, and writes nothing, when d is no longer pending (another copy
+// of its job held it, or moved it on): the caller's slot is then not used.
+func (l Lifecycle) Hold(ctx context.Context, webhooks WebhookWrites, enq Enqueuer, d *herald.Delivery, epoch int64, now time.Time) error {
 	err := l.modifyIf(ctx, d, now, func(d *herald.Delivery) error {
 		if d.Status != herald.StatusPending {
 			return ErrStale
 		}
-		d.Status, d.NextAttemptMS, d.LeaseUntilMS = herald.StatusPaused, 0, 0
+		d.Status, d.NextAttemptMS, d.LeaseUntilMS, d.PauseEpoch = herald.StatusPaused, 0, 0, epoch
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return l.Release(ctx, webhooks, enq, []*herald.Delivery{d}, now)
+	return l.Settle(ctx, webhooks, enq, []*herald.Delivery{d}, now)
+}
+
+// Settle is what whoever writes a delivery as paused does after the write,
+// for each of held (read whole, or as written): it took a slot of its
+// webhook's pause queue first (TakeHeldSlot), but a resume, and a new
+// pause, may have come in between. A webhook resumed meanwhile gets the
+// delivery at once (Release). A webhook paused again started its queue
+// with no slot taken, the delivery's not among them: it takes a slot of
+// the new pause and records it on the delivery, or, the queue being full,
+// the delivery is not sent (its drop counted by TakeHeldSlot). So no
+// delivery is held for long without a slot of the pause it is held in;
+// a moment's excess between the write and this check is the price of two
+// documents written one after the other.
+func (l Lifecycle) Settle(ctx context.Context, webhooks WebhookWrites, enq Enqueuer, held []*herald.Delivery, now time.Time) error {
+	var still []*herald.Delivery
+	for _, d := range held {
+		settled, err := l.settle(ctx, webhooks, d, now)
+		if err != nil {
+			return err
+		}
+		if settled {
+			still = append(still, d)
+		}
+	}
+	return l.Release(ctx, webhooks.Coll, enq, still, now)
+}
+
+// settle settles held delivery d (see Settle) but for its release. It
+// reports false when d is held no more: stopped, or moved on by another.
+func (l Lifecycle) settle(ctx context.Context, webhooks WebhookWrites, d *herald.Delivery, now time.Time) (bool, error) {
+	for {
+		w, err := webhooks.Get(ctx, d.WebhookID)
+		switch {
+		case errors.Is(err, herald.ErrNotFound) || err == nil && !w.Paused:
+			return true, nil // Release sends it, or ends it
+		case err != nil:
+			return false, err
+		case w.PauseEpoch == d.PauseEpoch:
+			return true, nil // held in a slot of this pause
+		}
+		if gone, err := l.takeNewSlot(ctx, webhooks, d, now); err != nil || gone {
+			return false, err
+		}
+	}
+}
+
+// takeNewSlot takes a slot of its webhook's current pause for held
+// delivery d, whose slot is of an earlier pause, and records it on d; or
+// stops d when the queue is full. It reports true when d is held no more
+// (stopped, or moved on by another).
+func (l Lifecycle) takeNewSlot(ctx context.Context, webhooks WebhookWrites, d *herald.Delivery, now time.Time) (bool, error) {
+	slot, w, err := webhooks.TakeHeldSlot(ctx, d.WebhookID)
+	if err != nil || slot == NotPaused {
+		return false, err
+	}
+	was := d.PauseEpoch
+	err = l.modifyIf(ctx, d, now, func(d *herald.Delivery) error {
+		if d.Status != herald.StatusPaused || d.PauseEpoch != was {
+			return ErrStale // resumed, or settled by another
+		}
+		if slot == Dropped {
+			stop(d, PauseFullReason, now)
+			return nil
+		}
+		d.PauseEpoch = w.PauseEpoch
+		return nil
+	})
+	switch {
+	case errors.Is(err, ErrStale):
+		if slot == Held {
+			return true, webhooks.FreeHeldSlot(ctx, d.WebhookID, w.PauseEpoch)
+		}
+		return true, nil
+	case err != nil:
+		return false, err
+	}
+	return slot == Dropped, nil
 }
 
 // Reschedule makes pending delivery d due now, its lease cleared: the
@@ -218,7 +297,8 @@ func (l Lifecycle) Rearm(ctx context.Context, enq Enqueuer, d *herald.Delivery, 
 // Release re-arms those of the held deliveries whose webhook is no longer
 // paused, or is gone (its deliveries then end as not sent).
 //
-// Whoever writes a delivery as paused calls it after the write: a resume
+// Whoever writes a delivery as paused calls it after the write (through
+// Settle): a resume
 // that read the held deliveries between that writer's read of the webhook
 // and its write did not see the delivery, but the webhook read here already
 // says resumed. The expiry-notifier runs it over every held delivery as a

@@ -161,7 +161,7 @@ func TestHoldAndReleaseFollowTheWebhook(t *testing.T) {
 	}
 	enq := &heraldtest.Enqueuer{}
 	d := stored(t, l, false)
-	if err := l.Hold(ctx, webhooks, enq, d, t0); err != nil {
+	if err := l.Hold(ctx, store.WebhookWrites{Coll: webhooks}, enq, d, 0, t0); err != nil {
 		t.Fatal(err)
 	}
 	if got := read(t, l, d.ID); got.Status != herald.StatusPaused || got.HeldShard == 0 || len(enq.Got()) != 0 {
@@ -179,6 +179,46 @@ func TestHoldAndReleaseFollowTheWebhook(t *testing.T) {
 	}
 	if got := read(t, l, d.ID); got.Status != herald.StatusPending || got.HeldShard != 0 || len(enq.Got()) != 1 {
 		t.Errorf("released: %+v, enqueued %v", got, enq.Got())
+	}
+}
+
+// A delivery held with a slot of a pause that ended (the webhook was
+// resumed and paused again while it was being held) takes a slot of the new
+// pause; with that queue full, it is not sent and its drop is counted.
+func TestHoldAfterAResumeAndANewPauseTakesASlotOfIt(t *testing.T) {
+	ctx := context.Background()
+	writes := store.WebhookWrites{Coll: heraldtest.Collection(t)}
+	l := store.Lifecycle{Deliveries: heraldtest.Collection(t)}
+	if err := writes.Create(ctx, &herald.Webhook{ID: "wh_1", PauseQueueLimit: 1}); err != nil {
+		t.Fatal(err)
+	}
+	for _, paused := range []bool{true, true, false, true} { // the second pause changes nothing
+		if err := writes.SetPaused(ctx, "wh_1", paused, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	enq := &heraldtest.Enqueuer{}
+	first := stored(t, l, false)
+	if err := l.Hold(ctx, writes, enq, first, 1, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, l, first.ID); got.Status != herald.StatusPaused || got.PauseEpoch != 2 {
+		t.Errorf("held with a slot of pause 1 in pause 2: %+v, want paused in pause 2", got)
+	}
+	second := store.NewDelivery(herald.Delivery{ID: 8, WebhookID: "wh_1", EventID: "evt_2"}, t0, false)
+	if err := l.Deliveries.Create(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Hold(ctx, writes, enq, second, 1, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, l, second.ID); got.Status != herald.StatusFailed || len(got.Attempts) != 1 ||
+		got.Attempts[0].Error != "not sent: "+store.PauseFullReason {
+		t.Errorf("held with a slot of pause 1 in pause 2, its queue full: %+v, want not sent", got)
+	}
+	w, err := writes.Get(ctx, "wh_1")
+	if err != nil || w.PauseEpoch != 2 || w.PauseHeld != 1 || w.PauseDropped != 1 || len(enq.Got()) != 0 {
+		t.Errorf("webhook %+v (%v), enqueued %v: want pause 2, 1 held, 1 dropped, nothing sent", w, err, enq.Got())
 	}
 }
 

@@ -10,23 +10,29 @@ import (
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
-// Fields of a webhook's pause: which pause it is, and whether its overflow
-// was announced.
+// Fields of a webhook's pause: which pause it is (when it began, and its
+// number), and whether its overflow was announced.
 const (
 	fieldPausedAtMS            = "paused_at_ms"
 	fieldPauseOverflowNotified = "pause_overflow_notified"
+	fieldPauseEpoch            = "pause_epoch"
 )
 
-// pauseMods are the field updates of SetPaused beyond paused itself: a new
-// pause is named by atMS, neither a new pause nor a resume has had its
-// overflow announced, and both start with no slot of the pause queue taken
-// (a resume releases every held delivery).
-func pauseMods(paused bool, atMS int64) docstore.Mods {
-	if !paused {
-		atMS = 0
+// pauseMods are the field updates of SetPaused of w beyond paused itself: a
+// new pause is named by atMS and numbered after w's last, neither a new
+// pause nor a resume has had its overflow announced, and both start with no
+// slot of the pause queue taken (a resume releases every held delivery).
+func pauseMods(w *herald.Webhook, paused bool, atMS int64) docstore.Mods {
+	mods := docstore.Mods{fieldPauseOverflowNotified: false, fieldPausedAtMS: int64(0), fieldPauseHeld: 0}
+	if paused {
+		mods[fieldPausedAtMS], mods[fieldPauseEpoch] = atMS, w.PauseEpoch+1
 	}
-	return docstore.Mods{fieldPauseOverflowNotified: false, fieldPausedAtMS: atMS, fieldPauseHeld: 0}
+	return mods
 }
+
+// PauseFullReason is why a delivery of a paused webhook whose pause queue
+// is full is not sent.
+const PauseFullReason = "the webhook is paused and its pause queue is full"
 
 // Slot is what TakeHeldSlot made of a delivery for a paused webhook.
 type Slot int
@@ -54,11 +60,14 @@ const slotTries = 100
 // slot (Held); past that it counts the drop in pause_dropped (Dropped). So
 // however many writers hold deliveries at once, in however many processes,
 // no more than the limit are held and every drop is counted once. The
-// caller creates the held delivery after the slot is taken, and gives the
-// slot back (FreeHeldSlot) when it finds the delivery made by another; a
-// crash in between leaves the slot taken until the pause ends (SetPaused
-// starts each pause and resume with none). It returns the webhook as
-// written (nil when gone).
+// caller creates the held delivery after the slot is taken, recording the
+// pause the slot is of (the returned webhook's PauseEpoch), gives the slot
+// back (FreeHeldSlot) when it finds the delivery made by another, and
+// settles the delivery once written (Lifecycle.Settle: a resume and a new
+// pause meanwhile started the queue again without its slot). A crash in
+// between leaves the slot taken until the pause ends (SetPaused starts each
+// pause and resume with none). It returns the webhook as written (nil when
+// gone).
 func (s WebhookWrites) TakeHeldSlot(ctx context.Context, id string) (Slot, *herald.Webhook, error) {
 	for try := 1; ; try++ {
 		w, err := s.Get(ctx, id)
@@ -91,11 +100,12 @@ func (s WebhookWrites) TakeHeldSlot(ctx context.Context, id string) (Slot, *hera
 	}
 }
 
-// FreeHeldSlot gives back a slot of paused webhook id's pause queue: its
-// delivery was made by another writer, or is held no more (given up). A
-// revision-checked write, like TakeHeldSlot's; a webhook not paused (its
-// slots start again at 0) or gone is left alone.
-func (s WebhookWrites) FreeHeldSlot(ctx context.Context, id string) error {
+// FreeHeldSlot gives back a slot of pause epoch of paused webhook id's
+// pause queue: its delivery was made by another writer, or is held no more
+// (given up). A revision-checked write, like TakeHeldSlot's; a webhook not
+// paused or in another pause (its slots started again at 0) or gone is left
+// alone.
+func (s WebhookWrites) FreeHeldSlot(ctx context.Context, id string, epoch int64) error {
 	for try := 1; ; try++ {
 		w, err := s.Get(ctx, id)
 		switch {
@@ -103,7 +113,7 @@ func (s WebhookWrites) FreeHeldSlot(ctx context.Context, id string) error {
 			return nil
 		case err != nil:
 			return err
-		case !w.Paused || w.PauseHeld <= 0:
+		case !w.Paused || w.PauseEpoch != epoch || w.PauseHeld <= 0:
 			return nil
 		}
 		err = s.update(ctx, w, docstore.Mods{fieldPauseHeld: w.PauseHeld - 1})

@@ -97,20 +97,32 @@ func (s WebhookWrites) Delete(ctx context.Context, id string) error {
 	return err
 }
 
-// SetPaused pauses or resumes webhook id, as of at, with an update of those
-// fields alone rather than a revision-checked replace: an overflowing paused
-// webhook has its pause_dropped counter bumped by every event, and resuming
-// it must not lose that race. A pause is named by at, and its overflow is
-// yet to be announced (see pauseMods). herald.ErrNotFound when it is gone.
+// SetPaused pauses or resumes webhook id, as of at, with a revision-checked
+// update of those fields alone, read again and tried again on a conflict
+// (an overflowing paused webhook has its pause_dropped counter bumped by
+// every event, and resuming it must not lose that race). Setting the state
+// it has writes nothing: a second pause racing the first does not start
+// the queue again, freeing the slots taken meanwhile. A pause is named by
+// at and numbered after the last, and its overflow is yet to be announced
+// (see pauseMods). herald.ErrNotFound when it is gone.
 func (s WebhookWrites) SetPaused(ctx context.Context, id string, paused bool, at time.Time) error {
-	mods := pauseMods(paused, herald.Millis(at))
-	mods[fieldPaused], mods[fieldUpdatedAt] = paused, at
-	err := s.update(ctx, &herald.Webhook{ID: id}, mods)
-	if NotFound(err) {
-		return herald.ErrNotFound
+	for try := 1; ; try++ {
+		w, err := s.Get(ctx, id)
+		if err != nil || w.Paused == paused {
+			return err
+		}
+		mods := pauseMods(w, paused, herald.Millis(at))
+		mods[fieldPaused], mods[fieldUpdatedAt] = paused, at
+		err = s.update(ctx, w, mods)
+		switch {
+		case NotFound(err):
+			return herald.ErrNotFound
+		case Conflict(err) && try < slotTries:
+			continue
+		}
+		s.written(ctx, id, err)
+		return err
 	}
-	s.written(ctx, id, err)
-	return err
 }
 
 // Disable turns webhook id off for reason, as of at, with a field update

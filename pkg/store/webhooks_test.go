@@ -58,7 +58,7 @@ func TestEveryWebhookWriteIsHeard(t *testing.T) {
 			return err
 		}, false},
 		{"take a pause queue slot", func() error { _, _, err := s.TakeHeldSlot(ctx, "wh_1"); return err }, false},
-		{"free a pause queue slot", func() error { return s.FreeHeldSlot(ctx, "wh_1") }, false},
+		{"free a pause queue slot", func() error { return s.FreeHeldSlot(ctx, "wh_1", 1) }, false},
 		{"disable", func() error { return s.Disable(ctx, "wh_1", "failing", t0) }, true},
 		{"delete", func() error { return s.Delete(ctx, "wh_1") }, true},
 	} {

@@ -2,6 +2,9 @@ package storetest
 
 import (
 	"context"
+	"runtime"
+	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,26 +21,10 @@ import (
 // concurrently, checks that exactly min(events, limit) are held and the
 // rest counted in pause_dropped, then resumes it and releases what it held.
 func PauseLimit(t *testing.T, c store.Collections, o Options) {
-	o = o.withDefaults()
 	ctx := context.Background()
-	clock := heraldtest.NewClock(t0)
-	enq := &heraldtest.Enqueuer{}
-	table := o.table(c, clock.Now)
-	handlers := make([]*ingest.Handler, o.Handlers)
-	for i := range handlers {
-		h, err := ingest.New(ingest.Config{Webhooks: c.Webhooks, Events: c.Events, Deliveries: c.Deliveries,
-			Enqueuer: enq, Table: table, Now: clock.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		handlers[i] = h
-	}
 	const id, eventType = "wh_pause_limit", "pause.limit"
-	writes := store.WebhookWrites{Coll: c.Webhooks, Table: table}
-	if err := writes.Create(ctx, newWebhook(t, id, eventType, "https://example.com/paused")); err != nil {
-		t.Fatal(err)
-	}
-	life := store.Lifecycle{Deliveries: c.Deliveries}
+	p := newPauseRig(t, c, o, id, eventType)
+	o, clock, writes, handlers := p.o, p.clock, p.writes, p.handlers
 	over := 0
 	for r := range o.Rounds {
 		rnd := rng(o, r)
@@ -80,18 +67,161 @@ func PauseLimit(t *testing.T, c store.Collections, o Options) {
 				r, events, limit, held, dropped, want, events-want)
 		}
 		clock.Advance(time.Second)
-		if err := writes.SetPaused(ctx, id, false, clock.Now()); err != nil {
-			t.Fatal(err)
-		}
-		all, err := store.All[herald.Delivery](ctx, store.HeldDeliveries(c.Deliveries, id).Get(ctx, store.HeldFields...))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := life.Release(ctx, c.Webhooks, enq, all, clock.Now()); err != nil {
+		if err := p.resume(); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if over > 0 {
 		t.Logf("the limit or the count was off in %d of %d rounds", over, o.Rounds)
 	}
+}
+
+// PauseInterleavings checks that a webhook paused, resumed and paused again
+// while events for it are ingested never holds more deliveries than its
+// pause_queue_limit. Each round pauses the webhook with a seeded limit, then
+// ingests a seeded number of events concurrently with a seeded run of
+// pauses and resumes (two pauses at once among them), ends paused, and
+// checks that no more than the limit are held; then it resumes the webhook
+// and releases what it held.
+func PauseInterleavings(t *testing.T, c store.Collections, o Options) {
+	ctx := context.Background()
+	const id, eventType = "wh_pause_interleave", "pause.interleave"
+	p := newPauseRig(t, c, o, id, eventType)
+	o, writes, handlers := p.o, p.writes, p.handlers
+	setPaused, resume := p.setPaused, p.resume
+	over := 0
+	for r := range o.Rounds {
+		rnd := rng(o, r)
+		limit := 1 + rnd.IntN(3)
+		events := limit + 1 + rnd.IntN(2*limit+2)
+		w, err := writes.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writes.Save(ctx, w, func(w *herald.Webhook) error { w.PauseQueueLimit = limit; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := setPaused(true); err != nil {
+			t.Fatal(err)
+		}
+		// The toggler resumes and pauses again a seeded number of times,
+		// each step after a seeded number of the events began; the
+		// pauser pauses at once with it, as two admins clicking at once.
+		steps := 1 + rnd.IntN(3)
+		gates := make([]int, steps)
+		for i := range gates {
+			gates[i] = rnd.IntN(events)
+		}
+		slices.Sort(gates)
+		var began atomic.Int32
+		fns := make([]func() error, events, events+2)
+		for n := range fns {
+			h := handlers[rnd.IntN(len(handlers))]
+			fns[n] = func() error { began.Add(1); return h.Handle(ctx, event(eventType, r, n)) }
+		}
+		fns = append(fns, func() error {
+			for _, gate := range gates {
+				for int(began.Load()) < gate {
+					runtime.Gosched()
+				}
+				if err := resume(); err != nil {
+					return err
+				}
+				if err := setPaused(true); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, func() error {
+			for int(began.Load()) < gates[0] {
+				runtime.Gosched()
+			}
+			return setPaused(true)
+		})
+		for n, err := range together(fns) {
+			if err != nil {
+				t.Fatalf("round %d: step %d: %v", r, n, err)
+			}
+		}
+		held, err := store.HeldCount(ctx, c.Deliveries, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if held > limit {
+			over++
+			t.Errorf("round %d: %d events to a webhook paused, resumed and paused again %d times with a queue of %d: %d held",
+				r, events, steps, limit, held)
+		}
+		if err := resume(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if over > 0 {
+		t.Logf("more than the limit was held in %d of %d rounds", over, o.Rounds)
+	}
+}
+
+// pauseRig is what the pause checks share: ingest handlers over c, and the
+// webhook id they fan events of eventType out to.
+type pauseRig struct {
+	o        Options
+	c        store.Collections
+	id       string
+	clock    *heraldtest.Clock
+	enq      *heraldtest.Enqueuer
+	handlers []*ingest.Handler
+	writes   store.WebhookWrites
+}
+
+func newPauseRig(t *testing.T, c store.Collections, o Options, id, eventType string) *pauseRig {
+	o = o.withDefaults()
+	p := &pauseRig{o: o, c: c, id: id, clock: heraldtest.NewClock(t0), enq: &heraldtest.Enqueuer{}}
+	table := o.table(c, p.clock.Now)
+	p.handlers = make([]*ingest.Handler, o.Handlers)
+	for i := range p.handlers {
+		h, err := ingest.New(ingest.Config{Webhooks: c.Webhooks, Events: c.Events, Deliveries: c.Deliveries,
+			Enqueuer: p.enq, Table: table, Now: p.clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.handlers[i] = h
+	}
+	p.writes = store.WebhookWrites{Coll: c.Webhooks, Table: table}
+	if err := p.writes.Create(context.Background(), newWebhook(t, id, eventType, "https://example.com/"+id)); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// setPaused pauses or resumes the webhook, and nothing else.
+func (p *pauseRig) setPaused(paused bool) error {
+	return p.writes.SetPaused(context.Background(), p.id, paused, p.clock.Now())
+}
+
+// resume resumes the webhook and sends every delivery it held, as the
+// admin API's resume does.
+func (p *pauseRig) resume() error {
+	ctx := context.Background()
+	if err := p.setPaused(false); err != nil {
+		return err
+	}
+	held, err := store.All[herald.Delivery](ctx, store.HeldDeliveries(p.c.Deliveries, p.id).Get(ctx, store.HeldFields...))
+	if err != nil {
+		return err
+	}
+	life := store.Lifecycle{Deliveries: p.c.Deliveries}
+	for _, d := range held {
+		switch err := p.c.Deliveries.Get(ctx, d); {
+		case store.NotFound(err):
+			continue
+		case err != nil:
+			return err
+		case d.Status != herald.StatusPaused:
+			continue
+		}
+		if err := life.Rearm(ctx, p.enq, d, false, p.clock.Now()); err != nil && !store.Conflict(err) {
+			return err
+		}
+	}
+	return nil
 }

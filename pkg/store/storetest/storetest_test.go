@@ -48,6 +48,16 @@ func TestPauseLimitHoldsUnderConcurrency(t *testing.T) {
 	}
 }
 
+func TestPauseLimitHoldsThroughResumeAndPause(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			storetest.PauseInterleavings(t, b.open(t), b.opts)
+		})
+	}
+}
+
 func TestHealthStreaksHoldUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	for _, b := range backends {
