@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/lestrrat-go/jwx/v3/jwt"
@@ -99,7 +101,14 @@ func (a *Authenticator) Authenticate(ctx context.Context, token string) (*Princi
 // parseToken verifies token with key (a key or a key provider) and checks
 // what every bearer token Herald accepts must carry, whoever issued it: exp
 // and nbf by the injected clock, iss and aud as given, and a subject.
+//
+// Each of the token's three parts must be canonical base64url: the JWT
+// library's decoder ignores the unused low bits of a part's last character,
+// so without this check several spellings of one signature would verify.
 func (a *Authenticator) parseToken(token string, key jwt.ParseOption, issuer, audience string) (jwt.Token, error) {
+	if !canonicalJWS(token) {
+		return nil, errors.New("auth: not a compact JWS in canonical base64url")
+	}
 	return jwt.ParseString(token,
 		key,
 		jwt.WithClock(jwt.ClockFunc(a.cfg.Now)),
@@ -108,4 +117,19 @@ func (a *Authenticator) parseToken(token string, key jwt.ParseOption, issuer, au
 		jwt.WithRequiredClaim(jwt.ExpirationKey),
 		jwt.WithRequiredClaim(jwt.SubjectKey),
 	)
+}
+
+// canonicalJWS reports whether token is three parts of canonical (strict)
+// unpadded base64url.
+func canonicalJWS(token string) bool {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return false
+	}
+	for _, p := range parts {
+		if _, err := base64.RawURLEncoding.Strict().DecodeString(p); err != nil {
+			return false
+		}
+	}
+	return true
 }

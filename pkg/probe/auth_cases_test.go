@@ -16,7 +16,7 @@ func authInputs(e *env) []input {
 		{"no token", ""},
 		{"admin token with a byte more", adminToken + "x"},
 		{"admin token cut short", adminToken[:len(adminToken)-1]},
-		{"forged signature", flipLast(e.unboundAll.Token)},
+		{"forged signature", flipSignature(e.unboundAll.Token)},
 		{"signature of another payload", swapPayload(e.unboundAll.Token, e.tA.Token)},
 		{"claims changed, signature kept", swapPayload(e.tA.Token, signed(with(claims(e.tA), "tenant_id", "")))},
 		{"alg none", jwtWith(map[string]any{"alg": "none", "typ": "JWT"}, good, nil)},
@@ -54,14 +54,17 @@ func authInputs(e *env) []input {
 	return append(out, input{"auth", "0s rotation: tokens minted around it", nil, rotationRace})
 }
 
-// flipLast changes the last character of a token's signature.
-func flipLast(tok string) string {
-	last := tok[len(tok)-1]
+// flipSignature changes a character of a token's signature.
+func flipSignature(tok string) string {
+	// The signature's first character: all six of its bits are signature
+	// bits (the last character's low bits are unused, so changing only
+	// those would spell the same signature; Herald refuses that too).
+	i := strings.LastIndexByte(tok, '.') + 1
 	repl := byte('A')
-	if last == 'A' {
+	if tok[i] == 'A' {
 		repl = 'B'
 	}
-	return tok[:len(tok)-1] + string(repl)
+	return tok[:i] + string(repl) + tok[i+1:]
 }
 
 // swapPayload returns tok's header and signature around other's payload.
