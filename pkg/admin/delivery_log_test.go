@@ -13,10 +13,10 @@ import (
 	"gocloud.dev/docstore"
 
 	"github.com/heraldhq/herald/pkg/admin"
-	"github.com/heraldhq/herald/pkg/boltdoc"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/store"
+	"github.com/heraldhq/herald/pkg/store/storetest"
 )
 
 // logEntry is a delivery as the call log shows it.
@@ -131,13 +131,7 @@ func TestDeliveryLog(t *testing.T) {
 }
 
 func boltDeliveries(t *testing.T) *docstore.Collection {
-	c, err := boltdoc.OpenCollectionFile(filepath.Join(t.TempDir(), "herald.db"), store.Deliveries, "id",
-		&boltdoc.Options{Indexes: store.BoltIndexes(store.Deliveries)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
+	return storetest.Bolt(t, filepath.Join(t.TempDir(), "herald.db"), store.Deliveries)
 }
 
 func deliveryLog(t *testing.T, deliveries *docstore.Collection) {

@@ -12,10 +12,10 @@ import (
 
 	"github.com/heraldhq/herald/pkg/admin"
 	"github.com/heraldhq/herald/pkg/auth"
-	"github.com/heraldhq/herald/pkg/boltdoc"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/store"
+	"github.com/heraldhq/herald/pkg/store/storetest"
 )
 
 // TestListsReadOnlyThePageWhole: the webhooks and applications lists count
@@ -32,15 +32,7 @@ func TestListsReadOnlyThePageWhole(t *testing.T) {
 	t.Run("bolt", func(t *testing.T) {
 		t.Parallel()
 		file := filepath.Join(t.TempDir(), "herald.db")
-		open := func(name string) *docstore.Collection {
-			c, err := boltdoc.OpenCollectionFile(file, name, "id", &boltdoc.Options{Indexes: store.BoltIndexes(name)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = c.Close() })
-			return c
-		}
-		listsReadOnlyThePageWhole(t, open("webhooks"), open("applications"))
+		listsReadOnlyThePageWhole(t, storetest.Bolt(t, file, store.Webhooks), storetest.Bolt(t, file, store.Applications))
 	})
 }
 

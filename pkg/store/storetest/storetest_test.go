@@ -6,7 +6,6 @@ import (
 
 	"gocloud.dev/docstore"
 
-	"github.com/heraldhq/herald/pkg/boltdoc"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/store"
 	"github.com/heraldhq/herald/pkg/store/storetest"
@@ -25,45 +24,27 @@ var backends = []struct {
 	}},
 	{"bolt", storetest.Options{}, func(t *testing.T) store.Collections {
 		file := filepath.Join(t.TempDir(), "herald.db")
-		open := func(name string) *docstore.Collection {
-			c, err := boltdoc.OpenCollectionFile(file, name, "id", &boltdoc.Options{Indexes: store.BoltIndexes(name)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = c.Close() })
-			return c
-		}
-		return store.Collections{Webhooks: open("webhooks"), Events: open("events"), Deliveries: open("deliveries"),
-			Schedule: open("schedule"), Applications: open("applications")}
+		open := func(name string) *docstore.Collection { return storetest.Bolt(t, file, name) }
+		return store.Collections{Webhooks: open(store.Webhooks), Events: open(store.Events), Deliveries: open(store.Deliveries),
+			Schedule: open(store.Schedule), Applications: open(store.Applications)}
 	}},
 }
 
-func TestPauseLimitHoldsUnderConcurrency(t *testing.T) {
+// onEachBackend runs check on collections of each backend, in parallel.
+func onEachBackend(t *testing.T, check func(*testing.T, store.Collections, storetest.Options)) {
 	t.Parallel()
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
-			storetest.PauseLimit(t, b.open(t), b.opts)
+			check(t, b.open(t), b.opts)
 		})
 	}
 }
+
+func TestPauseLimitHoldsUnderConcurrency(t *testing.T) { onEachBackend(t, storetest.PauseLimit) }
 
 func TestPauseLimitHoldsThroughResumeAndPause(t *testing.T) {
-	t.Parallel()
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			storetest.PauseInterleavings(t, b.open(t), b.opts)
-		})
-	}
+	onEachBackend(t, storetest.PauseInterleavings)
 }
 
-func TestHealthStreaksHoldUnderConcurrency(t *testing.T) {
-	t.Parallel()
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			storetest.HealthStreaks(t, b.open(t), b.opts)
-		})
-	}
-}
+func TestHealthStreaksHoldUnderConcurrency(t *testing.T) { onEachBackend(t, storetest.HealthStreaks) }
