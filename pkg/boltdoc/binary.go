@@ -140,6 +140,45 @@ func unmarshalDoc(data []byte, revField string) (map[string]any, error) {
 	return m, nil
 }
 
+// unmarshalFields parses only the named top-level fields of a stored
+// document (and its revision, into revField, when named), skipping the
+// rest without allocating: what a write needs of the document it replaces
+// to find its old index entries.
+func unmarshalFields(data []byte, names map[string]bool, revField string) (map[string]any, error) {
+	rev, hasRev, err := storedRev(data)
+	if err != nil {
+		return nil, err
+	}
+	r := reader{b: data[1:]}
+	if hasRev {
+		r.b = r.b[revLen:]
+	}
+	if len(r.b) == 0 || r.b[0] != tagMap {
+		return nil, errCorrupt
+	}
+	r.b = r.b[1:]
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		return nil, errCorrupt
+	}
+	m := make(map[string]any, len(names))
+	for range n {
+		k := r.bytes()
+		if names[string(k)] { // no allocation: the compiler looks the bytes up as they are
+			m[string(k)] = r.value()
+		} else {
+			r.skip()
+		}
+	}
+	if r.err != nil || len(r.b) != 0 {
+		return nil, errCorrupt
+	}
+	if hasRev && names[revField] {
+		m[revField] = rev
+	}
+	return m, nil
+}
+
 type reader struct {
 	b   []byte
 	err error
@@ -216,6 +255,46 @@ func (r *reader) value() any {
 		return r.mapValue()
 	default:
 		return r.fail()
+	}
+}
+
+// skip passes over the next value.
+func (r *reader) skip() {
+	if len(r.b) == 0 {
+		r.fail()
+		return
+	}
+	tag := r.b[0]
+	r.b = r.b[1:]
+	switch tag {
+	case tagNil, tagFalse, tagTrue:
+	case tagInt:
+		if _, k := binary.Varint(r.b); k <= 0 {
+			r.fail()
+		} else {
+			r.b = r.b[k:]
+		}
+	case tagFloat:
+		if len(r.b) < 8 {
+			r.fail()
+		} else {
+			r.b = r.b[8:]
+		}
+	case tagString, tagBytes, tagTime:
+		r.bytes()
+	case tagList:
+		n := r.uvarint()
+		for i := uint64(0); i < n && r.err == nil; i++ {
+			r.skip()
+		}
+	case tagMap:
+		n := r.uvarint()
+		for i := uint64(0); i < n && r.err == nil; i++ {
+			r.bytes()
+			r.skip()
+		}
+	default:
+		r.fail()
 	}
 }
 

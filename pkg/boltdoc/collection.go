@@ -42,9 +42,15 @@ type collection struct {
 	keyFunc  func(docstore.Document) any
 	revField string
 	indexes  []*index // secondary indexes
-	primary  *index   // the documents bucket seen as an index; nil with KeyFunc
-	commits  *boltfile.Committer
-	release  func() error
+	// indexed holds the top-level fields the indexes read: a write decodes
+	// only these of the stored document it replaces, to find its old index
+	// entries. revIndexed says an index reads the revision, which a write
+	// learns only inside its transaction.
+	indexed    map[string]bool
+	revIndexed bool
+	primary    *index // the documents bucket seen as an index; nil with KeyFunc
+	commits    *boltfile.Committer
+	release    func() error
 
 	docsRead atomic.Int64 // documents decoded by queries; tests read it
 }
@@ -108,6 +114,13 @@ func newCollection(db *bolt.DB, name, keyField string, opts *Options) (*collecti
 		}
 		c.indexes = append(c.indexes, ix)
 	}
+	c.indexed = map[string]bool{}
+	for _, ix := range c.indexes {
+		for _, fp := range ix.fields {
+			c.indexed[fp[0]] = true
+		}
+	}
+	c.revIndexed = c.indexed[c.revField]
 	err := db.Update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(c.name)
 		if err != nil {

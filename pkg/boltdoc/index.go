@@ -61,9 +61,10 @@ type indexWriter struct {
 }
 
 // update replaces a document's entries: prev is the stored document (nil if
-// none), next the new one (nil for a delete).
-func (w *indexWriter) update(pk []byte, prev, next map[string]any) error {
-	for _, ix := range w.idx {
+// none), next the new one (nil for a delete), whose entries, when already
+// computed, are nextEntries (one per index).
+func (w *indexWriter) update(pk []byte, prev, next map[string]any, nextEntries [][]byte) error {
+	for i, ix := range w.idx {
 		b := w.bucket.Bucket([]byte(indexPrefix + ix.name))
 		if b == nil {
 			return errIndexDropped(ix)
@@ -72,10 +73,15 @@ func (w *indexWriter) update(pk []byte, prev, next map[string]any) error {
 		if prev != nil {
 			w.old = ix.entry(w.old, prev, pk)
 		}
-		if next != nil {
+		entry := w.new // the scratch buffer is never a precomputed entry
+		switch {
+		case nextEntries != nil:
+			entry = nextEntries[i]
+		case next != nil:
 			w.new = ix.entry(w.new, next, pk)
+			entry = w.new
 		}
-		if bytes.Equal(w.old, w.new) {
+		if bytes.Equal(w.old, entry) {
 			continue
 		}
 		if prev != nil {
@@ -84,15 +90,28 @@ func (w *indexWriter) update(pk []byte, prev, next map[string]any) error {
 			}
 		}
 		if next != nil {
-			if len(w.new) > bolt.MaxKeySize {
-				return errorf(gcerrors.InvalidArgument, "index %s: key of %d bytes exceeds %d", ix.name, len(w.new), bolt.MaxKeySize)
+			if len(entry) > bolt.MaxKeySize {
+				return errorf(gcerrors.InvalidArgument, "index %s: key of %d bytes exceeds %d", ix.name, len(entry), bolt.MaxKeySize)
 			}
-			if err := b.Put(w.new, pk); err != nil {
+			if err := b.Put(entry, pk); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// entries returns a document's index entries, one per index, checking
+// that each fits in a bbolt key.
+func (c *collection) entries(pk []byte, doc map[string]any) ([][]byte, error) {
+	out := make([][]byte, len(c.indexes))
+	for i, ix := range c.indexes {
+		out[i] = ix.entry(nil, doc, pk)
+		if len(out[i]) > bolt.MaxKeySize {
+			return nil, errorf(gcerrors.InvalidArgument, "index %s: key of %d bytes exceeds %d", ix.name, len(out[i]), bolt.MaxKeySize)
+		}
+	}
+	return out, nil
 }
 
 // errIndexDropped reports an index bucket removed under an open collection:

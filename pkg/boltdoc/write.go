@@ -14,9 +14,14 @@ type write struct {
 	genKey bool           // key was generated here
 	pk     []byte         // encoded key
 	doc    map[string]any // the new document, for Create, Replace and Put
-	mods   []mod          // for Update
-	rev    any            // the revision the caller holds (int64), or nil
-	setRev bool           // the caller's document has a revision field to fill
+	raw    []byte         // doc serialized (its revision stamped in at commit)
+	// entries are doc's index entries, one per index, computed with raw
+	// outside the transaction; nil for Update and Delete, and where an
+	// index reads the revision.
+	entries [][]byte
+	mods    []mod // for Update
+	rev     any   // the revision the caller holds (int64), or nil
+	setRev  bool  // the caller's document has a revision field to fill
 
 	// Outcome, reset by every run of applyWrites.
 	err    error
@@ -64,6 +69,17 @@ func (c *collection) prepareWrite(a *driver.Action) (*write, error) {
 		delete(w.doc, c.revField) // the stored header carries it
 		if w.genKey {
 			w.doc[c.keyField] = w.key
+		}
+		if w.raw, err = marshalDoc(nil, w.doc, w.setRev); err != nil {
+			return nil, err
+		}
+		if len(w.raw) > bolt.MaxValueSize {
+			return nil, errorf(gcerrors.InvalidArgument, "document %v: %d bytes is too large", w.key, len(w.raw))
+		}
+		if !c.revIndexed {
+			if w.entries, err = c.entries(w.pk, w.doc); err != nil {
+				return nil, err
+			}
 		}
 	case driver.Update:
 		if w.mods, err = encodeMods(a.Mods); err != nil {
@@ -149,10 +165,13 @@ func (c *collection) applyWrites(tx *bolt.Tx, plain, atomic []*write) error {
 // A change is a staged write: everything checked, nothing written yet.
 type change struct {
 	w    *write
-	prev map[string]any // the stored document, if indexes need it
+	prev map[string]any // the stored document's indexed fields, if there are indexes
 	next map[string]any // the new document; nil to delete
 	raw  []byte         // next serialized
 	bump bool           // next gets a new revision
+	// entries are next's index entries when they were computed before the
+	// transaction (see write.entries); nil: computed from next.
+	entries [][]byte
 }
 
 type applier struct {
@@ -183,7 +202,7 @@ func (ap *applier) stage(w *write) (change, error) {
 	}
 	if raw != nil && len(c.indexes) > 0 {
 		var err error
-		if ch.prev, err = unmarshalDoc(raw, c.revField); err != nil {
+		if ch.prev, err = unmarshalFields(raw, c.indexed, c.revField); err != nil {
 			return ch, err
 		}
 	}
@@ -191,7 +210,7 @@ func (ap *applier) stage(w *write) (change, error) {
 	case driver.Delete:
 		return ch, nil
 	case driver.Update:
-		next, err := unmarshalDoc(raw, c.revField) // not prev: the indexes need it unchanged
+		next, err := unmarshalDoc(raw, c.revField)
 		if err != nil {
 			return ch, err
 		}
@@ -202,16 +221,22 @@ func (ap *applier) stage(w *write) (change, error) {
 		ch.next = next
 		ch.bump = w.setRev || prevHasRev
 	default:
-		ch.next = w.doc
+		// Serialized, with its index entries, when it was prepared.
+		ch.next, ch.raw, ch.entries = w.doc, w.raw, w.entries
 		delete(ch.next, c.revField)
 		ch.bump = w.setRev
+		if ch.entries != nil {
+			return ch, nil
+		}
 	}
-	var err error
-	if ch.raw, err = marshalDoc(nil, ch.next, ch.bump); err != nil {
-		return ch, err
-	}
-	if len(ch.raw) > bolt.MaxValueSize {
-		return ch, errorf(gcerrors.InvalidArgument, "document %v: %d bytes is too large", w.key, len(ch.raw))
+	if ch.raw == nil {
+		var err error
+		if ch.raw, err = marshalDoc(nil, ch.next, ch.bump); err != nil {
+			return ch, err
+		}
+		if len(ch.raw) > bolt.MaxValueSize {
+			return ch, errorf(gcerrors.InvalidArgument, "document %v: %d bytes is too large", w.key, len(ch.raw))
+		}
 	}
 	return ch, ap.iw.checkSize(w.pk, ch.next)
 }
@@ -236,7 +261,7 @@ func (ap *applier) commit(ch change) error {
 		if err := ap.docs.Delete(w.pk); err != nil {
 			return err
 		}
-		return ap.iw.update(w.pk, ch.prev, nil)
+		return ap.iw.update(w.pk, ch.prev, nil, nil)
 	}
 	if ch.bump {
 		seq, err := ap.b.NextSequence()
@@ -250,7 +275,7 @@ func (ap *applier) commit(ch change) error {
 	if err := ap.docs.Put(w.pk, ch.raw); err != nil {
 		return err
 	}
-	if err := ap.iw.update(w.pk, ch.prev, ch.next); err != nil {
+	if err := ap.iw.update(w.pk, ch.prev, ch.next, ch.entries); err != nil {
 		return err
 	}
 	return nil

@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -49,7 +50,7 @@ func main() {
 	q := flag.Bool("quick", false, "smaller runs: about a quarter of the time, noisier figures")
 	out := flag.String("out", "bench", "directory for results.json and latency.svg")
 	goCmd := flag.String("go", "go", "the go command, for the micro-benchmarks")
-	only := flag.String("only", "", "run only the phases whose names contain this (e.g. fan-out, memory, latency)")
+	only := flag.String("only", "", "run only the phase of this name, or else the phases whose names contain this (e.g. fan-out, memory, latency)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the phase run to this file (with -only naming one phase)")
 	memProfile := flag.String("memprofile", "", "write a heap profile, taken at the in-flight memory peak, to this file")
 	hold := flag.Duration("hold", 0, "internal: serve as the holding receiver, answering this long after all have arrived")
@@ -230,8 +231,10 @@ func newResults() *results {
 // own, then prints the table and writes the results under out.
 func run(s sizes, out, only string, c childArgs) error {
 	r := newResults()
-	for _, p := range phases(context.Background(), s, c.goCmd, r) {
-		if !strings.Contains(p.name, only) {
+	all := phases(context.Background(), s, c.goCmd, r)
+	exact := slices.ContainsFunc(all, func(p phase) bool { return p.name == only })
+	for _, p := range all {
+		if exact && p.name != only || !strings.Contains(p.name, only) {
 			continue
 		}
 		start := time.Now()
