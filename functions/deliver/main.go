@@ -31,7 +31,7 @@ func main() {
 			lambda.Start(awslambda.SQS(h.Handle, env.Lambda()))
 		}
 		return consume.RunReopening(ctx, env.Res.DeliverSub, function.Reopen(env.Config.DeliverSubscription), h.Handle, consume.Config{
-			Concurrency: env.Config.DeliverConcurrency,
+			Concurrency: deliverfn.Jobs(env.Config),
 			Timeout:     env.Config.DeliveryTimeout + 30*time.Second,
 			Metrics:     env.Metrics, Function: env.Function, Logger: env.Logger})
 	})

@@ -64,7 +64,17 @@ func (c *collection) get(docs *bolt.Bucket, a *driver.Action) error {
 	if raw == nil {
 		return errorf(gcerrors.NotFound, "document with key %v does not exist", a.Key)
 	}
-	doc, err := unmarshalDoc(raw, c.revField)
+	var doc map[string]any
+	if len(a.FieldPaths) > 0 {
+		// Only the fields asked for are decoded (see decodeDoc).
+		names := make(map[string]bool, len(a.FieldPaths))
+		for _, fp := range a.FieldPaths {
+			names[fp[0]] = true
+		}
+		doc, err = unmarshalFields(raw, names, c.revField)
+	} else {
+		doc, err = unmarshalDoc(raw, c.revField)
+	}
 	if err != nil {
 		return fmt.Errorf("key %v: %w", a.Key, err)
 	}

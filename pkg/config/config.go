@@ -123,7 +123,7 @@ var Vars = []Var{
 	{"HERALD_RETENTION", "720h", "", "how long events and finished deliveries are kept"},
 	{"HERALD_PAUSE_HOLD", "168h", "", "how long a paused webhook holds a delivery before it is given up"},
 	{"HERALD_INGEST_CONCURRENCY", "16", "", "events ingested at once per process"},
-	{"HERALD_DELIVER_CONCURRENCY", "64", "", "attempts in flight at once per process"},
+	{"HERALD_DELIVER_CONCURRENCY", "64", "", "requests in flight at once per process; the long-running deliver consumer handles four times as many jobs at once, so jobs waiting for their claim or record to commit hold no request slot"},
 	{"HERALD_SWEEP_GRACE", "1m", "", "how long a pending delivery may be overdue before its job is published again"},
 	{"HERALD_SWEEP_INTERVAL", "1m", "", "how often the retry-scheduler sweeps for lost jobs (long-running mode; on Lambda, every run)"},
 	{"HERALD_WEBHOOK_CACHE", "1s", "", "local mode: how often ingest and deliver read their in-memory table of webhooks again whole (every write in the process updates it at once); ingest on its own (Lambda, emulator): how often it reads the webhooks revision at the least (it also reads it once for the messages it begins handling together, so an event published after a webhook was written is matched against it), reading the webhooks again only when it moved; 0: no table, every event and attempt reads the store"},

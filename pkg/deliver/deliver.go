@@ -78,6 +78,13 @@ type Config struct {
 	// process, for webhooks without their own max_in_flight. Defaults to
 	// herald.DefaultMaxInFlight.
 	MaxInFlight int
+	// MaxSending bounds the requests in flight at once in this process
+	// (HERALD_DELIVER_CONCURRENCY). Only the request holds a slot: a job
+	// claiming its attempt or recording its result waits for the store
+	// without one, so a consumer running more jobs than this (see
+	// JobsPerSend) keeps the sends busy while others wait for a commit.
+	// Defaults to 0: unbounded.
+	MaxSending int
 	// BusyDelay is how long a job for a webhook at its in-flight cap is put
 	// back for, instead of holding a consumer slot. Defaults to 1s.
 	BusyDelay time.Duration
@@ -92,6 +99,7 @@ type Handler struct {
 	cfg      Config
 	sender   outbound.Sender
 	inFlight inFlight
+	sending  chan struct{} // a slot per request in flight; nil: unbounded
 	// secrets holds the secrets sealed values opened to, with their keys:
 	// a sealed value never changes, and opening one may be a KMS call.
 	secrets *cache.Bounded[string, signature.Secret]
@@ -124,8 +132,18 @@ func New(cfg Config) (*Handler, error) {
 	}
 	signer := signature.Signer{Prefix: cfg.HeaderPrefix, Hex: cfg.HexSignature}
 	sender := outbound.Sender{Client: cfg.Client, Signer: signer, Now: cfg.Now}
-	return &Handler{cfg: cfg, sender: sender, secrets: cache.NewBounded[string, signature.Secret](secretCacheSize)}, nil
+	h := &Handler{cfg: cfg, sender: sender, secrets: cache.NewBounded[string, signature.Secret](secretCacheSize)}
+	if cfg.MaxSending > 0 {
+		h.sending = make(chan struct{}, cfg.MaxSending)
+	}
+	return h, nil
 }
+
+// JobsPerSend is how many deliver jobs a consumer runs at once per request
+// slot (Config.MaxSending): a job spends about as long waiting for its claim
+// and its record to commit as its request takes, and the jobs waiting for
+// one commit share it, so more of them make fewer, fuller commits.
+const JobsPerSend = 4
 
 // earlyTolerance is how much before its due time a job is still made; an
 // earlier one is put back until it is due.
@@ -189,6 +207,13 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 		log.Error("webhook "+creds.unusable, "webhook_id", w.ID, "error", creds.cause)
 		return h.record(ctx, d, w, herald.Attempt{Attempt: job.Attempt, AtMS: herald.Millis(now), URL: w.URL, Error: creds.unusable})
 	}
+	if h.sending != nil {
+		select {
+		case h.sending <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err() // shutdown: the claimed attempt is re-armed, as below
+		}
+	}
 	a := h.sender.Send(ctx, outbound.Request{
 		URL:     w.URL,
 		Headers: creds.headers,
@@ -197,6 +222,9 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 			Timestamp: now, Body: ev.Body(w.PayloadFormat)},
 		Timeout: h.timeout(w),
 	})
+	if h.sending != nil {
+		<-h.sending
+	}
 	a.Attempt, a.URL = job.Attempt, w.URL
 	if a.StatusCode == 0 && ctx.Err() != nil {
 		// Cut off by a shutdown before an answer came: not the receiver's

@@ -1,6 +1,7 @@
 package deliver_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -72,5 +73,50 @@ func TestHandleInFlightCapPutsJobBack(t *testing.T) {
 	}
 	if d := f.delivery(t, 2); d.Status != herald.StatusSucceeded {
 		t.Errorf("after the slot was freed the job was not sent: %q", d.Status)
+	}
+}
+
+// TestMaxSendingBoundsRequestsNotJobs: with MaxSending 2, four jobs to four
+// webhooks handled at once have at most two requests at the receiver at a
+// time, and all four are delivered once slots free up.
+func TestMaxSendingBoundsRequestsNotJobs(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, deliver.Config{MaxSending: 2})
+	entered, release := make(chan struct{}, 4), make(chan struct{})
+	recv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) {
+		entered <- struct{}{}
+		<-release
+		w.WriteHeader(http.StatusOK)
+	})
+	f.seed(t, newWebhook(recv.URL), newDelivery())
+	for i := int64(2); i <= 4; i++ {
+		wh := newWebhook(recv.URL)
+		wh.ID = fmt.Sprintf("wh_%d", i)
+		if err := f.webhooks.Create(t.Context(), wh); err != nil {
+			t.Fatal(err)
+		}
+		f.addDelivery(t, i, wh.ID)
+	}
+	done := make(chan error, 4)
+	for _, id := range []int64{testDeliveryID, 2, 3, 4} {
+		go func() { done <- f.handle(herald.Job{DeliveryID: id, Attempt: 1}) }()
+	}
+	<-entered
+	<-entered
+	select {
+	case <-entered:
+		t.Fatal("a third request reached the receiver with MaxSending 2")
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(release)
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []int64{testDeliveryID, 2, 3, 4} {
+		if d := f.delivery(t, id); d.Status != herald.StatusSucceeded {
+			t.Errorf("delivery %d: %q, want succeeded", id, d.Status)
+		}
 	}
 }

@@ -205,7 +205,7 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 	})
 	s.goRun(runCtx, &s.wg, "deliver", func(ctx context.Context) error {
 		return receive(ctx, res.DeliverSub, cfg.DeliverSubscription, fns.deliver.Handle, consume.Config{
-			Concurrency: cfg.DeliverConcurrency, Timeout: cfg.DeliveryTimeout + 30*time.Second,
+			Concurrency: deliverfn.Jobs(cfg), Timeout: cfg.DeliveryTimeout + 30*time.Second,
 			Abort: s.abort, Stats: &s.DeliverStats, Logger: s.log.With("function", "deliver"),
 			Metrics: s.Metrics, Function: "deliver"})
 	})

@@ -29,10 +29,15 @@ const healthTries = 100
 // cleared yet) is handed to publish before the write replaces it; the
 // write's own event is published after it, then cleared (ClearHealthEvent).
 // publish must be idempotent: event ids derive from the run. A webhook
-// whose health apply leaves alone costs one read and no write. It returns
-// the webhook as written, nil when it is gone.
+// whose health apply leaves alone (a success to a healthy endpoint) costs
+// one read of its health fields and no write. It returns the webhook as
+// written (then only its health fields when nothing was written), nil when
+// it is gone.
 func (s WebhookWrites) RecordHealth(ctx context.Context, id string, publish func(*herald.Webhook) error,
 	apply func(*herald.Webhook) bool) (*herald.Webhook, error) {
+	if w, err := s.healthOnly(ctx, id); err != nil || w == nil || w.HealthEvent == nil && !apply(w) {
+		return w, err
+	}
 	for try := 1; ; try++ {
 		w, err := s.Get(ctx, id)
 		if errors.Is(err, herald.ErrNotFound) {
@@ -61,6 +66,22 @@ func (s WebhookWrites) RecordHealth(ctx context.Context, id string, publish func
 			return nil, fmt.Errorf("record health of webhook %s: %w", id, err)
 		}
 	}
+}
+
+// healthFields are the fields a result's health depends on.
+var healthFields = []docstore.FieldPath{fieldFailures, fieldFailingSinceMS, fieldHealthRunMS, fieldUnhealthy, fieldHealthEvent}
+
+// healthOnly reads webhook id's health fields (strongly consistent, as every
+// read): nil when it is gone.
+func (s WebhookWrites) healthOnly(ctx context.Context, id string) (*herald.Webhook, error) {
+	w := &herald.Webhook{ID: id}
+	if err := s.Coll.Get(ctx, w, healthFields...); err != nil {
+		if NotFound(err) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("read health of webhook %s: %w", id, err)
+	}
+	return w, nil
 }
 
 // announce publishes the event w was written with, if any, then clears it

@@ -39,8 +39,12 @@ func Build(e function.Env) (*deliver.Handler, error) {
 		AllowPrivate: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
 		RequireHTTPS: c.RequireHTTPS, MaxConnsPerHost: c.DeliverConcurrency})
 	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
-		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.OwnEvents, Client: client, Sealer: sealer,
+		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.OwnEvents, Client: client, Sealer: sealer, MaxSending: c.DeliverConcurrency,
 		HeaderPrefix: c.HeaderPrefix, HexSignature: c.HexSignature, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
 		Table: e.Table, EventCache: e.Events, Revision: e.Revision, Retention: c.Retention,
 		Metrics: e.Metrics, Now: e.Now, Logger: e.Log("deliver")})
 }
+
+// Jobs is how many deliver jobs a long-running consumer handles at once:
+// deliver.JobsPerSend per request slot of HERALD_DELIVER_CONCURRENCY.
+func Jobs(c config.Config) int { return c.DeliverConcurrency * deliver.JobsPerSend }
