@@ -21,8 +21,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
