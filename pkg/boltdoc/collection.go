@@ -14,6 +14,7 @@ import (
 	"gocloud.dev/gcerrors"
 
 	"github.com/heraldhq/herald/pkg/boltfile"
+	"github.com/heraldhq/herald/pkg/txn"
 )
 
 // Options configure a collection. The zero value is usable.
@@ -185,13 +186,20 @@ func (c *collection) BytesToRevision(b []byte) (any, error) {
 	return r, nil
 }
 
-// As implements driver.Collection: it exposes the *bolt.DB.
+// As implements driver.Collection: it exposes the *bolt.DB, and a
+// txn.Writer of creates across the collections of the file (see together.go).
 func (c *collection) As(i any) bool {
-	p, ok := i.(**bolt.DB)
-	if ok {
+	switch p := i.(type) {
+	case **bolt.DB:
 		*p = c.db
+	case *txn.Writer:
+		*p = c
+	case **collection:
+		*p = c
+	default:
+		return false
 	}
-	return ok
+	return true
 }
 
 // ErrorAs implements driver.Collection: bbolt's errors are reachable with errors.As.

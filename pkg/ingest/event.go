@@ -28,23 +28,9 @@ var errFanOutInProgress = errors.New("fan-out of this event is in progress elsew
 // this handler has taken the lease over.
 func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *herald.Event, resumed bool, err error) {
 	now := h.cfg.Now()
-	key := herald.EventKey(env.EventID, env.TenantID, env.PartnerID)
-	ev = &herald.Event{
-		ID:        key,
-		EventID:   env.EventID,
-		Type:      env.EventType,
-		TenantID:  env.TenantID,
-		PartnerID: env.PartnerID,
-		Category:  env.Category,
-		Payload:   string(env.Raw),
-
-		InsertedBytes: env.InsertedBytes,
-		CreatedMS:     herald.Millis(now),
-		ExpiresAt:     herald.ExpiresAt(now, h.cfg.Retention),
-
-		FanOutLeaseMS: herald.Millis(now.Add(fanOutLease)),
-		FanOutOwner:   h.owner,
-	}
+	ev = h.newEvent(env, now)
+	ev.FanOutLeaseMS, ev.FanOutOwner = herald.Millis(now.Add(fanOutLease)), h.owner
+	key := ev.ID
 	err = h.cfg.Events.Create(ctx, ev)
 	if err == nil {
 		h.cfg.EventCache.Add(ev)
@@ -73,6 +59,23 @@ func (h *Handler) storeEvent(ctx context.Context, env *envelope.Envelope) (ev *h
 		return nil, false, fmt.Errorf("take over fan-out of %s: %w", key, err)
 	}
 	return stored, true, nil
+}
+
+// newEvent returns the event document of env, ingested at now.
+func (h *Handler) newEvent(env *envelope.Envelope, now time.Time) *herald.Event {
+	return &herald.Event{
+		ID:        herald.EventKey(env.EventID, env.TenantID, env.PartnerID),
+		EventID:   env.EventID,
+		Type:      env.EventType,
+		TenantID:  env.TenantID,
+		PartnerID: env.PartnerID,
+		Category:  env.Category,
+		Payload:   string(env.Raw),
+
+		InsertedBytes: env.InsertedBytes,
+		CreatedMS:     herald.Millis(now),
+		ExpiresAt:     herald.ExpiresAt(now, h.cfg.Retention),
+	}
 }
 
 // Waiting for a fan-out held elsewhere: a duplicate usually arrives while

@@ -42,9 +42,7 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 	}
 	var created []*herald.Delivery
 	for _, w := range hooks {
-		why := match.Explain(w, mev)
-		base := herald.Delivery{WebhookID: w.ID, EventID: env.EventID, EventKey: ev.ID,
-			EventType: env.EventType, TenantID: env.TenantID, URL: w.URL, Match: &why}
+		base := newDelivery(ev, env, mev, w)
 		held := false
 		if w.Paused {
 			slot, epoch, err := h.takeSlot(ctx, w, env)
@@ -91,6 +89,66 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 		return 0, err
 	}
 	return len(created), nil
+}
+
+// newDelivery returns the delivery of stored event ev (parsed as env, read
+// by matching as mev) to w, before NewDelivery gives it its status.
+func newDelivery(ev *herald.Event, env *envelope.Envelope, mev match.Event, w *herald.Webhook) herald.Delivery {
+	why := match.Explain(w, mev)
+	return herald.Delivery{WebhookID: w.ID, EventID: env.EventID, EventKey: ev.ID,
+		EventType: env.EventType, TenantID: env.TenantID, URL: w.URL, Match: &why}
+}
+
+// ingestAtOnce ingests a new event with one write where the store offers a
+// transaction across collections (local mode): the event, already marked
+// fanned out, and its deliveries, then enqueues their first attempts — one
+// commit where handle makes three (the event with its fan-out lease, the
+// deliveries, the mark). It reports false, having written nothing, where the
+// store offers none, where a matching webhook is paused (a held delivery
+// first takes a slot of the webhook's queue, a write of its own), and where
+// a key is taken (a duplicate of the event, an id held by another event's
+// delivery): handle then takes its path of one write at a time, which deals
+// with each. Marking the event fanned out before its jobs are enqueued loses
+// nothing: a pending delivery whose job is lost (a crash, a failed enqueue)
+// is re-armed at start and by the sweep.
+func (h *Handler) ingestAtOnce(ctx context.Context, env *envelope.Envelope, began time.Time) (bool, error) {
+	if !h.together {
+		return false, nil
+	}
+	mev := matchEvent(env)
+	hooks, err := h.matching(ctx, mev, began)
+	if err != nil {
+		return false, err
+	}
+	now := h.cfg.Now()
+	ev := h.newEvent(env, now)
+	ev.FannedOut = true
+	ingested := herald.FromMillis(ev.CreatedMS)
+	ds := make([]*herald.Delivery, 0, len(hooks))
+	probes, inList := map[*herald.Delivery]int{}, map[int64]bool{}
+	for _, w := range hooks {
+		if w.Paused {
+			return false, nil
+		}
+		d := store.NewDelivery(newDelivery(ev, env, mev, w), now, false)
+		if err := pickID(ev.ID, d, ingested, probes, inList); err != nil {
+			return false, nil
+		}
+		ds = append(ds, d)
+	}
+	life := store.Lifecycle{Deliveries: h.cfg.Deliveries, Retention: h.cfg.Retention}
+	if ok, err := life.CreateWithEvent(ctx, h.cfg.Events, ev, ds, now); err != nil || !ok {
+		return false, err
+	}
+	h.cfg.EventCache.Add(ev)
+	h.cfg.Metrics.DeliveriesCreated(len(ds))
+	for _, d := range ds {
+		if err := h.cfg.Enqueuer.Enqueue(ctx, herald.Job{DeliveryID: d.ID, Attempt: 1}, now); err != nil {
+			return true, err
+		}
+	}
+	h.ingested(env, len(ds))
+	return true, nil
 }
 
 // matchEvent is what matching reads of env.

@@ -21,6 +21,7 @@ import (
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/metrics"
 	"github.com/heraldhq/herald/pkg/store"
+	"github.com/heraldhq/herald/pkg/txn"
 )
 
 // Config configures a Handler.
@@ -75,6 +76,9 @@ type Handler struct {
 	// owner is what this Handler writes as the owner of the fan-out
 	// leases it takes.
 	owner string
+	// together says the store writes an event and its deliveries in one
+	// transaction (see ingestAtOnce).
+	together bool
 }
 
 // New returns a Handler for cfg.
@@ -94,7 +98,8 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Handler{cfg: cfg, owner: rand.Text()}, nil
+	w := txn.For(cfg.Events)
+	return &Handler{cfg: cfg, owner: rand.Text(), together: w != nil && w.Includes(cfg.Deliveries)}, nil
 }
 
 // Handle ingests one envelope. An envelope that fails validation, or that
@@ -126,6 +131,9 @@ func (h *Handler) handle(ctx context.Context, body []byte, ownAllowed bool) erro
 		return herald.Malformed("reserved event type from an upstream publisher",
 			fmt.Errorf("event_type %q is reserved for Herald's own events", env.EventType))
 	}
+	if done, err := h.ingestAtOnce(ctx, env, began); err != nil || done {
+		return err
+	}
 	ev, resumed, err := h.storeEvent(ctx, env)
 	if err != nil || ev == nil {
 		return err
@@ -147,8 +155,13 @@ func (h *Handler) handle(ctx context.Context, body []byte, ownAllowed bool) erro
 	if err := store.MarkFannedOut(ctx, h.cfg.Events, ev); err != nil {
 		return err
 	}
+	h.ingested(env, n)
+	return nil
+}
+
+// ingested counts and logs an event ingested with n deliveries.
+func (h *Handler) ingested(env *envelope.Envelope, n int) {
 	h.cfg.Metrics.EventIngested()
 	h.cfg.Logger.Debug("event ingested", "event_id", env.EventID, "tenant_id", env.TenantID,
 		"partner_id", env.PartnerID, "event_type", env.EventType, "deliveries", n)
-	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"gocloud.dev/docstore"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/txn"
 )
 
 // Enqueuer puts a deliver job on the deliver topic at due.
@@ -53,6 +54,33 @@ func (l Lifecycle) Create(ctx context.Context, ds []*herald.Delivery, now time.T
 		actions.Create(d)
 	}
 	return takenIndexes(actions.Do(ctx))
+}
+
+// CreateWithEvent creates event ev (in events) and its new deliveries ds
+// (made by NewDelivery, their ids set) in one transaction where the store
+// offers one (txn.For: local mode's bolt:// collections, all in one file),
+// and reports whether it did. It reports false, having written nothing,
+// where the store offers none or a key is taken (the event stored before,
+// an id held by another event's delivery): the caller then writes them one
+// collection at a time.
+func (l Lifecycle) CreateWithEvent(ctx context.Context, events *docstore.Collection, ev *herald.Event, ds []*herald.Delivery, now time.Time) (bool, error) {
+	w := txn.For(events)
+	if w == nil {
+		return false, nil
+	}
+	creates := make([]txn.Create, 0, 1+len(ds))
+	creates = append(creates, txn.Create{Coll: events, Doc: ev})
+	for _, d := range ds {
+		d.Derive(now, l.Retention)
+		creates = append(creates, txn.Create{Coll: l.Deliveries, Doc: d})
+	}
+	switch err := w.Create(ctx, creates...); {
+	case errors.Is(err, txn.ErrUnsupported), errors.Is(err, txn.ErrExists):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("create event %s with its deliveries: %w", ev.ID, err)
+	}
+	return true, nil
 }
 
 // takenIndexes returns the indexes of the creates that failed because their
