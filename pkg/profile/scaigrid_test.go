@@ -72,7 +72,7 @@ func TestScaiGrid(t *testing.T) {
 	if status := d.Do("POST", applicationsPath, p.body(t, applicationsPath, "scaigrid-console"), &app); status != http.StatusCreated {
 		t.Fatalf("create application: %d", status)
 	}
-	base := "http://" + d.sys.Addr
+	base := d.sys.URL
 	grid := contract.NewAPI(t, base, bearerJWT(t, base, app.ClientID, app.ClientSecret))
 	if status := grid.DoToken("", "GET", webhooksPath, nil, nil); status != http.StatusUnauthorized {
 		t.Errorf("no bearer: %d, want 401", status)
