@@ -113,7 +113,8 @@ func TestScaiGrid(t *testing.T) {
 		wh.Description != "usage and invoices" {
 		t.Errorf("update: %d %q", status, wh.Description)
 	}
-	expect422(t, grid, "PATCH", one, map[string]any{"retry_schedule": []string{"soon"}}, "body", "retry_schedule")
+	// A bad step is named by its index, an integer in loc.
+	expect422(t, grid, "PATCH", one, map[string]any{"retry_schedule": []string{"1m", "soon"}}, "body", "retry_schedule", 1)
 
 	// A delivery that fails for good, by its integer id; Retry Webhook
 	// Delivery sends it again.
