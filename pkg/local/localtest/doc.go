@@ -5,14 +5,15 @@
 // cares about; Start fills in the rest so that systems started in parallel
 // in one process never share anything:
 //
-//	HERALD_ADDR                 127.0.0.1:0 (a free port)
-//	HERALD_ADMIN_TOKEN          AdminToken
-//	HERALD_DATA_DIR             a directory of the test's (t.TempDir)
-//	HERALD_LOG_LEVEL            warn (the log goes to the test's output)
-//	HERALD_INGEST_TOPIC         memq:// topics of names of their own (memq's
-//	HERALD_INGEST_SUBSCRIPTION  broker is the process's); the ingest one is
-//	HERALD_DELIVER_TOPIC        journaled in the data dir, as local mode
-//	HERALD_DELIVER_SUBSCRIPTION journals it
+//	HERALD_ADDR           127.0.0.1:0 (a free port)
+//	HERALD_ADMIN_TOKEN    AdminToken
+//	HERALD_DATA_DIR       a directory of the test's (t.TempDir)
+//	HERALD_LOG_LEVEL      warn (the log goes to the test's output)
+//	HERALD_INGEST_TOPIC, HERALD_INGEST_SUBSCRIPTION,
+//	HERALD_DELIVER_TOPIC, HERALD_DELIVER_SUBSCRIPTION
+//	                      memq:// topics of names of their own (Topics), as
+//	                      memq's broker is the process's; local mode journals
+//	                      the ingest one in the data dir
 //
 // The collections are local mode's defaults (bolt:// in the data dir) unless
 // the test sets them; MemCollections gives mem:// ones of names of their own.
