@@ -43,7 +43,9 @@ var validate = sync.OnceValue(func() *validator.Validate {
 // decodeBody decodes a JSON object body into dst, refusing unknown fields.
 // Problems go into v with their location.
 func decodeBody(r *http.Request, dst any, v *validationError) {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBodyBytes))
+	// read keeps what the decoder read, to locate a value of the wrong type.
+	var read bytes.Buffer
+	dec := json.NewDecoder(io.TeeReader(io.LimitReader(r.Body, maxBodyBytes), &read))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(dst)
 	if err == nil && dec.More() {
@@ -53,7 +55,8 @@ func decodeBody(r *http.Request, dst any, v *validationError) {
 	switch {
 	case err == nil:
 	case errors.As(err, &typeErr) && typeErr.Field != "":
-		v.add(fmt.Sprintf("must be of type %s", jsonType(typeErr.Type)), "type_error", bodyLoc(typeErr.Field)...)
+		v.add(fmt.Sprintf("must be of type %s", jsonType(typeErr.Type)), "type_error",
+			typeErrorLoc(read.Bytes(), typeErr.Field, typeErr.Offset)...)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		v.add("unknown field", "extra_forbidden", "body", field)

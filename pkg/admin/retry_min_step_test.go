@@ -25,7 +25,7 @@ func TestRetryScheduleStepRuleIsTheDeployments(t *testing.T) {
 	status, raw := f.do(t, adminToken, "POST", "/api/v1/admin/webhooks/", map[string]any{"name": "n",
 		"url": "http://127.0.0.1:9/hook", "validate": false, "retry_schedule": []string{"30s", "500ms"}}, &out)
 	if status != http.StatusUnprocessableEntity || len(out.Detail) != 1 || want == nil ||
-		out.Detail[0].Msg != want.Error() || !reflect.DeepEqual(out.Detail[0].Loc, []any{"body", "retry_schedule"}) {
+		out.Detail[0].Msg != want.Error() || !reflect.DeepEqual(out.Detail[0].Loc, []any{"body", "retry_schedule", 1.0}) {
 		t.Fatalf("500ms step: %d %s, want a 422 saying %v", status, raw, want)
 	}
 	view := f.createWebhook(t, adminToken, map[string]any{"retry_schedule": []string{"1s", "1s"}})

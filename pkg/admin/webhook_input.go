@@ -122,8 +122,12 @@ func (a *API) check(in *webhookInput, create bool) *validationError {
 		}
 	}
 	if in.RetrySchedule != nil {
-		if _, err := retry.Parse(*in.RetrySchedule); err != nil {
-			v.add(err.Error(), "value_error", "body", "retry_schedule")
+		// The validator bounds the count; each bad step is named by its
+		// index, as a bad events pattern is.
+		for i, step := range *in.RetrySchedule {
+			if _, err := retry.ParseStep(step); err != nil {
+				v.add(err.Error(), "value_error", "body", "retry_schedule", i)
+			}
 		}
 	}
 	if in.DisableAfter != nil {

@@ -2,29 +2,18 @@ package console_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync/atomic"
 	"testing"
 
-	_ "gocloud.dev/docstore/memdocstore"
-	_ "gocloud.dev/pubsub/mempubsub"
-	_ "gocloud.dev/secrets/localsecrets"
-
-	"github.com/heraldhq/herald/pkg/config"
-	"github.com/heraldhq/herald/pkg/local"
-	_ "github.com/heraldhq/herald/pkg/memq"
+	"github.com/heraldhq/herald/pkg/local/localtest"
 )
 
 const adminToken = "console-test-admin-token-of-32-bytes-or-more"
-
-var systems atomic.Int64
 
 // system is a running local mode and how to call its admin API.
 type system struct {
@@ -35,38 +24,11 @@ type system struct {
 // its own, with extra variables set; it stops when the test ends.
 func startLocal(t testing.TB, extra map[string]string) *system {
 	t.Helper()
-	n := systems.Add(1)
-	env := map[string]string{
-		"HERALD_ADDR":                 "127.0.0.1:0",
-		"HERALD_ADMIN_TOKEN":          adminToken,
-		"HERALD_DATA_DIR":             t.TempDir(),
-		"HERALD_RETRY_SCHEDULE":       "1s",
-		"HERALD_INGEST_TOPIC":         fmt.Sprintf("memq://console-ingest-%d", n),
-		"HERALD_INGEST_SUBSCRIPTION":  fmt.Sprintf("memq://console-ingest-%d", n),
-		"HERALD_DELIVER_TOPIC":        fmt.Sprintf("memq://console-deliver-%d", n),
-		"HERALD_DELIVER_SUBSCRIPTION": fmt.Sprintf("memq://console-deliver-%d", n),
-	}
-	for _, c := range []string{"webhooks", "events", "deliveries", "schedule", "applications"} {
-		env["HERALD_"+strings.ToUpper(c)+"_COLLECTION"] = fmt.Sprintf("mem://console-%s-%d/id", c, n)
-	}
-	for k, v := range extra {
-		env[k] = v
-	}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Local)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	sys, err := local.Start(context.Background(), cfg, local.Options{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := sys.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return &system{URL: "http://" + sys.Addr}
+	env := localtest.MemCollections()
+	env["HERALD_ADMIN_TOKEN"] = adminToken
+	env["HERALD_RETRY_SCHEDULE"] = "1s"
+	maps.Copy(env, extra)
+	return &system{URL: localtest.Start(t, env, localtest.Options{}).URL}
 }
 
 // status sends a request without a body and returns the answer's status.

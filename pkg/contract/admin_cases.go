@@ -87,7 +87,7 @@ func testAdminErrors(t *testing.T, b Backend) {
 			{map[string]any{"name": "x", "url": url, "categories": []string{"NOPE"}}, "body.categories.0"},
 			{map[string]any{"name": "x", "url": url, "filters": []map[string]any{{"field": "data.x", "op": "like", "value": "y"}}}, "body.filters.0"},
 			{map[string]any{"name": "x", "url": url, "headers": map[string]string{"webhook-signature": "forged"}}, "body.headers.webhook-signature"},
-			{map[string]any{"name": "x", "url": url, "retry_schedule": []string{"soon"}}, "body.retry_schedule"},
+			{map[string]any{"name": "x", "url": url, "retry_schedule": []string{"1m", "soon"}}, "body.retry_schedule.1"},
 			{map[string]any{"name": "x", "url": url, "pause_queue_limit": 0}, "body.pause_queue_limit"},
 			{map[string]any{"name": "x", "url": url, "secret": "not-a-secret"}, "body.secret"},
 			{map[string]any{"name": "x", "url": url, "colour": "blue"}, "body.colour"},

@@ -3,7 +3,6 @@ package emulator_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"sync/atomic"
 	"testing"
@@ -18,7 +17,7 @@ import (
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/contract"
 	"github.com/heraldhq/herald/pkg/emulator"
-	"github.com/heraldhq/herald/pkg/local"
+	"github.com/heraldhq/herald/pkg/local/localtest"
 	"github.com/heraldhq/herald/pkg/moto"
 	"github.com/heraldhq/herald/pkg/retry"
 )
@@ -43,7 +42,6 @@ func TestContractEmulator(t *testing.T) {
 	endpoint := moto.Start(t)
 	awsCfg := moto.Config(endpoint)
 	contract.Run(t, func(t *testing.T, s contract.Settings) *contract.System {
-		ctx := context.Background()
 		prefix := fmt.Sprintf("t%d-", systems.Add(1))
 		created := createStack(t, awsCfg, prefix)
 		env := created.Env(endpoint, moto.Region)
@@ -56,15 +54,14 @@ func TestContractEmulator(t *testing.T) {
 		}
 		cfg.RetrySchedule = retry.Schedule(s.RetrySchedule)
 		cfg.HeaderPrefix = s.HeaderPrefix
-		log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
-		sys, err := local.Start(ctx, cfg, local.Options{Logger: log})
+		cfg.LogLevel = "debug"
+		sys, err := localtest.StartConfig(t, cfg, localtest.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { _ = sys.Close() })
 		publisher := sns.NewFromConfig(awsCfg)
 		return &contract.System{
-			BaseURL: "http://" + sys.Addr,
+			BaseURL: sys.URL,
 			Token:   cfg.AdminToken,
 			Publish: func(ctx context.Context, body []byte) error {
 				_, err := publisher.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(created.TopicARN["IngestTopic"]),

@@ -2,27 +2,19 @@ package local_test
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
+	"maps"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	_ "gocloud.dev/docstore/memdocstore"
 	"gocloud.dev/pubsub"
-	_ "gocloud.dev/pubsub/mempubsub"
-	_ "gocloud.dev/secrets/localsecrets"
 
 	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/contract"
-	"github.com/heraldhq/herald/pkg/local"
-	_ "github.com/heraldhq/herald/pkg/memq"
+	"github.com/heraldhq/herald/pkg/local/localtest"
 	"github.com/heraldhq/herald/pkg/retry"
 )
-
-var systems atomic.Int64
 
 // memConfig returns a local-mode configuration on memq:// topics and mem://
 // collections with names of its own, so tests running in parallel in one
@@ -44,26 +36,13 @@ func configOn(t testing.TB, dataDir, scheme string) config.Config {
 // when memCollections, else local mode's default ones (bolt:// in dataDir).
 func localConfig(t testing.TB, dataDir, scheme string, memCollections bool) config.Config {
 	t.Helper()
-	n := systems.Add(1)
-	env := map[string]string{
-		"HERALD_ADDR":                 "127.0.0.1:0",
-		"HERALD_ADMIN_TOKEN":          "test-token",
-		"HERALD_DATA_DIR":             dataDir,
-		"HERALD_INGEST_TOPIC":         fmt.Sprintf("%s://ingest-%d", scheme, n),
-		"HERALD_INGEST_SUBSCRIPTION":  fmt.Sprintf("%s://ingest-%d", scheme, n),
-		"HERALD_DELIVER_TOPIC":        fmt.Sprintf("%s://deliver-%d", scheme, n),
-		"HERALD_DELIVER_SUBSCRIPTION": fmt.Sprintf("%s://deliver-%d", scheme, n),
-	}
+	env := localtest.Topics(scheme)
 	if memCollections {
-		for _, c := range []string{"webhooks", "events", "deliveries", "schedule", "applications"} {
-			env["HERALD_"+strings.ToUpper(c)+"_COLLECTION"] = fmt.Sprintf("mem://%s-%d/id", c, n)
-		}
+		maps.Copy(env, localtest.MemCollections())
 	}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Local)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
+	env["HERALD_DATA_DIR"] = dataDir
+	env["HERALD_LOG_LEVEL"] = "debug"
+	return localtest.Config(t, env)
 }
 
 // backend is the contract suite's backend on the configuration cfg makes.
@@ -91,8 +70,6 @@ type running struct {
 	Close func() error
 }
 
-// startLocal starts local mode on cfg, logging to the test's output; it is
-// closed when the test ends, if not before.
 // withNewTopics returns cfg, on its data dir, with topics of new names: a
 // restarted process has new in-memory topics, and only the data dir carries
 // over.
@@ -104,24 +81,21 @@ func withNewTopics(t testing.TB, cfg config.Config) config.Config {
 	return cfg
 }
 
+// startLocal starts local mode on cfg (localtest.StartConfig) and gives
+// the contract's view of it, publishing to its ingest topic; it is closed
+// when the test ends, if not before.
 func startLocal(t *testing.T, cfg config.Config) (*running, error) {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
-	sys, err := local.Start(context.Background(), cfg, local.Options{Logger: log})
+	sys, err := localtest.StartConfig(t, cfg, localtest.Options{})
 	if err != nil {
 		return nil, err
 	}
-	t.Cleanup(func() {
-		if err := sys.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
 	topic, err := pubsub.OpenTopic(context.Background(), cfg.IngestTopic)
 	if err != nil {
 		return nil, err
 	}
 	return &running{Close: sys.Close, System: &contract.System{
-		BaseURL: "http://" + sys.Addr,
+		BaseURL: sys.URL,
 		Token:   cfg.AdminToken,
 		Publish: func(ctx context.Context, body []byte) error {
 			return topic.Send(ctx, &pubsub.Message{Body: body})

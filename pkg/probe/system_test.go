@@ -1,20 +1,11 @@
 package probe
 
 import (
-	"context"
-	"fmt"
-	"io"
-	"log/slog"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 
-	_ "gocloud.dev/secrets/localsecrets" // the data dir's base64key:// keeper
-
-	"github.com/heraldhq/herald/pkg/config"
-	"github.com/heraldhq/herald/pkg/local"
-	_ "github.com/heraldhq/herald/pkg/memq" // memq:// topics
+	"github.com/heraldhq/herald/pkg/local/localtest"
 )
 
 // signingKey is the key of the tokens /oauth/token issues in the systems
@@ -29,12 +20,9 @@ const adminToken = "probe-admin-token-0123456789abcdef0123"
 // private range the systems allow (HERALD_ALLOWED_TARGET_CIDRS).
 const receiverHost = "127.0.0.2"
 
-var systems atomic.Int64
-
 // system is a running local-mode Herald and a client of its admin API.
 type system struct {
 	*client
-	sys *local.System
 }
 
 // startSystem starts local mode on its real drivers (bolt:// collections,
@@ -43,36 +31,16 @@ type system struct {
 // when the test ends.
 func startSystem(t testing.TB) *system {
 	t.Helper()
-	n := systems.Add(1)
-	env := map[string]string{
-		"HERALD_ADDR":                  "127.0.0.1:0",
+	sys := localtest.Start(t, map[string]string{
 		"HERALD_ADMIN_TOKEN":           adminToken,
 		"HERALD_TOKEN_SIGNING_KEY":     signingKey,
-		"HERALD_DATA_DIR":              t.TempDir(),
 		"HERALD_ALLOW_PRIVATE_TARGETS": "false",
 		"HERALD_ALLOWED_TARGET_CIDRS":  receiverHost + "/32",
 		"HERALD_RETRY_SCHEDULE":        "1s",
 		"HERALD_DELIVERY_TIMEOUT":      "2s",
-		"HERALD_INGEST_TOPIC":          fmt.Sprintf("memq://probe-ingest-%d", n),
-		"HERALD_INGEST_SUBSCRIPTION":   fmt.Sprintf("memq://probe-ingest-%d", n),
-		"HERALD_DELIVER_TOPIC":         fmt.Sprintf("memq://probe-deliver-%d", n),
-		"HERALD_DELIVER_SUBSCRIPTION":  fmt.Sprintf("memq://probe-deliver-%d", n),
-	}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Local)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	sys, err := local.Start(context.Background(), cfg, local.Options{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := sys.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return &system{client: newClient("http://" + sys.Addr), sys: sys}
+		"HERALD_LOG_LEVEL":             "error",
+	}, localtest.Options{})
+	return &system{client: newClient(sys.URL)}
 }
 
 // app is an application created through the API, with a token of all its

@@ -1,27 +1,21 @@
 package profile_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	_ "gocloud.dev/secrets/localsecrets" // local mode's key for secrets at rest
-
-	"github.com/heraldhq/herald/pkg/config"
 	"github.com/heraldhq/herald/pkg/contract"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
-	"github.com/heraldhq/herald/pkg/local"
-	_ "github.com/heraldhq/herald/pkg/memq" // local mode's topics
+	"github.com/heraldhq/herald/pkg/local/localtest"
 )
 
 // wait bounds every wait for something that takes milliseconds on an idle
@@ -141,13 +135,10 @@ func (p product) webhook(t *testing.T, name, base string) map[string]any {
 var harnessVars = []string{"HERALD_ADDR", "HERALD_ADMIN_TOKEN", "HERALD_DATA_DIR", "HERALD_INGEST_TOPIC",
 	"HERALD_INGEST_SUBSCRIPTION", "HERALD_DELIVER_TOPIC", "HERALD_DELIVER_SUBSCRIPTION", "HERALD_INGEST_CONCURRENCY"}
 
-// systems numbers the systems started in this process.
-var systems atomic.Int64
-
 // deployment is Herald started in local mode as a product deploys it.
 type deployment struct {
 	*contract.API
-	sys *local.System
+	sys *localtest.System
 }
 
 // start starts local mode with p's variables, the harness's own (a free
@@ -156,44 +147,16 @@ type deployment struct {
 // matched), and extra. It stops when the test ends.
 func start(t *testing.T, p product, now func() time.Time, extra map[string]string) *deployment {
 	t.Helper()
-	// memq's topics are the process's: each system gets names of its own.
-	topic := fmt.Sprintf("memq://profile-%s-%d-", t.Name(), systems.Add(1))
-	env := map[string]string{
-		"HERALD_ADDR":                 "127.0.0.1:0",
-		"HERALD_ADMIN_TOKEN":          "profile-test-token",
-		"HERALD_DATA_DIR":             t.TempDir(),
-		"HERALD_INGEST_TOPIC":         topic + "ingest",
-		"HERALD_INGEST_SUBSCRIPTION":  topic + "ingest",
-		"HERALD_DELIVER_TOPIC":        topic + "deliver",
-		"HERALD_DELIVER_SUBSCRIPTION": topic + "deliver",
-		"HERALD_INGEST_CONCURRENCY":   "1",
-	}
 	for _, k := range harnessVars {
 		if _, set := p.env[k]; set {
 			t.Fatalf("%s sets %s, which the deployment sets", p.name, k)
 		}
 	}
-	for k, v := range p.env {
-		env[k] = v
-	}
-	for k, v := range extra {
-		env[k] = v
-	}
-	cfg, err := config.FromEnv(func(k string) string { return env[k] }, config.Local)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelInfo}))
-	sys, err := local.Start(context.Background(), cfg, local.Options{Logger: log, Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := sys.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return &deployment{API: contract.NewAPI(t, "http://"+sys.Addr, cfg.AdminToken), sys: sys}
+	env := map[string]string{"HERALD_INGEST_CONCURRENCY": "1", "HERALD_LOG_LEVEL": "info"}
+	maps.Copy(env, p.env)
+	maps.Copy(env, extra)
+	sys := localtest.Start(t, env, localtest.Options{Now: now})
+	return &deployment{API: contract.NewAPI(t, sys.URL, sys.Config.AdminToken), sys: sys}
 }
 
 // hook is the part of a webhook's view the tests read.

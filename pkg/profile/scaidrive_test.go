@@ -221,7 +221,7 @@ func TestScaiDriveApplications(t *testing.T) {
 	t.Parallel()
 	p := readProduct(t, "ScaiDrive")
 	d := start(t, p, nil, nil)
-	base := "http://" + d.sys.Addr
+	base := d.sys.URL
 	var app struct {
 		ID            string `json:"id"`
 		ClientID      string `json:"client_id"`

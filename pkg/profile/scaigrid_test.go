@@ -72,7 +72,7 @@ func TestScaiGrid(t *testing.T) {
 	if status := d.Do("POST", applicationsPath, p.body(t, applicationsPath, "scaigrid-console"), &app); status != http.StatusCreated {
 		t.Fatalf("create application: %d", status)
 	}
-	base := "http://" + d.sys.Addr
+	base := d.sys.URL
 	grid := contract.NewAPI(t, base, bearerJWT(t, base, app.ClientID, app.ClientSecret))
 	if status := grid.DoToken("", "GET", webhooksPath, nil, nil); status != http.StatusUnauthorized {
 		t.Errorf("no bearer: %d, want 401", status)
@@ -113,7 +113,8 @@ func TestScaiGrid(t *testing.T) {
 		wh.Description != "usage and invoices" {
 		t.Errorf("update: %d %q", status, wh.Description)
 	}
-	expect422(t, grid, "PATCH", one, map[string]any{"retry_schedule": []string{"soon"}}, "body", "retry_schedule")
+	// A bad step is named by its index, an integer in loc.
+	expect422(t, grid, "PATCH", one, map[string]any{"retry_schedule": []string{"1m", "soon"}}, "body", "retry_schedule", 1)
 
 	// A delivery that fails for good, by its integer id; Retry Webhook
 	// Delivery sends it again.

@@ -72,16 +72,26 @@ func Parse(steps []string) (Schedule, error) {
 	}
 	s := make(Schedule, 0, len(steps))
 	for _, step := range steps {
-		d, err := time.ParseDuration(strings.TrimSpace(step))
+		d, err := ParseStep(step)
 		if err != nil {
-			return nil, fmt.Errorf("%q is not a duration like \"30s\" or \"1m\"", step)
-		}
-		if d < MinStep || d > MaxStep {
-			return nil, fmt.Errorf("%q must be at least %s and at most %s", step, MinStep, MaxStep)
+			return nil, err
 		}
 		s = append(s, d)
 	}
 	return s, nil
+}
+
+// ParseStep parses one step of a schedule, a Go duration string from MinStep
+// to MaxStep; Parse refuses a schedule with the first error it returns.
+func ParseStep(step string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(step))
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration like \"30s\" or \"1m\"", step)
+	}
+	if d < MinStep || d > MaxStep {
+		return 0, fmt.Errorf("%q must be at least %s and at most %s", step, MinStep, MaxStep)
+	}
+	return d, nil
 }
 
 // ParseList parses a comma-separated schedule ("30s,1m,5m"). An empty list is
