@@ -6,13 +6,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
-
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
-// TestConsoleInChromium drives the console in headless Chromium against a
+// TestConsoleInChromium runs the console's flow in headless Chromium.
+func TestConsoleInChromium(t *testing.T) { consoleFlow(t, newChromium(t)) }
+
+// TestConsoleInFirefox runs the console's flow in headless Firefox.
+func TestConsoleInFirefox(t *testing.T) { consoleFlow(t, newFirefox(t)) }
+
+// consoleFlow drives the console in a headless browser against a
 // real local mode and an httptest receiver: sign in with the admin token,
 // create a webhook (the API's 422 shown next to its field first), send a
 // test, validate, rotate the secret, edit, publish an event and see its
@@ -28,23 +31,22 @@ import (
 // then sign in with its credentials and see only that tenant's webhook,
 // without the controls its scope does not allow. Any script error or CSP
 // violation fails it.
-func TestConsoleInChromium(t *testing.T) {
-	b := newBrowser(t)
+func consoleFlow(t *testing.T, b *browser) {
 	s := startLocal(t, nil)
 	recv := newReceiver(t)
 
 	b.run("sign in with the admin token",
-		chromedp.Navigate(s.URL+"/console/"),
-		chromedp.WaitVisible(chromedp.CSS("#token")),
+		navigate(s.URL+"/console/"),
+		visible("#token"),
 		// Typed, and submitted with Enter: the form works from the keyboard.
-		chromedp.SendKeys(chromedp.CSS("#token"), adminToken+kb.Enter),
+		keys("#token", adminToken+enter),
 		until(`document.querySelector("#webhooks") !== null && document.querySelector("#scopes").textContent.includes("webhooks:write")`))
 	if b.eval(`sessionStorage.getItem("herald.console.token")`) != adminToken || b.eval("location.href") != s.URL+"/console/#/webhooks" {
 		t.Fatalf("the token is not in sessionStorage only: %s", b.eval("location.href"))
 	}
 
 	b.run("a 422 shown next to its field",
-		click("#new-webhook"), chromedp.WaitVisible(chromedp.CSS("#f-url")),
+		click("#new-webhook"), visible("#f-url"),
 		fill("#f-name", "Orders"), fill("#f-url", "ftp://example.invalid/"), click("#save"),
 		until(text("#e-url")+` !== "" && document.querySelector("#f-url").getAttribute("aria-invalid") === "true"`))
 	b.run("create the webhook",
@@ -66,10 +68,10 @@ func TestConsoleInChromium(t *testing.T) {
 		until(`location.hash === "#/webhooks/`+id+`" && `+text("h1")+` === "Orders v2"`))
 
 	b.run("publish an event from the events page, its delivery appears",
-		chromedp.Navigate(s.URL+"/console/#/events"), until(`document.querySelector("#catalogue tbody tr") !== null`),
+		navigate(s.URL+"/console/#/events"), until(`document.querySelector("#catalogue tbody tr") !== null`),
 		fill("#publish-type", "order.created"), fill("#publish-data", `{"n": 1}`), click("#publish-form button"),
 		until(text("#publish-result")+`.includes("evt_")`),
-		chromedp.Navigate(s.URL+"/console/#/webhooks/"+id),
+		navigate(s.URL+"/console/#/webhooks/"+id),
 		until(`document.querySelector('#delivery-rows tr[data-status="succeeded"]') !== null`))
 
 	recv.failing.Store(true)
@@ -101,7 +103,7 @@ func TestConsoleInChromium(t *testing.T) {
 	audit := s.call(t, adminToken, "POST", "/api/v1/admin/webhooks/", map[string]any{"name": "Audit",
 		"url": recv.URL + "/audit", "events": []string{"audit.*"}, "validate": false})["id"].(string)
 	rows := `document.querySelectorAll("#log-rows tr[data-id]")`
-	b.run("the call log", chromedp.Navigate(s.URL+"/console/#/deliveries"), until(rows+`.length === 2 && !document.querySelector("#log-older").checkVisibility()`))
+	b.run("the call log", navigate(s.URL+"/console/#/deliveries"), until(rows+`.length === 2 && !document.querySelector("#log-older").checkVisibility()`))
 	b.eval(`window.heraldMark = "not reloaded"`)
 	s.call(t, adminToken, "POST", "/api/v1/events", map[string]any{"event_type": "audit.logged", "data": map[string]any{"n": 3}})
 	b.run("a new delivery appears on top",
@@ -130,7 +132,7 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 	b.shot("call-log", "")
 	b.run("a status filter narrows it to the failed delivery",
-		chromedp.SetValue(chromedp.CSS("#log-status"), "failed"), click("#log-filter button[type=submit]"),
+		fill("#log-status", "failed"), click("#log-filter button[type=submit]"),
 		until(rows+`.length === 1 && `+rows+`[0].dataset.id === "`+did+`"`))
 
 	// A page holds 50: 50 more deliveries make an older page.
@@ -141,14 +143,14 @@ func TestConsoleInChromium(t *testing.T) {
 		return len(s.call(t, adminToken, "GET", "/api/v1/admin/deliveries?per_page=100", nil)["items"].([]any)) == 53
 	}, "53 deliveries")
 	b.run("Older follows next_after, newest first across the pages",
-		chromedp.SetValue(chromedp.CSS("#log-status"), ""), click("#log-filter button[type=submit]"),
+		fill("#log-status", ""), click("#log-filter button[type=submit]"),
 		until(rows+`.length === 50 && document.querySelector("#log-older").checkVisibility()`), click("#log-older"),
 		until(rows+`.length === 53 && !document.querySelector("#log-older").checkVisibility()`),
 		until(`[...`+rows+`].every((r, i, all) => i === 0 || Number(r.dataset.id) < Number(all[i - 1].dataset.id)) && `+
 			rows+`[52].dataset.id === "`+logged[2].ID+`"`))
 
 	b.run("recover: a time in the future is a 422 next to its field",
-		chromedp.Navigate(s.URL+"/console/#/webhooks/"+id), until(`document.querySelector("#recover-since") !== null`),
+		navigate(s.URL+"/console/#/webhooks/"+id), until(`document.querySelector("#recover-since") !== null`),
 		fill("#recover-since", time.Now().Add(24*time.Hour).Format("2006-01-02T15:04")), click("#recover-form button"),
 		until(text("#e-recover-since")+`.includes("future") && document.querySelector("#recover-since").getAttribute("aria-invalid") === "true"`))
 	b.run("recover the failed since an hour ago",
@@ -171,9 +173,9 @@ func TestConsoleInChromium(t *testing.T) {
 	b.shot("webhook-day", "")
 
 	b.run("a succeeded delivery is sent again after a confirmation",
-		chromedp.Navigate(s.URL+"/console/#/webhooks/"+id+"/deliveries/"+did),
+		navigate(s.URL+"/console/#/webhooks/"+id+"/deliveries/"+did),
 		until(text("#delivery-status")+` === "succeeded" && !document.querySelector("#retry").checkVisibility() && document.querySelector("#resend").checkVisibility()`),
-		click("#resend"), chromedp.WaitVisible(chromedp.CSS("#confirm-dialog")), click("#confirm-ok"),
+		click("#resend"), visible("#confirm-dialog"), click("#confirm-ok"),
 		until(text("#retry-result")+`.includes("forced_resend")`),
 		until(`document.querySelectorAll("#attempt-rows tr").length === `+strconv.Itoa(n+3)+` && `+text("#delivery-status")+` === "succeeded"`))
 	if got := attempts(); got != n+3 {
@@ -181,7 +183,7 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 
 	b.run("pause and resume",
-		chromedp.Navigate(s.URL+"/console/#/webhooks/"+id), until(text("#pause")+` === "Pause"`),
+		navigate(s.URL+"/console/#/webhooks/"+id), until(text("#pause")+` === "Pause"`),
 		click("#pause"), until(text("#webhook-health")+`.includes("paused") && `+text("#pause")+` === "Resume"`),
 		click("#pause"), until(`!`+text("#webhook-health")+`.includes("paused") && `+text("#pause")+` === "Pause"`))
 	if hook := s.call(t, adminToken, "GET", "/api/v1/admin/webhooks/"+id, nil); hook["paused"] != false {
@@ -189,8 +191,8 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 
 	b.run("delete with confirmation: cancel keeps it, confirm deletes it",
-		click("#delete"), chromedp.WaitVisible(chromedp.CSS("#confirm-dialog")), click("#confirm-cancel"),
-		chromedp.WaitNotPresent(chromedp.CSS("#confirm-dialog")), until(text("h1")+` === "Orders v2"`),
+		click("#delete"), visible("#confirm-dialog"), click("#confirm-cancel"),
+		absent("#confirm-dialog"), until(text("h1")+` === "Orders v2"`),
 		click("#delete"), click("#confirm-ok"),
 		until(`location.hash === "#/webhooks" && document.querySelector('#webhook-rows tr[data-id="`+id+`"]') === null && document.querySelector("#webhook-rows td") !== null`))
 	if status := s.status(t, adminToken, "GET", "/api/v1/admin/webhooks/"+id); status != 404 {
@@ -201,13 +203,13 @@ func TestConsoleInChromium(t *testing.T) {
 	s.call(t, adminToken, "POST", "/api/v1/admin/webhooks/", map[string]any{"name": "Tenant B hook",
 		"url": recv.URL + "/b", "tenant_id": "tnt_b", "validate": false})
 	b.run("create an application: its secret shown once",
-		chromedp.Navigate(s.URL+"/console/#/applications"), chromedp.WaitVisible(chromedp.CSS("#app-name")),
+		navigate(s.URL+"/console/#/applications"), visible("#app-name"),
 		fill("#app-name", "tenant b viewer"), click(`#application-form input[value="webhooks:read"]`),
 		fill("#app-tenant", "tnt_b"), click("#application-form button[type=submit]"),
 		until(text("#new-secret")+` !== "" && `+text("#application-rows")+`.includes("tenant tnt_b")`))
 	app := map[string]any{"client_id": b.eval(text("#new-client-id")), "client_secret": b.eval(text("#new-secret"))}
 	b.run("sign in as the tenant's application",
-		click("#sign-out"), chromedp.WaitVisible(chromedp.CSS("#client-id")),
+		click("#sign-out"), visible("#client-id"),
 		fill("#client-id", app["client_id"].(string)), fill("#client-secret", app["client_secret"].(string)),
 		click("#app-form button"),
 		until(text("#identity")+`.includes("tenant tnt_b") && document.querySelectorAll("#webhook-rows tr[data-id]").length === 1`))
@@ -218,7 +220,7 @@ func TestConsoleInChromium(t *testing.T) {
 		t.Errorf("read-only tenant token: new-webhook offered / nav = %q, want \"false Webhooks,Call log,Events\"", got)
 	}
 	b.run("no write controls on its webhook", click("#webhook-rows tr[data-id] th a"),
-		until(text("#webhook-health")+` !== ""`), chromedp.WaitNotPresent(chromedp.CSS("#send-test")))
+		until(text("#webhook-health")+` !== ""`), absent("#send-test"))
 	b.shot("tenant-view", "")
 }
 
