@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -27,8 +28,9 @@ func TestConsoleInFirefox(t *testing.T) { consoleFlow(t, newFirefox(t)) }
 // the failed delivery through the recover form (a 422 at its field first)
 // and see it succeed in the API; switch the charts to the last day; send
 // the succeeded delivery again after a confirmation; pause and resume,
-// delete with confirmation, create a tenant-bound read-only application,
-// then sign in with its credentials and see only that tenant's webhook,
+// delete with confirmation, create a tenant-bound application and edit it
+// down to read only (the API's 422s at their fields first), then sign in
+// with its credentials and see only that tenant's webhook,
 // without the controls its scope does not allow. Any script error or CSP
 // violation fails it.
 func consoleFlow(t *testing.T, b *browser) {
@@ -199,15 +201,36 @@ func consoleFlow(t *testing.T, b *browser) {
 		t.Errorf("deleted in the console, GET answers %d", status)
 	}
 
-	// A tenant-bound application with read scope only, created in the console.
+	// A tenant-bound application, created in the console with read and
+	// write scopes, then edited down to read only.
 	s.call(t, adminToken, "POST", "/api/v1/admin/webhooks/", map[string]any{"name": "Tenant B hook",
 		"url": recv.URL + "/b", "tenant_id": "tnt_b", "validate": false})
 	b.run("create an application: its secret shown once",
 		navigate(s.URL+"/console/#/applications"), visible("#app-name"),
 		fill("#app-name", "tenant b viewer"), click(`#application-form input[value="webhooks:read"]`),
+		click(`#application-form input[value="webhooks:write"]`),
 		fill("#app-tenant", "tnt_b"), click("#application-form button[type=submit]"),
 		until(text("#new-secret")+` !== "" && `+text("#application-rows")+`.includes("tenant tnt_b")`))
 	app := map[string]any{"client_id": b.eval(text("#new-client-id")), "client_secret": b.eval(text("#new-secret"))}
+	appID := b.eval(`document.querySelector("#application-rows tr[data-id]").dataset.id`)
+	edit := func(sc string) string { return `#application-edit-form input[value="` + sc + `"]` }
+	b.run("edit it: the API's 422s at their fields",
+		click("#application-rows button.edit"), visible("#application-edit-form"),
+		fill("#f-app-name", ""), fill("#f-app-token_lifetime", "10"), click(edit("webhooks:read")), click(edit("webhooks:write")),
+		click("#save-app"),
+		until(text("#e-app-name")+` !== "" && `+text("#e-app-token_lifetime")+`.includes("60") && `+text("#e-app-scopes")+` !== "" && `+
+			`document.querySelector("#f-app-name").getAttribute("aria-invalid") === "true" && `+
+			`document.querySelector(`+quote(edit("webhooks:read"))+`).getAttribute("aria-invalid") === "true"`))
+	b.shot("application-edit-422", "")
+	b.run("edit it: renamed, described, read only, tokens for 10 minutes",
+		fill("#f-app-name", "tenant b reader"), fill("#f-app-description", "reads tnt_b's webhooks"),
+		fill("#f-app-token_lifetime", "600"), click(edit("webhooks:read")), click("#save-app"),
+		until(`document.querySelector("#application-edit-form") === null && `+text("#application-rows")+`.includes("tenant b reader")`))
+	got := s.call(t, adminToken, "GET", "/api/v1/admin/applications/"+appID, nil)
+	if got["name"] != "tenant b reader" || got["description"] != "reads tnt_b's webhooks" || got["token_lifetime"] != 600.0 ||
+		fmt.Sprint(got["scopes"]) != "[webhooks:read]" || got["tenant_id"] != "tnt_b" {
+		t.Errorf("edited in the console, the API has %v", got)
+	}
 	b.run("sign in as the tenant's application",
 		click("#sign-out"), visible("#client-id"),
 		fill("#client-id", app["client_id"].(string)), fill("#client-secret", app["client_secret"].(string)),
