@@ -24,7 +24,9 @@ func TestConsoleInFirefox(t *testing.T) { consoleFlow(t, newFirefox(t)) }
 // unhealthy mark and the charts, retry it (the answer's "retry" shown); the
 // call log with the deliveries of two webhooks newest first, where they
 // were sent and what matched them, a new one appearing on top without a
-// reload, narrowed by a status filter, an older page through Older; recover
+// reload, narrowed by a status filter, an older page through Older; a
+// webhook's own deliveries paged and filtered (event type, time) by the
+// API; recover
 // the failed delivery through the recover form (a 422 at its field first)
 // and see it succeed in the API; switch the charts to the last day; send
 // the succeeded delivery again after a confirmation; pause and resume,
@@ -107,7 +109,7 @@ func consoleFlow(t *testing.T, b *browser) {
 	rows := `document.querySelectorAll("#log-rows tr[data-id]")`
 	b.run("the call log", navigate(s.URL+"/console/#/deliveries"), until(rows+`.length === 2 && !document.querySelector("#log-older").checkVisibility()`))
 	b.eval(`window.heraldMark = "not reloaded"`)
-	s.call(t, adminToken, "POST", "/api/v1/events", map[string]any{"event_type": "audit.logged", "data": map[string]any{"n": 3}})
+	s.call(t, adminToken, "POST", "/api/v1/events", map[string]any{"event_type": "audit.opened", "data": map[string]any{"n": 3}})
 	b.run("a new delivery appears on top",
 		until(rows+`.length === 3 && `+rows+`[0].dataset.webhook === "`+audit+`" && `+rows+`[0].dataset.status === "succeeded"`))
 	if mark := b.eval(`window.heraldMark`); mark != "not reloaded" {
@@ -150,6 +152,21 @@ func consoleFlow(t *testing.T, b *browser) {
 		until(rows+`.length === 53 && !document.querySelector("#log-older").checkVisibility()`),
 		until(`[...`+rows+`].every((r, i, all) => i === 0 || Number(r.dataset.id) < Number(all[i - 1].dataset.id)) && `+
 			rows+`[52].dataset.id === "`+logged[2].ID+`"`))
+
+	// The audit webhook's 51 deliveries in its page: the API pages and
+	// filters them, so a filter finds the oldest, beyond the first page.
+	hookRows := `document.querySelectorAll("#delivery-rows tr[data-id]")`
+	b.run("a webhook's deliveries: a page, and Older",
+		navigate(s.URL+"/console/#/webhooks/"+audit),
+		until(hookRows+`.length === 50 && document.querySelector("#delivery-older").checkVisibility()`), click("#delivery-older"),
+		until(hookRows+`.length === 51 && !document.querySelector("#delivery-older").checkVisibility() && `+
+			hookRows+`[50].dataset.id === "`+logged[0].ID+`"`))
+	b.run("a webhook's deliveries filtered by the API: the event type of the oldest, then a window before them",
+		fill("#filter-type", "audit.opened"), click("#delivery-filter button[type=submit]"),
+		until(hookRows+`.length === 1 && `+hookRows+`[0].dataset.id === "`+logged[0].ID+`" && `+text("#delivery-count")+`.startsWith("1 shown")`),
+		fill("#filter-type", ""), fill("#filter-until", time.Now().Add(-time.Hour).Format("2006-01-02T15:04")),
+		click("#delivery-filter button[type=submit]"),
+		until(hookRows+`.length === 0 && `+text("#delivery-rows")+` === "No deliveries."`))
 
 	b.run("recover: a time in the future is a 422 next to its field",
 		navigate(s.URL+"/console/#/webhooks/"+id), until(`document.querySelector("#recover-since") !== null`),
