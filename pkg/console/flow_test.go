@@ -169,7 +169,9 @@ func consoleFlow(t *testing.T, b *browser) {
 		until(hookRows+`.length === 0 && `+text("#delivery-rows")+` === "No deliveries."`))
 
 	b.run("recover: a time in the future is a 422 next to its field",
-		navigate(s.URL+"/console/#/webhooks/"+id), until(`document.querySelector("#recover-since") !== null`),
+		navigate(s.URL+"/console/#/webhooks/"+id),
+		// The audit webhook's page had a recover form too: wait for this one's.
+		until(text("h1")+` === "Orders v2" && document.querySelector("#recover-since") !== null`),
 		fill("#recover-since", time.Now().Add(24*time.Hour).Format("2006-01-02T15:04")), click("#recover-form button"),
 		until(text("#e-recover-since")+`.includes("future") && document.querySelector("#recover-since").getAttribute("aria-invalid") === "true"`))
 	b.run("recover the failed since an hour ago",

@@ -84,21 +84,32 @@ func Start(ctx context.Context, path string, onEvent func(Event)) (*Browser, err
 		os.RemoveAll(profile)
 		return nil, fmt.Errorf("start %s: %w", path, err)
 	}
-	b := &Browser{cmd: cmd, profile: profile, onEvent: onEvent, pending: map[int64]chan message{}, closed: make(chan struct{})}
 	url, err := listening(ctx, stderr)
+	var b *Browser
 	if err == nil {
-		b.conn, _, err = websocket.Dial(ctx, url+"/session", nil)
+		b, err = connect(ctx, url+"/session", onEvent)
 	}
 	if err != nil {
-		b.stop(0)
+		stop(cmd, profile, 0)
 		return nil, fmt.Errorf("connect to %s: %w", path, err)
 	}
-	b.conn.SetReadLimit(64 << 20) // a full-page screenshot is megabytes of base64
-	go b.read()
+	b.cmd, b.profile = cmd, profile
 	if err := b.Call(ctx, "session.new", map[string]any{"capabilities": map[string]any{}}, nil); err != nil {
 		b.Close()
 		return nil, err
 	}
+	return b, nil
+}
+
+// connect opens a WebSocket to a BiDi endpoint at url and reads from it.
+func connect(ctx context.Context, url string, onEvent func(Event)) (*Browser, error) {
+	conn, _, err := websocket.Dial(ctx, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	conn.SetReadLimit(64 << 20) // a full-page screenshot is megabytes of base64
+	b := &Browser{conn: conn, onEvent: onEvent, pending: map[int64]chan message{}, closed: make(chan struct{})}
+	go b.read()
 	return b, nil
 }
 
@@ -216,19 +227,22 @@ func (b *Browser) Close() error {
 		err = nil
 	}
 	b.conn.CloseNow()
-	return errors.Join(err, b.stop(10*time.Second))
+	if b.cmd == nil {
+		return err
+	}
+	return errors.Join(err, stop(b.cmd, b.profile, 10*time.Second))
 }
 
-// stop waits up to grace for the browser to quit, kills it if it does not,
-// and removes its profile.
-func (b *Browser) stop(grace time.Duration) error {
+// stop waits up to grace for the browser cmd to quit, kills it if it does
+// not, and removes its profile.
+func stop(cmd *exec.Cmd, profile string, grace time.Duration) error {
 	exited := make(chan error, 1)
-	go func() { exited <- b.cmd.Wait() }()
+	go func() { exited <- cmd.Wait() }()
 	select {
 	case <-exited:
 	case <-time.After(grace):
-		_ = b.cmd.Process.Kill()
+		_ = cmd.Process.Kill()
 		<-exited
 	}
-	return os.RemoveAll(b.profile)
+	return os.RemoveAll(profile)
 }
