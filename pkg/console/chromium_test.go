@@ -54,7 +54,13 @@ func (p chromiumPage) eval(expr string) (any, error) {
 	return chromedp.Run(p.ctx, chromedp.Evaluate[any](expr))
 }
 
+// click first scrolls the element to the middle of the viewport, as the
+// Firefox page does: chromedp scrolls only an element out of the viewport,
+// and one in it may be under the status bar fixed at its foot.
 func (p chromiumPage) click(sel string) error {
+	if _, err := p.eval(`document.querySelector(` + quote(sel) + `).scrollIntoView({block: "center", inline: "center"}), true`); err != nil {
+		return err
+	}
 	return chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(sel)))
 }
 

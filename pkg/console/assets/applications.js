@@ -44,7 +44,7 @@ function createForm(result, refresh) {
       h('input', { type: 'checkbox', name: 'scopes', value: sc }), ' ', sc))),
     h('label', { for: 'app-tenant' }, 'Tenant (optional)'), h('input', { id: 'app-tenant', name: 'tenant_id' }),
     h('label', { for: 'app-partner' }, 'Partner (optional)'), h('input', { id: 'app-partner', name: 'partner_id' }),
-    err, h('button', { type: 'submit' }, 'Create application'));
+    err, h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Create application')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     err.textContent = '';
