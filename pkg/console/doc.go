@@ -8,4 +8,8 @@
 // apply to it exactly as to any client: the package holds no data access and
 // no logic of its own, only the files and the headers they are served with
 // (a strict Content-Security-Policy: no inline script or style, no framing).
+//
+// Its tests run one flow through the console in headless Chromium (over the
+// DevTools protocol, with chromedp) and in headless Firefox (over WebDriver
+// BiDi, with the small client in internal/bidi), against a real local mode.
 package console

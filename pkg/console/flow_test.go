@@ -2,17 +2,21 @@ package console_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
-
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
-// TestConsoleInChromium drives the console in headless Chromium against a
+// TestConsoleInChromium runs the console's flow in headless Chromium.
+func TestConsoleInChromium(t *testing.T) { consoleFlow(t, newChromium(t)) }
+
+// TestConsoleInFirefox runs the console's flow in headless Firefox.
+func TestConsoleInFirefox(t *testing.T) { consoleFlow(t, newFirefox(t)) }
+
+// consoleFlow drives the console in a headless browser against a
 // real local mode and an httptest receiver: sign in with the admin token,
 // create a webhook (the API's 422 shown next to its field first), send a
 // test, validate, rotate the secret, edit, publish an event and see its
@@ -20,31 +24,33 @@ import (
 // unhealthy mark and the charts, retry it (the answer's "retry" shown); the
 // call log with the deliveries of two webhooks newest first, where they
 // were sent and what matched them, a new one appearing on top without a
-// reload, narrowed by a status filter, an older page through Older; recover
+// reload, narrowed by a status filter, an older page through Older; a
+// webhook's own deliveries paged and filtered (event type, time) by the
+// API; recover
 // the failed delivery through the recover form (a 422 at its field first)
 // and see it succeed in the API; switch the charts to the last day; send
 // the succeeded delivery again after a confirmation; pause and resume,
-// delete with confirmation, create a tenant-bound read-only application,
-// then sign in with its credentials and see only that tenant's webhook,
+// delete with confirmation, create a tenant-bound application and edit it
+// down to read only (the API's 422s at their fields first), then sign in
+// with its credentials and see only that tenant's webhook,
 // without the controls its scope does not allow. Any script error or CSP
 // violation fails it.
-func TestConsoleInChromium(t *testing.T) {
-	b := newBrowser(t)
+func consoleFlow(t *testing.T, b *browser) {
 	s := startLocal(t, nil)
 	recv := newReceiver(t)
 
 	b.run("sign in with the admin token",
-		chromedp.Navigate(s.URL+"/console/"),
-		chromedp.WaitVisible(chromedp.CSS("#token")),
+		navigate(s.URL+"/console/"),
+		visible("#token"),
 		// Typed, and submitted with Enter: the form works from the keyboard.
-		chromedp.SendKeys(chromedp.CSS("#token"), adminToken+kb.Enter),
+		keys("#token", adminToken+enter),
 		until(`document.querySelector("#webhooks") !== null && document.querySelector("#scopes").textContent.includes("webhooks:write")`))
 	if b.eval(`sessionStorage.getItem("herald.console.token")`) != adminToken || b.eval("location.href") != s.URL+"/console/#/webhooks" {
 		t.Fatalf("the token is not in sessionStorage only: %s", b.eval("location.href"))
 	}
 
 	b.run("a 422 shown next to its field",
-		click("#new-webhook"), chromedp.WaitVisible(chromedp.CSS("#f-url")),
+		click("#new-webhook"), visible("#f-url"),
 		fill("#f-name", "Orders"), fill("#f-url", "ftp://example.invalid/"), click("#save"),
 		until(text("#e-url")+` !== "" && document.querySelector("#f-url").getAttribute("aria-invalid") === "true"`))
 	b.run("create the webhook",
@@ -66,10 +72,10 @@ func TestConsoleInChromium(t *testing.T) {
 		until(`location.hash === "#/webhooks/`+id+`" && `+text("h1")+` === "Orders v2"`))
 
 	b.run("publish an event from the events page, its delivery appears",
-		chromedp.Navigate(s.URL+"/console/#/events"), until(`document.querySelector("#catalogue tbody tr") !== null`),
+		navigate(s.URL+"/console/#/events"), until(`document.querySelector("#catalogue tbody tr") !== null`),
 		fill("#publish-type", "order.created"), fill("#publish-data", `{"n": 1}`), click("#publish-form button"),
 		until(text("#publish-result")+`.includes("evt_")`),
-		chromedp.Navigate(s.URL+"/console/#/webhooks/"+id),
+		navigate(s.URL+"/console/#/webhooks/"+id),
 		until(`document.querySelector('#delivery-rows tr[data-status="succeeded"]') !== null`))
 
 	recv.failing.Store(true)
@@ -101,9 +107,9 @@ func TestConsoleInChromium(t *testing.T) {
 	audit := s.call(t, adminToken, "POST", "/api/v1/admin/webhooks/", map[string]any{"name": "Audit",
 		"url": recv.URL + "/audit", "events": []string{"audit.*"}, "validate": false})["id"].(string)
 	rows := `document.querySelectorAll("#log-rows tr[data-id]")`
-	b.run("the call log", chromedp.Navigate(s.URL+"/console/#/deliveries"), until(rows+`.length === 2 && !document.querySelector("#log-older").checkVisibility()`))
+	b.run("the call log", navigate(s.URL+"/console/#/deliveries"), until(rows+`.length === 2 && !document.querySelector("#log-older").checkVisibility()`))
 	b.eval(`window.heraldMark = "not reloaded"`)
-	s.call(t, adminToken, "POST", "/api/v1/events", map[string]any{"event_type": "audit.logged", "data": map[string]any{"n": 3}})
+	s.call(t, adminToken, "POST", "/api/v1/events", map[string]any{"event_type": "audit.opened", "data": map[string]any{"n": 3}})
 	b.run("a new delivery appears on top",
 		until(rows+`.length === 3 && `+rows+`[0].dataset.webhook === "`+audit+`" && `+rows+`[0].dataset.status === "succeeded"`))
 	if mark := b.eval(`window.heraldMark`); mark != "not reloaded" {
@@ -130,7 +136,7 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 	b.shot("call-log", "")
 	b.run("a status filter narrows it to the failed delivery",
-		chromedp.SetValue(chromedp.CSS("#log-status"), "failed"), click("#log-filter button[type=submit]"),
+		fill("#log-status", "failed"), click("#log-filter button[type=submit]"),
 		until(rows+`.length === 1 && `+rows+`[0].dataset.id === "`+did+`"`))
 
 	// A page holds 50: 50 more deliveries make an older page.
@@ -141,14 +147,31 @@ func TestConsoleInChromium(t *testing.T) {
 		return len(s.call(t, adminToken, "GET", "/api/v1/admin/deliveries?per_page=100", nil)["items"].([]any)) == 53
 	}, "53 deliveries")
 	b.run("Older follows next_after, newest first across the pages",
-		chromedp.SetValue(chromedp.CSS("#log-status"), ""), click("#log-filter button[type=submit]"),
+		fill("#log-status", ""), click("#log-filter button[type=submit]"),
 		until(rows+`.length === 50 && document.querySelector("#log-older").checkVisibility()`), click("#log-older"),
 		until(rows+`.length === 53 && !document.querySelector("#log-older").checkVisibility()`),
 		until(`[...`+rows+`].every((r, i, all) => i === 0 || Number(r.dataset.id) < Number(all[i - 1].dataset.id)) && `+
 			rows+`[52].dataset.id === "`+logged[2].ID+`"`))
 
+	// The audit webhook's 51 deliveries in its page: the API pages and
+	// filters them, so a filter finds the oldest, beyond the first page.
+	hookRows := `document.querySelectorAll("#delivery-rows tr[data-id]")`
+	b.run("a webhook's deliveries: a page, and Older",
+		navigate(s.URL+"/console/#/webhooks/"+audit),
+		until(hookRows+`.length === 50 && document.querySelector("#delivery-older").checkVisibility()`), click("#delivery-older"),
+		until(hookRows+`.length === 51 && !document.querySelector("#delivery-older").checkVisibility() && `+
+			hookRows+`[50].dataset.id === "`+logged[0].ID+`"`))
+	b.run("a webhook's deliveries filtered by the API: the event type of the oldest, then a window before them",
+		fill("#filter-type", "audit.opened"), click("#delivery-filter button[type=submit]"),
+		until(hookRows+`.length === 1 && `+hookRows+`[0].dataset.id === "`+logged[0].ID+`" && `+text("#delivery-count")+`.startsWith("1 shown")`),
+		fill("#filter-type", ""), fill("#filter-until", time.Now().Add(-time.Hour).Format("2006-01-02T15:04")),
+		click("#delivery-filter button[type=submit]"),
+		until(hookRows+`.length === 0 && `+text("#delivery-rows")+` === "No deliveries."`))
+
 	b.run("recover: a time in the future is a 422 next to its field",
-		chromedp.Navigate(s.URL+"/console/#/webhooks/"+id), until(`document.querySelector("#recover-since") !== null`),
+		navigate(s.URL+"/console/#/webhooks/"+id),
+		// The audit webhook's page had a recover form too: wait for this one's.
+		until(text("h1")+` === "Orders v2" && document.querySelector("#recover-since") !== null`),
 		fill("#recover-since", time.Now().Add(24*time.Hour).Format("2006-01-02T15:04")), click("#recover-form button"),
 		until(text("#e-recover-since")+`.includes("future") && document.querySelector("#recover-since").getAttribute("aria-invalid") === "true"`))
 	b.run("recover the failed since an hour ago",
@@ -171,9 +194,9 @@ func TestConsoleInChromium(t *testing.T) {
 	b.shot("webhook-day", "")
 
 	b.run("a succeeded delivery is sent again after a confirmation",
-		chromedp.Navigate(s.URL+"/console/#/webhooks/"+id+"/deliveries/"+did),
+		navigate(s.URL+"/console/#/webhooks/"+id+"/deliveries/"+did),
 		until(text("#delivery-status")+` === "succeeded" && !document.querySelector("#retry").checkVisibility() && document.querySelector("#resend").checkVisibility()`),
-		click("#resend"), chromedp.WaitVisible(chromedp.CSS("#confirm-dialog")), click("#confirm-ok"),
+		click("#resend"), visible("#confirm-dialog"), click("#confirm-ok"),
 		until(text("#retry-result")+`.includes("forced_resend")`),
 		until(`document.querySelectorAll("#attempt-rows tr").length === `+strconv.Itoa(n+3)+` && `+text("#delivery-status")+` === "succeeded"`))
 	if got := attempts(); got != n+3 {
@@ -181,7 +204,7 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 
 	b.run("pause and resume",
-		chromedp.Navigate(s.URL+"/console/#/webhooks/"+id), until(text("#pause")+` === "Pause"`),
+		navigate(s.URL+"/console/#/webhooks/"+id), until(text("#pause")+` === "Pause"`),
 		click("#pause"), until(text("#webhook-health")+`.includes("paused") && `+text("#pause")+` === "Resume"`),
 		click("#pause"), until(`!`+text("#webhook-health")+`.includes("paused") && `+text("#pause")+` === "Pause"`))
 	if hook := s.call(t, adminToken, "GET", "/api/v1/admin/webhooks/"+id, nil); hook["paused"] != false {
@@ -189,25 +212,46 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 
 	b.run("delete with confirmation: cancel keeps it, confirm deletes it",
-		click("#delete"), chromedp.WaitVisible(chromedp.CSS("#confirm-dialog")), click("#confirm-cancel"),
-		chromedp.WaitNotPresent(chromedp.CSS("#confirm-dialog")), until(text("h1")+` === "Orders v2"`),
+		click("#delete"), visible("#confirm-dialog"), click("#confirm-cancel"),
+		absent("#confirm-dialog"), until(text("h1")+` === "Orders v2"`),
 		click("#delete"), click("#confirm-ok"),
 		until(`location.hash === "#/webhooks" && document.querySelector('#webhook-rows tr[data-id="`+id+`"]') === null && document.querySelector("#webhook-rows td") !== null`))
 	if status := s.status(t, adminToken, "GET", "/api/v1/admin/webhooks/"+id); status != 404 {
 		t.Errorf("deleted in the console, GET answers %d", status)
 	}
 
-	// A tenant-bound application with read scope only, created in the console.
+	// A tenant-bound application, created in the console with read and
+	// write scopes, then edited down to read only.
 	s.call(t, adminToken, "POST", "/api/v1/admin/webhooks/", map[string]any{"name": "Tenant B hook",
 		"url": recv.URL + "/b", "tenant_id": "tnt_b", "validate": false})
 	b.run("create an application: its secret shown once",
-		chromedp.Navigate(s.URL+"/console/#/applications"), chromedp.WaitVisible(chromedp.CSS("#app-name")),
+		navigate(s.URL+"/console/#/applications"), visible("#app-name"),
 		fill("#app-name", "tenant b viewer"), click(`#application-form input[value="webhooks:read"]`),
+		click(`#application-form input[value="webhooks:write"]`),
 		fill("#app-tenant", "tnt_b"), click("#application-form button[type=submit]"),
 		until(text("#new-secret")+` !== "" && `+text("#application-rows")+`.includes("tenant tnt_b")`))
 	app := map[string]any{"client_id": b.eval(text("#new-client-id")), "client_secret": b.eval(text("#new-secret"))}
+	appID := b.eval(`document.querySelector("#application-rows tr[data-id]").dataset.id`)
+	edit := func(sc string) string { return `#application-edit-form input[value="` + sc + `"]` }
+	b.run("edit it: the API's 422s at their fields",
+		click("#application-rows button.edit"), visible("#application-edit-form"),
+		fill("#f-app-name", ""), fill("#f-app-token_lifetime", "10"), click(edit("webhooks:read")), click(edit("webhooks:write")),
+		click("#save-app"),
+		until(text("#e-app-name")+` !== "" && `+text("#e-app-token_lifetime")+`.includes("60") && `+text("#e-app-scopes")+` !== "" && `+
+			`document.querySelector("#f-app-name").getAttribute("aria-invalid") === "true" && `+
+			`document.querySelector(`+quote(edit("webhooks:read"))+`).getAttribute("aria-invalid") === "true"`))
+	b.shot("application-edit-422", "")
+	b.run("edit it: renamed, described, read only, tokens for 10 minutes",
+		fill("#f-app-name", "tenant b reader"), fill("#f-app-description", "reads tnt_b's webhooks"),
+		fill("#f-app-token_lifetime", "600"), click(edit("webhooks:read")), click("#save-app"),
+		until(`document.querySelector("#application-edit-form") === null && `+text("#application-rows")+`.includes("tenant b reader")`))
+	got := s.call(t, adminToken, "GET", "/api/v1/admin/applications/"+appID, nil)
+	if got["name"] != "tenant b reader" || got["description"] != "reads tnt_b's webhooks" || got["token_lifetime"] != 600.0 ||
+		fmt.Sprint(got["scopes"]) != "[webhooks:read]" || got["tenant_id"] != "tnt_b" {
+		t.Errorf("edited in the console, the API has %v", got)
+	}
 	b.run("sign in as the tenant's application",
-		click("#sign-out"), chromedp.WaitVisible(chromedp.CSS("#client-id")),
+		click("#sign-out"), visible("#client-id"),
 		fill("#client-id", app["client_id"].(string)), fill("#client-secret", app["client_secret"].(string)),
 		click("#app-form button"),
 		until(text("#identity")+`.includes("tenant tnt_b") && document.querySelectorAll("#webhook-rows tr[data-id]").length === 1`))
@@ -218,7 +262,7 @@ func TestConsoleInChromium(t *testing.T) {
 		t.Errorf("read-only tenant token: new-webhook offered / nav = %q, want \"false Webhooks,Call log,Events\"", got)
 	}
 	b.run("no write controls on its webhook", click("#webhook-rows tr[data-id] th a"),
-		until(text("#webhook-health")+` !== ""`), chromedp.WaitNotPresent(chromedp.CSS("#send-test")))
+		until(text("#webhook-health")+` !== ""`), absent("#send-test"))
 	b.shot("tenant-view", "")
 }
 

@@ -1,9 +1,11 @@
-// deliveries.js: a webhook's deliveries (filtered by status through the API,
-// by event type and time in the page), refreshed while on screen; recovering
-// the failed ones of a window; one delivery's attempts and payload; retry,
-// and sending a succeeded one again after a confirmation.
+// deliveries.js: a webhook's deliveries (its call log, see logpager.js:
+// filtered by status, event type and time by the API, paged by Older),
+// refreshed while on screen; recovering the failed ones of a window; one
+// delivery's attempts and payload; retry, and sending a succeeded one again
+// after a confirmation.
 import { call, hooks, enc, ApiError } from './api.js';
 import { h, mount, when, badge, say, confirm, clearErrors, showErrors } from './dom.js';
+import { logPager, timeFilters } from './logpager.js';
 
 export const statuses = ['pending', 'succeeded', 'failed', 'paused'];
 const statusKind = { succeeded: 'ok', failed: 'bad', pending: 'muted', paused: 'warn' };
@@ -39,32 +41,30 @@ export function deliveriesPanel(ctx, w) {
     h('select', { id: 'filter-status', name: 'status' }, h('option', { value: '' }, 'any'),
       statuses.map((s) => h('option', { value: s }, s))),
     h('label', { for: 'filter-type' }, 'Event type'),
-    h('input', { id: 'filter-type', name: 'type', placeholder: 'e.g. user.created' }),
+    h('input', { id: 'filter-type', name: 'event_type', placeholder: 'exact, e.g. user.created' }),
     h('label', { for: 'filter-since' }, 'Since'),
     h('input', { id: 'filter-since', name: 'since', type: 'datetime-local' }),
+    h('label', { for: 'filter-until' }, 'Until'),
+    h('input', { id: 'filter-until', name: 'until', type: 'datetime-local' }),
     h('button', { type: 'submit' }, 'Apply'));
   const body = h('tbody', { id: 'delivery-rows' });
-  const count = h('p', { class: 'muted', id: 'delivery-count' });
-  const refresh = async () => {
-    const q = new URLSearchParams({ per_page: '100' });
-    if (form.status.value) q.set('status', form.status.value);
-    const list = await call('GET', `${hooks}${enc(w.id)}/deliveries?${q}`);
-    if (!ctx.alive()) return;
-    const type = form.type.value.trim();
-    const since = form.since.value ? new Date(form.since.value) : null;
-    const shown = list.items.filter((d) => (!type || d.event_type === type) && (!since || new Date(d.created_at) >= since));
-    count.textContent = `${shown.length} shown of ${list.total} (newest first, refreshed every few seconds)`;
-    mount(body, shown.length ? shown.map((d) => row(ctx, w.id, d, write, refresh)) :
-      h('tr', {}, h('td', { colspan: 6 }, 'No deliveries.')));
+  const note = h('p', { class: 'muted', id: 'delivery-count', role: 'status' });
+  const error = h('p', { class: 'error', id: 'delivery-error', role: 'alert' });
+  const older = h('button', { type: 'button', id: 'delivery-older', class: 'secondary', hidden: true }, 'Older');
+  const query = () => {
+    const q = new URLSearchParams({ webhook_id: w.id });
+    for (const n of ['status', 'event_type']) if (form.elements[n].value.trim()) q.set(n, form.elements[n].value.trim());
+    return timeFilters(form, q);
   };
-  form.addEventListener('submit', (e) => { e.preventDefault(); refresh().catch((err) => say(err.message, 'bad')); });
-  refresh().catch((err) => mount(body, h('tr', {}, h('td', { colspan: 6, class: 'error' }, err.message))));
-  ctx.every(2000, () => refresh().catch(() => {}));
+  const pager = logPager(ctx, { query, columns: 6, body, older, note, error,
+    row: (d) => row(ctx, w.id, d, write, () => pager.poll()) });
+  form.addEventListener('submit', (e) => { e.preventDefault(); pager.reload(); });
+  pager.reload();
   return h('section', { 'aria-labelledby': 'deliveries-h' },
-    h('h2', { id: 'deliveries-h' }, 'Deliveries'), form, write && recoverForm(w, refresh), count,
+    h('h2', { id: 'deliveries-h' }, 'Deliveries'), form, write && recoverForm(w, () => pager.poll()), error, note,
     h('table', { id: 'deliveries' },
       h('thead', {}, h('tr', {}, ['Created', 'Event type', 'Status', 'Attempts', 'Last answer', ''].map((t) => h('th', { scope: 'col' }, t)))),
-      body));
+      body), older);
 }
 
 function lastAnswer(d) {

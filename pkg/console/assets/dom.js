@@ -75,6 +75,20 @@ export function confirm(title, text, action, onConfirm) {
   dialog.showModal();
 }
 
+// field returns a labelled control named name (id f-<prefix><name>) with a
+// place for its error (e-<prefix><name>, where showErrors puts it) and an
+// optional hint.
+export function field(name, label, control, hint, prefix = '') {
+  const id = prefix + name;
+  control.id = 'f-' + id;
+  control.name = name;
+  control.setAttribute('aria-describedby', `e-${id}${hint ? ` h-${id}` : ''}`);
+  return h('div', { class: 'field', 'data-field': name },
+    h('label', { for: control.id }, label), control,
+    hint && h('small', { id: 'h-' + id, class: 'muted' }, hint),
+    h('p', { id: 'e-' + id, class: 'field-error' }));
+}
+
 // clearErrors empties a form's field errors and its general error.
 export function clearErrors(form, formError) {
   formError.textContent = '';
@@ -83,7 +97,7 @@ export function clearErrors(form, formError) {
 }
 
 // showErrors puts each {loc: ["body", field, …], msg} of a 422 next to its
-// field (the element #e-<prefix><field>, the control named field), and the
+// field (the element #e-<prefix><field>, the controls named field), and the
 // rest in formError; the first invalid field gets the focus.
 export function showErrors(form, formError, detail, prefix = '') {
   const rest = [];
@@ -94,8 +108,11 @@ export function showErrors(form, formError, detail, prefix = '') {
     if (!p) { rest.push(`${(e.loc || []).slice(1).join('.')}: ${e.msg}`); continue; }
     const where = (e.loc || []).slice(2).join('.');
     p.textContent = (p.textContent ? p.textContent + '; ' : '') + (where ? `${where}: ` : '') + e.msg;
+    // A group of checkboxes of one name is a list of controls.
     const control = form.elements[name];
-    if (control) { control.setAttribute('aria-invalid', 'true'); first = first || control; }
+    const controls = !control ? [] : control instanceof Element ? [control] : [...control];
+    for (const c of controls) c.setAttribute('aria-invalid', 'true');
+    first = first || controls[0] || null;
   }
   formError.textContent = rest.length ? rest.join('; ') : 'Some fields need a fix.';
   if (first) first.focus();

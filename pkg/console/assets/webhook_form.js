@@ -1,19 +1,8 @@
 // webhook_form.js: create and edit a webhook. The API judges the input; its
 // 422 messages are shown next to the fields they name.
 import { call, hooks, enc, ApiError } from './api.js';
-import { h, items, say, clearErrors, showErrors } from './dom.js';
+import { h, items, say, field, clearErrors, showErrors } from './dom.js';
 import { showSecret } from './webhooks.js';
-
-// field returns a labelled control with a place for its error.
-function field(name, label, control, hint) {
-  control.id = 'f-' + name;
-  control.name = name;
-  control.setAttribute('aria-describedby', `e-${name}${hint ? ` h-${name}` : ''}`);
-  return h('div', { class: 'field', 'data-field': name },
-    h('label', { for: control.id }, label), control,
-    hint && h('small', { id: 'h-' + name, class: 'muted' }, hint),
-    h('p', { id: 'e-' + name, class: 'field-error' }));
-}
 
 const text = (v) => h('input', { value: v ?? '' });
 const num = (v) => h('input', { type: 'number', value: v ?? '' });
