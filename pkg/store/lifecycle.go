@@ -29,13 +29,21 @@ type Lifecycle struct {
 }
 
 // NewDelivery returns the delivery of an event to a webhook as its fan-out
-// creates it, from base (its webhook, event and tenant fields): pending and
-// due at now, or held (paused) when its webhook is paused.
-func NewDelivery(base herald.Delivery, now time.Time, held bool) *herald.Delivery {
+// creates it, from base (its webhook, event and tenant fields), by what
+// TakeHeldSlot made of it: pending and due at now (NotPaused, also a
+// webhook never paused), held (paused) in a slot of base's PauseEpoch
+// (Held), or failed, not sent, its pause queue full (Dropped). A dropped
+// delivery is kept like the others, under the id of its event and webhook,
+// so that its drop is counted once however many copies of the event fan
+// out (see Handle's use of it in ingest).
+func NewDelivery(base herald.Delivery, now time.Time, slot Slot) *herald.Delivery {
 	d := base
 	d.Status, d.NextAttemptMS = herald.StatusPending, herald.Millis(now)
-	if held {
+	switch slot {
+	case Held:
 		d.Status, d.NextAttemptMS = herald.StatusPaused, 0
+	case Dropped:
+		stop(&d, PauseFullReason, now)
 	}
 	d.CreatedMS, d.UpdatedMS = herald.Millis(now), herald.Millis(now)
 	return &d
@@ -252,14 +260,33 @@ func (l Lifecycle) takeNewSlot(ctx context.Context, webhooks WebhookWrites, d *h
 	})
 	switch {
 	case errors.Is(err, ErrStale):
-		if slot == Held {
-			return true, webhooks.FreeHeldSlot(ctx, d.WebhookID, w.PauseEpoch)
-		}
-		return true, nil
+		return true, webhooks.GiveBack(ctx, d.WebhookID, slot, w.PauseEpoch)
 	case err != nil:
 		return false, err
 	}
 	return slot == Dropped, nil
+}
+
+// Overflow ends pending delivery d, which its paused webhook's full pause
+// queue dropped (TakeHeldSlot answered Dropped, and counted it): failed,
+// not sent. When d is pending no more (another copy of its job held it,
+// dropped it or moved it on) the drop is not this writer's: it is taken
+// back (UncountDrop) and ErrStale returned, nothing written.
+func (l Lifecycle) Overflow(ctx context.Context, webhooks WebhookWrites, d *herald.Delivery, now time.Time) error {
+	err := l.modifyIf(ctx, d, now, func(d *herald.Delivery) error {
+		if d.Status != herald.StatusPending {
+			return ErrStale
+		}
+		stop(d, PauseFullReason, now)
+		return nil
+	})
+	if errors.Is(err, ErrStale) {
+		if err := webhooks.UncountDrop(ctx, d.WebhookID); err != nil {
+			return err
+		}
+		return ErrStale
+	}
+	return err
 }
 
 // Reschedule makes pending delivery d due now, its lease cleared: the

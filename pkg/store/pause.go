@@ -126,6 +126,28 @@ func (s WebhookWrites) FreeHeldSlot(ctx context.Context, id string, epoch int64)
 	}
 }
 
+// UncountDrop takes back a drop TakeHeldSlot counted in webhook id's
+// pause_dropped that turned out not to be the caller's: another writer kept
+// the same delivery first (another copy of its event, or of its job), with
+// its own slot or drop. A decrement with no revision check: the counter
+// only adds up, whatever the webhook's pause. A webhook gone is left alone.
+func (s WebhookWrites) UncountDrop(ctx context.Context, id string) error {
+	return s.counter(ctx, id, docstore.Mods{fieldPauseDropped: docstore.Increment(-1)})
+}
+
+// GiveBack gives back what TakeHeldSlot made of a delivery of webhook id
+// that another writer kept first, under its own slot or drop: a slot of
+// pause epoch (FreeHeldSlot), or a drop (UncountDrop).
+func (s WebhookWrites) GiveBack(ctx context.Context, id string, slot Slot, epoch int64) error {
+	switch slot {
+	case Held:
+		return s.FreeHeldSlot(ctx, id, epoch)
+	case Dropped:
+		return s.UncountDrop(ctx, id)
+	}
+	return nil
+}
+
 // MarkPauseOverflow records that the overflow of w's pause (as written by
 // TakeHeldSlot) was announced, if w is still in that pause: a
 // revision-checked field update, so a resume or a new pause meanwhile is

@@ -48,3 +48,5 @@ func TestPauseLimitHoldsThroughResumeAndPause(t *testing.T) {
 }
 
 func TestHealthStreaksHoldUnderConcurrency(t *testing.T) { onEachBackend(t, storetest.HealthStreaks) }
+
+func TestPauseQueueExactWithDuplicateEvents(t *testing.T) { onEachBackend(t, storetest.PauseDuplicates) }
