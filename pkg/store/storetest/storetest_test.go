@@ -49,4 +49,6 @@ func TestPauseLimitHoldsThroughResumeAndPause(t *testing.T) {
 
 func TestHealthStreaksHoldUnderConcurrency(t *testing.T) { onEachBackend(t, storetest.HealthStreaks) }
 
-func TestPauseQueueExactWithDuplicateEvents(t *testing.T) { onEachBackend(t, storetest.PauseDuplicates) }
+func TestPauseQueueExactWithDuplicateEvents(t *testing.T) {
+	onEachBackend(t, storetest.PauseDuplicates)
+}
