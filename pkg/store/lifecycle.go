@@ -321,19 +321,14 @@ func (l Lifecycle) Rearm(ctx context.Context, enq Enqueuer, d *herald.Delivery, 
 	return enq.Enqueue(ctx, herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}, now)
 }
 
-// Release re-arms those of the held deliveries whose webhook is no longer
-// paused, or is gone (its deliveries then end as not sent).
+// Release re-arms those of held, deliveries read whole, whose webhook is no
+// longer paused, or is gone (its deliveries then end as not sent).
 //
 // Whoever writes a delivery as paused calls it after the write (through
-// Settle): a resume
-// that read the held deliveries between that writer's read of the webhook
-// and its write did not see the delivery, but the webhook read here already
-// says resumed. The expiry-notifier runs it over every held delivery as a
-// backstop.
-//
-// A held delivery read from an index without its revision (nil
-// DocstoreRevision) is read whole before it is re-armed, and left alone when
-// it is no longer paused.
+// Settle): a resume that read the held deliveries between that writer's
+// read of the webhook and its write did not see the delivery, but the
+// webhook read here already says resumed. The expiry-notifier settles
+// those whose writer did not (SettleHeld).
 func (l Lifecycle) Release(ctx context.Context, webhooks *docstore.Collection, enq Enqueuer, held []*herald.Delivery, now time.Time) error {
 	paused := map[string]bool{}
 	for _, d := range held {
@@ -347,17 +342,6 @@ func (l Lifecycle) Release(ctx context.Context, webhooks *docstore.Collection, e
 		}
 		if isPaused {
 			continue
-		}
-		if d.DocstoreRevision == nil {
-			switch err := l.Deliveries.Get(ctx, d); {
-			case NotFound(err):
-				continue
-			case err != nil:
-				return fmt.Errorf("read held delivery %d: %w", d.ID, err)
-			}
-			if d.Status != herald.StatusPaused {
-				continue
-			}
 		}
 		if err := l.Rearm(ctx, enq, d, false, now); err != nil && !Conflict(err) {
 			return err

@@ -52,3 +52,5 @@ func TestHealthStreaksHoldUnderConcurrency(t *testing.T) { onEachBackend(t, stor
 func TestPauseQueueExactWithDuplicateEvents(t *testing.T) {
 	onEachBackend(t, storetest.PauseDuplicates)
 }
+
+func TestPauseBackstopSettlesWhatNobodySettled(t *testing.T) { onEachBackend(t, storetest.PauseBackstop) }
