@@ -53,4 +53,6 @@ func TestPauseQueueExactWithDuplicateEvents(t *testing.T) {
 	onEachBackend(t, storetest.PauseDuplicates)
 }
 
-func TestPauseBackstopSettlesWhatNobodySettled(t *testing.T) { onEachBackend(t, storetest.PauseBackstop) }
+func TestPauseBackstopSettlesWhatNobodySettled(t *testing.T) {
+	onEachBackend(t, storetest.PauseBackstop)
+}
