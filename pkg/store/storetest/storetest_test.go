@@ -56,3 +56,5 @@ func TestPauseQueueExactWithDuplicateEvents(t *testing.T) {
 func TestPauseBackstopSettlesWhatNobodySettled(t *testing.T) {
 	onEachBackend(t, storetest.PauseBackstop)
 }
+
+func TestPauseAndResumeSucceedInAFloodOfDrops(t *testing.T) { onEachBackend(t, storetest.PauseFlood) }
