@@ -68,6 +68,18 @@ func TestDynamoDB(t *testing.T) {
 		t.Parallel()
 		storetest.PauseInterleavings(t, newAtomicStack(t, endpoint, "repause-").Collections, storetest.Options{})
 	})
+	t.Run("PauseQueueExactWithDuplicateEvents", func(t *testing.T) {
+		t.Parallel()
+		storetest.PauseDuplicates(t, newAtomicStack(t, endpoint, "dup-").Collections, storetest.Options{})
+	})
+	t.Run("PauseBackstopSettles", func(t *testing.T) {
+		t.Parallel()
+		storetest.PauseBackstop(t, newAtomicStack(t, endpoint, "backstop-").Collections, storetest.Options{})
+	})
+	t.Run("PauseAndResumeInAFloodOfDrops", func(t *testing.T) {
+		t.Parallel()
+		storetest.PauseFlood(t, newAtomicStack(t, endpoint, "flood-").Collections, storetest.Options{})
+	})
 	t.Run("HealthStreaksUnderConcurrency", func(t *testing.T) {
 		t.Parallel()
 		storetest.HealthStreaks(t, newAtomicStack(t, endpoint, "health-").Collections, storetest.Options{})

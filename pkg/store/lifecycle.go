@@ -201,9 +201,13 @@ func (l Lifecycle) Hold(ctx context.Context, webhooks WebhookWrites, enq Enqueue
 // with no slot taken, the delivery's not among them: it takes a slot of
 // the new pause and records it on the delivery, or, the queue being full,
 // the delivery is not sent (its drop counted by TakeHeldSlot). So no
-// delivery is held for long without a slot of the pause it is held in;
-// a moment's excess between the write and this check is the price of two
-// documents written one after the other.
+// delivery is held for long without a slot of the pause it is held in.
+// What remains is the window between the delivery's write and this check,
+// two documents written one after the other: a delivery whose slot's pause
+// ended in it (resumed and paused again) is held beside the new pause's
+// queue until it is settled here, or, when its writer died in between, by
+// the expiry-notifier's next tick (SettleHeld): the held index may count
+// more than the limit for that long, pause_held never does.
 func (l Lifecycle) Settle(ctx context.Context, webhooks WebhookWrites, enq Enqueuer, held []*herald.Delivery, now time.Time) error {
 	var still []*herald.Delivery
 	for _, d := range held {

@@ -59,14 +59,20 @@ const slotTries = 100
 // it is: while fewer than its pause limit are held (pause_held), it takes a
 // slot (Held); past that it counts the drop in pause_dropped (Dropped). So
 // however many writers hold deliveries at once, in however many processes,
-// no more than the limit are held and every drop is counted once. The
-// caller creates the held delivery after the slot is taken, recording the
-// pause the slot is of (the returned webhook's PauseEpoch), gives the slot
-// back (FreeHeldSlot) when it finds the delivery made by another, and
-// settles the delivery once written (Lifecycle.Settle: a resume and a new
-// pause meanwhile started the queue again without its slot). A crash in
-// between leaves the slot taken until the pause ends (SetPaused starts each
-// pause and resume with none). It returns the webhook as written (nil when
+// no more than the limit are held.
+//
+// The caller then writes the delivery: held, recording the pause the slot
+// is of (the returned webhook's PauseEpoch), or failed as not sent
+// (NewDelivery, Overflow). A delivery is written once under its id, which
+// derives from its event and webhook: a writer that finds it written by
+// another first (another copy of its event, or of its job) gives back what
+// it took (GiveBack), so each delivery holds one slot or counts one drop.
+// A held one is then settled (Lifecycle.Settle: a resume and a new pause
+// meanwhile started the queue again without its slot). A crash between
+// this write and the delivery's leaves the slot taken until the pause ends
+// (SetPaused starts each pause and resume with none), the queue holding one
+// fewer, or the drop counted with no delivery kept, which a copy of the
+// event then counts again. It returns the webhook as written (nil when
 // gone).
 func (s WebhookWrites) TakeHeldSlot(ctx context.Context, id string) (Slot, *herald.Webhook, error) {
 	for try := 1; ; try++ {

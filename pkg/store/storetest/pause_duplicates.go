@@ -12,14 +12,17 @@ import (
 )
 
 // PauseDuplicates checks that a paused webhook's pause queue is exact when
-// every event comes twice or three times at once (at-least-once delivery
-// of the ingest topic: a redelivered message handled while the first copy
-// still fans out): exactly min(events, limit) held, each of the rest
-// dropped, counted in pause_dropped once and kept as one failed delivery,
-// and webhook.endpoint.pause_overflow announced once for each pause that
-// dropped one, never for one that did not. The handlers take each other's
-// fan-out leases over at once (SoleOwner: each takes the other's for a gone
-// process's), so the copies of an event fan out together.
+// every event comes two or three times at once (at-least-once delivery of
+// the ingest topic: a redelivered message handled while the first copy
+// still fans out): no more than the limit held, each in a slot of the
+// pause, every event one delivery, held or dropped, each drop counted in
+// pause_dropped once, and webhook.endpoint.pause_overflow announced once
+// for each pause that dropped one, never for one that did not. The
+// handlers take each other's fan-out leases over at once (SoleOwner: each
+// takes the other's for a gone process's), so the copies of an event fan
+// out together. It logs how many rounds held fewer than min(events, limit):
+// two copies split, one taking the last slot and the other keeping its
+// drop first (the slot is then given back).
 func PauseDuplicates(t *testing.T, c store.Collections, o Options) {
 	ctx := context.Background()
 	const id, eventType = "wh_pause_dup", "pause.dup"
