@@ -53,7 +53,7 @@ func (l Lifecycle) SettleHeld(ctx context.Context, webhooks WebhookWrites, enq E
 			candidates = append(candidates, &herald.Delivery{ID: d.ID})
 		}
 	}
-	whole, err := l.readWhole(ctx, candidates)
+	whole, err := readStill(ctx, l.Deliveries, candidates, "held deliveries")
 	if err != nil {
 		return 0, err
 	}
@@ -67,27 +67,30 @@ func (l Lifecycle) SettleHeld(ctx context.Context, webhooks WebhookWrites, enq E
 	return len(unsettled), l.Settle(ctx, webhooks, enq, unsettled, now)
 }
 
-// readWhole reads ds (their ids set) whole, in one action list, and returns
-// those still there.
-func (l Lifecycle) readWhole(ctx context.Context, ds []*herald.Delivery) ([]*herald.Delivery, error) {
+// readStill reads ds (their ids set) by key, in one action list, the
+// fields given (every one when none), and returns those still there; what
+// names them in errors.
+func readStill(ctx context.Context, deliveries *docstore.Collection, ds []*herald.Delivery, what string,
+	fields ...docstore.FieldPath) ([]*herald.Delivery, error) {
 	if len(ds) == 0 {
 		return nil, nil
 	}
-	gets := l.Deliveries.Actions()
+	gets := deliveries.Actions()
 	for _, d := range ds {
-		gets.Get(d)
-	}
-	err := gets.Do(ctx)
-	var errs docstore.ActionListError
-	if err != nil && !errors.As(err, &errs) {
-		return nil, fmt.Errorf("read held deliveries: %w", err)
+		gets.Get(d, fields...)
 	}
 	gone := map[int]bool{}
-	for _, e := range errs {
-		if !NotFound(e.Err) {
-			return nil, fmt.Errorf("read held deliveries: %w", err)
+	if err := gets.Do(ctx); err != nil {
+		var errs docstore.ActionListError
+		if !errors.As(err, &errs) {
+			return nil, fmt.Errorf("read %s: %w", what, err)
 		}
-		gone[e.Index] = true
+		for _, e := range errs {
+			if !NotFound(e.Err) {
+				return nil, fmt.Errorf("read %s: %w", what, err)
+			}
+			gone[e.Index] = true
+		}
 	}
 	var out []*herald.Delivery
 	for i, d := range ds {
