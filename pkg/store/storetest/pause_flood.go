@@ -11,13 +11,11 @@ import (
 	"github.com/heraldhq/herald/pkg/store"
 )
 
-// floodHandlers is how many events PauseFlood ingests at once.
-const floodHandlers = 8
-
 // PauseFlood checks that pausing and resuming a webhook succeeds while a
 // flood of events to it is dropped by its full pause queue, each drop a
 // write of the webhook, and that the queue stays exact. Each round pauses
-// the webhook with a seeded limit; floodHandlers ingest events for it
+// the webhook with a seeded limit; twice as many goroutines as handlers
+// (Options.Handlers) ingest events for it
 // without pause until a toggler has resumed it (releasing what it held, as
 // the admin API does) and paused it again a seeded number of times, each
 // step after a seeded number of events more. Every resume and pause must
@@ -29,6 +27,7 @@ func PauseFlood(t *testing.T, c store.Collections, o Options) {
 	const id, eventType = "wh_pause_flood", "pause.flood"
 	p := newPauseRig(t, c, o, id, eventType)
 	o = p.o
+	floodHandlers := 2 * o.Handlers
 	failed, off := 0, 0
 	for r := range o.Rounds {
 		rnd := rng(o, r)
