@@ -126,8 +126,8 @@ func testTestNotLogged(t *testing.T, b Backend) {
 }
 
 // testPauseOverflow pauses a webhook with a queue of 2 and publishes 5
-// events one by one: 2 are held, 3 dropped and counted; resuming sends the 2
-// held ones.
+// events one by one: 2 are held, 3 dropped (failed, not sent) and counted;
+// resuming sends the 2 held ones.
 func testPauseOverflow(t *testing.T, b Backend) {
 	_, api := start(t, b)
 	r := NewReceiver(t, "X-Herald-")
@@ -167,7 +167,8 @@ func testPauseOverflow(t *testing.T, b Backend) {
 		t.Errorf("resume sent %v, want the first two events %v", sent, ids[:2])
 	}
 	waitCount(t, func() bool { return api.Deliveries(wh.ID, "?status=succeeded").Total == 2 })
-	if l := api.Deliveries(wh.ID, ""); l.Total != 2 {
-		t.Errorf("%d deliveries, want the 2 held ones only", l.Total)
+	// The dropped ones are kept, failed as not sent, and stay so.
+	if l, failed := api.Deliveries(wh.ID, ""), api.Deliveries(wh.ID, "?status=failed"); l.Total != 5 || failed.Total != 3 {
+		t.Errorf("%d deliveries, %d failed; want the 2 held ones sent and the 3 dropped failed", l.Total, failed.Total)
 	}
 }

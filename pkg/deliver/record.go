@@ -79,7 +79,8 @@ func (h *Handler) count(d *herald.Delivery, a herald.Attempt, outcome string, gi
 
 // hold parks pending delivery d of paused webhook w in a slot of its pause
 // queue (see store.WebhookWrites.TakeHeldSlot); resuming enqueues it again.
-// Past the queue's limit d is stopped, counted in pause_dropped; a webhook
+// Past the queue's limit d is stopped, counted in pause_dropped once
+// (store.Lifecycle.Overflow); a webhook
 // resumed meanwhile gets its attempt (attempt). A resume (and a new pause)
 // that raced with the hold is caught by the settling that follows it (see
 // store.Lifecycle.Hold).
@@ -91,8 +92,15 @@ func (h *Handler) hold(ctx context.Context, d *herald.Delivery, attempt func() e
 	case slot == store.NotPaused:
 		return attempt()
 	case slot == store.Dropped:
-		h.cfg.Metrics.Dropped(metrics.DropPauseQueueFull)
-		return h.stop(ctx, d, store.PauseFullReason)
+		err := h.lifecycle().Overflow(ctx, h.webhooks(), d, h.cfg.Now())
+		if errors.Is(err, store.ErrStale) {
+			return nil // another copy of the job moved it on; its drop taken back
+		}
+		if err == nil {
+			h.cfg.Metrics.Dropped(metrics.DropPauseQueueFull)
+			h.cfg.Metrics.Attempt(metrics.AttemptNotSent, 0)
+		}
+		return err
 	}
 	err = h.lifecycle().Hold(ctx, h.webhooks(), h.cfg.Enqueuer, d, w.PauseEpoch, h.cfg.Now())
 	if errors.Is(err, store.ErrStale) {

@@ -68,6 +68,20 @@ func TestDynamoDB(t *testing.T) {
 		t.Parallel()
 		storetest.PauseInterleavings(t, newAtomicStack(t, endpoint, "repause-").Collections, storetest.Options{})
 	})
+	t.Run("PauseQueueExactWithDuplicateEvents", func(t *testing.T) {
+		t.Parallel()
+		storetest.PauseDuplicates(t, newAtomicStack(t, endpoint, "dup-").Collections, storetest.Options{})
+	})
+	t.Run("PauseBackstopSettles", func(t *testing.T) {
+		t.Parallel()
+		storetest.PauseBackstop(t, newAtomicStack(t, endpoint, "backstop-").Collections, storetest.Options{})
+	})
+	t.Run("PauseAndResumeInAFloodOfDrops", func(t *testing.T) {
+		t.Parallel()
+		// Four at once: moto takes one call at a time, so each more
+		// only makes the round longer.
+		storetest.PauseFlood(t, newAtomicStack(t, endpoint, "flood-").Collections, storetest.Options{Handlers: 2})
+	})
 	t.Run("HealthStreaksUnderConcurrency", func(t *testing.T) {
 		t.Parallel()
 		storetest.HealthStreaks(t, newAtomicStack(t, endpoint, "health-").Collections, storetest.Options{})

@@ -109,7 +109,9 @@ type Report struct {
 	DeletedEvents     int
 	DeletedDeliveries int
 	ExpiredHeld       int
-	ReleasedHeld      int
+	// ReleasedHeld counts held deliveries settled by the backstop:
+	// released, moved to the current pause's queue, or ended as not sent.
+	ReleasedHeld int
 	// GraceEnded counts rotated-out secrets dropped, webhooks' and
 	// applications' together.
 	GraceEnded int

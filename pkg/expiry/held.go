@@ -11,8 +11,8 @@ import (
 )
 
 // heldKeys reads the held index, shard by shard, for the held deliveries
-// created before cutoff (every one with a zero cutoff): their ids and
-// webhook ids, all the index holds that they need.
+// created before cutoff (every one with a zero cutoff): their ids, webhook
+// ids and creation times, what the index holds.
 func (n *Notifier) heldKeys(ctx context.Context, cutoff time.Time) ([]*herald.Delivery, error) {
 	var out []*herald.Delivery
 	for shard := 1; shard <= herald.Shards; shard++ {
@@ -57,8 +57,7 @@ func (n *Notifier) expireHeld(ctx context.Context, now time.Time) (int, error) {
 		// Held no more: its slot of the pause queue is free again. A slot
 		// not given back stays taken until the pause ends: the queue holds
 		// one delivery fewer, never one more.
-		slots := store.WebhookWrites{Coll: n.cfg.Webhooks, Table: n.cfg.Table}
-		if err := slots.FreeHeldSlot(ctx, d.WebhookID, d.PauseEpoch); err != nil {
+		if err := n.webhooks().FreeHeldSlot(ctx, d.WebhookID, d.PauseEpoch); err != nil {
 			n.cfg.Logger.Error("pause queue slot not freed", "webhook_id", d.WebhookID, "error", err)
 		}
 	}
@@ -81,8 +80,10 @@ func (n *Notifier) expireOne(ctx context.Context, d *herald.Delivery, now time.T
 	return n.lifecycle().GiveUpHeld(ctx, d, reason, now, announce)
 }
 
-// releaseHeld sends the held deliveries whose webhook is not paused any more.
-// It returns how many held deliveries it looked at that are no longer held.
+// releaseHeld settles the held deliveries whose writer did not (see
+// store.Lifecycle.SettleHeld): those of a webhook resumed are sent, those
+// held in a slot of an earlier pause take one of the current pause, or
+// end as not sent when its queue is full. It returns how many it settled.
 func (n *Notifier) releaseHeld(ctx context.Context, now time.Time) (int, error) {
 	if n.cfg.Enqueuer == nil {
 		return 0, nil
@@ -91,17 +92,12 @@ func (n *Notifier) releaseHeld(ctx context.Context, now time.Time) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	// Release reads whole (by key) only those it re-arms.
-	if err := n.lifecycle().Release(ctx, n.cfg.Webhooks, n.cfg.Enqueuer, held, now); err != nil {
-		return 0, err
-	}
-	released := 0
-	for _, d := range held {
-		if d.Status != herald.StatusPaused {
-			released++
-		}
-	}
-	return released, nil
+	return n.lifecycle().SettleHeld(ctx, n.webhooks(), n.cfg.Enqueuer, held, now)
+}
+
+// webhooks writes webhooks and tells this process's table.
+func (n *Notifier) webhooks() store.WebhookWrites {
+	return store.WebhookWrites{Coll: n.cfg.Webhooks, Table: n.cfg.Table}
 }
 
 // lifecycle moves the deliveries from one status to another.

@@ -41,30 +41,36 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 		}
 	}
 	var created []*herald.Delivery
+	drops := map[*herald.Delivery]*herald.Webhook{}
 	for _, w := range hooks {
 		base := newDelivery(ev, env, mev, w)
-		held := false
+		slot, fresh := store.NotPaused, w
 		if w.Paused {
-			slot, epoch, err := h.takeSlot(ctx, w, env)
-			if err != nil {
+			// One write of the webhook decides and records it (see
+			// store.WebhookWrites.TakeHeldSlot): the limit holds however
+			// many events fan out at once.
+			if slot, fresh, err = h.writes().TakeHeldSlot(ctx, w.ID); err != nil {
 				return 0, err
 			}
-			if slot == store.Dropped {
-				continue
-			}
-			held, base.PauseEpoch = slot == store.Held, epoch
 		}
-		created = append(created, store.NewDelivery(base, now, held))
+		if slot == store.Held {
+			base.PauseEpoch = fresh.PauseEpoch
+		}
+		d := store.NewDelivery(base, now, slot)
+		if slot == store.Dropped {
+			drops[d] = fresh
+		}
+		created = append(created, d)
 	}
 	all := created
 	created, made, err := h.create(ctx, ev, created)
 	if err != nil {
 		return 0, err
 	}
-	if err := h.freeSlotsNotUsed(ctx, all, created); err != nil {
+	if err := h.giveBackNotKept(ctx, all, created); err != nil {
 		return 0, err
 	}
-	h.cfg.Metrics.DeliveriesCreated(len(created))
+	h.cfg.Metrics.DeliveriesCreated(len(created) - h.dropped(ctx, env, created, drops))
 	// Deliveries another handler of the event made meanwhile may not be
 	// enqueued yet; a second job for one is harmless.
 	for _, id := range made {
@@ -74,9 +80,12 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 	}
 	var held []*herald.Delivery
 	for _, d := range created {
-		if d.Status != herald.StatusPending {
+		switch d.Status {
+		case herald.StatusPaused:
 			held = append(held, d)
 			continue
+		case herald.StatusFailed:
+			continue // dropped
 		}
 		if err := h.cfg.Enqueuer.Enqueue(ctx, herald.Job{DeliveryID: d.ID, Attempt: 1}, now); err != nil {
 			return 0, err
@@ -130,7 +139,7 @@ func (h *Handler) ingestAtOnce(ctx context.Context, env *envelope.Envelope, bega
 		if w.Paused {
 			return false, nil
 		}
-		d := store.NewDelivery(newDelivery(ev, env, mev, w), now, false)
+		d := store.NewDelivery(newDelivery(ev, env, mev, w), now, store.NotPaused)
 		if err := pickID(ev.ID, d, ingested, probes, inList); err != nil {
 			return false, nil
 		}

@@ -10,44 +10,54 @@ import (
 	"github.com/heraldhq/herald/pkg/store"
 )
 
-// takeSlot decides whether the delivery of env to w, paused when the
-// event was matched, is held or dropped (see store.WebhookWrites.TakeHeldSlot:
-// one revision-checked write of the webhook decides it and records it, so
-// the pause queue's limit holds however many events are fanned out at
-// once). A drop is logged, counted and announced; a webhook resumed
-// meanwhile gets its delivery at once (store.NotPaused). A held delivery
-// records the pause its slot is of (the epoch returned).
-func (h *Handler) takeSlot(ctx context.Context, w *herald.Webhook, env *envelope.Envelope) (store.Slot, int64, error) {
-	slot, fresh, err := h.writes().TakeHeldSlot(ctx, w.ID)
-	if err != nil || slot == store.NotPaused {
-		return slot, 0, err
-	}
-	if slot == store.Held {
-		return slot, fresh.PauseEpoch, nil
-	}
-	h.cfg.Logger.Warn("paused webhook queue full: delivery dropped",
-		"webhook_id", w.ID, "event_id", env.EventID, "held", fresh.PauseHeld)
-	h.announceOverflow(ctx, fresh, env.EventType)
-	h.cfg.Metrics.Dropped(metrics.DropPauseQueueFull)
-	return slot, 0, nil
-}
-
-// freeSlotsNotUsed gives back the pause queue slot of each held delivery
-// of wanted that was not created (another handler of the event made it,
-// under its own slot).
-func (h *Handler) freeSlotsNotUsed(ctx context.Context, wanted, created []*herald.Delivery) error {
+// giveBackNotKept gives back what the pause queue gave each delivery of
+// wanted that was not created (another handler of the event kept its own
+// first): the slot of a held one, the drop of a dropped one (see
+// store.WebhookWrites.GiveBack). So of the copies of one event fanned out
+// at once, only the one whose delivery is kept holds a slot or counts a
+// drop.
+func (h *Handler) giveBackNotKept(ctx context.Context, wanted, created []*herald.Delivery) error {
 	made := make(map[*herald.Delivery]bool, len(created))
 	for _, d := range created {
 		made[d] = true
 	}
 	for _, d := range wanted {
-		if d.Status == herald.StatusPaused && !made[d] {
-			if err := h.writes().FreeHeldSlot(ctx, d.WebhookID, d.PauseEpoch); err != nil {
-				return err
-			}
+		if made[d] {
+			continue
+		}
+		slot := store.NotPaused
+		switch d.Status {
+		case herald.StatusPaused:
+			slot = store.Held
+		case herald.StatusFailed:
+			slot = store.Dropped
+		}
+		if err := h.writes().GiveBack(ctx, d.WebhookID, slot, d.PauseEpoch); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// dropped logs, counts and announces each delivery of created that a full
+// pause queue dropped (a key of drops, with its webhook as the drop wrote
+// it): only a drop kept, so one per event and webhook however many copies
+// of the event fanned out. It returns how many there were.
+func (h *Handler) dropped(ctx context.Context, env *envelope.Envelope, created []*herald.Delivery,
+	drops map[*herald.Delivery]*herald.Webhook) int {
+	n := 0
+	for _, d := range created {
+		w, ok := drops[d]
+		if !ok {
+			continue
+		}
+		n++
+		h.cfg.Logger.Warn("paused webhook queue full: delivery dropped",
+			"webhook_id", w.ID, "event_id", env.EventID, "held", w.PauseHeld)
+		h.announceOverflow(ctx, w, env.EventType)
+		h.cfg.Metrics.Dropped(metrics.DropPauseQueueFull)
+	}
+	return n
 }
 
 // writes writes webhooks and tells this process's table.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 func TestHandlePausedWebhookCountsOverflow(t *testing.T) {
@@ -18,15 +19,23 @@ func TestHandlePausedWebhookCountsOverflow(t *testing.T) {
 			t.Fatalf("event %d: %v", i, err)
 		}
 	}
-	var held []string
+	// Each event has its delivery: held, or failed as not sent (kept under
+	// the id of its event and webhook, so a copy of the event does not
+	// count its drop again).
+	held, dropped := map[string]bool{}, map[string]bool{}
 	for _, d := range f.allDeliveries(t) {
-		if d.Status != herald.StatusPaused {
-			t.Errorf("delivery %+v, want it held", d)
+		switch {
+		case d.Status == herald.StatusPaused:
+			held[d.EventID] = true
+		case d.Status == herald.StatusFailed && len(d.Attempts) == 1 &&
+			d.Attempts[0].Error == "not sent: "+store.PauseFullReason:
+			dropped[d.EventID] = true
+		default:
+			t.Errorf("delivery %+v, want it held or dropped", d)
 		}
-		held = append(held, d.EventID)
 	}
-	if len(held) != 2 || held[0] != "evt_1" || held[1] != "evt_2" {
-		t.Errorf("held deliveries of %v, want evt_1 and evt_2", held)
+	if len(held) != 2 || !held["evt_1"] || !held["evt_2"] || len(dropped) != 3 {
+		t.Errorf("held deliveries of %v and dropped of %v, want evt_1 and evt_2 held, the other three dropped", held, dropped)
 	}
 	w := &herald.Webhook{ID: "wh_paused"}
 	if err := f.webhooks.Get(context.Background(), w); err != nil {

@@ -24,6 +24,7 @@ func TestHandlePausedWebhookHoldsUpToLimit(t *testing.T) {
 
 	live := map[int64]bool{}
 	var held []string
+	dropped := 0
 	for _, d := range f.allDeliveries(t) {
 		switch d.WebhookID {
 		case "wh_live":
@@ -32,6 +33,10 @@ func TestHandlePausedWebhookHoldsUpToLimit(t *testing.T) {
 			}
 			live[d.ID] = true
 		case "wh_paused":
+			if d.Status == herald.StatusFailed {
+				dropped++ // past the limit (see TestHandlePausedWebhookCountsOverflow)
+				continue
+			}
 			if d.Status != herald.StatusPaused || d.NextAttemptMS != 0 {
 				t.Errorf("delivery of the paused webhook = %+v, want paused with no due time", d)
 			}
@@ -42,7 +47,7 @@ func TestHandlePausedWebhookHoldsUpToLimit(t *testing.T) {
 		t.Errorf("live webhook has %d deliveries, want 4", len(live))
 	}
 	// Past the limit of 2 the paused webhook's deliveries are dropped.
-	if len(held) != 2 || held[0] == held[1] || (held[0] != "evt_1" && held[0] != "evt_2") ||
+	if len(held) != 2 || dropped != 2 || held[0] == held[1] || (held[0] != "evt_1" && held[0] != "evt_2") ||
 		(held[1] != "evt_1" && held[1] != "evt_2") {
 		t.Errorf("paused webhook holds deliveries of %v, want evt_1 and evt_2", held)
 	}

@@ -21,8 +21,10 @@
 // a lost attempt due again (Reschedule); an admin's retry, or a recovery's,
 // makes a pending delivery's next attempt due now or re-arms a finished one
 // (Retry, Rearm), a resume releases held ones (Release), and whoever wrote
-// one held checks its webhook's pause again (Settle); the expiry-notifier
-// gives up one held too long (GiveUpHeld).
+// one held checks its webhook's pause again (Settle), the expiry-notifier
+// settling those nobody did (SettleHeld); deliver ends one a full pause
+// queue dropped (Overflow), and the expiry-notifier gives up one held too
+// long (GiveUpHeld).
 //
 // A webhook's recovery in progress (recovery.go) is a record in the
 // schedule collection that the retry-scheduler carries out pass by pass.
@@ -31,7 +33,11 @@
 // revision-checked writes of the webhook as it is, never from a copy read
 // before: a held delivery takes a slot of its paused webhook's queue
 // (TakeHeldSlot) before it is created (each pause numbered, a slot counts
-// in its own pause only), and an attempt's result is one write
+// in its own pause only), a dropped one counts its drop and is kept as
+// failed, each given back by a writer that finds the delivery kept by
+// another copy of its event (GiveBack); a resume is one unconditional
+// write, a pause tries until its deadline (SetPaused); an attempt's result
+// is one write
 // of the endpoint's health that records the event it calls for
 // (RecordHealth). They hold whatever the concurrency, on every driver
 // (storetest checks it).

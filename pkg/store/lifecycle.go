@@ -30,13 +30,21 @@ type Lifecycle struct {
 }
 
 // NewDelivery returns the delivery of an event to a webhook as its fan-out
-// creates it, from base (its webhook, event and tenant fields): pending and
-// due at now, or held (paused) when its webhook is paused.
-func NewDelivery(base herald.Delivery, now time.Time, held bool) *herald.Delivery {
+// creates it, from base (its webhook, event and tenant fields), by what
+// TakeHeldSlot made of it: pending and due at now (NotPaused, also a
+// webhook never paused), held (paused) in a slot of base's PauseEpoch
+// (Held), or failed, not sent, its pause queue full (Dropped). A dropped
+// delivery is kept like the others, under the id of its event and webhook,
+// so that its drop is counted once however many copies of the event fan
+// out (see Handle's use of it in ingest).
+func NewDelivery(base herald.Delivery, now time.Time, slot Slot) *herald.Delivery {
 	d := base
 	d.Status, d.NextAttemptMS = herald.StatusPending, herald.Millis(now)
-	if held {
+	switch slot {
+	case Held:
 		d.Status, d.NextAttemptMS = herald.StatusPaused, 0
+	case Dropped:
+		stop(&d, PauseFullReason, now)
 	}
 	d.CreatedMS, d.UpdatedMS = herald.Millis(now), herald.Millis(now)
 	return &d
@@ -221,9 +229,13 @@ func (l Lifecycle) Hold(ctx context.Context, webhooks WebhookWrites, enq Enqueue
 // with no slot taken, the delivery's not among them: it takes a slot of
 // the new pause and records it on the delivery, or, the queue being full,
 // the delivery is not sent (its drop counted by TakeHeldSlot). So no
-// delivery is held for long without a slot of the pause it is held in;
-// a moment's excess between the write and this check is the price of two
-// documents written one after the other.
+// delivery is held for long without a slot of the pause it is held in.
+// What remains is the window between the delivery's write and this check,
+// two documents written one after the other: a delivery whose slot's pause
+// ended in it (resumed and paused again) is held beside the new pause's
+// queue until it is settled here, or, when its writer died in between, by
+// the expiry-notifier's next tick (SettleHeld): the held index may count
+// more than the limit for that long, pause_held never does.
 func (l Lifecycle) Settle(ctx context.Context, webhooks WebhookWrites, enq Enqueuer, held []*herald.Delivery, now time.Time) error {
 	var still []*herald.Delivery
 	for _, d := range held {
@@ -280,14 +292,33 @@ func (l Lifecycle) takeNewSlot(ctx context.Context, webhooks WebhookWrites, d *h
 	})
 	switch {
 	case errors.Is(err, ErrStale):
-		if slot == Held {
-			return true, webhooks.FreeHeldSlot(ctx, d.WebhookID, w.PauseEpoch)
-		}
-		return true, nil
+		return true, webhooks.GiveBack(ctx, d.WebhookID, slot, w.PauseEpoch)
 	case err != nil:
 		return false, err
 	}
 	return slot == Dropped, nil
+}
+
+// Overflow ends pending delivery d, which its paused webhook's full pause
+// queue dropped (TakeHeldSlot answered Dropped, and counted it): failed,
+// not sent. When d is pending no more (another copy of its job held it,
+// dropped it or moved it on) the drop is not this writer's: it is taken
+// back (UncountDrop) and ErrStale returned, nothing written.
+func (l Lifecycle) Overflow(ctx context.Context, webhooks WebhookWrites, d *herald.Delivery, now time.Time) error {
+	err := l.modifyIf(ctx, d, now, func(d *herald.Delivery) error {
+		if d.Status != herald.StatusPending {
+			return ErrStale
+		}
+		stop(d, PauseFullReason, now)
+		return nil
+	})
+	if errors.Is(err, ErrStale) {
+		if err := webhooks.UncountDrop(ctx, d.WebhookID); err != nil {
+			return err
+		}
+		return ErrStale
+	}
+	return err
 }
 
 // Reschedule makes pending delivery d due now, its lease cleared: the
@@ -322,19 +353,14 @@ func (l Lifecycle) Rearm(ctx context.Context, enq Enqueuer, d *herald.Delivery, 
 	return enq.Enqueue(ctx, herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}, now)
 }
 
-// Release re-arms those of the held deliveries whose webhook is no longer
-// paused, or is gone (its deliveries then end as not sent).
+// Release re-arms those of held, deliveries read whole, whose webhook is no
+// longer paused, or is gone (its deliveries then end as not sent).
 //
 // Whoever writes a delivery as paused calls it after the write (through
-// Settle): a resume
-// that read the held deliveries between that writer's read of the webhook
-// and its write did not see the delivery, but the webhook read here already
-// says resumed. The expiry-notifier runs it over every held delivery as a
-// backstop.
-//
-// A held delivery read from an index without its revision (nil
-// DocstoreRevision) is read whole before it is re-armed, and left alone when
-// it is no longer paused.
+// Settle): a resume that read the held deliveries between that writer's
+// read of the webhook and its write did not see the delivery, but the
+// webhook read here already says resumed. The expiry-notifier settles
+// those whose writer did not (SettleHeld).
 func (l Lifecycle) Release(ctx context.Context, webhooks *docstore.Collection, enq Enqueuer, held []*herald.Delivery, now time.Time) error {
 	paused := map[string]bool{}
 	for _, d := range held {
@@ -348,17 +374,6 @@ func (l Lifecycle) Release(ctx context.Context, webhooks *docstore.Collection, e
 		}
 		if isPaused {
 			continue
-		}
-		if d.DocstoreRevision == nil {
-			switch err := l.Deliveries.Get(ctx, d); {
-			case NotFound(err):
-				continue
-			case err != nil:
-				return fmt.Errorf("read held delivery %d: %w", d.ID, err)
-			}
-			if d.Status != herald.StatusPaused {
-				continue
-			}
 		}
 		if err := l.Rearm(ctx, enq, d, false, now); err != nil && !Conflict(err) {
 			return err

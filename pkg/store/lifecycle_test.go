@@ -18,7 +18,11 @@ var t0 = time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
 func stored(t *testing.T, l store.Lifecycle, held bool) *herald.Delivery {
 	t.Helper()
 	ctx := context.Background()
-	d := store.NewDelivery(herald.Delivery{ID: 7, WebhookID: "wh_1", EventID: "evt_1", EventType: "a.b"}, t0, held)
+	slot := store.NotPaused
+	if held {
+		slot = store.Held
+	}
+	d := store.NewDelivery(herald.Delivery{ID: 7, WebhookID: "wh_1", EventID: "evt_1", EventType: "a.b"}, t0, slot)
 	if err := l.Deliveries.Create(ctx, d); err != nil {
 		t.Fatal(err)
 	}
@@ -38,14 +42,19 @@ func read(t *testing.T, l store.Lifecycle, id int64) *herald.Delivery {
 	return d
 }
 
-func TestNewDeliveryIsPendingOrHeld(t *testing.T) {
-	d := store.NewDelivery(herald.Delivery{ID: 1, WebhookID: "wh_1"}, t0, false)
+func TestNewDeliveryIsPendingHeldOrDropped(t *testing.T) {
+	d := store.NewDelivery(herald.Delivery{ID: 1, WebhookID: "wh_1"}, t0, store.NotPaused)
 	if d.Status != herald.StatusPending || d.NextAttemptMS != herald.Millis(t0) || d.CreatedMS != herald.Millis(t0) {
 		t.Errorf("pending: %+v", d)
 	}
-	d = store.NewDelivery(herald.Delivery{ID: 1, WebhookID: "wh_1"}, t0, true)
-	if d.Status != herald.StatusPaused || d.NextAttemptMS != 0 {
+	d = store.NewDelivery(herald.Delivery{ID: 1, WebhookID: "wh_1", PauseEpoch: 3}, t0, store.Held)
+	if d.Status != herald.StatusPaused || d.NextAttemptMS != 0 || d.PauseEpoch != 3 {
 		t.Errorf("held: %+v", d)
+	}
+	d = store.NewDelivery(herald.Delivery{ID: 1, WebhookID: "wh_1"}, t0, store.Dropped)
+	if d.Status != herald.StatusFailed || d.NextAttemptMS != 0 || d.AttemptCount != 1 ||
+		len(d.Attempts) != 1 || d.Attempts[0].Error != "not sent: "+store.PauseFullReason {
+		t.Errorf("dropped: %+v", d)
 	}
 }
 
@@ -205,7 +214,7 @@ func TestHoldAfterAResumeAndANewPauseTakesASlotOfIt(t *testing.T) {
 	if got := read(t, l, first.ID); got.Status != herald.StatusPaused || got.PauseEpoch != 2 {
 		t.Errorf("held with a slot of pause 1 in pause 2: %+v, want paused in pause 2", got)
 	}
-	second := store.NewDelivery(herald.Delivery{ID: 8, WebhookID: "wh_1", EventID: "evt_2"}, t0, false)
+	second := store.NewDelivery(herald.Delivery{ID: 8, WebhookID: "wh_1", EventID: "evt_2"}, t0, store.NotPaused)
 	if err := l.Deliveries.Create(ctx, second); err != nil {
 		t.Fatal(err)
 	}

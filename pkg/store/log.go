@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 
@@ -126,29 +125,13 @@ func DeliveryLog(ctx context.Context, deliveries *docstore.Collection, f LogFilt
 // ofEventType reads the event type of deliveries ds by key and returns
 // those of eventType; one deleted since it was found is left out.
 func ofEventType(ctx context.Context, deliveries *docstore.Collection, ds []*herald.Delivery, eventType string) ([]*herald.Delivery, error) {
-	if len(ds) == 0 {
-		return nil, nil
-	}
-	gets := deliveries.Actions()
-	for _, d := range ds {
-		gets.Get(d, fieldEventType)
-	}
-	gone := map[int]bool{}
-	if err := gets.Do(ctx); err != nil {
-		var errs docstore.ActionListError
-		if !errors.As(err, &errs) {
-			return nil, fmt.Errorf("read deliveries' event types: %w", err)
-		}
-		for _, e := range errs {
-			if !NotFound(e.Err) {
-				return nil, fmt.Errorf("read deliveries' event types: %w", err)
-			}
-			gone[e.Index] = true
-		}
+	there, err := readStill(ctx, deliveries, ds, "deliveries' event types", fieldEventType)
+	if err != nil {
+		return nil, err
 	}
 	var out []*herald.Delivery
-	for i, d := range ds {
-		if !gone[i] && d.EventType == eventType {
+	for _, d := range there {
+		if d.EventType == eventType {
 			out = append(out, d)
 		}
 	}

@@ -59,14 +59,20 @@ const slotTries = 100
 // it is: while fewer than its pause limit are held (pause_held), it takes a
 // slot (Held); past that it counts the drop in pause_dropped (Dropped). So
 // however many writers hold deliveries at once, in however many processes,
-// no more than the limit are held and every drop is counted once. The
-// caller creates the held delivery after the slot is taken, recording the
-// pause the slot is of (the returned webhook's PauseEpoch), gives the slot
-// back (FreeHeldSlot) when it finds the delivery made by another, and
-// settles the delivery once written (Lifecycle.Settle: a resume and a new
-// pause meanwhile started the queue again without its slot). A crash in
-// between leaves the slot taken until the pause ends (SetPaused starts each
-// pause and resume with none). It returns the webhook as written (nil when
+// no more than the limit are held.
+//
+// The caller then writes the delivery: held, recording the pause the slot
+// is of (the returned webhook's PauseEpoch), or failed as not sent
+// (NewDelivery, Overflow). A delivery is written once under its id, which
+// derives from its event and webhook: a writer that finds it written by
+// another first (another copy of its event, or of its job) gives back what
+// it took (GiveBack), so each delivery holds one slot or counts one drop.
+// A held one is then settled (Lifecycle.Settle: a resume and a new pause
+// meanwhile started the queue again without its slot). A crash between
+// this write and the delivery's leaves the slot taken until the pause ends
+// (SetPaused starts each pause and resume with none), the queue holding one
+// fewer, or the drop counted with no delivery kept, which a copy of the
+// event then counts again. It returns the webhook as written (nil when
 // gone).
 func (s WebhookWrites) TakeHeldSlot(ctx context.Context, id string) (Slot, *herald.Webhook, error) {
 	for try := 1; ; try++ {
@@ -124,6 +130,28 @@ func (s WebhookWrites) FreeHeldSlot(ctx context.Context, id string, epoch int64)
 			return fmt.Errorf("free a pause queue slot of webhook %s: %w", id, err)
 		}
 	}
+}
+
+// UncountDrop takes back a drop TakeHeldSlot counted in webhook id's
+// pause_dropped that turned out not to be the caller's: another writer kept
+// the same delivery first (another copy of its event, or of its job), with
+// its own slot or drop. A decrement with no revision check: the counter
+// only adds up, whatever the webhook's pause. A webhook gone is left alone.
+func (s WebhookWrites) UncountDrop(ctx context.Context, id string) error {
+	return s.counter(ctx, id, docstore.Mods{fieldPauseDropped: docstore.Increment(-1)})
+}
+
+// GiveBack gives back what TakeHeldSlot made of a delivery of webhook id
+// that another writer kept first, under its own slot or drop: a slot of
+// pause epoch (FreeHeldSlot), or a drop (UncountDrop).
+func (s WebhookWrites) GiveBack(ctx context.Context, id string, slot Slot, epoch int64) error {
+	switch slot {
+	case Held:
+		return s.FreeHeldSlot(ctx, id, epoch)
+	case Dropped:
+		return s.UncountDrop(ctx, id)
+	}
+	return nil
 }
 
 // MarkPauseOverflow records that the overflow of w's pause (as written by

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"gocloud.dev/docstore"
@@ -34,6 +35,10 @@ type WebhookWrites struct {
 	Revision *Revision
 	// Logger hears of a bump that failed after its write succeeded.
 	Logger *slog.Logger
+
+	// raced, when set, runs between SetPaused's read of the webhook and
+	// its write: a test's other writers.
+	raced func()
 }
 
 // Get reads webhook id whole: herald.ErrNotFound when it is not there.
@@ -97,31 +102,83 @@ func (s WebhookWrites) Delete(ctx context.Context, id string) error {
 	return err
 }
 
-// SetPaused pauses or resumes webhook id, as of at, with a revision-checked
-// update of those fields alone, read again and tried again on a conflict
-// (an overflowing paused webhook has its pause_dropped counter bumped by
-// every event, and resuming it must not lose that race). Setting the state
-// it has writes nothing: a second pause racing the first does not start
-// the queue again, freeing the slots taken meanwhile. A pause is named by
-// at and numbered after the last, and its overflow is yet to be announced
-// (see pauseMods). herald.ErrNotFound when it is gone.
+// SetPaused pauses or resumes webhook id, as of at (herald.ErrNotFound
+// when it is gone). Setting the state it has writes nothing: a second pause
+// racing the first does not start the queue again, freeing the slots taken
+// meanwhile. A pause is named by at and numbered after the last, and its
+// overflow is yet to be announced (see pauseMods).
+//
+// Neither fails for a webhook being written by others meanwhile: a paused
+// webhook whose queue overflows has its pause_dropped counter written by
+// every event, and a failing endpoint its health by every attempt.
+//   - A resume writes the same fields whatever the webhook holds besides
+//     paused, so it is a field update without a revision check: one write,
+//     which no other write can fail. (A resume racing a resume writes the
+//     same; one after a pause that came in between resumes that pause, as
+//     a resume sent after it would.)
+//   - A pause decides on the webhook as it is (not paused; the next pause
+//     number), so it is a revision-checked update of its fields alone, read
+//     again and tried again on a conflict, with a growing, jittered pause
+//     in between, until it is written or ctx is done (pauseBudget when ctx
+//     has no deadline). Drops, the flood above, happen only while paused:
+//     what a pause races is attempts' health writes and admin writes.
 func (s WebhookWrites) SetPaused(ctx context.Context, id string, paused bool, at time.Time) error {
-	for try := 1; ; try++ {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, pauseBudget)
+		defer cancel()
+	}
+	for try := 0; ; try++ {
 		w, err := s.Get(ctx, id)
 		if err != nil || w.Paused == paused {
 			return err
 		}
 		mods := pauseMods(w, paused, herald.Millis(at))
 		mods[fieldPaused], mods[fieldUpdatedAt] = paused, at
-		err = s.update(ctx, w, mods)
+		if s.raced != nil {
+			s.raced()
+		}
+		if !paused {
+			err = s.update(ctx, &herald.Webhook{ID: id}, mods) // no revision: see above
+			if Conflict(err) {
+				err = herald.ErrNotFound // DynamoDB: the item is gone
+			}
+		} else {
+			err = s.update(ctx, w, mods)
+		}
 		switch {
 		case NotFound(err):
 			return herald.ErrNotFound
-		case Conflict(err) && try < slotTries:
+		case paused && Conflict(err):
+			if err := backOff(ctx, try); err != nil {
+				return fmt.Errorf("pause webhook %s: %w", id, err)
+			}
 			continue
 		}
 		s.written(ctx, id, err)
 		return err
+	}
+}
+
+// pauseBudget bounds a pause's tries when its context has no deadline.
+const pauseBudget = 30 * time.Second
+
+// backOff waits before try+1 of a conflicting write: not at all at first,
+// then up to a millisecond doubling per try, capped at 16 ms, jittered (so
+// that writers who conflicted once do not meet again), or until ctx is
+// done (its error returned).
+func backOff(ctx context.Context, try int) error {
+	if try < 3 {
+		return ctx.Err()
+	}
+	ceiling := time.Millisecond << min(try-3, 4)
+	t := time.NewTimer(rand.N(ceiling) + 1)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,7 +66,7 @@ func HealthStreaks(t *testing.T, c store.Collections, o Options) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	own := newEventLog(t)
+	own := newEventLog(t, herald.EventEndpointUnhealthy, herald.EventEndpointRecovered)
 	handlers := make([]*deliver.Handler, o.Handlers)
 	for i := range handlers {
 		handlers[i], err = deliver.New(deliver.Config{Webhooks: c.Webhooks, Events: c.Events, Deliveries: c.Deliveries,
@@ -285,21 +286,24 @@ func tail(events []endpointEvent) string {
 	return fmt.Sprint(events)
 }
 
-// eventLog is the own-events topic of the deliver handlers, read in order
-// of publication and kept by distinct event_id, as ingest keeps them.
+// eventLog is the own-events topic of the handlers, read in order of
+// publication and kept by distinct event_id, as ingest keeps them: those of
+// its types only.
 type eventLog struct {
 	topic *pubsub.Topic
 	sub   *pubsub.Subscription
+	types []string
 	seen  map[string]bool
 	kept  []endpointEvent
 	marks int
 }
 
-func newEventLog(t *testing.T) *eventLog {
+func newEventLog(t *testing.T, types ...string) *eventLog {
 	// memq wakes a waiting receiver on publish (mempubsub polls).
 	broker := memq.NewBroker(memq.BrokerOptions{})
 	topic := broker.OpenTopic("own")
-	l := &eventLog{topic: topic, sub: broker.OpenSubscription("own", memq.SubscriptionOptions{}), seen: map[string]bool{}}
+	l := &eventLog{topic: topic, sub: broker.OpenSubscription("own", memq.SubscriptionOptions{}), types: types,
+		seen: map[string]bool{}}
 	t.Cleanup(func() {
 		_ = l.sub.Shutdown(context.Background())
 		_ = topic.Shutdown(context.Background())
@@ -336,7 +340,7 @@ func (l *eventLog) drain(t *testing.T) []endpointEvent {
 		if err := json.Unmarshal(m.Body, &ev); err != nil {
 			continue // a mark of an earlier drain
 		}
-		if ev.EventType != herald.EventEndpointUnhealthy && ev.EventType != herald.EventEndpointRecovered {
+		if !slices.Contains(l.types, ev.EventType) {
 			continue
 		}
 		if l.seen[ev.EventID] {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/pkg/cache"
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 	"github.com/heraldhq/herald/pkg/ingest"
@@ -170,21 +171,36 @@ type pauseRig struct {
 	clock    *heraldtest.Clock
 	enq      *heraldtest.Enqueuer
 	handlers []*ingest.Handler
+	table    *cache.Webhooks
 	writes   store.WebhookWrites
+	// configure configures each handler further.
+	configure []func(*ingest.Config)
 }
 
-func newPauseRig(t *testing.T, c store.Collections, o Options, id, eventType string) *pauseRig {
+// handler returns another ingest handler of the rig.
+func (p *pauseRig) handler(t *testing.T) *ingest.Handler {
+	cfg := ingest.Config{Webhooks: p.c.Webhooks, Events: p.c.Events, Deliveries: p.c.Deliveries,
+		Enqueuer: p.enq, Table: p.table, Now: p.clock.Now}
+	for _, f := range p.configure {
+		f(&cfg)
+	}
+	h, err := ingest.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// newPauseRig returns the rig of a pause check, its handlers configured
+// further by each of configure.
+func newPauseRig(t *testing.T, c store.Collections, o Options, id, eventType string, configure ...func(*ingest.Config)) *pauseRig {
 	o = o.withDefaults()
 	p := &pauseRig{o: o, c: c, id: id, clock: heraldtest.NewClock(t0), enq: &heraldtest.Enqueuer{}}
 	table := o.table(c, p.clock.Now)
+	p.table, p.configure = table, configure
 	p.handlers = make([]*ingest.Handler, o.Handlers)
 	for i := range p.handlers {
-		h, err := ingest.New(ingest.Config{Webhooks: c.Webhooks, Events: c.Events, Deliveries: c.Deliveries,
-			Enqueuer: p.enq, Table: table, Now: p.clock.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p.handlers[i] = h
+		p.handlers[i] = p.handler(t)
 	}
 	p.writes = store.WebhookWrites{Coll: c.Webhooks, Table: table}
 	if err := p.writes.Create(context.Background(), newWebhook(t, id, eventType, "https://example.com/"+id)); err != nil {

@@ -1,7 +1,10 @@
 // Package storetest checks, on any docstore driver, that the per-webhook
 // limits and counters the store keeps hold under concurrency: the pause
-// queue's limit (PauseLimit) and the endpoint's health with its fire-once
-// events (HealthStreaks). Each check drives many concurrent events and
+// queue's limit (PauseLimit, PauseInterleavings), with every event ingested
+// two or three times at once (PauseDuplicates), through the
+// expiry-notifier's backstop (PauseBackstop) and with pauses and resumes in
+// a flood of drops (PauseFlood), and the endpoint's health with its
+// fire-once events (HealthStreaks). Each check drives many concurrent events and
 // attempt results through the real ingest and deliver handlers, in seeded
 // rounds, and checks its invariant after each round. The tests of each
 // backend call them with collections opened on it.

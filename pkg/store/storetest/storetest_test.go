@@ -48,3 +48,13 @@ func TestPauseLimitHoldsThroughResumeAndPause(t *testing.T) {
 }
 
 func TestHealthStreaksHoldUnderConcurrency(t *testing.T) { onEachBackend(t, storetest.HealthStreaks) }
+
+func TestPauseQueueExactWithDuplicateEvents(t *testing.T) {
+	onEachBackend(t, storetest.PauseDuplicates)
+}
+
+func TestPauseBackstopSettlesWhatNobodySettled(t *testing.T) {
+	onEachBackend(t, storetest.PauseBackstop)
+}
+
+func TestPauseAndResumeSucceedInAFloodOfDrops(t *testing.T) { onEachBackend(t, storetest.PauseFlood) }
