@@ -71,7 +71,13 @@ func (n *Notifier) dueForValidation(ctx context.Context, now time.Time) ([]*hera
 			continue
 		}
 		enabled++
-		if w.ValidatedAt.After(cutoff) {
+		// One never validated counts from its creation: the validation
+		// call of its save may still be in flight.
+		last := w.ValidatedAt
+		if last.IsZero() {
+			last = w.CreatedAt
+		}
+		if last.After(cutoff) {
 			continue
 		}
 		due = append(due, w)
