@@ -34,7 +34,7 @@ func testPause(t *testing.T, b Backend) {
 // ingested: every delivery must end up sent, none left held. Each publisher
 // sends half its events and waits; the resume starts once some of them are
 // held, and the publishers send the rest while it runs. (The race of a hold
-// with a resume is too narrow to hit reliably here; store.Lifecycle.Release,
+// with a resume is too narrow to hit reliably here; store.Lifecycle.Settle,
 // which closes it, is tested through the expiry-notifier's backstop.)
 func testResumeUnderLoad(t *testing.T, b Backend) {
 	_, api := start(t, b)

@@ -20,7 +20,7 @@
 // webhook is at its in-flight cap (Defer); the retry-scheduler's sweep makes
 // a lost attempt due again (Reschedule); an admin's retry, or a recovery's,
 // makes a pending delivery's next attempt due now or re-arms a finished one
-// (Retry, Rearm), a resume releases held ones (Release), and whoever wrote
+// (Retry, Rearm), a resume re-arms held ones (Rearm), and whoever wrote
 // one held checks its webhook's pause again (Settle), the expiry-notifier
 // settling those nobody did (SettleHeld); deliver ends one a full pause
 // queue dropped (Overflow), and the expiry-notifier gives up one held too

@@ -225,7 +225,7 @@ func (l Lifecycle) Hold(ctx context.Context, webhooks WebhookWrites, enq Enqueue
 // for each of held (read whole, or as written): it took a slot of its
 // webhook's pause queue first (TakeHeldSlot), but a resume, and a new
 // pause, may have come in between. A webhook resumed meanwhile gets the
-// delivery at once (Release). A webhook paused again started its queue
+// delivery at once (Rearm). A webhook paused again started its queue
 // with no slot taken, the delivery's not among them: it takes a slot of
 // the new pause and records it on the delivery, or, the queue being full,
 // the delivery is not sent (its drop counted by TakeHeldSlot). So no
@@ -237,31 +237,43 @@ func (l Lifecycle) Hold(ctx context.Context, webhooks WebhookWrites, enq Enqueue
 // the expiry-notifier's next tick (SettleHeld): the held index may count
 // more than the limit for that long, pause_held never does.
 func (l Lifecycle) Settle(ctx context.Context, webhooks WebhookWrites, enq Enqueuer, held []*herald.Delivery, now time.Time) error {
-	var still []*herald.Delivery
 	for _, d := range held {
-		settled, err := l.settle(ctx, webhooks, d, now)
+		release, err := l.settle(ctx, webhooks, d, now)
 		if err != nil {
 			return err
 		}
-		if settled {
-			still = append(still, d)
+		if !release {
+			continue
+		}
+		if webhooks.releasing != nil {
+			webhooks.releasing()
+		}
+		// Re-armed without another read of the webhook: a pause since
+		// settle's read that left d held would leave it in a slot of the
+		// pause that ended, beside the new pause's queue. Sent, d is held
+		// again by deliver, in a slot of the new pause, when its attempt
+		// finds the webhook paused.
+		if err := l.Rearm(ctx, enq, d, false, now); err != nil && !Conflict(err) {
+			return err
 		}
 	}
-	return l.Release(ctx, webhooks.Coll, enq, still, now)
+	return nil
 }
 
 // settle settles held delivery d (see Settle) but for its release. It
-// reports false when d is held no more: stopped, or moved on by another.
+// reports true when d is to be released (its webhook resumed, or gone),
+// false when it stays held in a slot of the current pause, or is held no
+// more (stopped, or moved on by another).
 func (l Lifecycle) settle(ctx context.Context, webhooks WebhookWrites, d *herald.Delivery, now time.Time) (bool, error) {
 	for {
 		w, err := webhooks.Get(ctx, d.WebhookID)
 		switch {
 		case errors.Is(err, herald.ErrNotFound) || err == nil && !w.Paused:
-			return true, nil // Release sends it, or ends it
+			return true, nil
 		case err != nil:
 			return false, err
 		case w.PauseEpoch == d.PauseEpoch:
-			return true, nil // held in a slot of this pause
+			return false, nil // held in a slot of this pause
 		}
 		if gone, err := l.takeNewSlot(ctx, webhooks, d, now); err != nil || gone {
 			return false, err
@@ -351,35 +363,6 @@ func (l Lifecycle) Rearm(ctx context.Context, enq Enqueuer, d *herald.Delivery, 
 		return fmt.Errorf("re-arm delivery %d: %w", d.ID, err)
 	}
 	return enq.Enqueue(ctx, herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}, now)
-}
-
-// Release re-arms those of held, deliveries read whole, whose webhook is no
-// longer paused, or is gone (its deliveries then end as not sent).
-//
-// Whoever writes a delivery as paused calls it after the write (through
-// Settle): a resume that read the held deliveries between that writer's
-// read of the webhook and its write did not see the delivery, but the
-// webhook read here already says resumed. The expiry-notifier settles
-// those whose writer did not (SettleHeld).
-func (l Lifecycle) Release(ctx context.Context, webhooks *docstore.Collection, enq Enqueuer, held []*herald.Delivery, now time.Time) error {
-	paused := map[string]bool{}
-	for _, d := range held {
-		isPaused, seen := paused[d.WebhookID]
-		if !seen {
-			var err error
-			if isPaused, err = WebhookPaused(ctx, webhooks, d.WebhookID); err != nil {
-				return err
-			}
-			paused[d.WebhookID] = isPaused
-		}
-		if isPaused {
-			continue
-		}
-		if err := l.Rearm(ctx, enq, d, false, now); err != nil && !Conflict(err) {
-			return err
-		}
-	}
-	return nil
 }
 
 // GiveUpHeld gives up held delivery d, read whole, after it was held longer

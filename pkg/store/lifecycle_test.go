@@ -161,7 +161,7 @@ func TestStopTakesTheNextAttemptNumber(t *testing.T) {
 	}
 }
 
-func TestHoldAndReleaseFollowTheWebhook(t *testing.T) {
+func TestHoldAndSettleFollowTheWebhook(t *testing.T) {
 	ctx := context.Background()
 	webhooks := heraldtest.Collection(t)
 	l := store.Lifecycle{Deliveries: heraldtest.Collection(t)}
@@ -183,7 +183,7 @@ func TestHoldAndReleaseFollowTheWebhook(t *testing.T) {
 	if err != nil || len(keys) != 1 {
 		t.Fatalf("held keys: %v %v", keys, err)
 	}
-	if err := l.Release(ctx, webhooks, enq, keys, t0); err != nil {
+	if err := l.Settle(ctx, store.WebhookWrites{Coll: webhooks}, enq, []*herald.Delivery{read(t, l, d.ID)}, t0); err != nil {
 		t.Fatal(err)
 	}
 	if got := read(t, l, d.ID); got.Status != herald.StatusPending || got.HeldShard != 0 || len(enq.Got()) != 1 {

@@ -9,6 +9,7 @@ import (
 	"gocloud.dev/docstore/memdocstore"
 
 	"github.com/heraldhq/herald/pkg/herald"
+	"github.com/heraldhq/herald/pkg/herald/heraldtest"
 )
 
 // raceRig is a webhook in memdocstore and the writes of it.
@@ -103,5 +104,39 @@ func TestPauseTriesUntilItsDeadline(t *testing.T) {
 	}
 	if w, err := s.Get(ctx, "wh_1"); err != nil || w.Paused {
 		t.Errorf("after a failed pause: %+v, %v; want it not paused", w, err)
+	}
+}
+
+// TestSettleSendsWhatItFoundResumedThoughPausedAgain: a delivery held in a
+// slot of a pause that ended is sent when its settling finds the webhook
+// resumed, even if it is paused again before the delivery is released (its
+// attempt then holds it in a slot of the new pause). Left held, it sat in
+// a slot of the old pause beside the new pause's queue: one more held than
+// the limit.
+func TestSettleSendsWhatItFoundResumedThoughPausedAgain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := raceRig(t, &herald.Webhook{ID: "wh_1", Enabled: true, PauseQueueLimit: 1, PauseEpoch: 4})
+	l := Lifecycle{Deliveries: heraldtest.Collection(t)}
+	d := &herald.Delivery{ID: 7, WebhookID: "wh_1", Status: herald.StatusPaused, PauseEpoch: 4}
+	if err := l.Deliveries.Create(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	s.releasing = func() {
+		if err := s.SetPaused(ctx, "wh_1", true, time.Now()); err != nil {
+			t.Error(err)
+		}
+	}
+	enq := &heraldtest.Enqueuer{}
+	if err := l.Settle(ctx, s, enq, []*herald.Delivery{d}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	got := &herald.Delivery{ID: 7}
+	if err := l.Deliveries.Get(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != herald.StatusPending || len(enq.Got()) != 1 {
+		t.Errorf("settled after a resume, paused again before its release: %s, %d jobs enqueued; want pending and its job enqueued",
+			got.Status, len(enq.Got()))
 	}
 }

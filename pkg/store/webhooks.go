@@ -39,6 +39,9 @@ type WebhookWrites struct {
 	// raced, when set, runs between SetPaused's read of the webhook and
 	// its write: a test's other writers.
 	raced func()
+	// releasing, when set, runs between Lifecycle.Settle's read of the
+	// webhook and its release of a held delivery: a test's pause meanwhile.
+	releasing func()
 }
 
 // Get reads webhook id whole: herald.ErrNotFound when it is not there.
@@ -265,19 +268,5 @@ func (s WebhookWrites) written(ctx context.Context, id string, err error) {
 	}
 	if err := s.Revision.Bump(ctx); err != nil && s.Logger != nil {
 		s.Logger.Error("webhooks revision not bumped", "webhook_id", id, "error", err)
-	}
-}
-
-// WebhookPaused reports whether webhook id is paused; a webhook that is gone
-// is not.
-func WebhookPaused(ctx context.Context, webhooks *docstore.Collection, id string) (bool, error) {
-	w := &herald.Webhook{ID: id}
-	switch err := webhooks.Get(ctx, w, fieldPaused); {
-	case err == nil:
-		return w.Paused, nil
-	case NotFound(err):
-		return false, nil
-	default:
-		return false, fmt.Errorf("read webhook %s: %w", id, err)
 	}
 }
