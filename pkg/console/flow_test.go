@@ -83,6 +83,7 @@ func consoleFlow(t *testing.T, b *browser) {
 	b.run("the failure and the unhealthy mark",
 		until(`document.querySelector('#delivery-rows tr[data-status="failed"]') !== null`),
 		until(text("#webhook-health")+`.includes("unhealthy") && `+text("#webhook-failures")+` !== "0"`),
+		until(text("#webhook-facts")+`.includes("Failing since") && !`+text("#webhook-facts")+`.includes("Failing since—")`),
 		until(`document.querySelectorAll("#chart-outcomes rect.bad").length > 0 && document.querySelectorAll("#chart-outcomes rect.ok").length > 0`),
 		until(`document.querySelectorAll("#chart-latency circle").length > 0 && `+text("#status")+` === ""`))
 	b.shot("webhook-failing", "webhook")

@@ -63,18 +63,32 @@ function row(w, lastSuccess) {
     h('td', { class: 'failures' }, String(w.consecutive_failures ?? 0)));
 }
 
+// webhookFacts lists what a webhook is and how it is doing, redrawn with
+// each refresh (its health and validation change while it is shown).
+function webhookFacts(w) {
+  return h('dl', { class: 'facts' },
+    fact('URL', w.url), fact('Id', w.id),
+    fact('Events', (w.events || []).join(', ') || '—'), fact('Categories', (w.categories || []).join(', ') || '—'),
+    fact('Tenant', w.tenant_id || '—'), fact('Partner', w.partner_id || '—'),
+    fact('Retry schedule', (w.retry_schedule || []).join(', ') || 'deployment default'),
+    h('dt', {}, 'Consecutive failures'), h('dd', { id: 'webhook-failures' }, String(w.consecutive_failures ?? 0)),
+    fact('Failing since', when(w.failing_since)), fact('Validated at', when(w.validated_at)),
+    w.validation_error && fact('Validation error', w.validation_error),
+    w.disabled_reason && fact('Disabled because', w.disabled_reason));
+}
+
 export async function showWebhook(ctx, id) {
   const w = await call('GET', hooks + enc(id));
   const write = ctx.session.can('webhooks:write');
   const result = h('div', { id: 'action-result', class: 'result', 'aria-live': 'polite' });
   const badges = h('p', { class: 'health', id: 'webhook-health' }, health(w));
-  const failures = h('dd', { id: 'webhook-failures' }, String(w.consecutive_failures ?? 0));
+  const facts = h('div', { id: 'webhook-facts' }, webhookFacts(w));
   const pauseButton = h('button', { type: 'button', id: 'pause' }, w.paused ? 'Resume' : 'Pause');
   const refresh = async () => {
     const now = await call('GET', hooks + enc(id));
     if (!ctx.alive()) return;
     mount(badges, health(now));
-    failures.textContent = String(now.consecutive_failures ?? 0);
+    mount(facts, webhookFacts(now));
     pauseButton.textContent = now.paused ? 'Resume' : 'Pause';
     Object.assign(w, now);
   };
@@ -105,15 +119,7 @@ export async function showWebhook(ctx, id) {
     h('p', { class: 'crumbs' }, h('a', { href: '#/webhooks' }, 'Webhooks'), ' / ', w.name || w.id),
     h('h1', {}, w.name || w.id),
     badges,
-    h('dl', { class: 'facts' },
-      fact('URL', w.url), fact('Id', w.id),
-      fact('Events', (w.events || []).join(', ') || '—'), fact('Categories', (w.categories || []).join(', ') || '—'),
-      fact('Tenant', w.tenant_id || '—'), fact('Partner', w.partner_id || '—'),
-      fact('Retry schedule', (w.retry_schedule || []).join(', ') || 'deployment default'),
-      h('dt', {}, 'Consecutive failures'), failures,
-      fact('Failing since', when(w.failing_since)), fact('Validated at', when(w.validated_at)),
-      w.validation_error && fact('Validation error', w.validation_error),
-      w.disabled_reason && fact('Disabled because', w.disabled_reason)),
+    facts,
     actions, result,
     chartsPanel(ctx, id),
     deliveriesPanel(ctx, w));
