@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
@@ -52,6 +53,7 @@ type collection struct {
 	primary    *index // the documents bucket seen as an index; nil with KeyFunc
 	commits    *boltfile.Committer
 	release    func() error
+	revTypes   sync.Map // reflect.Type → bool: whether it has revField (hasRevField)
 
 	docsRead atomic.Int64 // documents decoded by queries; tests read it
 }

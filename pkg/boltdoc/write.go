@@ -1,6 +1,8 @@
 package boltdoc
 
 import (
+	"reflect"
+
 	bolt "go.etcd.io/bbolt"
 	"gocloud.dev/docstore/driver"
 	"gocloud.dev/gcerrors"
@@ -60,7 +62,7 @@ func (c *collection) prepareWrite(a *driver.Action) (*write, error) {
 		}
 		w.rev = rev
 	}
-	w.setRev = a.Kind != driver.Delete && a.Doc.HasField(c.revField)
+	w.setRev = a.Kind != driver.Delete && c.hasRevField(a.Doc)
 	switch a.Kind {
 	case driver.Create, driver.Replace, driver.Put:
 		if w.doc, err = encodeDoc(a.Doc); err != nil {
@@ -279,4 +281,23 @@ func (ap *applier) commit(ch change) error {
 		return err
 	}
 	return nil
+}
+
+// hasRevField reports whether doc has the revision field, as
+// driver.Document.HasField does, remembering the answer for each struct
+// type: HasField matches a struct's fields with a copy of their description
+// made on each call (gocloud's fields.List.MatchExactBytes), an allocation
+// per write.
+func (c *collection) hasRevField(doc driver.Document) bool {
+	if m, ok := doc.Origin.(map[string]any); ok {
+		_, has := m[c.revField]
+		return has
+	}
+	t := reflect.TypeOf(doc.Origin)
+	if has, ok := c.revTypes.Load(t); ok {
+		return has.(bool)
+	}
+	has := doc.HasField(c.revField)
+	c.revTypes.Store(t, has)
+	return has
 }

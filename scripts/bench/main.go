@@ -52,7 +52,7 @@ func main() {
 	goCmd := flag.String("go", "go", "the go command, for the micro-benchmarks")
 	only := flag.String("only", "", "run only the phase of this name, or else the phases whose names contain this (e.g. fan-out, memory, latency)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the phase run to this file (with -only naming one phase)")
-	memProfile := flag.String("memprofile", "", "write a heap profile, taken at the in-flight memory peak, to this file")
+	memProfile := flag.String("memprofile", "", "write a heap profile to this file: at the in-flight memory peak for that phase, else the allocations of the phase run (-sample_index=alloc_space)")
 	hold := flag.Duration("hold", 0, "internal: serve as the holding receiver, answering this long after all have arrived")
 	holdN := flag.Int("hold-n", 0, "internal: how many deliveries the holding receiver waits for")
 	phase := flag.String("phase", "", "internal: run this one phase in this process and write its result to -phase-out")
@@ -164,6 +164,9 @@ func runPhase(ctx context.Context, s sizes, goCmd, name, out, cpuProfile, memPro
 		if err := p.run(); err != nil {
 			return err
 		}
+		if err := writeAllocs(memProfile); err != nil {
+			return err
+		}
 		b, err := json.Marshal(p.result)
 		if err != nil {
 			return err
@@ -171,6 +174,28 @@ func runPhase(ctx context.Context, s sizes, goCmd, name, out, cpuProfile, memPro
 		return os.WriteFile(out, b, 0o644)
 	}
 	return fmt.Errorf("no phase %q", name)
+}
+
+// writeAllocs writes the allocations of the phase to file (-memprofile), as
+// the allocs profile (every allocation sampled since the process began: go
+// tool pprof -sample_index=alloc_space), unless the phase wrote its heap
+// profile there already (the in-flight phase, at its peak).
+func writeAllocs(file string) error {
+	if file == "" {
+		return nil
+	}
+	if _, err := os.Stat(file); err == nil {
+		return nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // childArgs are the flags run passes on to each phase's process.
