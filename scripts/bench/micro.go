@@ -43,7 +43,9 @@ func runMicro(goCmd, benchtime string) ([]micro, error) {
 	return out, nil
 }
 
-var benchLine = regexp.MustCompile(`^(Benchmark\w+)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op`)
+// benchLine is a result line: the name (with its sub-benchmark: BenchmarkSign/sha256),
+// the GOMAXPROCS suffix dropped.
+var benchLine = regexp.MustCompile(`^(Benchmark[\w/.=-]*?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op`)
 
 // parseBench reads `go test -bench -benchmem` output.
 func parseBench(pkg string, b []byte) []micro {
