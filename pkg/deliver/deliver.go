@@ -135,6 +135,7 @@ func New(cfg Config) (*Handler, error) {
 	h := &Handler{cfg: cfg, sender: sender, secrets: cache.NewBounded[string, signature.Secret](secretCacheSize)}
 	if cfg.MaxSending > 0 {
 		h.sending = make(chan struct{}, cfg.MaxSending)
+		h.inFlight.jobsPer = JobsPerSend
 	}
 	return h, nil
 }
@@ -193,12 +194,12 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 	if err != nil {
 		return err
 	}
-	release, free := h.inFlight.acquire(w.ID, h.maxInFlight(w))
+	slot, free := h.inFlight.admit(w.ID, h.maxInFlight(w))
 	if !free {
 		log.Debug("webhook at its in-flight cap; job put back", "webhook_id", w.ID)
 		return h.putBack(ctx, job, d, now.Add(h.cfg.BusyDelay))
 	}
-	defer release()
+	defer slot.done()
 	claimed, cerr := h.claim(ctx, d, w, job.Attempt)
 	if cerr != nil || !claimed {
 		return cerr
@@ -207,11 +208,19 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 		log.Error("webhook "+creds.unusable, "webhook_id", w.ID, "error", creds.cause)
 		return h.record(ctx, d, w, herald.Attempt{Attempt: job.Attempt, AtMS: herald.Millis(now), URL: w.URL, Error: creds.unusable})
 	}
-	if h.sending != nil {
-		select {
-		case h.sending <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err() // shutdown: the claimed attempt is re-armed, as below
+	release, err := h.awaitSend(ctx, slot)
+	if err != nil {
+		return err // shutdown: the claimed attempt is re-armed, as below
+	}
+	if h.cfg.Now().Sub(now) > leaseMargin/2 {
+		// The turn came late (slow requests ahead): the lease is renewed
+		// before the request, so the sweep cannot take the attempt for a
+		// lost one while it is made. Lost to another worker meanwhile, the
+		// attempt is theirs.
+		renewed, err := h.claim(ctx, d, w, job.Attempt)
+		if err != nil || !renewed {
+			release()
+			return err
 		}
 	}
 	a := h.sender.Send(ctx, outbound.Request{
@@ -219,12 +228,10 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 		Headers: creds.headers,
 		Secrets: creds.secrets,
 		Message: signature.Message{ID: ev.PublishedID(), EventType: ev.Type, DeliveryID: d.ID,
-			Timestamp: now, Body: ev.Body(w.PayloadFormat)},
+			Timestamp: h.cfg.Now(), Body: ev.Body(w.PayloadFormat)},
 		Timeout: h.timeout(w),
 	})
-	if h.sending != nil {
-		<-h.sending
-	}
+	release()
 	a.Attempt, a.URL = job.Attempt, w.URL
 	if a.StatusCode == 0 && ctx.Err() != nil {
 		// Cut off by a shutdown before an answer came: not the receiver's
@@ -242,6 +249,25 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 		return err
 	}
 	return h.record(rctx, d, w, a)
+}
+
+// awaitSend waits for one of the webhook's request slots (slot.send), then
+// for one of the process's (Config.MaxSending), and returns what gives
+// both back; it fails only when ctx ends.
+func (h *Handler) awaitSend(ctx context.Context, slot *slot) (release func(), err error) {
+	if err := slot.send(ctx); err != nil {
+		return nil, err
+	}
+	if h.sending == nil {
+		return slot.sent, nil
+	}
+	select {
+	case h.sending <- struct{}{}:
+		return func() { <-h.sending; slot.sent() }, nil
+	case <-ctx.Done():
+		slot.sent()
+		return nil, ctx.Err()
+	}
 }
 
 // putBack defers a job whose webhook is at its in-flight cap to due. The

@@ -1,38 +1,84 @@
 package deliver
 
 import (
+	"context"
 	"sync"
+
+	"golang.org/x/sync/semaphore"
 
 	"github.com/heraldhq/herald/pkg/herald"
 )
 
-// inFlight counts the attempts in flight to each webhook in this process, so
-// that one slow endpoint cannot hold every consumer slot: a job for a webhook
-// at its cap is put back for later instead of waiting for a slot.
+// inFlight keeps, per webhook in this process, its cap on requests in
+// flight (max_in_flight) and the jobs making attempts to it. A job is
+// admitted while fewer than jobsPer × the cap are making attempts; past
+// that it is put back for later, so one slow endpoint cannot hold every
+// consumer slot. An admitted job claims its attempt, then waits its turn
+// for one of the cap's request slots (in the order the jobs came), so jobs
+// waiting for their claim or record to commit hold none. jobsPer is
+// JobsPerSend when the consumer runs that many jobs per request slot
+// (Config.MaxSending), else 1: no admitted job then ever waits.
 type inFlight struct {
-	mu sync.Mutex
-	n  map[string]int
+	jobsPer int
+	mu      sync.Mutex
+	hooks   map[string]*hookSlots
 }
 
-// acquire takes a slot of webhook id, whose cap is limit. It returns false
-// when all are taken; otherwise release gives the slot back.
-func (f *inFlight) acquire(id string, limit int) (release func(), ok bool) {
+// hookSlots are one webhook's: the jobs admitted, and its request slots,
+// sized by the cap they were made for (a new cap makes new ones; jobs
+// admitted before keep theirs).
+type hookSlots struct {
+	jobs  int
+	limit int
+	sends *semaphore.Weighted
+}
+
+// A slot is an admitted job's place: send waits for a request slot, sent
+// gives it back, done ends the job's admission.
+type slot struct {
+	f     *inFlight
+	id    string
+	sends *semaphore.Weighted
+}
+
+// admit admits a job to webhook id, whose cap is limit. It returns false
+// when jobsPer × limit jobs are making attempts to it already.
+func (f *inFlight) admit(id string, limit int) (*slot, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.n == nil {
-		f.n = map[string]int{}
+	if f.hooks == nil {
+		f.hooks = map[string]*hookSlots{}
 	}
-	if f.n[id] >= limit {
+	h := f.hooks[id]
+	if h == nil {
+		h = &hookSlots{}
+		f.hooks[id] = h
+	}
+	if h.jobs >= max(f.jobsPer, 1)*limit {
 		return nil, false
 	}
-	f.n[id]++
-	return func() {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		if f.n[id]--; f.n[id] <= 0 {
-			delete(f.n, id)
+	if h.sends == nil || h.limit != limit {
+		h.limit, h.sends = limit, semaphore.NewWeighted(int64(limit))
+	}
+	h.jobs++
+	return &slot{f: f, id: id, sends: h.sends}, true
+}
+
+// send waits for one of the webhook's request slots, or for ctx to end.
+func (s *slot) send(ctx context.Context) error { return s.sends.Acquire(ctx, 1) }
+
+// sent gives back the request slot send took.
+func (s *slot) sent() { s.sends.Release(1) }
+
+// done ends the job's admission.
+func (s *slot) done() {
+	s.f.mu.Lock()
+	defer s.f.mu.Unlock()
+	if h := s.f.hooks[s.id]; h != nil {
+		if h.jobs--; h.jobs <= 0 {
+			delete(s.f.hooks, s.id)
 		}
-	}, true
+	}
 }
 
 // maxInFlight is w's cap on attempts in flight, or the deployment's.
