@@ -67,6 +67,19 @@ func storedRev(raw []byte) (rev int64, ok bool, err error) {
 	return 0, false, errCorrupt
 }
 
+// storedBody returns a reader at a stored document's fields, past its
+// format byte and revision, and the revision, if it has one.
+func storedBody(raw []byte) (r reader, rev int64, ok bool, err error) {
+	if rev, ok, err = storedRev(raw); err != nil {
+		return reader{}, 0, false, err
+	}
+	r = reader{b: raw[1:]}
+	if ok {
+		r.b = r.b[revLen:]
+	}
+	return r, rev, ok, nil
+}
+
 func appendValue(b []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case nil:
@@ -122,13 +135,9 @@ func appendValue(b []byte, v any) ([]byte, error) {
 // revField. The result shares no memory with data, which bbolt only lends for
 // the life of a transaction.
 func unmarshalDoc(data []byte, revField string) (map[string]any, error) {
-	rev, hasRev, err := storedRev(data)
+	r, rev, hasRev, err := storedBody(data)
 	if err != nil {
 		return nil, err
-	}
-	r := reader{b: data[1:]}
-	if hasRev {
-		r.b = r.b[revLen:]
 	}
 	m, ok := r.value().(map[string]any)
 	if r.err != nil || !ok || len(r.b) != 0 {
@@ -145,13 +154,9 @@ func unmarshalDoc(data []byte, revField string) (map[string]any, error) {
 // rest without allocating: what a write needs of the document it replaces
 // to find its old index entries.
 func unmarshalFields(data []byte, names map[string]bool, revField string) (map[string]any, error) {
-	rev, hasRev, err := storedRev(data)
+	r, rev, hasRev, err := storedBody(data)
 	if err != nil {
 		return nil, err
-	}
-	r := reader{b: data[1:]}
-	if hasRev {
-		r.b = r.b[revLen:]
 	}
 	if len(r.b) == 0 || r.b[0] != tagMap {
 		return nil, errCorrupt
