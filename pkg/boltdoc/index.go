@@ -90,8 +90,8 @@ func (w *indexWriter) update(pk []byte, prev, next map[string]any, nextEntries [
 			}
 		}
 		if next != nil {
-			if len(entry) > bolt.MaxKeySize {
-				return errorf(gcerrors.InvalidArgument, "index %s: key of %d bytes exceeds %d", ix.name, len(entry), bolt.MaxKeySize)
+			if err := fitsKey(ix, entry); err != nil {
+				return err
 			}
 			if err := b.Put(entry, pk); err != nil {
 				return err
@@ -107,11 +107,19 @@ func (c *collection) entries(pk []byte, doc map[string]any) ([][]byte, error) {
 	out := make([][]byte, len(c.indexes))
 	for i, ix := range c.indexes {
 		out[i] = ix.entry(nil, doc, pk)
-		if len(out[i]) > bolt.MaxKeySize {
-			return nil, errorf(gcerrors.InvalidArgument, "index %s: key of %d bytes exceeds %d", ix.name, len(out[i]), bolt.MaxKeySize)
+		if err := fitsKey(ix, out[i]); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// fitsKey refuses an entry of index ix too large for a bbolt key.
+func fitsKey(ix *index, entry []byte) error {
+	if len(entry) > bolt.MaxKeySize {
+		return errorf(gcerrors.InvalidArgument, "index %s: key of %d bytes exceeds %d", ix.name, len(entry), bolt.MaxKeySize)
+	}
+	return nil
 }
 
 // errIndexDropped reports an index bucket removed under an open collection:
@@ -125,8 +133,8 @@ func errIndexDropped(ix *index) error {
 func (w *indexWriter) checkSize(pk []byte, next map[string]any) error {
 	for _, ix := range w.idx {
 		w.new = ix.entry(w.new[:0], next, pk)
-		if len(w.new) > bolt.MaxKeySize {
-			return errorf(gcerrors.InvalidArgument, "index %s: key of %d bytes exceeds %d", ix.name, len(w.new), bolt.MaxKeySize)
+		if err := fitsKey(ix, w.new); err != nil {
+			return err
 		}
 	}
 	return nil

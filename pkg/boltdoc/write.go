@@ -72,11 +72,8 @@ func (c *collection) prepareWrite(a *driver.Action) (*write, error) {
 		if w.genKey {
 			w.doc[c.keyField] = w.key
 		}
-		if w.raw, err = marshalDoc(nil, w.doc, w.setRev); err != nil {
+		if w.raw, err = marshalValue(w.key, w.doc, w.setRev); err != nil {
 			return nil, err
-		}
-		if len(w.raw) > bolt.MaxValueSize {
-			return nil, errorf(gcerrors.InvalidArgument, "document %v: %d bytes is too large", w.key, len(w.raw))
 		}
 		if !c.revIndexed {
 			if w.entries, err = c.entries(w.pk, w.doc); err != nil {
@@ -233,11 +230,8 @@ func (ap *applier) stage(w *write) (change, error) {
 	}
 	if ch.raw == nil {
 		var err error
-		if ch.raw, err = marshalDoc(nil, ch.next, ch.bump); err != nil {
+		if ch.raw, err = marshalValue(w.key, ch.next, ch.bump); err != nil {
 			return ch, err
-		}
-		if len(ch.raw) > bolt.MaxValueSize {
-			return ch, errorf(gcerrors.InvalidArgument, "document %v: %d bytes is too large", w.key, len(ch.raw))
 		}
 	}
 	return ch, ap.iw.checkSize(w.pk, ch.next)
@@ -300,4 +294,17 @@ func (c *collection) hasRevField(doc driver.Document) bool {
 	has := doc.HasField(c.revField)
 	c.revTypes.Store(t, has)
 	return has
+}
+
+// marshalValue serializes document doc of key (see marshalDoc), refusing
+// one too large for a bbolt value.
+func marshalValue(key any, doc map[string]any, withRev bool) ([]byte, error) {
+	raw, err := marshalDoc(nil, doc, withRev)
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) > bolt.MaxValueSize {
+		return nil, errorf(gcerrors.InvalidArgument, "document %v: %d bytes is too large", key, len(raw))
+	}
+	return raw, nil
 }
