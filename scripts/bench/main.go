@@ -164,7 +164,7 @@ func runPhase(ctx context.Context, s sizes, goCmd, name, out, cpuProfile, memPro
 		if err := p.run(); err != nil {
 			return err
 		}
-		if err := writeAllocs(memProfile); err != nil {
+		if err := writeAllocs(heapProfile); err != nil { // "" once the phase wrote its heap profile
 			return err
 		}
 		b, err := json.Marshal(p.result)
@@ -178,13 +178,9 @@ func runPhase(ctx context.Context, s sizes, goCmd, name, out, cpuProfile, memPro
 
 // writeAllocs writes the allocations of the phase to file (-memprofile), as
 // the allocs profile (every allocation sampled since the process began: go
-// tool pprof -sample_index=alloc_space), unless the phase wrote its heap
-// profile there already (the in-flight phase, at its peak).
+// tool pprof -sample_index=alloc_space); "" writes nothing.
 func writeAllocs(file string) error {
 	if file == "" {
-		return nil
-	}
-	if _, err := os.Stat(file); err == nil {
 		return nil
 	}
 	f, err := os.Create(file)
