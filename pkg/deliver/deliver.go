@@ -50,6 +50,11 @@ type Config struct {
 	// EventCache, when set, holds events read (or stored by ingest in the
 	// same process), so the deliveries of one event read it once.
 	EventCache *cache.Events
+	// Preclaims, when set, are the first attempts ingest of the same
+	// process claimed as it created their deliveries (see
+	// store.Preclaims): a job that takes one makes its attempt without
+	// writing a claim. Defaults to nil: none.
+	Preclaims *store.Preclaims
 	// Retention is how long a finished delivery is kept: its expires_at is
 	// when it finishes plus Retention (HERALD_RETENTION). Defaults to
 	// herald.DefaultRetention.
@@ -114,7 +119,7 @@ func New(cfg Config) (*Handler, error) {
 		cfg.Ingest == nil || cfg.Sealer == nil {
 		return nil, errors.New("deliver: Webhooks, Events, Deliveries, Enqueuer, Ingest and Sealer are required")
 	}
-	cfg.Timeout = herald.PositiveOr(cfg.Timeout, 10*time.Second)
+	cfg.Timeout = herald.PositiveOr(cfg.Timeout, store.DefaultAttemptTimeout)
 	cfg.Retention = herald.PositiveOr(cfg.Retention, herald.DefaultRetention)
 	cfg.MaxInFlight = herald.PositiveOr(cfg.MaxInFlight, herald.DefaultMaxInFlight)
 	cfg.BusyDelay = herald.PositiveOr(cfg.BusyDelay, time.Second)
@@ -153,18 +158,31 @@ const earlyTolerance = 50 * time.Millisecond
 // Handle processes one deliver job. A job that is stale (already claimed, the
 // delivery finished or gone) is done without sending; store failures are
 // returned for redelivery.
-func (h *Handler) Handle(ctx context.Context, body []byte) error {
+func (h *Handler) Handle(ctx context.Context, body []byte) (err error) {
 	job, err := herald.DecodeJob(body)
 	if err != nil {
 		return err
 	}
 	log := h.cfg.Logger.With("delivery_id", job.DeliveryID, "attempt", job.Attempt)
-	d, err := h.load(ctx, job)
+	d, preclaim, err := h.load(ctx, job)
 	if err != nil || d == nil {
 		return err
 	}
+	if preclaim != 0 {
+		defer func() {
+			if err != nil && preclaim != 0 {
+				// Failed before the attempt used its preclaim: the job's
+				// message comes again, and takes it again.
+				h.cfg.Preclaims.Put(d.ID, preclaim)
+			}
+		}()
+	}
 	now := h.cfg.Now()
 	if due := herald.FromMillis(d.NextAttemptMS); now.Add(earlyTolerance).Before(due) {
+		if preclaim != 0 {
+			h.cfg.Preclaims.Put(d.ID, preclaim) // for the job enqueued here
+			preclaim = 0
+		}
 		return h.cfg.Enqueuer.Enqueue(ctx, job, due)
 	}
 	w, ev, reason, err := h.target(ctx, d)
@@ -175,7 +193,7 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 		log.Info("delivery not sent", "webhook_id", d.WebhookID, "reason", reason)
 		return h.stop(ctx, d, reason)
 	}
-	attempt := func() error { return h.attempt(ctx, job, d, w, ev, log) }
+	attempt := func() error { return h.attempt(ctx, job, d, &preclaim, w, ev, log) }
 	if w.Paused {
 		return h.hold(ctx, d, attempt)
 	}
@@ -184,8 +202,9 @@ func (h *Handler) Handle(ctx context.Context, body []byte) error {
 
 // attempt makes the job's attempt of d to w, unless w is at its in-flight
 // cap (the job is then put back for BusyDelay, unclaimed, so one slow
-// endpoint cannot hold every consumer slot), and records it.
-func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Delivery, w *herald.Webhook, ev *herald.Event, log *slog.Logger) error {
+// endpoint cannot hold every consumer slot), and records it. *preclaim is
+// the attempt's preclaim, if any (see claim).
+func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Delivery, preclaim *int64, w *herald.Webhook, ev *herald.Event, log *slog.Logger) error {
 	now := h.cfg.Now()
 	// The keys and headers are opened before the attempt is claimed: a
 	// keeper that is unavailable (KMS throttling, an outage) costs no
@@ -200,7 +219,7 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 		return h.putBack(ctx, job, d, now.Add(h.cfg.BusyDelay))
 	}
 	defer slot.done()
-	claimed, cerr := h.claim(ctx, d, w, job.Attempt)
+	claimed, cerr := h.claim(ctx, d, w, job.Attempt, preclaim)
 	if cerr != nil || !claimed {
 		return cerr
 	}
@@ -212,12 +231,13 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 	if err != nil {
 		return err // shutdown: the claimed attempt is re-armed, as below
 	}
-	if h.cfg.Now().Sub(now) > leaseMargin/2 {
-		// The turn came late (slow requests ahead): the lease is renewed
-		// before the request, so the sweep cannot take the attempt for a
-		// lost one while it is made. Lost to another worker meanwhile, the
-		// attempt is theirs.
-		renewed, err := h.claim(ctx, d, w, job.Attempt)
+	if herald.FromMillis(d.LeaseUntilMS).Sub(h.cfg.Now()) < h.lease(w)-store.LeaseMargin/2 {
+		// More than half the margin of the lease is gone (slow requests
+		// ahead, or a preclaimed job that waited long in the queue): it is
+		// renewed before the request, so the sweep cannot take the attempt
+		// for a lost one while it is made. Lost to another worker meanwhile
+		// (written over since d was read), the attempt is theirs.
+		renewed, err := h.claim(ctx, d, w, job.Attempt, nil)
 		if err != nil || !renewed {
 			release()
 			return err
@@ -243,7 +263,7 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 	// The receiver has answered: its answer is recorded even when a
 	// shutdown's deadline cancels ctx meanwhile, or a delivery that
 	// succeeded would be sent again.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), leaseMargin)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), store.LeaseMargin)
 	defer cancel()
 	if err := h.observe(rctx, d, w, a); err != nil {
 		return err

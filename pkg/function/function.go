@@ -53,6 +53,9 @@ type Env struct {
 	// nil: none.
 	Table  *cache.Webhooks
 	Events *cache.Events
+	// Preclaims are the first attempts ingest claims for deliver, in local
+	// mode's one process (see store.Preclaims). Defaults to nil: none.
+	Preclaims *store.Preclaims
 	// Revision is the webhooks' revision (see store.Revision), set by Main
 	// for separate processes: writers bump it, and ingest's table reads it
 	// to know when to read the webhooks again. Defaults to nil: local
@@ -97,12 +100,14 @@ func EventCache(e *Env) {
 }
 
 // LocalCaches builds the caches of local mode, whose one process makes
-// every write: the event cache and, unless HERALD_WEBHOOK_CACHE is 0, the
-// webhook table, kept current by every function's writes. Separate processes
+// every write: the event cache, the table of preclaimed first attempts
+// and, unless HERALD_WEBHOOK_CACHE is 0, the webhook table, kept current
+// by every function's writes. Separate processes
 // read webhooks from the store: another process's write would not reach
 // their tables.
 func LocalCaches(e *Env) {
 	EventCache(e)
+	e.Preclaims = store.NewPreclaims(e.Config.DeliveryTimeout)
 	if e.Config.WebhookCache > 0 {
 		e.Table = cache.NewWebhooks(cache.WebhooksConfig{Collection: e.Res.Webhooks,
 			Interval: e.Config.WebhookCache, Now: e.Now, Logger: e.Logger})

@@ -24,7 +24,8 @@ type Delivery struct {
 
 	// AttemptCount is the number of attempts claimed so far. The deliver
 	// function claims attempt AttemptCount+1 with an optimistic-concurrency
-	// write before sending it.
+	// write before sending it; in local mode ingest writes a new delivery
+	// with its first attempt claimed (store.Preclaims).
 	AttemptCount int       `docstore:"attempt_count"`
 	Attempts     []Attempt `docstore:"attempts"`
 

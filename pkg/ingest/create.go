@@ -77,7 +77,7 @@ func pickID(eventKey string, d *herald.Delivery, ingested time.Time, probes map[
 
 // heldBySame reads the delivery holding d's id and reports whether it is
 // ev's delivery to d's webhook, and if so whether it waits for its first
-// attempt. One deleted since its create failed is read as another's, so the
+// attempt's job. One deleted since its create failed is read as another's, so the
 // id is tried again at the next probe.
 func (h *Handler) heldBySame(ctx context.Context, ev *herald.Event, d *herald.Delivery) (mine, waiting bool, err error) {
 	held := &herald.Delivery{ID: d.ID}
@@ -89,5 +89,5 @@ func (h *Handler) heldBySame(ctx context.Context, ev *herald.Event, d *herald.De
 		return false, false, fmt.Errorf("read delivery %d: %w", d.ID, err)
 	}
 	mine = held.WebhookID == d.WebhookID && held.EventStoreKey() == ev.ID
-	return mine, mine && held.Status == herald.StatusPending && held.AttemptCount == 0, nil
+	return mine, mine && h.waitsForFirstJob(held), nil
 }

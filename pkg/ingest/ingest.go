@@ -40,6 +40,11 @@ type Config struct {
 	// EventCache, when set, is given each event stored, for the deliver
 	// function of the same process.
 	EventCache *cache.Events
+	// Preclaims, when set, is where the first attempts of new deliveries
+	// are claimed, in the write that creates them, for the deliver
+	// function of the same process (see store.Preclaims). Defaults to nil:
+	// deliveries are created unclaimed.
+	Preclaims *store.Preclaims
 	// Retention is how long an event is kept: its expires_at is its ingest
 	// plus Retention (HERALD_RETENTION). Defaults to
 	// herald.DefaultRetention.

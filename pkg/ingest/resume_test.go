@@ -10,6 +10,7 @@ import (
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/ingest"
+	"github.com/heraldhq/herald/pkg/store"
 )
 
 func TestHandleResumesInterruptedFanOut(t *testing.T) {
@@ -89,6 +90,39 @@ func TestHandleEnqueueFailureIsRetriedWithoutDuplicates(t *testing.T) {
 	}
 	if ev := f.event(t, evt1Key); ev == nil || !ev.FannedOut {
 		t.Errorf("event = %+v, want it marked fanned out", ev)
+	}
+}
+
+// TestEnqueueFailureWithPreclaims: deliveries written with their first
+// attempt preclaimed (store.Preclaims) whose jobs failed to enqueue get
+// them when the message comes again, although their attempt count says
+// claimed.
+func TestEnqueueFailureWithPreclaims(t *testing.T) {
+	t.Parallel()
+	p := store.NewPreclaims(10 * time.Second)
+	f := newFixture(t, func(c *ingest.Config) { c.Preclaims = p })
+	f.addWebhook(t, "wh_a", nil)
+	f.addWebhook(t, "wh_b", nil)
+	f.enq.setFailAfter(1)
+	if err := f.handle(orderCreated); err == nil {
+		t.Fatal("a failed enqueue was not returned")
+	}
+	ds := f.allDeliveries(t)
+	if len(ds) != 2 || ds[0].AttemptCount != 1 || ds[1].AttemptCount != 1 {
+		t.Fatalf("deliveries = %+v, want two with their first attempt preclaimed", ds)
+	}
+	f.enq.setFailAfter(-1)
+	if err := f.handle(orderCreated); err != nil {
+		t.Fatal(err)
+	}
+	jobs := map[int64]bool{}
+	for _, e := range f.enq.Got() {
+		jobs[e.Job.DeliveryID] = e.Job.Attempt == 1
+	}
+	for _, d := range ds {
+		if !jobs[d.ID] || !p.Holds(d.ID) {
+			t.Errorf("delivery %d: job of attempt 1 enqueued %v, preclaim held %v; want both", d.ID, jobs[d.ID], p.Holds(d.ID))
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/heraldhq/herald/pkg/herald"
 	"github.com/heraldhq/herald/pkg/ingest"
@@ -55,6 +56,44 @@ func TestEventAndDeliveriesWrittenTogether(t *testing.T) {
 	}
 	if n, jobs := len(f.allDeliveries(t)), len(f.enq.Got()); n != 2 || jobs != 2 {
 		t.Fatalf("a duplicate made deliveries (%d) or jobs (%d)", n, jobs)
+	}
+}
+
+// TestDeliveriesWrittenWithTheirFirstAttemptClaimed: with Preclaims (local
+// mode's deliver in the same process), each delivery is written with its
+// first attempt claimed, leased for its webhook's timeout and the margin,
+// and the claim is held for the job enqueued after the write.
+func TestDeliveriesWrittenWithTheirFirstAttemptClaimed(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "herald.db")
+	webhooks, events := storetest.Bolt(t, file, store.Webhooks), storetest.Bolt(t, file, store.Events)
+	deliveries := storetest.Bolt(t, file, store.Deliveries)
+	p := store.NewPreclaims(10 * time.Second)
+	f := newFixture(t, func(c *ingest.Config) {
+		c.Webhooks, c.Events, c.Deliveries, c.Preclaims = webhooks, events, deliveries, p
+	})
+	f.webhooks, f.events, f.deliveries = webhooks, events, deliveries
+	f.addWebhook(t, "wh_a", nil)
+	f.addWebhook(t, "wh_b", func(w *herald.Webhook) { w.TimeoutSeconds = 3 })
+	if err := f.handle(orderCreated); err != nil {
+		t.Fatal(err)
+	}
+	ds := f.allDeliveries(t)
+	if len(ds) != 2 || len(f.enq.Got()) != 2 {
+		t.Fatalf("deliveries %v, jobs %+v: want 2 and 2", webhookIDs(ds), f.enq.Got())
+	}
+	for _, d := range ds {
+		timeout := 10 * time.Second
+		if d.WebhookID == "wh_b" {
+			timeout = 3 * time.Second
+		}
+		want := herald.Millis(t0.Add(timeout + store.LeaseMargin))
+		if d.Status != herald.StatusPending || d.AttemptCount != 1 || d.LeaseUntilMS != want || len(d.Attempts) != 0 {
+			t.Errorf("delivery = %+v, want attempt 1 claimed until %d", d, want)
+		}
+		if until, ok := p.Take(d.ID); !ok || until != d.LeaseUntilMS {
+			t.Errorf("preclaim of %d = %d, %v; want %d held", d.ID, until, ok, d.LeaseUntilMS)
+		}
 	}
 }
 

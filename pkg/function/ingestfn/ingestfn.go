@@ -41,7 +41,7 @@ func Build(e function.Env) (*ingest.Handler, error) {
 	}
 	return ingest.New(ingest.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events, Retention: e.Config.Retention,
 		Deliveries: e.Res.Deliveries, Enqueuer: enq, Parser: function.Parser(e), Metrics: e.Metrics, Now: e.Now,
-		Table: table, EventCache: e.Events, SoleOwner: e.SoleOwner, OwnEvents: e.Res.OwnEvents,
+		Table: table, EventCache: e.Events, Preclaims: e.Preclaims, SoleOwner: e.SoleOwner, OwnEvents: e.Res.OwnEvents,
 		// With a channel of their own, Herald's events are taken from it
 		// alone (HandleOwn).
 		RefuseOwnEvents: e.Config.OwnEventsSubscription != "",
