@@ -64,7 +64,9 @@ func (r *results) buildRows() {
 		r.Rows = append(r.Rows, row{measure, result, target, v})
 	}
 	judge := func(b bool) *bool { return &b }
-	add(fmt.Sprintf("raw ceiling (plain client, %d workers)", r.Concurrency), rate(r.Raw), "", nil)
+	if r.Raw.PerSecond > 0 {
+		add(fmt.Sprintf("raw ceiling (plain client, %d workers)", r.Concurrency), rate(r.Raw), "", nil)
+	}
 	ratio := func(t throughput) float64 { return t.PerSecond / max(r.Raw.PerSecond, 1e-9) }
 	cpu := func(t throughput) string {
 		if t.CPUms == 0 {
@@ -83,10 +85,27 @@ func (r *results) buildRows() {
 		}
 		add(what, res, target, judge(l.P99ms <= limit && l.Delivered == l.Events))
 	}
+	// throughputRow adds the row of t, a phase of the run (-only may leave
+	// it out), with its ratio to the raw ceiling when that was measured too
+	// (and judged against half of it when half is set).
+	throughputRow := func(what string, t throughput, half bool) {
+		if t.PerSecond == 0 && t.Lost == 0 {
+			return
+		}
+		if r.Raw.PerSecond == 0 {
+			add(what, rate(t)+cpu(t), "", nil)
+			return
+		}
+		res := fmt.Sprintf("%s, %.2f × raw%s", rate(t), ratio(t), cpu(t))
+		if !half {
+			add(what, res, "", nil)
+			return
+		}
+		add(what, res, "≥ 0.50 × raw", judge(ratio(t) >= 0.5 && t.Lost == 0))
+	}
 	pipeline := func(mode string, fanOut1, fanOut10 throughput, lat []latency, h httpFigures) {
-		add("Herald fan-out 1"+mode, fmt.Sprintf("%s, %.2f × raw%s", rate(fanOut1), ratio(fanOut1), cpu(fanOut1)), "", nil)
-		add("Herald fan-out 10"+mode, fmt.Sprintf("%s, %.2f × raw%s", rate(fanOut10), ratio(fanOut10), cpu(fanOut10)),
-			"≥ 0.50 × raw", judge(ratio(fanOut10) >= 0.5 && fanOut10.Lost == 0))
+		throughputRow("Herald fan-out 1"+mode, fanOut1, false)
+		throughputRow("Herald fan-out 10"+mode, fanOut10, true)
 		for _, l := range lat {
 			target := ""
 			if l.Rate == 1000 {
@@ -94,23 +113,25 @@ func (r *results) buildRows() {
 			}
 			latencyRow(fmt.Sprintf("latency at %d events/s%s", l.Rate, mode), l, target, 10)
 		}
-		add(fmt.Sprintf("HTTP publish, %d clients, fan-out 10%s", httpPublishers, mode),
-			fmt.Sprintf("%s, %.2f × raw%s", rate(h.FanOut10), ratio(h.FanOut10), cpu(h.FanOut10)),
-			"≥ 0.50 × raw", judge(ratio(h.FanOut10) >= 0.5 && h.FanOut10.Lost == 0))
+		throughputRow(fmt.Sprintf("HTTP publish, %d clients, fan-out 10%s", httpPublishers, mode), h.FanOut10, true)
 		for _, l := range h.Latency {
 			latencyRow(fmt.Sprintf("HTTP latency at %d events/s, fan-out %d%s", l.Rate, l.FanOut, mode), l, "p99 ≤ 25 ms", 25)
 		}
 	}
 	pipeline(", durable (default)", r.FanOut1, r.FanOut10, r.Latency, r.HTTP)
 	pipeline(", in-memory", r.InMemory.FanOut1, r.InMemory.FanOut10, r.InMemory.Latency, r.InMemory.HTTP)
-	add(fmt.Sprintf("retry error, %s step (%d of %d)", r.Retry.Step, r.Retry.Measured, r.Retry.Events),
-		fmt.Sprintf("p50 %s, p99 %s ms", ms(r.Retry.P50ms), ms(r.Retry.P99ms)), "p99 ≤ 50 ms",
-		judge(r.Retry.P99ms <= 50 && r.Retry.Measured == r.Retry.Events))
-	m := r.Memory
-	add(fmt.Sprintf("peak RSS, %d in flight (target %d)", m.PeakHeld, m.Target),
-		fmt.Sprintf("%.0f MiB (baseline %.0f MiB)", mib(m.PeakRSS), mib(m.BaselineRSS)), "", nil)
-	add("bytes per in-flight delivery", fmt.Sprintf("%.1f KiB RSS, %.1f KiB heap",
-		m.RSSPerInFlight/1024, m.HeapPerInFlight/1024), "≤ 64 KiB", judge(m.PeakHeld > 0 && m.RSSPerInFlight <= 64<<10))
+	// The phases -only left out have no rows.
+	if r.Retry.Events > 0 {
+		add(fmt.Sprintf("retry error, %s step (%d of %d)", r.Retry.Step, r.Retry.Measured, r.Retry.Events),
+			fmt.Sprintf("p50 %s, p99 %s ms", ms(r.Retry.P50ms), ms(r.Retry.P99ms)), "p99 ≤ 50 ms",
+			judge(r.Retry.P99ms <= 50 && r.Retry.Measured == r.Retry.Events))
+	}
+	if m := r.Memory; m.Target > 0 {
+		add(fmt.Sprintf("peak RSS, %d in flight (target %d)", m.PeakHeld, m.Target),
+			fmt.Sprintf("%.0f MiB (baseline %.0f MiB)", mib(m.PeakRSS), mib(m.BaselineRSS)), "", nil)
+		add("bytes per in-flight delivery", fmt.Sprintf("%.1f KiB RSS, %.1f KiB heap",
+			m.RSSPerInFlight/1024, m.HeapPerInFlight/1024), "≤ 64 KiB", judge(m.PeakHeld > 0 && m.RSSPerInFlight <= 64<<10))
+	}
 	for _, b := range r.Micro {
 		res := fmt.Sprintf("%.0f ns/op, %d B/op, %d allocs/op", b.NsPerOp, b.BytesPerOp, b.AllocsPerOp)
 		if strings.HasPrefix(b.Name, "signature.BenchmarkSign") { // each hex mode
