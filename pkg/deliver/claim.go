@@ -16,37 +16,65 @@ import (
 // or the previous attempt is still in flight.
 //
 // A first attempt that ingest claimed as it created the delivery (see
-// store.Preclaims) is claimed already: the job that takes its preclaim gets
-// the delivery as if unclaimed, and the preclaim's lease (non-zero), which
-// claim then uses instead of writing a claim of its own. Any other write of
-// the delivery by this job (put back, held, stopped) undoes the preclaim.
-// A copy of the job that finds the preclaim taken finds the attempt claimed:
-// stale.
-func (h *Handler) load(ctx context.Context, job herald.Job) (d *herald.Delivery, preclaim int64, err error) {
-	d = &herald.Delivery{ID: job.DeliveryID}
+// store.Preclaims) is claimed already, and its delivery is not read: the
+// job that takes the preclaim gets the delivery as written, though as if
+// unclaimed, with the preclaim (see preclaim), which claim then uses
+// instead of writing a claim of its own. Any other write of the delivery by
+// this job (put back, held, stopped) undoes the preclaim. A copy of the job
+// that finds the preclaim taken reads the attempt claimed: stale.
+func (h *Handler) load(ctx context.Context, job herald.Job) (*herald.Delivery, *preclaim, error) {
+	if job.Attempt == 1 {
+		if written := h.cfg.Preclaims.Take(job.DeliveryID); written != nil {
+			d := *written
+			d.AttemptCount, d.LeaseUntilMS = 0, 0
+			return &d, &preclaim{table: h.cfg.Preclaims, written: written}, nil
+		}
+	}
+	d := &herald.Delivery{ID: job.DeliveryID}
 	if err := h.cfg.Deliveries.Get(ctx, d); err != nil {
 		if store.NotFound(err) {
-			return nil, 0, nil
+			return nil, nil, nil
 		}
-		return nil, 0, fmt.Errorf("read delivery %d: %w", job.DeliveryID, err)
-	}
-	if job.Attempt == 1 {
-		if until, ok := h.cfg.Preclaims.Take(d.ID); ok && d.Status == herald.StatusPending &&
-			d.AttemptCount == 1 && d.LeaseUntilMS == until && len(d.Attempts) == 0 {
-			d.AttemptCount, d.LeaseUntilMS = 0, 0
-			return d, until, nil
-		}
-		// A preclaim of a delivery written over since is void.
+		return nil, nil, fmt.Errorf("read delivery %d: %w", job.DeliveryID, err)
 	}
 	switch {
 	case d.Status != herald.StatusPending:
-		return nil, 0, nil
+		return nil, nil, nil
 	case job.Attempt != d.AttemptCount+1:
-		return nil, 0, nil // a duplicate of a claimed attempt, or out of step
+		return nil, nil, nil // a duplicate of a claimed attempt, or out of step
 	case d.LeaseUntilMS > herald.Millis(h.cfg.Now()):
-		return nil, 0, nil // the previous attempt is in flight and will decide
+		return nil, nil, nil // the previous attempt is in flight and will decide
 	}
-	return d, 0, nil
+	return d, nil, nil
+}
+
+// preclaim is the preclaim a job took (see load), until its attempt uses it
+// or the job gives it back; the zero value holds none.
+type preclaim struct {
+	table *store.Preclaims
+	// written is the delivery as ingest wrote it, claimed.
+	written *herald.Delivery
+}
+
+// use takes the preclaim for the job's attempt, and returns the lease it
+// was written with; false when there is none.
+func (p *preclaim) use() (leaseUntilMS int64, ok bool) {
+	if p == nil || p.written == nil {
+		return 0, false
+	}
+	leaseUntilMS, p.written = p.written.LeaseUntilMS, nil
+	return leaseUntilMS, true
+}
+
+// giveBack returns the preclaim, unused, to the table, for the job's
+// message to take again when it comes again: only for a job failing before
+// it wrote anything (after a write the preclaim is undone, and the delivery
+// as written is not what is stored).
+func (p *preclaim) giveBack() {
+	if p != nil && p.written != nil {
+		p.table.Put(p.written)
+		p.written = nil
+	}
 }
 
 // target reads the webhook and event of d. A non-empty reason says why the
@@ -91,15 +119,14 @@ func (h *Handler) webhook(ctx context.Context, id string) (*herald.Webhook, erro
 
 // claim takes attempt n of d, leased for w's timeout and the margin, so
 // that of two workers holding the same job only one sends it (see
-// store.Lifecycle.Claim). With *preclaim set (see load) the attempt is
-// claimed already, by the write that created d, and only d as held here is
-// made to say so (should its job have waited so long that the request
-// might outlast the lease, the lease is renewed before the request: see
-// attempt); *preclaim is then used up.
-func (h *Handler) claim(ctx context.Context, d *herald.Delivery, w *herald.Webhook, n int, preclaim *int64) (bool, error) {
-	if preclaim != nil && *preclaim != 0 {
-		d.AttemptCount, d.LeaseUntilMS = n, *preclaim
-		*preclaim = 0
+// store.Lifecycle.Claim). With a preclaim (see load) the attempt is claimed
+// already, by the write that created d, and only d as held here is made to
+// say so (should its job have waited so long that the request might
+// outlast the lease, the lease is renewed before the request: see attempt);
+// the preclaim is then used up.
+func (h *Handler) claim(ctx context.Context, d *herald.Delivery, w *herald.Webhook, n int, pre *preclaim) (bool, error) {
+	if leaseUntilMS, ok := pre.use(); ok {
+		d.AttemptCount, d.LeaseUntilMS = n, leaseUntilMS
 		return true, nil
 	}
 	return h.lifecycle().Claim(ctx, d, n, h.lease(w), h.cfg.Now())

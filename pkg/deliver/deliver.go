@@ -158,59 +158,49 @@ const earlyTolerance = 50 * time.Millisecond
 // Handle processes one deliver job. A job that is stale (already claimed, the
 // delivery finished or gone) is done without sending; store failures are
 // returned for redelivery.
-func (h *Handler) Handle(ctx context.Context, body []byte) (err error) {
+func (h *Handler) Handle(ctx context.Context, body []byte) error {
 	job, err := herald.DecodeJob(body)
 	if err != nil {
 		return err
 	}
 	log := h.cfg.Logger.With("delivery_id", job.DeliveryID, "attempt", job.Attempt)
-	d, preclaim, err := h.load(ctx, job)
+	d, pre, err := h.load(ctx, job)
 	if err != nil || d == nil {
 		return err
 	}
-	if preclaim != 0 {
-		defer func() {
-			if err != nil && preclaim != 0 {
-				// Failed before the attempt used its preclaim: the job's
-				// message comes again, and takes it again.
-				h.cfg.Preclaims.Put(d.ID, preclaim)
-			}
-		}()
-	}
 	now := h.cfg.Now()
 	if due := herald.FromMillis(d.NextAttemptMS); now.Add(earlyTolerance).Before(due) {
-		if preclaim != 0 {
-			h.cfg.Preclaims.Put(d.ID, preclaim) // for the job enqueued here
-			preclaim = 0
-		}
+		pre.giveBack() // for the job enqueued here
 		return h.cfg.Enqueuer.Enqueue(ctx, job, due)
 	}
 	w, ev, reason, err := h.target(ctx, d)
 	if err != nil {
+		pre.giveBack()
 		return err
 	}
 	if reason != "" {
 		log.Info("delivery not sent", "webhook_id", d.WebhookID, "reason", reason)
 		return h.stop(ctx, d, reason)
 	}
-	attempt := func() error { return h.attempt(ctx, job, d, &preclaim, w, ev, log) }
+	attempt := func() error { return h.attempt(ctx, job, d, pre, w, ev, log) }
 	if w.Paused {
-		return h.hold(ctx, d, attempt)
+		return h.hold(ctx, d, pre, attempt)
 	}
 	return attempt()
 }
 
 // attempt makes the job's attempt of d to w, unless w is at its in-flight
 // cap (the job is then put back for BusyDelay, unclaimed, so one slow
-// endpoint cannot hold every consumer slot), and records it. *preclaim is
-// the attempt's preclaim, if any (see claim).
-func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Delivery, preclaim *int64, w *herald.Webhook, ev *herald.Event, log *slog.Logger) error {
+// endpoint cannot hold every consumer slot), and records it. pre is the
+// job's preclaim, if any (see claim).
+func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Delivery, pre *preclaim, w *herald.Webhook, ev *herald.Event, log *slog.Logger) error {
 	now := h.cfg.Now()
 	// The keys and headers are opened before the attempt is claimed: a
 	// keeper that is unavailable (KMS throttling, an outage) costs no
 	// attempt, the job is simply tried again.
 	creds, err := h.credentials(ctx, w, now)
 	if err != nil {
+		pre.giveBack()
 		return err
 	}
 	slot, free := h.inFlight.admit(w.ID, h.maxInFlight(w))
@@ -219,7 +209,7 @@ func (h *Handler) attempt(ctx context.Context, job herald.Job, d *herald.Deliver
 		return h.putBack(ctx, job, d, now.Add(h.cfg.BusyDelay))
 	}
 	defer slot.done()
-	claimed, cerr := h.claim(ctx, d, w, job.Attempt, preclaim)
+	claimed, cerr := h.claim(ctx, d, w, job.Attempt, pre)
 	if cerr != nil || !claimed {
 		return cerr
 	}

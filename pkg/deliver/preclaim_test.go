@@ -36,9 +36,9 @@ func (f *fixture) seedPreclaimed(t *testing.T, p *store.Preclaims, w *herald.Web
 	if !p.Claim(d, w, f.clock.Now()) {
 		t.Fatal("Preclaims.Claim refused a new pending delivery")
 	}
-	f.seed(t, w, d)
-	p.Put(d.ID, d.LeaseUntilMS)
-	return f.delivery(t, d.ID).DocstoreRevision
+	f.seed(t, w, d) // d as written, with its revision
+	p.Put(d)
+	return d.DocstoreRevision
 }
 
 // TestPreclaimedAttemptIsSentWithoutAClaimWrite: a first attempt claimed
@@ -202,8 +202,8 @@ func TestPreclaimUndoneWhenTheAttemptIsNotMade(t *testing.T) {
 
 // TestLatePreclaimedJobRenewsTheLease: a preclaimed job that waited in the
 // queue for more than half the lease margin renews the lease before its
-// request; one whose delivery was written over meanwhile (the sweep took
-// it for lost) sends nothing.
+// request; one that waited past its lease, its delivery written over by
+// the sweep meanwhile, sends nothing.
 func TestLatePreclaimedJobRenewsTheLease(t *testing.T) {
 	t.Parallel()
 	f, p := newPreclaimFixture(t)
@@ -223,7 +223,8 @@ func TestLatePreclaimedJobRenewsTheLease(t *testing.T) {
 		t.Fatalf("hits %d; during the request %+v, want attempt 1 leased until %d", r.hits.Load(), during, want)
 	}
 
-	// Written over while its job waited: the preclaim is void.
+	// A job that waited past its lease, while the sweep took the delivery
+	// for lost and wrote it over: its renewal loses, and it sends nothing.
 	d := newDelivery()
 	d.ID = 77
 	if !p.Claim(d, wh, f.clock.Now()) {
@@ -232,7 +233,8 @@ func TestLatePreclaimedJobRenewsTheLease(t *testing.T) {
 	if err := f.deliveries.Create(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
-	p.Put(d.ID, d.LeaseUntilMS)
+	p.Put(d)
+	f.clock.Advance(preclaimTimeout + store.LeaseMargin + time.Second)
 	life := store.Lifecycle{Deliveries: f.deliveries}
 	if err := life.Reschedule(context.Background(), f.delivery(t, 77), f.clock.Now()); err != nil {
 		t.Fatal(err)
@@ -241,6 +243,6 @@ func TestLatePreclaimedJobRenewsTheLease(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r.hits.Load() != 1 {
-		t.Errorf("a job whose delivery was written over since its preclaim sent it")
+		t.Errorf("a job whose delivery the sweep took while it waited sent it")
 	}
 }

@@ -84,10 +84,11 @@ func (h *Handler) count(d *herald.Delivery, a herald.Attempt, outcome string, gi
 // resumed meanwhile gets its attempt (attempt). A resume (and a new pause)
 // that raced with the hold is caught by the settling that follows it (see
 // store.Lifecycle.Hold).
-func (h *Handler) hold(ctx context.Context, d *herald.Delivery, attempt func() error) error {
+func (h *Handler) hold(ctx context.Context, d *herald.Delivery, pre *preclaim, attempt func() error) error {
 	slot, w, err := h.webhooks().TakeHeldSlot(ctx, d.WebhookID)
 	switch {
 	case err != nil:
+		pre.giveBack() // d not written
 		return err
 	case slot == store.NotPaused:
 		return attempt()

@@ -106,8 +106,8 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 // before their jobs are enqueued (see store.Preclaims).
 func (h *Handler) holdPreclaims(ds []*herald.Delivery) {
 	for _, d := range ds {
-		if d.Status == herald.StatusPending && d.AttemptCount == 1 {
-			h.cfg.Preclaims.Put(d.ID, d.LeaseUntilMS)
+		if store.Preclaimed(d) {
+			h.cfg.Preclaims.Put(d)
 		}
 	}
 }

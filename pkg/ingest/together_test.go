@@ -91,8 +91,8 @@ func TestDeliveriesWrittenWithTheirFirstAttemptClaimed(t *testing.T) {
 		if d.Status != herald.StatusPending || d.AttemptCount != 1 || d.LeaseUntilMS != want || len(d.Attempts) != 0 {
 			t.Errorf("delivery = %+v, want attempt 1 claimed until %d", d, want)
 		}
-		if until, ok := p.Take(d.ID); !ok || until != d.LeaseUntilMS {
-			t.Errorf("preclaim of %d = %d, %v; want %d held", d.ID, until, ok, d.LeaseUntilMS)
+		if held := p.Take(d.ID); held == nil || held.LeaseUntilMS != d.LeaseUntilMS || held.DocstoreRevision == nil {
+			t.Errorf("preclaim of %d = %+v; want it held, as written", d.ID, held)
 		}
 	}
 }

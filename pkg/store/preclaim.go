@@ -32,13 +32,19 @@ func AttemptLease(w *herald.Webhook, deployment time.Duration) time.Duration {
 
 // Preclaims are the first attempts that ingest claimed in the write that
 // created their deliveries, in a process that also delivers them (local
-// mode), and that no deliver job has taken yet. A claim is what keeps two
-// copies of one job from both sending (see Lifecycle.Claim); writing it with
-// the delivery takes a write, and a commit, off the path of every first
-// attempt, and what then keeps two copies apart is that only one takes the
-// preclaim from this table (Take). A preclaim that dies with its process is
-// a claim whose worker died: the next start records the attempt as
-// interrupted (RecoverIgnoringLeases), as it would a claimed one.
+// mode), and that no deliver job has taken yet, each with its delivery as
+// written. A claim is what keeps two copies of one job from both sending
+// (see Lifecycle.Claim); writing it with the delivery takes a write, and a
+// commit, off the path of every first attempt, and what then keeps two
+// copies apart is that only one takes the preclaim from this table (Take).
+// The delivery comes with it, so the job does not read it either: no other
+// writer touches a pending delivery whose attempt is leased (the sweep
+// waits for the lease to run out, an admin's retry is refused), so it is
+// as written until its job writes it.
+//
+// A preclaim that dies with its process is a claim whose worker died: the
+// next start records the attempt as interrupted (RecoverIgnoringLeases), as
+// it would a claimed one.
 //
 // A nil *Preclaims is valid: it holds none and takes none, so deliveries
 // are created unclaimed.
@@ -46,8 +52,7 @@ type Preclaims struct {
 	// timeout is the deployment's delivery timeout, for the lease.
 	timeout time.Duration
 	mu      sync.Mutex
-	// held maps a delivery id to the lease its preclaim was written with.
-	held map[int64]int64
+	held    map[int64]herald.Delivery
 }
 
 // maxPreclaims bounds the preclaims held: past it, deliveries are created
@@ -60,7 +65,7 @@ const maxPreclaims = 1 << 16
 // timeout is timeout.
 func NewPreclaims(timeout time.Duration) *Preclaims {
 	timeout = herald.PositiveOr(timeout, DefaultAttemptTimeout)
-	return &Preclaims{timeout: timeout, held: map[int64]int64{}}
+	return &Preclaims{timeout: timeout, held: map[int64]herald.Delivery{}}
 }
 
 // Claim claims the first attempt of new pending delivery d to w at now, in
@@ -82,15 +87,22 @@ func (p *Preclaims) Claim(d *herald.Delivery, w *herald.Webhook, now time.Time) 
 	return true
 }
 
-// Put records the preclaim of delivery id, written with lease leaseUntilMS:
-// ingest once the delivery's write is done (its deliver job, enqueued after
-// this, may take it), or a job that took it and failed before it used it
-// (the job's message comes again and takes it again). A job that takes a
-// preclaim checks the delivery still carries it: one written over since is
-// void.
-func (p *Preclaims) Put(id int64, leaseUntilMS int64) {
+// Preclaimed reports whether d, as read or written, carries a preclaim
+// (Claim): its first attempt claimed, nothing recorded.
+func Preclaimed(d *herald.Delivery) bool {
+	return d.Status == herald.StatusPending && d.AttemptCount == 1 && d.LeaseUntilMS != 0 && len(d.Attempts) == 0
+}
+
+// Put records the preclaim of d, as written (with its revision): ingest's
+// once the write is done (the job enqueued after this may take it), or one
+// a job took and gives back, having failed before it wrote anything (its
+// message comes again and takes it again).
+func (p *Preclaims) Put(d *herald.Delivery) {
+	if p == nil {
+		return
+	}
 	p.mu.Lock()
-	p.held[id] = leaseUntilMS
+	p.held[d.ID] = *d
 	p.mu.Unlock()
 }
 
@@ -106,15 +118,19 @@ func (p *Preclaims) Holds(id int64) bool {
 	return ok
 }
 
-// Take removes the preclaim of delivery id and returns its lease; false
-// when there is none (another copy of the job took it, or none was made).
-func (p *Preclaims) Take(id int64) (leaseUntilMS int64, ok bool) {
+// Take removes the preclaim of delivery id and returns its delivery as
+// written; nil when there is none (another copy of the job took it, or
+// none was made).
+func (p *Preclaims) Take(id int64) *herald.Delivery {
 	if p == nil {
-		return 0, false
+		return nil
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	leaseUntilMS, ok = p.held[id]
+	d, ok := p.held[id]
+	if !ok {
+		return nil
+	}
 	delete(p.held, id)
-	return leaseUntilMS, ok
+	return &d
 }
