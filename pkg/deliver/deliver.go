@@ -93,6 +93,12 @@ type Config struct {
 	// BusyDelay is how long a job for a webhook at its in-flight cap is put
 	// back for, instead of holding a consumer slot. Defaults to 1s.
 	BusyDelay time.Duration
+	// SoleOwner says that this Handler is the only one recording the
+	// health of its webhooks (local mode, whose data dir one process
+	// locks): a webhook it found healthy stays so until it records a
+	// failure, so a success to it costs no read of its health. Defaults to
+	// false: each success reads it.
+	SoleOwner bool
 	// Now returns the current time. Defaults to time.Now.
 	Now func() time.Time
 	// Logger defaults to a logger that discards.
@@ -108,6 +114,9 @@ type Handler struct {
 	// secrets holds the secrets sealed values opened to, with their keys:
 	// a sealed value never changes, and opening one may be a KMS call.
 	secrets *cache.Bounded[string, signature.Secret]
+	// healthy, with Config.SoleOwner, is the webhooks known healthy; nil
+	// otherwise.
+	healthy *healthy
 }
 
 // secretCacheSize bounds the opened signing secrets a Handler holds.
@@ -138,6 +147,9 @@ func New(cfg Config) (*Handler, error) {
 	signer := signature.Signer{Prefix: cfg.HeaderPrefix, Hex: cfg.HexSignature}
 	sender := outbound.Sender{Client: cfg.Client, Signer: signer, Now: cfg.Now}
 	h := &Handler{cfg: cfg, sender: sender, secrets: cache.NewBounded[string, signature.Secret](secretCacheSize)}
+	if cfg.SoleOwner {
+		h.healthy = &healthy{of: map[string]healthState{}}
+	}
 	if cfg.MaxSending > 0 {
 		h.sending = make(chan struct{}, cfg.MaxSending)
 		h.inFlight.jobsPer = JobsPerSend

@@ -2,6 +2,7 @@ package deliver
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/heraldhq/herald/pkg/herald"
@@ -18,6 +19,7 @@ import (
 // event's id derives from the run, so concurrent workers announce it under
 // one id).
 func (h *Handler) failed(ctx context.Context, w *herald.Webhook, a herald.Attempt) error {
+	defer h.healthy.failure(w.ID)()
 	fresh, err := h.webhooks().RecordHealth(ctx, w.ID, h.publishHealth(ctx), func(w *herald.Webhook) bool {
 		countFailure(w, a)
 		return true
@@ -36,12 +38,21 @@ func (h *Handler) failed(ctx context.Context, w *herald.Webhook, a herald.Attemp
 // success is recorded (not as it was read before the attempt: failures
 // recorded meanwhile are ended too). An endpoint marked unhealthy is
 // announced recovered by the write that resets it. A healthy webhook costs
-// one read and no write.
+// one read and no write, or neither when this Handler is the only one
+// recording its health and knows it healthy (see healthy).
 func (h *Handler) recovered(ctx context.Context, w *herald.Webhook) error {
+	if h.healthy.known(w.ID) {
+		return nil
+	}
+	since, settled := h.healthy.epoch(w.ID)
 	now := h.cfg.Now()
-	_, err := h.webhooks().RecordHealth(ctx, w.ID, h.publishHealth(ctx), func(w *herald.Webhook) bool {
+	fresh, err := h.webhooks().RecordHealth(ctx, w.ID, h.publishHealth(ctx), func(w *herald.Webhook) bool {
 		return resetHealth(w, now)
 	})
+	if settled && err == nil && fresh != nil && fresh.ConsecutiveFailures == 0 && !fresh.Unhealthy &&
+		fresh.FailingSinceMS == 0 && fresh.HealthEvent == nil {
+		h.healthy.mark(w.ID, since)
+	}
 	return err
 }
 
@@ -81,6 +92,85 @@ func resetHealth(w *herald.Webhook, now time.Time) bool {
 func (h *Handler) publishHealth(ctx context.Context) func(*herald.Webhook) error {
 	return func(w *herald.Webhook) error {
 		return ownevent.PublishEndpointHealth(ctx, h.cfg.Ingest, w, w.HealthEvent)
+	}
+}
+
+// healthy is what a Handler that is the only one recording its webhooks'
+// health (Config.SoleOwner: local mode) knows of them: the webhooks it
+// found healthy — no failures, no run, no event to announce — by a read
+// that no failure of theirs was being recorded at or began during. Only
+// its own failures make a webhook unhealthy (an admin's write only resets
+// health), so a success to one it knows healthy needs neither a read nor a
+// write. A nil *healthy knows none.
+type healthy struct {
+	mu sync.Mutex
+	of map[string]healthState
+}
+
+type healthState struct {
+	// epoch counts the failures begun, failing those not yet recorded.
+	epoch, failing uint64
+	healthy        bool
+}
+
+// maxHealthy bounds the webhooks a healthy remembers healthy; past it, a
+// success to another reads its health, as without it.
+const maxHealthy = 1 << 16
+
+func (k *healthy) known(id string) bool {
+	if k == nil {
+		return false
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.of[id].healthy
+}
+
+// epoch returns how many failures of webhook id began so far, for a read
+// of its health about to begin to mark it healthy by (mark), and whether
+// none is being recorded (a read begun while one is may come before its
+// write: it cannot mark).
+func (k *healthy) epoch(id string) (epoch uint64, settled bool) {
+	if k == nil {
+		return 0, false
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	st := k.of[id]
+	return st.epoch, st.failing == 0
+}
+
+// mark records webhook id as found healthy by a read begun at epoch since
+// (see epoch), unless a failure began meanwhile.
+func (k *healthy) mark(id string, since uint64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	st := k.of[id]
+	if st.epoch != since || st.failing != 0 {
+		return
+	}
+	if _, ok := k.of[id]; !ok && len(k.of) >= maxHealthy {
+		return
+	}
+	k.of[id] = healthState{epoch: since, healthy: true}
+}
+
+// failure forgets that webhook id is healthy, for a failure of it about
+// to be recorded, and returns what to call once it is.
+func (k *healthy) failure(id string) (recorded func()) {
+	if k == nil {
+		return func() {}
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	st := k.of[id]
+	k.of[id] = healthState{epoch: st.epoch + 1, failing: st.failing + 1}
+	return func() {
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		st := k.of[id]
+		st.failing--
+		k.of[id] = st
 	}
 }
 

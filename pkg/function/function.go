@@ -61,7 +61,7 @@ type Env struct {
 	// to know when to read the webhooks again. Defaults to nil: local
 	// mode's one process tells its table of every write directly.
 	Revision *store.Revision
-	// SoleOwner is passed to ingest (see ingest.Config).
+	// SoleOwner is passed to ingest and deliver (see their Config).
 	SoleOwner bool
 	// MetricsAddr, when set, is where Main serves GET /metrics in
 	// long-running mode (HERALD_METRICS_ADDR), for the functions that have

@@ -41,7 +41,7 @@ func Build(e function.Env) (*deliver.Handler, error) {
 	return deliver.New(deliver.Config{Webhooks: e.Res.Webhooks, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Enqueuer: enq, Ingest: e.Res.OwnEvents, Client: client, Sealer: sealer, MaxSending: c.DeliverConcurrency,
 		HeaderPrefix: c.HeaderPrefix, HexSignature: c.HexSignature, Schedule: c.RetrySchedule, Timeout: c.DeliveryTimeout,
-		Table: e.Table, EventCache: e.Events, Preclaims: e.Preclaims, Revision: e.Revision, Retention: c.Retention,
+		Table: e.Table, EventCache: e.Events, Preclaims: e.Preclaims, SoleOwner: e.SoleOwner, Revision: e.Revision, Retention: c.Retention,
 		Metrics: e.Metrics, Now: e.Now, Logger: e.Log("deliver")})
 }
 
