@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,6 +29,13 @@ type Options struct {
 	// ("a.b" names a nested field). Opening a collection builds declared indexes
 	// that are missing and drops stored ones no longer declared. Defaults to none.
 	Indexes [][]string
+
+	// Sparse declares secondary indexes, as Indexes does, that hold only
+	// the documents that have their first field: a query uses one only
+	// when it filters on that field (equal, or a range), which a document
+	// without it never matches, and writes of documents without it cost no
+	// index entry. Defaults to none.
+	Sparse [][]string
 
 	// KeyFunc computes a document's primary key, for collections whose key is
 	// not one field; keyField must then be empty. It must accept
@@ -110,8 +118,8 @@ func newCollection(db *bolt.DB, name, keyField string, opts *Options) (*collecti
 	if keyField != "" {
 		c.primary = &index{name: "primary(" + keyField + ")", fields: [][]string{{keyField}}, primary: true}
 	}
-	for _, fields := range opts.Indexes {
-		ix, err := parseIndex(strings.Join(fields, ","))
+	for i, fields := range slices.Concat(opts.Indexes, opts.Sparse) {
+		ix, err := parseIndex(strings.Join(fields, ","), i >= len(opts.Indexes))
 		if err != nil {
 			return nil, err
 		}

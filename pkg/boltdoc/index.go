@@ -17,10 +17,16 @@ import (
 //
 // The primary bucket itself is treated as an index on the key field (when the
 // collection has one): its keys are the encoded primary keys.
+//
+// A sparse index has entries only for the documents that have its first
+// field: a query uses it only when it filters on that field, which no
+// document without the field matches (see matchIndex). A write of a
+// document that lacks the field, before and after, leaves it alone.
 type index struct {
 	name    string     // "webhook_id,id"; the bucket is indexPrefix+name
 	fields  [][]string // field paths
 	primary bool       // the documents bucket, keyed by the key field alone
+	sparse  bool
 }
 
 const (
@@ -28,9 +34,17 @@ const (
 	indexPrefix = "index:"
 )
 
+// sparsePrefix marks a sparse index's name (so that its bucket is another
+// than that of the same fields not sparse, and declaring one or the other
+// builds it anew).
+const sparsePrefix = "sparse "
+
 // parseIndex parses "a,b.c" into an index on field a then field path b.c.
-func parseIndex(spec string) (*index, error) {
-	ix := &index{name: spec}
+func parseIndex(spec string, sparse bool) (*index, error) {
+	ix := &index{name: spec, sparse: sparse}
+	if sparse {
+		ix.name = sparsePrefix + spec
+	}
 	for f := range strings.SplitSeq(spec, ",") {
 		fp := strings.Split(f, ".")
 		for _, part := range fp {
@@ -43,10 +57,14 @@ func parseIndex(spec string) (*index, error) {
 	return ix, nil
 }
 
-// entry returns the index key of a document with the given primary key.
+// entry returns the index key of a document with the given primary key:
+// nil, none, in a sparse index of a field the document lacks.
 func (ix *index) entry(buf []byte, doc map[string]any, pk []byte) []byte {
-	for _, fp := range ix.fields {
-		v, _ := getPath(doc, fp)
+	for i, fp := range ix.fields {
+		v, ok := getPath(doc, fp)
+		if i == 0 && ix.sparse && (!ok || v == nil) {
+			return nil
+		}
 		buf = appendKey(buf, v)
 	}
 	return append(buf, pk...)
@@ -69,27 +87,31 @@ func (w *indexWriter) update(pk []byte, prev, next map[string]any, nextEntries [
 		if b == nil {
 			return errIndexDropped(ix)
 		}
-		w.old, w.new = w.old[:0], w.new[:0]
+		// nil: no entry (no document, or a sparse index's field lacking);
+		// an entry is never empty (it ends with the primary key).
+		var old, entry []byte
 		if prev != nil {
-			w.old = ix.entry(w.old, prev, pk)
+			if old = ix.entry(w.old[:0], prev, pk); old != nil {
+				w.old = old
+			}
 		}
-		entry := w.new // the scratch buffer is never a precomputed entry
 		switch {
 		case nextEntries != nil:
 			entry = nextEntries[i]
 		case next != nil:
-			w.new = ix.entry(w.new, next, pk)
-			entry = w.new
+			if entry = ix.entry(w.new[:0], next, pk); entry != nil {
+				w.new = entry
+			}
 		}
-		if bytes.Equal(w.old, entry) {
+		if bytes.Equal(old, entry) {
 			continue
 		}
-		if prev != nil {
-			if err := b.Delete(w.old); err != nil {
+		if old != nil {
+			if err := b.Delete(old); err != nil {
 				return err
 			}
 		}
-		if next != nil {
+		if entry != nil {
 			if err := fitsKey(ix, entry); err != nil {
 				return err
 			}
@@ -106,7 +128,9 @@ func (w *indexWriter) update(pk []byte, prev, next map[string]any, nextEntries [
 func (c *collection) entries(pk []byte, doc map[string]any) ([][]byte, error) {
 	out := make([][]byte, len(c.indexes))
 	for i, ix := range c.indexes {
-		out[i] = ix.entry(nil, doc, pk)
+		if out[i] = ix.entry(nil, doc, pk); out[i] == nil {
+			continue
+		}
 		if err := fitsKey(ix, out[i]); err != nil {
 			return nil, err
 		}
@@ -132,8 +156,12 @@ func errIndexDropped(ix *index) error {
 // written, so a too-large value fails its own action and nothing else.
 func (w *indexWriter) checkSize(pk []byte, next map[string]any) error {
 	for _, ix := range w.idx {
-		w.new = ix.entry(w.new[:0], next, pk)
-		if err := fitsKey(ix, w.new); err != nil {
+		entry := ix.entry(w.new[:0], next, pk)
+		if entry == nil {
+			continue
+		}
+		w.new = entry
+		if err := fitsKey(ix, entry); err != nil {
 			return err
 		}
 	}
@@ -177,7 +205,11 @@ func syncIndexes(coll *bolt.Bucket, idx []*index, revField string) error {
 			if err != nil {
 				return fmt.Errorf("build index %s: key %x: %w", ix.name, pk, err)
 			}
-			return b.Put(ix.entry(nil, doc, pk), append([]byte(nil), pk...))
+			entry := ix.entry(nil, doc, pk)
+			if entry == nil {
+				return nil
+			}
+			return b.Put(entry, append([]byte(nil), pk...))
 		})
 		if err != nil {
 			return err

@@ -93,7 +93,7 @@ func matchIndex(ix *index, fs []filter, orderBy string, asc bool) (plan, bool) {
 			p.ordered, p.desc = true, !asc
 		}
 	}
-	usable := p.eq > 0 || p.ranged || (orderBy != "" && p.ordered)
+	usable := p.eq > 0 || p.ranged || (orderBy != "" && p.ordered && !ix.sparse)
 	return p, usable
 }
 

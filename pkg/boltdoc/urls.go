@@ -28,6 +28,8 @@ const Scheme = "bolt"
 //     Collections on the same file share it (see OpenCollectionFile).
 //   - index (optional, repeatable): a secondary index, its fields separated by
 //     commas; "a.b" names a nested field.
+//   - sparse (optional, repeatable): a sparse secondary index (see
+//     Options.Sparse), written as index is.
 //   - revision_field (optional): the revision field; defaults to
 //     docstore.DefaultRevisionField.
 type URLOpener struct{}
@@ -48,16 +50,22 @@ func (*URLOpener) OpenCollectionURL(_ context.Context, u *url.URL) (*docstore.Co
 		return nil, fmt.Errorf("open collection %s: missing file parameter", u.Redacted())
 	}
 	opts := &Options{RevisionField: q.Get("revision_field")}
-	for _, spec := range q["index"] {
-		ix, err := parseIndex(spec)
-		if err != nil {
-			return nil, fmt.Errorf("open collection %s: %w", u.Redacted(), err)
+	for _, param := range []string{"index", "sparse"} {
+		for _, spec := range q[param] {
+			ix, err := parseIndex(spec, false)
+			if err != nil {
+				return nil, fmt.Errorf("open collection %s: %w", u.Redacted(), err)
+			}
+			if param == "sparse" {
+				opts.Sparse = append(opts.Sparse, joinPaths(ix.fields))
+			} else {
+				opts.Indexes = append(opts.Indexes, joinPaths(ix.fields))
+			}
 		}
-		opts.Indexes = append(opts.Indexes, joinPaths(ix.fields))
 	}
 	for param := range q {
 		switch param {
-		case "file", "index", "revision_field":
+		case "file", "index", "sparse", "revision_field":
 		default:
 			return nil, fmt.Errorf("open collection %s: unknown query parameter %q", u.Redacted(), param)
 		}

@@ -41,7 +41,7 @@ func TestFromEnvDefaultsAndErrors(t *testing.T) {
 	if !cfg.AllowPrivateTargets || len(cfg.RetrySchedule) != 7 || cfg.Addr != "127.0.0.1:8080" {
 		t.Errorf("local defaults = %+v", cfg)
 	}
-	if want := "bolt://webhooks/id?index=scope,id&index=tenant_id,partner_id&index=secret_duty_shard,secret_duty_ms&file=data%2Fherald.db"; cfg.WebhooksCollection != want {
+	if want := "bolt://webhooks/id?index=tenant_id,partner_id&sparse=scope,id&sparse=secret_duty_shard,secret_duty_ms&file=data%2Fherald.db"; cfg.WebhooksCollection != want {
 		t.Errorf("webhooks URL = %q, want %q", cfg.WebhooksCollection, want)
 	}
 	if want := "memq://herald-ingest?journal=data%2Fqueue.db"; cfg.IngestTopic != want || cfg.IngestSubscription != want {

@@ -39,6 +39,10 @@ type Index struct {
 	DynamoDB string
 	// Serves says which queries read the index.
 	Serves string
+	// Sparse says the index holds only the documents that have its first
+	// field (boltdoc's Options.Sparse; a DynamoDB GSI is sparse by
+	// nature): every query reading it filters on that field.
+	Sparse bool
 }
 
 // How DynamoDB serves a query with no GSI of its own.
@@ -57,11 +61,11 @@ const (
 // Indexes lists every secondary index Herald's queries read.
 var Indexes = []Index{
 	{Collection: Webhooks, Fields: []string{fieldScope, fieldID}, GSI: "by_scope", Include: []string{fieldTenantID, fieldPartnerID},
-		Serves: "admin: a bound caller's webhooks (sparse: scoped ones only)"},
+		Serves: "admin: a bound caller's webhooks (sparse: scoped ones only)", Sparse: true},
 	{Collection: Webhooks, Fields: []string{fieldTenantID, fieldPartnerID}, DynamoDB: ByScan,
 		Serves: "admin: an unbound caller's webhooks filtered by tenant or partner"},
 	{Collection: Webhooks, Fields: []string{fieldDutyShard, fieldDutyMS}, GSI: "by_secret_duty",
-		Serves: "expiry-notifier: grace periods ending, secrets nearing expiry (sparse)"},
+		Serves: "expiry-notifier: grace periods ending, secrets nearing expiry (sparse)", Sparse: true},
 	{Collection: Events, Fields: []string{fieldExpiresAt}, DynamoDB: ByTTL,
 		Serves: "expiry-notifier: events past their retention"},
 	{Collection: Deliveries, Fields: []string{fieldWebhookID, fieldID}, GSI: "by_webhook", Include: []string{fieldStatus},
@@ -77,40 +81,47 @@ var Indexes = []Index{
 	{Collection: Deliveries, Fields: []string{fieldEventID}, GSI: "by_event", Include: []string{fieldWebhookID},
 		Serves: "ingest: resume an interrupted fan-out"},
 	{Collection: Deliveries, Fields: []string{fieldDueShard, fieldNextMS}, GSI: "by_due",
-		Serves: "retry-scheduler sweep: overdue pending deliveries (sparse: pending only)"},
+		Serves: "retry-scheduler sweep: overdue pending deliveries (sparse: pending only)", Sparse: true},
 	{Collection: Deliveries, Fields: []string{fieldHeldShard, fieldCreatedMS}, GSI: "by_held", Include: []string{fieldWebhookID, fieldStatus},
-		Serves: "held deliveries: count, resume, release, give up (sparse: paused only)"},
+		Serves: "held deliveries: count, resume, release, give up (sparse: paused only)", Sparse: true},
 	{Collection: Deliveries, Fields: []string{fieldExpiresAt}, DynamoDB: ByTTL,
-		Serves: "expiry-notifier: finished deliveries past their retention"},
+		Serves: "expiry-notifier: finished deliveries past their retention (sparse: finished only)", Sparse: true},
 	{Collection: Schedule, Fields: []string{fieldDueShard, fieldDueMS}, GSI: "by_due",
 		Include: []string{fieldDeliveryID, fieldAttempt, docstore.DefaultRevisionField},
 		Serves:  "retry-scheduler: entries falling due, in due order per shard"},
 	{Collection: Applications, Fields: []string{fieldScope, fieldID}, GSI: "by_scope", Include: []string{fieldTenantID, fieldPartnerID},
-		Serves: "admin: a bound caller's applications (sparse: scoped ones only)"},
+		Serves: "admin: a bound caller's applications (sparse: scoped ones only)", Sparse: true},
 	{Collection: Applications, Fields: []string{fieldTenantID, fieldPartnerID}, DynamoDB: ByScan,
 		Serves: "admin: an unbound caller's applications filtered by tenant or partner"},
 	{Collection: Applications, Fields: []string{fieldDutyShard, fieldDutyMS}, GSI: "by_secret_duty",
-		Serves: "expiry-notifier: grace periods ending, secrets nearing expiry (sparse)"},
+		Serves: "expiry-notifier: grace periods ending, secrets nearing expiry (sparse)", Sparse: true},
 }
 
 // BoltIndexes returns the fields of every index Indexes declares for
-// collection, as boltdoc's Options.Indexes takes them.
-func BoltIndexes(collection string) [][]string {
-	var out [][]string
+// collection, as boltdoc's Options.Indexes and Options.Sparse take them.
+func BoltIndexes(collection string) (indexes, sparse [][]string) {
 	for _, ix := range Indexes {
-		if ix.Collection == collection {
-			out = append(out, ix.Fields)
+		switch {
+		case ix.Collection != collection:
+		case ix.Sparse:
+			sparse = append(sparse, ix.Fields)
+		default:
+			indexes = append(indexes, ix.Fields)
 		}
 	}
-	return out
+	return indexes, sparse
 }
 
 // BoltURL returns the bolt:// URL of collection (keyed by id) with every
 // index Indexes declares for it: local mode's default.
 func BoltURL(collection string) string {
 	q := url.Values{}
-	for _, fields := range BoltIndexes(collection) {
+	indexes, sparse := BoltIndexes(collection)
+	for _, fields := range indexes {
 		q.Add("index", strings.Join(fields, ","))
+	}
+	for _, fields := range sparse {
+		q.Add("sparse", strings.Join(fields, ","))
 	}
 	// The commas of an index spec read better unescaped, and boltdoc's URL
 	// opener accepts them either way.

@@ -111,7 +111,7 @@ func TestBoltURLDeclaresEveryIndexOfItsCollection(t *testing.T) {
 	got := store.BoltURL(store.Deliveries)
 	want := "bolt://deliveries/id?index=webhook_id,id&index=webhook_id,status,id" +
 		"&index=log_shard,id&index=log_shard,status,id&index=log_shard,event_type,id&index=event_id" +
-		"&index=due_shard,next_attempt_ms&index=held_shard,created_ms&index=expires_at"
+		"&sparse=due_shard,next_attempt_ms&sparse=held_shard,created_ms&sparse=expires_at"
 	if got != want {
 		t.Errorf("BoltURL(deliveries) = %s, want %s", got, want)
 	}

@@ -14,7 +14,8 @@ import (
 // opened on one file share it, as local mode's do.
 func Bolt(t testing.TB, file, name string) *docstore.Collection {
 	t.Helper()
-	c, err := boltdoc.OpenCollectionFile(file, name, "id", &boltdoc.Options{Indexes: store.BoltIndexes(name)})
+	indexes, sparse := store.BoltIndexes(name)
+	c, err := boltdoc.OpenCollectionFile(file, name, "id", &boltdoc.Options{Indexes: indexes, Sparse: sparse})
 	if err != nil {
 		t.Fatal(err)
 	}
