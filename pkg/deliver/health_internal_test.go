@@ -25,8 +25,7 @@ func TestHealthyIsNotMarkedByAReadAFailureMayPrecede(t *testing.T) {
 	if k.known("wh") {
 		t.Fatal("known healthy while a failure is recorded")
 	}
-	since, settled = k.epoch("wh")
-	if settled {
+	if _, settled := k.epoch("wh"); settled {
 		t.Fatal("settled while a failure is being recorded")
 	}
 	recorded()
