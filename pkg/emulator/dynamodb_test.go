@@ -135,7 +135,7 @@ func TestTemplateIndexesMatchLocalIndexes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		local := u.Query()["index"]
+		local := slices.Concat(u.Query()["index"], u.Query()["sparse"])
 		for _, g := range gsis[tc.table] {
 			if !slices.Contains(local, strings.Join(g.Keys, ",")) {
 				t.Errorf("%s GSI %s on %v has no bolt:// index %q in %s's local default %s",
