@@ -16,26 +16,38 @@ import (
 // or the previous attempt is still in flight.
 //
 // A first attempt that ingest claimed as it created the delivery (see
-// store.Preclaims) is claimed already, and its delivery is not read: the
-// job that takes the preclaim gets the delivery as written, though as if
-// unclaimed, with the preclaim (see preclaim), which claim then uses
-// instead of writing a claim of its own. Any other write of the delivery by
+// store.Preclaims) is claimed already, and while its lease runs its
+// delivery is not read: the job that takes the preclaim gets the delivery
+// as written, though as if unclaimed, with the preclaim (see preclaim),
+// which claim then uses instead of writing a claim of its own. Any other write of the delivery by
 // this job (put back, held, stopped) undoes the preclaim. A copy of the job
 // that finds the preclaim taken reads the attempt claimed: stale.
 func (h *Handler) load(ctx context.Context, job herald.Job) (*herald.Delivery, *preclaim, error) {
+	var written *herald.Delivery
 	if job.Attempt == 1 {
-		if written := h.cfg.Preclaims.Take(job.DeliveryID); written != nil {
-			d := *written
-			d.AttemptCount, d.LeaseUntilMS = 0, 0
-			return &d, &preclaim{table: h.cfg.Preclaims, written: written}, nil
-		}
+		written = h.cfg.Preclaims.Take(job.DeliveryID)
 	}
+	if written != nil && herald.Millis(h.cfg.Now()) < written.LeaseUntilMS {
+		d := *written
+		d.AttemptCount, d.LeaseUntilMS = 0, 0
+		return &d, &preclaim{table: h.cfg.Preclaims, written: written}, nil
+	}
+	// A preclaim whose lease ran out while its job waited: no longer the
+	// only writer's, the delivery is read, and the preclaim used only if
+	// the delivery is still as written.
 	d := &herald.Delivery{ID: job.DeliveryID}
 	if err := h.cfg.Deliveries.Get(ctx, d); err != nil {
 		if store.NotFound(err) {
 			return nil, nil, nil
 		}
+		if written != nil {
+			h.cfg.Preclaims.Put(written)
+		}
 		return nil, nil, fmt.Errorf("read delivery %d: %w", job.DeliveryID, err)
+	}
+	if written != nil && d.DocstoreRevision == written.DocstoreRevision && store.Preclaimed(d) {
+		d.AttemptCount, d.LeaseUntilMS = 0, 0
+		return d, &preclaim{table: h.cfg.Preclaims, written: written}, nil
 	}
 	switch {
 	case d.Status != herald.StatusPending:

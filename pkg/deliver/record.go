@@ -56,7 +56,10 @@ func (h *Handler) record(ctx context.Context, d *herald.Delivery, w *herald.Webh
 // store.Lifecycle.Stop).
 func (h *Handler) stop(ctx context.Context, d *herald.Delivery, reason string) error {
 	err := h.lifecycle().Stop(ctx, d, reason, h.cfg.Now())
-	if err == nil {
+	switch {
+	case errors.Is(err, store.ErrStale):
+		return nil // moved on meanwhile: not this job's to stop
+	case err == nil:
 		h.cfg.Metrics.Attempt(metrics.AttemptNotSent, 0)
 	}
 	return err

@@ -40,6 +40,10 @@ func (h *Handler) create(ctx context.Context, ev *herald.Event, ds []*herald.Del
 		var again []*herald.Delivery
 		for i, d := range ds {
 			if !taken[i] {
+				// Its preclaim is held at once, before anything that may
+				// fail: a delivery written preclaimed whose preclaim no
+				// table holds would wait for its lease to run out.
+				h.holdPreclaim(d)
 				created = append(created, d)
 				continue
 			}

@@ -79,7 +79,6 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 			return 0, err
 		}
 	}
-	h.holdPreclaims(created)
 	var held []*herald.Delivery
 	for _, d := range created {
 		switch d.Status {
@@ -102,13 +101,11 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 	return len(created), nil
 }
 
-// holdPreclaims records the preclaims of the deliveries ds just written,
-// before their jobs are enqueued (see store.Preclaims).
-func (h *Handler) holdPreclaims(ds []*herald.Delivery) {
-	for _, d := range ds {
-		if store.Preclaimed(d) {
-			h.cfg.Preclaims.Put(d)
-		}
+// holdPreclaim records the preclaim of delivery d just written, if it has
+// one, before its job is enqueued (see store.Preclaims).
+func (h *Handler) holdPreclaim(d *herald.Delivery) {
+	if store.Preclaimed(d) {
+		h.cfg.Preclaims.Put(d)
 	}
 }
 
@@ -164,7 +161,9 @@ func (h *Handler) ingestAtOnce(ctx context.Context, env *envelope.Envelope, bega
 	if ok, err := life.CreateWithEvent(ctx, h.cfg.Events, ev, ds, now); err != nil || !ok {
 		return false, err
 	}
-	h.holdPreclaims(ds)
+	for _, d := range ds {
+		h.holdPreclaim(d)
+	}
 	h.cfg.EventCache.Add(ev)
 	h.cfg.Metrics.DeliveriesCreated(len(ds))
 	for _, d := range ds {

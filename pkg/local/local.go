@@ -80,6 +80,9 @@ type System struct {
 
 	res *config.Resources
 	log *slog.Logger
+	// preclaims are the first attempts ingest claims for deliver (see
+	// store.Preclaims); Close undoes those no job took.
+	preclaims *store.Preclaims
 	// shutdownTimeout is Options.ShutdownTimeout; closing abort cuts off
 	// the deliveries still in flight when it has passed.
 	shutdownTimeout time.Duration
@@ -228,6 +231,7 @@ func (s *System) build(cfg config.Config, opt Options) (*functions, error) {
 	var err error
 	env := function.Env{Config: cfg, Res: s.res, Logger: s.log, Now: opt.Now, Metrics: s.Metrics}
 	function.LocalCaches(&env)
+	s.preclaims = env.Preclaims
 	// The data dir's store is this process's alone (bolt:// locks its
 	// file): leases found in it are a previous process's.
 	env.SoleOwner = true
@@ -312,13 +316,38 @@ func (s *System) Close() error {
 		if !cutOff.Stop() {
 			s.log.Warn("shutdown deadline passed: deliveries still in flight were cut off; they stay pending")
 		}
+		// Deliver has stopped: what ingest creates while it drains is
+		// written unclaimed, and the preclaims no job took are undone, so
+		// the next start sends those attempts as the first they are, not
+		// as attempts after an interrupted one.
+		s.preclaims.Close()
 		s.cancelIngest()
 		s.ingestWG.Wait()
 		closeCtx, cancelClose := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancelClose()
-		s.err = s.res.Close(closeCtx)
+		s.err = errors.Join(s.undoPreclaims(closeCtx), s.res.Close(closeCtx))
 	})
 	return s.err
+}
+
+// undoPreclaims writes the deliveries whose preclaim no job took pending
+// and unclaimed (see store.Lifecycle.Unclaim).
+func (s *System) undoPreclaims(ctx context.Context) error {
+	life := store.Lifecycle{Deliveries: s.res.Deliveries}
+	n := 0
+	for _, d := range s.preclaims.TakeAll() {
+		undone, err := life.Unclaim(ctx, d, time.Now())
+		if err != nil {
+			return err
+		}
+		if undone {
+			n++
+		}
+	}
+	if n > 0 {
+		s.log.Info("first attempts claimed but not taken by deliver left unclaimed for the next start", "count", n)
+	}
+	return nil
 }
 
 // receive runs consume.Run on sub, opening it again from url when it fails

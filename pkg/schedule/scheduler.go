@@ -29,6 +29,11 @@ type Config struct {
 	Table *docstore.Collection
 	// Deliveries is the deliveries collection, swept for lost jobs. Required.
 	Deliveries *docstore.Collection
+	// Preclaims, when set, are the first attempts ingest of the same
+	// process claimed for deliver (see store.Preclaims): an overdue
+	// delivery whose preclaim no job took was never attempted, and is
+	// re-armed unclaimed, for its first attempt. Defaults to nil.
+	Preclaims *store.Preclaims
 	// Now returns the current time. Defaults to time.Now.
 	Now func() time.Time
 	// MaxSleep is the longest the long-running loop sleeps before reading the

@@ -187,11 +187,20 @@ func (l Lifecycle) Record(ctx context.Context, d *herald.Delivery, a herald.Atte
 	return givenUp, err
 }
 
-// Stop ends a delivery that cannot be sent, without a request or an event:
-// failed, with a "not sent: reason" attempt that takes the next number, so
-// a later retry gets the one after.
+// Stop ends a pending delivery that cannot be sent, without a request or
+// an event: failed, with a "not sent: reason" attempt that takes the next
+// number, so a later retry gets the one after. It returns ErrStale, and
+// writes nothing, when d is found no longer pending (finished meanwhile,
+// or held) or at another attempt.
 func (l Lifecycle) Stop(ctx context.Context, d *herald.Delivery, reason string, now time.Time) error {
-	return l.modify(ctx, d, now, func(d *herald.Delivery) { stop(d, reason, now) })
+	status, attempts := d.Status, d.AttemptCount
+	return l.modifyIf(ctx, d, now, func(d *herald.Delivery) error {
+		if d.Status != status || d.Status != herald.StatusPending || d.AttemptCount != attempts {
+			return ErrStale
+		}
+		stop(d, reason, now)
+		return nil
+	})
 }
 
 // stop makes d failed as not sent for reason (see Stop).

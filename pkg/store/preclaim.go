@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -42,9 +44,13 @@ func AttemptLease(w *herald.Webhook, deployment time.Duration) time.Duration {
 // waits for the lease to run out, an admin's retry is refused), so it is
 // as written until its job writes it.
 //
-// A preclaim that dies with its process is a claim whose worker died: the
-// next start records the attempt as interrupted (RecoverIgnoringLeases), as
-// it would a claimed one.
+// A preclaim no job took was never attempted, and is undone so that the
+// attempt is made as the first: by the sweep, once its lease has run out
+// (its job waited in a backlog, or failed and waits for its message to
+// come again), and at a clean shutdown, once deliver has stopped (Close,
+// TakeAll, Lifecycle.Unclaim). Only a preclaim that dies with its process
+// (killed) is a claim whose worker died: the next start records the
+// attempt as interrupted (RecoverIgnoringLeases), as it would a claimed one.
 //
 // A nil *Preclaims is valid: it holds none and takes none, so deliveries
 // are created unclaimed.
@@ -53,6 +59,8 @@ type Preclaims struct {
 	timeout time.Duration
 	mu      sync.Mutex
 	held    map[int64]herald.Delivery
+	// closed: no more preclaims (Close).
+	closed bool
 }
 
 // maxPreclaims bounds the preclaims held: past it, deliveries are created
@@ -70,16 +78,16 @@ func NewPreclaims(timeout time.Duration) *Preclaims {
 
 // Claim claims the first attempt of new pending delivery d to w at now, in
 // memory, for the write that creates it, and reports whether it did (not
-// with a nil table, nor a full one). Once the write is done, Put records
+// with a nil table, a full one, nor a closed one). Once the write is done, Put records
 // it; a write that failed leaves nothing to undo.
 func (p *Preclaims) Claim(d *herald.Delivery, w *herald.Webhook, now time.Time) bool {
 	if p == nil || d.Status != herald.StatusPending || d.AttemptCount != 0 {
 		return false
 	}
 	p.mu.Lock()
-	full := len(p.held) >= maxPreclaims
+	refused := p.closed || len(p.held) >= maxPreclaims
 	p.mu.Unlock()
-	if full {
+	if refused {
 		return false
 	}
 	d.AttemptCount = 1
@@ -133,4 +141,50 @@ func (p *Preclaims) Take(id int64) *herald.Delivery {
 	}
 	delete(p.held, id)
 	return &d
+}
+
+// Close makes Claim refuse from now on: the process's deliver function has
+// stopped, and a preclaim no job takes would only be undone (Unclaim).
+func (p *Preclaims) Close() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+}
+
+// TakeAll removes every preclaim held and returns their deliveries as
+// written.
+func (p *Preclaims) TakeAll() []*herald.Delivery {
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]*herald.Delivery, 0, len(p.held))
+	for id, d := range p.held {
+		out = append(out, &d)
+		delete(p.held, id)
+	}
+	return out
+}
+
+// Unclaim undoes the preclaim of d, a delivery as written with it (or read
+// since, still carrying it), whose attempt was never made: its job never
+// ran (the process is shutting down) or was lost. d is written pending and
+// unclaimed, with the revision it carries; it reports false, having
+// written nothing, when d changed since.
+func (l Lifecycle) Unclaim(ctx context.Context, d *herald.Delivery, now time.Time) (bool, error) {
+	if !Preclaimed(d) {
+		return false, nil
+	}
+	d.AttemptCount, d.LeaseUntilMS = 0, 0
+	if err := l.write(ctx, d, now); err != nil {
+		if Conflict(err) || NotFound(err) {
+			return false, nil
+		}
+		return false, fmt.Errorf("undo the preclaim of delivery %d: %w", d.ID, err)
+	}
+	return true, nil
 }

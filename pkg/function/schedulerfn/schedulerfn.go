@@ -17,7 +17,7 @@ func Needs(config.Config) config.Needs {
 // Build builds the retry-scheduler.
 func Build(e function.Env) (*schedule.Scheduler, error) {
 	e.Defaults()
-	return schedule.New(schedule.Config{Topic: e.Res.Deliver, Delayer: function.Delayer(e.Res.Deliver), Table: e.Res.Schedule,
+	return schedule.New(schedule.Config{Preclaims: e.Preclaims, Topic: e.Res.Deliver, Delayer: function.Delayer(e.Res.Deliver), Table: e.Res.Schedule,
 		Deliveries: e.Res.Deliveries, Now: e.Now, SweepGrace: e.Config.SweepGrace,
 		SweepInterval: e.Config.SweepInterval,
 		Logger:        e.Log("retry-scheduler")})
