@@ -5,11 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"gocloud.dev/secrets/localsecrets"
-
 	"github.com/heraldhq/herald/pkg/herald"
-	"github.com/heraldhq/herald/pkg/seal"
-	"github.com/heraldhq/herald/pkg/signature"
 	"github.com/heraldhq/herald/pkg/store"
 )
 
@@ -26,12 +22,7 @@ func TestStalePreclaimChangesNothing(t *testing.T) {
 	r := newReceiver(t, nil)
 	wh := newWebhook(r.URL)
 	good := wh.SealedSecret
-	other := seal.New(localsecrets.NewKeeper([32]byte{9, 9, 9}))
-	sealed, err := other.Seal(ctx, signature.NewSecret())
-	if err != nil {
-		t.Fatal(err)
-	}
-	wh.SealedSecret = sealed
+	wh.SealedSecret = unopenableSecret(t)
 	f.seedPreclaimed(t, p, wh)
 	job1 := herald.Job{DeliveryID: testDeliveryID, Attempt: 1}
 	if err := f.handle(job1); err == nil {

@@ -121,12 +121,7 @@ func TestPreclaimGivenBackWhenTheJobFails(t *testing.T) {
 	r := newReceiver(t, nil)
 	wh := newWebhook(r.URL)
 	good := wh.SealedSecret
-	other := seal.New(localsecrets.NewKeeper([32]byte{9, 9, 9}))
-	sealed, err := other.Seal(context.Background(), signature.NewSecret())
-	if err != nil {
-		t.Fatal(err)
-	}
-	wh.SealedSecret = sealed
+	wh.SealedSecret = unopenableSecret(t)
 	f.seedPreclaimed(t, p, wh)
 	job := herald.Job{DeliveryID: testDeliveryID, Attempt: 1}
 	if err := f.handle(job); err == nil {
@@ -245,4 +240,17 @@ func TestLatePreclaimedJobRenewsTheLease(t *testing.T) {
 	if r.hits.Load() != 1 {
 		t.Errorf("a job whose delivery the sweep took while it waited sent it")
 	}
+}
+
+// unopenableSecret returns a signing secret sealed with a key other than
+// the deployment's (as after losing secrets.key; on AWS: KMS unreachable),
+// which the fixtures' keeper fails to open.
+func unopenableSecret(t *testing.T) string {
+	t.Helper()
+	other := seal.New(localsecrets.NewKeeper([32]byte{9, 9, 9}))
+	sealed, err := other.Seal(context.Background(), signature.NewSecret())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sealed
 }

@@ -1,16 +1,13 @@
 package deliver_test
 
 import (
-	"context"
 	"net/http"
 	"testing"
 
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
-	"gocloud.dev/secrets/localsecrets"
 
 	"github.com/heraldhq/herald/pkg/deliver"
 	"github.com/heraldhq/herald/pkg/herald"
-	"github.com/heraldhq/herald/pkg/seal"
 	"github.com/heraldhq/herald/pkg/signature"
 )
 
@@ -40,12 +37,7 @@ func TestKeeperFailureCostsNoAttempt(t *testing.T) {
 	f := newFixture(t, deliver.Config{})
 	r := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	wh := newWebhook(r.URL)
-	other := seal.New(localsecrets.NewKeeper([32]byte{9, 9, 9}))
-	sealed, err := other.Seal(context.Background(), signature.NewSecret())
-	if err != nil {
-		t.Fatal(err)
-	}
-	wh.SealedSecret = sealed
+	wh.SealedSecret = unopenableSecret(t)
 	f.seed(t, wh, newDelivery())
 	if err := f.handle(herald.Job{DeliveryID: testDeliveryID, Attempt: 1}); err == nil {
 		t.Fatal("handled a job whose secret could not be opened")
