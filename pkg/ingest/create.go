@@ -81,8 +81,8 @@ func pickID(eventKey string, d *herald.Delivery, ingested time.Time, probes map[
 
 // heldBySame reads the delivery holding d's id and reports whether it is
 // ev's delivery to d's webhook, and if so whether it waits for its first
-// attempt's job. One deleted since its create failed is read as another's, so the
-// id is tried again at the next probe.
+// attempt's job. One deleted since its create failed is read as another's,
+// so the id is tried again at the next probe.
 func (h *Handler) heldBySame(ctx context.Context, ev *herald.Event, d *herald.Delivery) (mine, waiting bool, err error) {
 	held := &herald.Delivery{ID: d.ID}
 	err = h.cfg.Deliveries.Get(ctx, held, store.HolderFields...)
