@@ -19,9 +19,10 @@ import (
 // store.Preclaims) is claimed already, and while its lease runs its
 // delivery is not read: the job that takes the preclaim gets the delivery
 // as written, though as if unclaimed, with the preclaim (see preclaim),
-// which claim then uses instead of writing a claim of its own. Any other write of the delivery by
-// this job (put back, held, stopped) undoes the preclaim. A copy of the job
-// that finds the preclaim taken reads the attempt claimed: stale.
+// which claim then uses instead of writing a claim of its own. Any other
+// write of the delivery by this job (put back, held, stopped) undoes the
+// preclaim. A copy of the job that finds the preclaim taken reads the
+// attempt claimed: stale.
 func (h *Handler) load(ctx context.Context, job herald.Job) (*herald.Delivery, *preclaim, error) {
 	var written *herald.Delivery
 	if job.Attempt == 1 {
@@ -45,7 +46,7 @@ func (h *Handler) load(ctx context.Context, job herald.Job) (*herald.Delivery, *
 		}
 		return nil, nil, fmt.Errorf("read delivery %d: %w", job.DeliveryID, err)
 	}
-	if written != nil && d.DocstoreRevision == written.DocstoreRevision && store.Preclaimed(d) {
+	if written != nil && d.DocstoreRevision == written.DocstoreRevision {
 		d.AttemptCount, d.LeaseUntilMS = 0, 0
 		return d, &preclaim{table: h.cfg.Preclaims, written: written}, nil
 	}

@@ -41,17 +41,17 @@ func (h *Handler) failed(ctx context.Context, w *herald.Webhook, a herald.Attemp
 // one read and no write, or neither when this Handler is the only one
 // recording its health and knows it healthy (see healthy).
 func (h *Handler) recovered(ctx context.Context, w *herald.Webhook) error {
-	if h.healthy.known(w.ID) {
+	st, settled := h.healthy.state(w.ID)
+	if st.healthy {
 		return nil
 	}
-	since, settled := h.healthy.epoch(w.ID)
 	now := h.cfg.Now()
 	fresh, err := h.webhooks().RecordHealth(ctx, w.ID, h.publishHealth(ctx), func(w *herald.Webhook) bool {
 		return resetHealth(w, now)
 	})
 	if settled && err == nil && fresh != nil && fresh.ConsecutiveFailures == 0 && !fresh.Unhealthy &&
 		fresh.FailingSinceMS == 0 && fresh.HealthEvent == nil {
-		h.healthy.mark(w.ID, since)
+		h.healthy.mark(w.ID, st.epoch)
 	}
 	return err
 }
@@ -117,39 +117,28 @@ type healthState struct {
 // success to another reads its health, as without it.
 const maxHealthy = 1 << 16
 
-func (k *healthy) known(id string) bool {
+// state returns what k knows of webhook id: whether it is known healthy,
+// and the failures begun so far (epoch), for a read of its health about to
+// begin to mark it healthy by (mark); and whether none is being recorded
+// (settled: a read begun while one is may come before its write, and
+// cannot mark). A nil k knows nothing and is never settled.
+func (k *healthy) state(id string) (st healthState, settled bool) {
 	if k == nil {
-		return false
+		return healthState{}, false
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return k.of[id].healthy
-}
-
-// epoch returns how many failures of webhook id began so far, for a read
-// of its health about to begin to mark it healthy by (mark), and whether
-// none is being recorded (a read begun while one is may come before its
-// write: it cannot mark).
-func (k *healthy) epoch(id string) (epoch uint64, settled bool) {
-	if k == nil {
-		return 0, false
-	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	st := k.of[id]
-	return st.epoch, st.failing == 0
+	st = k.of[id]
+	return st, st.failing == 0
 }
 
 // mark records webhook id as found healthy by a read begun at epoch since
-// (see epoch), unless a failure began meanwhile.
+// (see state), unless a failure began meanwhile.
 func (k *healthy) mark(id string, since uint64) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	st := k.of[id]
-	if st.epoch != since || st.failing != 0 {
-		return
-	}
-	if _, ok := k.of[id]; !ok && len(k.of) >= maxHealthy {
+	st, ok := k.of[id]
+	if st.epoch != since || st.failing != 0 || !ok && len(k.of) >= maxHealthy {
 		return
 	}
 	k.of[id] = healthState{epoch: since, healthy: true}

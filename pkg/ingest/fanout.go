@@ -60,7 +60,7 @@ func (h *Handler) fanOut(ctx context.Context, ev *herald.Event, env *envelope.En
 		if slot == store.Dropped {
 			drops[d] = fresh
 		}
-		h.cfg.Preclaims.Claim(d, w, now) // a pending one
+		h.cfg.Preclaims.Claim(d, w, now) // if pending
 		created = append(created, d)
 	}
 	all := created

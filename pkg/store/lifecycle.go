@@ -193,9 +193,9 @@ func (l Lifecycle) Record(ctx context.Context, d *herald.Delivery, a herald.Atte
 // writes nothing, when d is found no longer pending (finished meanwhile,
 // or held) or at another attempt.
 func (l Lifecycle) Stop(ctx context.Context, d *herald.Delivery, reason string, now time.Time) error {
-	status, attempts := d.Status, d.AttemptCount
+	attempts := d.AttemptCount
 	return l.modifyIf(ctx, d, now, func(d *herald.Delivery) error {
-		if d.Status != status || d.Status != herald.StatusPending || d.AttemptCount != attempts {
+		if d.Status != herald.StatusPending || d.AttemptCount != attempts {
 			return ErrStale
 		}
 		stop(d, reason, now)
