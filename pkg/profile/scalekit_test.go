@@ -110,15 +110,18 @@ func TestScalekit(t *testing.T) {
 	r := newScalekitReceiver(t)
 
 	// Add Endpoint, copy the signing secret, Create: disabled until toggled.
+	// Ingest (one message at a time, in order) then has two messages to
+	// handle: the creation's audit event, published before Create answers,
+	// and the event published while disabled.
+	ingested := d.sys.IngestStats.Done.Load()
 	created := d.create(t, p.webhook(t, "manage-users", r.URL))
 	r.setSecret(created.Secret)
 	if created.Enabled {
 		t.Fatal("the endpoint is enabled before it is toggled on")
 	}
-	ingested := d.sys.IngestStats.Done.Load()
 	d.publish(t, userDeleted)
-	heraldtest.Eventually(t, wait, func() bool { return d.sys.IngestStats.Done.Load() > ingested },
-		"the event published while disabled is ingested")
+	heraldtest.Eventually(t, wait, func() bool { return d.sys.IngestStats.Done.Load() >= ingested+2 },
+		"the audit event and the event published while disabled are ingested")
 	var enabled hook
 	if status := d.Do("PATCH", webhooksPath+created.ID, map[string]any{"enabled": true}, &enabled); status != http.StatusOK || !enabled.Enabled {
 		t.Fatalf("enable: %d %+v", status, enabled)
