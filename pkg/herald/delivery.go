@@ -3,6 +3,10 @@ package herald
 // Delivery is one event on its way to one webhook, with every attempt made.
 // It is stored in the deliveries collection under ID.
 type Delivery struct {
+	// DocstoreRevision comes first: memdocstore looks it up on every write
+	// with a linear search that allocates a copy of each field it passes.
+	DocstoreRevision any
+
 	ID        int64  `docstore:"id"`
 	WebhookID string `docstore:"webhook_id"`
 	// EventID is the event_id as published: what receivers see as
@@ -57,8 +61,6 @@ type Delivery struct {
 	DueShard  int   `docstore:"due_shard,omitempty"`
 	HeldShard int   `docstore:"held_shard,omitempty"`
 	ExpiresAt int64 `docstore:"expires_at,omitempty"`
-
-	DocstoreRevision any
 }
 
 // Match is what in a webhook's subscription matched an event: the category

@@ -8,6 +8,10 @@ import (
 // Event is an ingested event as stored in the events collection. Payload is the
 // envelope exactly as it will be delivered.
 type Event struct {
+	// DocstoreRevision comes first: memdocstore looks it up on every write
+	// with a linear search that allocates a copy of each field it passes.
+	DocstoreRevision any
+
 	// ID is the event's key: EventKey of its event_id, tenant_id and
 	// partner_id.
 	ID string `docstore:"id"`
@@ -41,8 +45,6 @@ type Event struct {
 	// ExpiresAt is when the event may be deleted, in Unix seconds (the
 	// unit of DynamoDB's TTL attribute): its ingest plus the retention.
 	ExpiresAt int64 `docstore:"expires_at,omitempty"`
-
-	DocstoreRevision any
 }
 
 // Body returns what a webhook whose payload format is format receives:
