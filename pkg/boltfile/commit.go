@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
 // A Committer groups concurrent write functions into one bbolt transaction,
 // so they share one fsync (group commit). It works like bolt.DB.Batch,
-// without Batch's wait: Batch holds every batch open for MaxBatchDelay
+// without Batch's fixed wait: Batch holds every batch open for MaxBatchDelay
 // (10ms by default) before committing, while a commit here takes about half
 // a millisecond, so a lone writer would wait twenty times longer than it
 // writes (and with MaxBatchDelay 0 a batch holds only the calls made before
@@ -21,21 +22,43 @@ import (
 // the disk is free. Under load, batches grow to whatever arrives during one
 // commit; with one writer, there is no delay.
 //
+// Under load, a leader also lingers (Linger, DefaultLinger) before taking
+// its batch, when the batch before it held more than one call: the writers
+// arriving meanwhile join it, and fewer, larger commits spend less CPU
+// (fsync, and the pages every commit rewrites) per write. A lone writer's
+// batches hold one call, so it never lingers.
+//
 // As with Batch, a function may run more than once: when one function of a
 // batch returns an error, the transaction is rolled back, that function is
 // run again alone, and the rest of the batch runs again without it. So a
 // function must only act through its transaction and must record its results
 // afresh on every run.
 type Committer struct {
+	// Linger is how long a leader waits for more writers before taking a
+	// batch, when the previous batch held more than one call; 0 never.
+	// Set it before the first Do.
+	Linger time.Duration
+
 	db      *bolt.DB
+	sleep   func(time.Duration) // time.Sleep; tests replace it
 	mu      sync.Mutex
 	pending []*commitCall
 	busy    bool // a leader is committing
+	last    int  // the calls in the batch committed last
 }
 
-// NewCommitter returns a Committer of writes to db. Every writer of db
-// that is to share commits must use the same Committer.
-func NewCommitter(db *bolt.DB) *Committer { return &Committer{db: db} }
+// DefaultLinger is NewCommitter's Linger. In make bench's fan-out 10 on the
+// durable default (2 cores, a shared host), four interleaved runs of each
+// gave medians of 4,393 deliveries/s at 0, 4,548 at 150µs, 4,926 at 300µs
+// and 4,544 at 600µs, and the latency at 1,000 events/s and over HTTP lost
+// nothing to it.
+const DefaultLinger = 300 * time.Microsecond
+
+// NewCommitter returns a Committer of writes to db, with DefaultLinger.
+// Every writer of db that is to share commits must use the same Committer.
+func NewCommitter(db *bolt.DB) *Committer {
+	return &Committer{Linger: DefaultLinger, db: db, sleep: time.Sleep}
+}
 
 type commitCall struct {
 	fn   func(*bolt.Tx) error
@@ -59,8 +82,15 @@ func (c *Committer) Do(fn func(*bolt.Tx) error) error {
 		}
 	}
 	c.mu.Lock()
+	linger := c.Linger > 0 && c.last > 1
+	c.mu.Unlock()
+	if linger {
+		c.sleep(c.Linger)
+	}
+	c.mu.Lock()
 	batch := c.pending
 	c.pending = nil
+	c.last = len(batch)
 	c.mu.Unlock()
 	c.run(batch)
 	// Hand the lead to the first caller that queued meanwhile, or stand down.

@@ -127,3 +127,62 @@ func TestCommitterRetriesWithoutTheFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCommitterLingersUnderLoad checks that a leader following a batch of
+// more than one call waits Linger, and that a writer arriving meanwhile
+// joins its transaction; and that a lone writer's next commit does not wait.
+func TestCommitterLingersUnderLoad(t *testing.T) {
+	t.Parallel()
+	c := NewCommitter(openTestDB(t))
+	var slept []time.Duration
+	arrived := make(chan struct{})
+	c.sleep = func(d time.Duration) {
+		slept = append(slept, d)
+		<-arrived // the linger ends once the second writer has queued
+	}
+	c.last = 2 // as after a batch of two
+
+	var mu sync.Mutex
+	txs := map[string]int{}
+	record := func(key string) func(*bolt.Tx) error {
+		return func(tx *bolt.Tx) error {
+			mu.Lock()
+			txs[key] = tx.ID()
+			mu.Unlock()
+			return put(key)(tx)
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := c.Do(record("leader")); err != nil {
+			t.Error(err)
+		}
+	})
+	heraldtest.Eventually(t, 10*time.Second, func() bool { return c.queued() == 1 }, "the leader never queued")
+	wg.Go(func() {
+		if err := c.Do(record("joiner")); err != nil {
+			t.Error(err)
+		}
+	})
+	heraldtest.Eventually(t, 10*time.Second, func() bool { return c.queued() == 2 }, "the second writer never queued")
+	close(arrived)
+	wg.Wait()
+	if len(slept) != 1 || slept[0] != DefaultLinger {
+		t.Fatalf("the leader slept %v, want once for %v", slept, DefaultLinger)
+	}
+	if txs["leader"] != txs["joiner"] {
+		t.Fatalf("the writer arriving during the linger committed in transaction %d, the leader in %d; want one", txs["joiner"], txs["leader"])
+	}
+
+	// That batch held two: the next leader lingers; its batch holds one, so
+	// the one after it does not.
+	slept = nil
+	for _, key := range []string{"a", "b"} {
+		if err := c.Do(record(key)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(slept) != 1 {
+		t.Fatalf("two lone writes after a batch of two slept %d times, want once (the first)", len(slept))
+	}
+}
