@@ -23,6 +23,7 @@ import (
 
 	_ "github.com/heraldhq/herald/pkg/boltdoc" // bolt:// collections, local mode's default
 	"github.com/heraldhq/herald/pkg/config"
+	"github.com/heraldhq/herald/pkg/heapfloor"
 	"github.com/heraldhq/herald/pkg/local"
 	"github.com/heraldhq/herald/pkg/logging"
 	_ "github.com/heraldhq/herald/pkg/memq" // memq:// topics, local mode's default
@@ -50,6 +51,7 @@ func run() error {
 	// After the first signal the default behaviour is back: a second one
 	// ends the process without waiting for the shutdown.
 	context.AfterFunc(ctx, stop)
+	defer heapfloor.Start(uint64(cfg.HeapFloorMiB) << 20).Stop()
 	sys, err := local.Start(ctx, cfg, local.Options{Logger: log, ShutdownTimeout: cfg.ShutdownTimeout})
 	if err != nil {
 		return err

@@ -59,9 +59,13 @@ type Config struct {
 	RevalidateInterval time.Duration
 	WebhookCache       time.Duration // HERALD_WEBHOOK_CACHE
 	ShutdownTimeout    time.Duration // HERALD_SHUTDOWN_TIMEOUT
-	LogLevel           string        // HERALD_LOG_LEVEL
-	MetricsAddr        string        // HERALD_METRICS_ADDR
-	MetricsNamespace   string        // HERALD_METRICS_NAMESPACE
+	// HeapFloorMiB is the heap, in MiB, below which local mode's garbage
+	// collector does not run (pkg/heapfloor); 0: Go's own pacing
+	// (HERALD_HEAP_FLOOR_MIB).
+	HeapFloorMiB     int
+	LogLevel         string // HERALD_LOG_LEVEL
+	MetricsAddr      string // HERALD_METRICS_ADDR
+	MetricsNamespace string // HERALD_METRICS_NAMESPACE
 
 	// AdminMaxConns bounds the admin API server's open connections
 	// (HERALD_ADMIN_MAX_CONNS); AdminReadTimeout bounds reading one
@@ -131,6 +135,7 @@ var Vars = []Var{
 	{"HERALD_VALIDATION_ORIGIN", "validation", "", "the top-level `origin` value of the validation call's body, by which receivers tell it from an event (e.g. `scoopa - endpoint validation test`)"},
 	{"HERALD_REVALIDATE_INTERVAL", "0", "", "how often the expiry-notifier validates every enabled webhook again (at least 1m; spread over the interval, a bounded number per run); a failure sets `validated: false` with `validation_error` and emits `webhook.endpoint.validation_failed` once per run of failures; 0: never"},
 	{"HERALD_SHUTDOWN_TIMEOUT", "10s", "", "local mode: how long SIGTERM or Ctrl-C lets deliveries in flight finish; those cut off stay pending for the next start"},
+	{"HERALD_HEAP_FLOOR_MIB", "128", "", "local mode: the heap, in MiB, the garbage collector lets grow before it runs however little is live (it raises GOGC while the live heap is below it; GOMEMLIMIT still applies); 0: Go's own pacing"},
 	{"HERALD_LOG_LEVEL", "info", "", "debug, info, warn or error"},
 	{"HERALD_METRICS_ADDR", "", "", "ingest, deliver, retry-scheduler and expiry-notifier binaries: address to serve GET /metrics on; unset: not served"},
 	{"HERALD_METRICS_NAMESPACE", "Herald", "", "on Lambda: the CloudWatch namespace of the metrics written as EMF log lines (the SAM template makes it unique per stack)"},
@@ -214,6 +219,7 @@ func FromEnv(getenv func(string) string, mode Mode) (Config, error) {
 		RevalidateInterval:     p.revalidateInterval("HERALD_REVALIDATE_INTERVAL"),
 		WebhookCache:           p.durationOrZero("HERALD_WEBHOOK_CACHE"),
 		ShutdownTimeout:        p.duration("HERALD_SHUTDOWN_TIMEOUT"),
+		HeapFloorMiB:           p.nonNegative("HERALD_HEAP_FLOOR_MIB"),
 		LogLevel:               get("HERALD_LOG_LEVEL"),
 		MetricsAddr:            get("HERALD_METRICS_ADDR"),
 		MetricsNamespace:       get("HERALD_METRICS_NAMESPACE"),
@@ -345,6 +351,15 @@ func (p *parser) integer(name string) int {
 	n, err := strconv.Atoi(v)
 	if err != nil || n <= 0 {
 		p.fail(name, v, "a positive integer")
+	}
+	return n
+}
+
+func (p *parser) nonNegative(name string) int {
+	v := p.get(name)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		p.fail(name, v, "an integer of 0 or more")
 	}
 	return n
 }

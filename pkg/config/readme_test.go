@@ -38,7 +38,7 @@ func TestFromEnvDefaultsAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !cfg.AllowPrivateTargets || len(cfg.RetrySchedule) != 7 || cfg.Addr != "127.0.0.1:8080" {
+	if !cfg.AllowPrivateTargets || len(cfg.RetrySchedule) != 7 || cfg.Addr != "127.0.0.1:8080" || cfg.HeapFloorMiB != 128 {
 		t.Errorf("local defaults = %+v", cfg)
 	}
 	if want := "bolt://webhooks/id?index=tenant_id,partner_id&sparse=scope,id&sparse=secret_duty_shard,secret_duty_ms&file=data%2Fherald.db"; cfg.WebhooksCollection != want {
@@ -69,6 +69,7 @@ func TestFromEnvDefaultsAndErrors(t *testing.T) {
 		"HERALD_DELIVERY_TIMEOUT":      "-1s",
 		"HERALD_ALLOW_PRIVATE_TARGETS": "perhaps",
 		"HERALD_DELIVER_CONCURRENCY":   "0",
+		"HERALD_HEAP_FLOOR_MIB":        "-1",
 	} {
 		_, err := FromEnv(func(k string) string {
 			if k == name {

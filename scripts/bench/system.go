@@ -16,6 +16,7 @@ import (
 	"gocloud.dev/pubsub"
 
 	"github.com/heraldhq/herald/pkg/config"
+	"github.com/heraldhq/herald/pkg/heapfloor"
 	"github.com/heraldhq/herald/pkg/local"
 )
 
@@ -51,11 +52,14 @@ type herald struct {
 	topic  *pubsub.Topic
 	client *http.Client // keep-alive, for publishing over HTTP
 	dir    string
+	floor  *heapfloor.Floor
 }
 
 // startHerald starts local mode with local mode's defaults, except that every
 // topic, subscription and collection gets a name of its own (the default's
-// name with a suffix, whatever its driver), and tune adjusts the rest.
+// name with a suffix, whatever its driver), and tune adjusts the rest. Like
+// the herald binary (functions/local), it keeps the heap floor of
+// HERALD_HEAP_FLOOR_MIB for the process while the system runs.
 func startHerald(ctx context.Context, tune func(*config.Config)) (*herald, error) {
 	n := systems.Add(1)
 	dir, err := os.MkdirTemp("", "herald-bench-")
@@ -100,7 +104,8 @@ func startHerald(ctx context.Context, tune func(*config.Config)) (*herald, error
 		return nil, err
 	}
 	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}
-	return &herald{sys: sys, cfg: cfg, topic: topic, client: client, dir: dir}, nil
+	floor := heapfloor.Start(uint64(cfg.HeapFloorMiB) << 20)
+	return &herald{sys: sys, cfg: cfg, topic: topic, client: client, dir: dir, floor: floor}, nil
 }
 
 // uniqueName renames the resource of a gocloud URL ("mem://herald-ingest",
@@ -122,6 +127,7 @@ func (h *herald) close() {
 	_ = h.topic.Shutdown(context.Background())
 	h.client.CloseIdleConnections()
 	_ = h.sys.Close()
+	h.floor.Stop()
 	_ = os.RemoveAll(h.dir)
 }
 
