@@ -36,7 +36,7 @@ type Floor struct {
 
 // Start keeps the heap goal at floor bytes at least, until Stop. It does
 // nothing (and Stop restores nothing) with a floor of 0 or with the
-// collector off (GOGC=off).
+// collector off (GOGC=off). GOGC is the process's: run one floor at a time.
 func Start(floor uint64) *Floor {
 	f := &Floor{floor: floor, samples: []metrics.Sample{
 		{Name: "/gc/gogc:percent"}, {Name: "/gc/heap/live:bytes"},
