@@ -26,7 +26,9 @@ import (
 // its batch, when the batch before it held more than one call: the writers
 // arriving meanwhile join it, and fewer, larger commits spend less CPU
 // (fsync, and the pages every commit rewrites) per write. A lone writer's
-// batches hold one call, so it never lingers.
+// batches hold one call, so it lingers at most once, after a burst. A
+// writer that gathers batches of its own commits with DoNow, which never
+// lingers.
 //
 // As with Batch, a function may run more than once: when one function of a
 // batch returns an error, the transaction is rolled back, that function is
@@ -73,7 +75,16 @@ var errLead = errors.New("boltfile: lead the next commit")
 
 // Do runs fn in a write transaction, committed (and fsynced) before it
 // returns, possibly together with other callers' functions.
-func (c *Committer) Do(fn func(*bolt.Tx) error) error {
+func (c *Committer) Do(fn func(*bolt.Tx) error) error { return c.do(fn, true) }
+
+// DoNow is Do for a writer that gathers its own batches, such as a
+// *pubsub.Topic, which sends the messages that arrive while its previous
+// batch commits in its next one: if it leads a commit, it does not linger
+// (a wait would only add to its latency). It still shares a commit in
+// flight, or one another leader lingers for.
+func (c *Committer) DoNow(fn func(*bolt.Tx) error) error { return c.do(fn, false) }
+
+func (c *Committer) do(fn func(*bolt.Tx) error, mayLinger bool) error {
 	call := &commitCall{fn: fn, done: make(chan error, 1)}
 	c.mu.Lock()
 	c.pending = append(c.pending, call)
@@ -86,7 +97,7 @@ func (c *Committer) Do(fn func(*bolt.Tx) error) error {
 		}
 	}
 	c.mu.Lock()
-	linger := c.Linger > 0 && c.last > 1
+	linger := mayLinger && c.Linger > 0 && c.last > 1
 	c.mu.Unlock()
 	if linger {
 		c.sleep(c.Linger)

@@ -186,3 +186,26 @@ func TestCommitterLingersUnderLoad(t *testing.T) {
 		t.Fatalf("two lone writes after a batch of two slept %d times, want once (the first)", len(slept))
 	}
 }
+
+// TestCommitterDoNowNeverLingers checks that a leader committing with DoNow
+// takes its batch at once, even after a batch of more than one call.
+func TestCommitterDoNowNeverLingers(t *testing.T) {
+	t.Parallel()
+	c := NewCommitter(openTestDB(t))
+	slept := 0
+	c.sleep = func(time.Duration) { slept++ }
+	c.last = 2 // as after a batch of two
+	if err := c.DoNow(put("now")); err != nil {
+		t.Fatal(err)
+	}
+	if slept != 0 {
+		t.Fatalf("DoNow's leader slept %d times after a batch of two, want none", slept)
+	}
+	c.last = 2
+	if err := c.Do(put("later")); err != nil {
+		t.Fatal(err)
+	}
+	if slept != 1 {
+		t.Fatalf("Do's leader slept %d times after a batch of two, want once", slept)
+	}
+}

@@ -219,7 +219,7 @@ func FromEnv(getenv func(string) string, mode Mode) (Config, error) {
 		RevalidateInterval:     p.revalidateInterval("HERALD_REVALIDATE_INTERVAL"),
 		WebhookCache:           p.durationOrZero("HERALD_WEBHOOK_CACHE"),
 		ShutdownTimeout:        p.duration("HERALD_SHUTDOWN_TIMEOUT"),
-		HeapFloorMiB:           p.nonNegative("HERALD_HEAP_FLOOR_MIB"),
+		HeapFloorMiB:           p.heapFloor("HERALD_HEAP_FLOOR_MIB"),
 		LogLevel:               get("HERALD_LOG_LEVEL"),
 		MetricsAddr:            get("HERALD_METRICS_ADDR"),
 		MetricsNamespace:       get("HERALD_METRICS_NAMESPACE"),
@@ -355,11 +355,14 @@ func (p *parser) integer(name string) int {
 	return n
 }
 
-func (p *parser) nonNegative(name string) int {
+// maxHeapFloorMiB bounds HERALD_HEAP_FLOOR_MIB: 1 TiB.
+const maxHeapFloorMiB = 1 << 20
+
+func (p *parser) heapFloor(name string) int {
 	v := p.get(name)
 	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		p.fail(name, v, "an integer of 0 or more")
+	if err != nil || n < 0 || n > maxHeapFloorMiB {
+		p.fail(name, v, fmt.Sprintf("an integer from 0 to %d (MiB)", maxHeapFloorMiB))
 	}
 	return n
 }

@@ -64,21 +64,22 @@ func TestFromEnvDefaultsAndErrors(t *testing.T) {
 	if err != nil || cfg.AllowPrivateTargets || strings.Contains(cfg.WebhooksCollection, "filename") {
 		t.Errorf("non-local defaults = %+v, %v", cfg, err)
 	}
-	for name, bad := range map[string]string{
-		"HERALD_RETRY_SCHEDULE":        "30s,soon",
-		"HERALD_DELIVERY_TIMEOUT":      "-1s",
-		"HERALD_ALLOW_PRIVATE_TARGETS": "perhaps",
-		"HERALD_DELIVER_CONCURRENCY":   "0",
-		"HERALD_HEAP_FLOOR_MIB":        "-1",
+	for _, tc := range []struct{ name, bad string }{
+		{"HERALD_RETRY_SCHEDULE", "30s,soon"},
+		{"HERALD_DELIVERY_TIMEOUT", "-1s"},
+		{"HERALD_ALLOW_PRIVATE_TARGETS", "perhaps"},
+		{"HERALD_DELIVER_CONCURRENCY", "0"},
+		{"HERALD_HEAP_FLOOR_MIB", "-1"},
+		{"HERALD_HEAP_FLOOR_MIB", "17592186044416"}, // 2^44 MiB: would wrap to 0 bytes
 	} {
 		_, err := FromEnv(func(k string) string {
-			if k == name {
-				return bad
+			if k == tc.name {
+				return tc.bad
 			}
 			return ""
 		}, Deployed)
-		if err == nil || !strings.Contains(err.Error(), name) {
-			t.Errorf("%s=%q: err = %v, want one naming the variable", name, bad, err)
+		if err == nil || !strings.Contains(err.Error(), tc.name) {
+			t.Errorf("%s=%q: err = %v, want one naming the variable", tc.name, tc.bad, err)
 		}
 	}
 }

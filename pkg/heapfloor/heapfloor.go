@@ -40,6 +40,7 @@ type Floor struct {
 func Start(floor uint64) *Floor {
 	f := &Floor{floor: floor, samples: []metrics.Sample{
 		{Name: "/gc/gogc:percent"}, {Name: "/gc/heap/live:bytes"},
+		{Name: "/gc/scan/stack:bytes"}, {Name: "/gc/scan/globals:bytes"},
 	}}
 	metrics.Read(f.samples)
 	f.base = int(f.samples[0].Value.Uint64())
@@ -74,18 +75,21 @@ func (f *Floor) tune() {
 	}
 	metrics.Read(f.samples)
 	current := int(f.samples[0].Value.Uint64())
-	if gogc := f.gogc(f.samples[1].Value.Uint64()); gogc != current {
+	roots := f.samples[2].Value.Uint64() + f.samples[3].Value.Uint64()
+	if gogc := f.gogc(f.samples[1].Value.Uint64(), roots); gogc != current {
 		debug.SetGCPercent(gogc)
 	}
 }
 
 // gogc is the GOGC that makes the next collection due at the floor for a
-// live heap of live bytes, and never below the process's own.
-func (f *Floor) gogc(live uint64) int {
+// live heap of live bytes and roots bytes of stacks and globals scanned, and
+// never below the process's own. Go's heap goal is live + (live + roots) ×
+// GOGC/100.
+func (f *Floor) gogc(live, roots uint64) int {
 	if live == 0 || live >= f.floor {
 		return f.base
 	}
-	want := int(f.floor*100/live) - 100
+	want := int((f.floor - live) * 100 / (live + roots))
 	return min(max(want, f.base), max(maxGOGC, f.base))
 }
 

@@ -14,25 +14,33 @@ import (
 func TestGOGCForALiveHeap(t *testing.T) {
 	const mib = 1 << 20
 	for _, tc := range []struct {
-		base     int
-		floor    uint64
-		live     uint64
-		want     int
-		doesWhat string
+		base        int
+		floor       uint64
+		live, roots uint64
+		want        int
+		doesWhat    string
 	}{
-		{100, 64 * mib, 16 * mib, 300, "a quarter of the floor live: the next collection at the floor"},
-		{100, 64 * mib, 48 * mib, 100, "want 33, never below the process's own"},
-		{150, 64 * mib, 32 * mib, 150, "want 100, the process's own is higher"},
-		{100, 64 * mib, 64 * mib, 100, "live at the floor"},
-		{100, 64 * mib, 200 * mib, 100, "live past the floor"},
-		{100, 64 * mib, 1 * mib, maxGOGC, "a tiny live heap: capped"},
-		{2000, 64 * mib, 1 * mib, 2000, "the process's own above the cap"},
-		{100, 64 * mib, 0, 100, "nothing measured yet"},
+		{100, 64 * mib, 16 * mib, 0, 300, "a quarter of the floor live: the next collection at the floor"},
+		{100, 64 * mib, 12 * mib, 4 * mib, 325, "stacks and globals count towards the goal"},
+		{100, 64 * mib, 48 * mib, 0, 100, "want 33, never below the process's own"},
+		{150, 64 * mib, 32 * mib, 0, 150, "want 100, the process's own is higher"},
+		{100, 64 * mib, 64 * mib, 0, 100, "live at the floor"},
+		{100, 64 * mib, 200 * mib, 0, 100, "live past the floor"},
+		{100, 64 * mib, 1 * mib, 0, maxGOGC, "a tiny live heap: capped"},
+		{2000, 64 * mib, 1 * mib, 0, 2000, "the process's own above the cap"},
+		{100, 64 * mib, 0, 0, 100, "nothing measured yet"},
 	} {
 		f := &Floor{floor: tc.floor, base: tc.base}
-		if got := f.gogc(tc.live); got != tc.want {
-			t.Errorf("base %d, floor %d MiB, live %d MiB (%s): GOGC %d, want %d",
-				tc.base, tc.floor/mib, tc.live/mib, tc.doesWhat, got, tc.want)
+		got := f.gogc(tc.live, tc.roots)
+		if got != tc.want {
+			t.Errorf("base %d, floor %d MiB, live %d MiB, roots %d MiB (%s): GOGC %d, want %d",
+				tc.base, tc.floor/mib, tc.live/mib, tc.roots/mib, tc.doesWhat, got, tc.want)
+		}
+		// The goal as Go computes it is at the floor or below, unless the
+		// process's own GOGC puts it past.
+		goal := tc.live + (tc.live+tc.roots)*uint64(got)/100
+		if got > tc.base && goal > tc.floor {
+			t.Errorf("%s: heap goal %d MiB, past the floor of %d MiB", tc.doesWhat, goal/mib, tc.floor/mib)
 		}
 	}
 }
@@ -42,11 +50,12 @@ func TestGOGCForALiveHeap(t *testing.T) {
 // process's own again; after Stop it stays the process's own.
 func TestFloorFollowsTheLiveHeap(t *testing.T) {
 	base := GOGC()
-	if base <= 0 {
-		t.Skip("the collector is off (GOGC=off)")
+	if base <= 0 || base >= maxGOGC {
+		t.Skipf("GOGC is %d: a floor cannot raise it", base)
 	}
 	const floor = 32 << 20
 	f := Start(floor)
+	t.Cleanup(f.Stop) // when a check below fails
 	collectUntil(t, func() bool { return GOGC() > base }, "GOGC never rose above %d with a small live heap", base)
 
 	held := make([]byte, 2*floor) // live past the floor
@@ -75,6 +84,7 @@ func TestFloorFollowsTheLiveHeap(t *testing.T) {
 func TestNoFloor(t *testing.T) {
 	base := GOGC()
 	f := Start(0)
+	t.Cleanup(f.Stop)
 	runtime.GC()
 	if got := GOGC(); got != base {
 		t.Fatalf("a floor of 0 set GOGC %d, want %d", got, base)
@@ -87,6 +97,7 @@ func TestNoFloor(t *testing.T) {
 	debug.SetGCPercent(-1) // GOGC=off
 	defer debug.SetGCPercent(base)
 	f = Start(64 << 20)
+	t.Cleanup(f.Stop)
 	runtime.GC()
 	f.Stop()
 	if got := debug.SetGCPercent(-1); got != -1 {

@@ -44,7 +44,7 @@ func (j *journal) put(subs []string, recs [][]byte) ([]uint64, error) {
 		return nil, ErrClosed
 	}
 	keys := make([]uint64, len(subs)*len(recs))
-	err := j.file.Do(func(tx *bbolt.Tx) error {
+	err := j.file.DoNow(func(tx *bbolt.Tx) error {
 		// The committer may run this again, alone, after a failed shared commit:
 		// keys is written from scratch each time.
 		for i, sub := range subs {
@@ -78,7 +78,7 @@ func (j *journal) delete(sub string, keys []uint64) error {
 	if j.closed {
 		return ErrClosed
 	}
-	err := j.file.Do(func(tx *bbolt.Tx) error {
+	err := j.file.DoNow(func(tx *bbolt.Tx) error {
 		b, err := j.bucket(tx, sub)
 		if err != nil {
 			return err
@@ -104,7 +104,7 @@ func (j *journal) ensure(sub string) error {
 	if j.closed {
 		return ErrClosed
 	}
-	return j.file.Do(func(tx *bbolt.Tx) error {
+	return j.file.DoNow(func(tx *bbolt.Tx) error {
 		_, err := j.bucket(tx, sub)
 		return err
 	})

@@ -26,10 +26,11 @@ const journalLockTimeout = time.Second
 
 // journalFile is one bbolt file shared by every journal on it in this
 // process, and by every other user of the file in it (boltfile.Open): their
-// writes share commits. Writes wait for no others: the first commits at
-// once, and those arriving meanwhile share the next commit (a
-// *pubsub.Topic already gathers the messages sent while its previous batch
-// commits into its next SendBatch, so a wait would only add latency).
+// writes share commits. A journal's writes wait for no others
+// (boltfile.Committer.DoNow): the first commits at once, and those arriving
+// meanwhile share the next commit (a *pubsub.Topic already gathers the
+// messages sent while its previous batch commits into its next SendBatch,
+// so a wait would only add latency).
 type journalFile struct {
 	*boltfile.File
 }

@@ -58,8 +58,9 @@ type herald struct {
 // startHerald starts local mode with local mode's defaults, except that every
 // topic, subscription and collection gets a name of its own (the default's
 // name with a suffix, whatever its driver), and tune adjusts the rest. Like
-// the herald binary (functions/local), it keeps the heap floor of
-// HERALD_HEAP_FLOOR_MIB for the process while the system runs.
+// the herald binary (functions/local), it keeps the heap floor of the
+// config (local mode's default HERALD_HEAP_FLOOR_MIB, unless tune changes
+// it) for the process while the system runs.
 func startHerald(ctx context.Context, tune func(*config.Config)) (*herald, error) {
 	n := systems.Add(1)
 	dir, err := os.MkdirTemp("", "herald-bench-")
