@@ -75,7 +75,7 @@ func TestFloorFollowsTheLiveHeap(t *testing.T) {
 	for range 3 {
 		runtime.GC()
 	}
-	time.Sleep(10 * time.Millisecond) // a finalizer still queued would run now
+	drainFinalizers(t) // a floor's finalizer still queued has run by now
 	if got := GOGC(); got != base {
 		t.Fatalf("after Stop and collections GOGC is %d, want %d", got, base)
 	}
@@ -113,4 +113,27 @@ func collectUntil(t *testing.T, cond func() bool, format string, args ...any) {
 		runtime.GC()
 		return cond()
 	}, format, args...)
+}
+
+// drainFinalizers waits until the finalizers queued so far have run. The
+// finalizer goroutine takes the whole queue at once and runs it (in no set
+// order) before it takes the next: a sentinel's finalizer queued after the
+// others may run within their batch, but a second sentinel, queued only once
+// the first has run, runs in a later batch than all of them.
+func drainFinalizers(t *testing.T) {
+	t.Helper()
+	for range 2 {
+		ran := make(chan struct{})
+		s := new([16]byte)
+		runtime.SetFinalizer(s, func(*[16]byte) { close(ran) })
+		s = nil
+		collectUntil(t, func() bool {
+			select {
+			case <-ran:
+				return true
+			default:
+				return false
+			}
+		}, "a sentinel's finalizer never ran")
+	}
 }

@@ -83,6 +83,8 @@ type System struct {
 	// preclaims are the first attempts ingest claims for deliver (see
 	// store.Preclaims); Close undoes those no job took.
 	preclaims *store.Preclaims
+	// now is Options.Now, the clock of the functions' writes.
+	now func() time.Time
 	// shutdownTimeout is Options.ShutdownTimeout; closing abort cuts off
 	// the deliveries still in flight when it has passed.
 	shutdownTimeout time.Duration
@@ -171,7 +173,7 @@ func Start(ctx context.Context, cfg config.Config, opt Options) (*System, error)
 		opt.Logger.Info("backfilled indexed fields of documents written by an earlier version", "documents", n)
 	}
 	s := &System{res: res, log: opt.Logger, errc: make(chan error, 8), Metrics: metrics.New(metrics.Config{}),
-		shutdownTimeout: opt.ShutdownTimeout, abort: make(chan struct{})}
+		shutdownTimeout: opt.ShutdownTimeout, abort: make(chan struct{}), now: opt.Now}
 	fns, err := s.build(cfg, opt)
 	if err != nil {
 		_ = res.Close(ctx)
@@ -336,7 +338,7 @@ func (s *System) undoPreclaims(ctx context.Context) error {
 	life := store.Lifecycle{Deliveries: s.res.Deliveries}
 	n := 0
 	for _, d := range s.preclaims.TakeAll() {
-		undone, err := life.Unclaim(ctx, d, time.Now())
+		undone, err := life.Unclaim(ctx, d, s.now())
 		if err != nil {
 			return err
 		}
