@@ -165,7 +165,7 @@ func (r *Resources) Close(ctx context.Context) error {
 	var errs []error
 	for _, s := range []*pubsub.Subscription{r.IngestSub, r.DeliverSub, r.OwnEventsSub} {
 		if s != nil {
-			errs = append(errs, s.Shutdown(ctx))
+			errs = append(errs, ackFailure(s.Shutdown(ctx)))
 		}
 	}
 	topics := []*pubsub.Topic{r.Ingest, r.Deliver}
@@ -186,4 +186,18 @@ func (r *Resources) Close(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// ackFailure is err, from a subscription's Shutdown, unless it is SQS
+// refusing the acknowledgement of a message it no longer holds
+// (ReceiptHandleIsInvalid, which gocloud's driver reports as text only): an
+// acknowledgement deletes the message, and that one is gone already. SQS
+// itself accepts a stale handle of a message received again; moto under
+// load also loses track of messages it handed out, and refuses those.
+func ackFailure(err error) error {
+	if err != nil && strings.Contains(err.Error(), "DeleteMessageBatch failed") &&
+		strings.Contains(err.Error(), "ReceiptHandleIsInvalid") {
+		return nil
+	}
+	return err
 }
