@@ -4,12 +4,16 @@
 package moto
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,8 +43,7 @@ func StartEnv(t testing.TB, env ...string) string {
 		}
 		t.Skip("moto_server is not installed (pip install 'moto[server]'); skipping the AWS emulator test")
 	}
-	port := freePort(t)
-	cmd, endpoint, err := Run(bin, fmt.Sprintf("127.0.0.1:%d", port), env...)
+	cmd, endpoint, err := Run(bin, "127.0.0.1:0", env...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +55,11 @@ func StartEnv(t testing.TB, env ...string) string {
 }
 
 // Run starts moto_server (bin) on addr, with env added to its environment,
-// and waits until it answers. The caller stops it.
+// and waits until it answers. The caller stops it. With port 0 in addr the
+// server binds a free port itself and Run reads which from the line it
+// announces it with ("Running on http://…"): a port picked beforehand and
+// freed for the server to bind could be bound by another in between, and
+// that one would answer for it.
 func Run(bin, addr string, env ...string) (*exec.Cmd, string, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -61,24 +68,68 @@ func Run(bin, addr string, env ...string) (*exec.Cmd, string, error) {
 	cmd := exec.Command(bin, "-H", host, "-p", port)
 	cmd.Env = append(append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION="+Region), env...)
 	dieWithParent(cmd)
-	if err := cmd.Start(); err != nil {
+	announced := make(chan string, 1)
+	if port == "0" {
+		r, w, err := os.Pipe()
+		if err != nil {
+			return nil, "", err
+		}
+		cmd.Stderr = w
+		go readAnnouncement(r, announced)
+	} else {
+		announced <- "http://" + addr
+	}
+	err = cmd.Start()
+	if w, ok := cmd.Stderr.(*os.File); ok {
+		w.Close() // the server has its own copy: its end ends the output
+	}
+	if err != nil {
 		return nil, "", fmt.Errorf("start moto_server: %w", err)
 	}
-	endpoint := "http://" + addr
-	deadline := time.Now().Add(30 * time.Second)
+	stop := func(err error) (*exec.Cmd, string, error) {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return nil, "", err
+	}
+	deadline := time.NewTimer(30 * time.Second)
+	defer deadline.Stop()
+	var endpoint string
+	select {
+	case endpoint = <-announced:
+		if endpoint == "" {
+			return stop(errors.New("moto_server ended without saying where it listens"))
+		}
+	case <-deadline.C:
+		return stop(errors.New("moto_server did not say where it listens within 30 s"))
+	}
 	for {
 		resp, err := http.Get(endpoint + "/moto-api/")
 		if err == nil {
 			resp.Body.Close()
 			return cmd, endpoint, nil
 		}
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			return nil, "", fmt.Errorf("moto_server did not answer on %s: %w", endpoint, err)
+		select {
+		case <-deadline.C:
+			return stop(fmt.Errorf("moto_server did not answer on %s: %w", endpoint, err))
+		case <-time.After(100 * time.Millisecond):
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// readAnnouncement sends the URL of moto_server's "Running on" line to
+// announced ("" when the server's output ends without one), and reads
+// the rest of its output (a line per request) until the server ends.
+func readAnnouncement(r *os.File, announced chan<- string) {
+	defer r.Close()
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		if _, rest, ok := strings.Cut(sc.Text(), "Running on "); ok && len(strings.Fields(rest)) > 0 {
+			announced <- strings.Fields(rest)[0] // a version may add "(Press CTRL+C to quit)"
+			_, _ = io.Copy(io.Discard, r)
+			return
+		}
+	}
+	announced <- ""
 }
 
 // Config returns an AWS SDK configuration for the emulator at endpoint.
@@ -90,14 +141,4 @@ func Config(endpoint string) aws.Config {
 		}),
 		BaseEndpoint: aws.String(endpoint),
 	}
-}
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
