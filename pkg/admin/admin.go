@@ -44,6 +44,11 @@ type Config struct {
 	OwnEvents *pubsub.Topic
 	// Enqueuer enqueues manual retries and resumed deliveries. Required.
 	Enqueuer store.Enqueuer
+	// Preclaims, when set, are the first attempts ingest of the same
+	// process claimed for deliver (see store.Preclaims): a retry of a
+	// delivery whose preclaim ran out untaken makes its first attempt.
+	// Defaults to nil: none.
+	Preclaims *store.Preclaims
 	// ScheduleTable is the schedule collection, where POST …/recover writes
 	// the recovery the retry-scheduler carries out (see store.Recovery).
 	// Required.

@@ -165,5 +165,5 @@ func (a *API) delivery(ctx context.Context, id int64) (*herald.Delivery, error) 
 // lifecycle moves deliveries from one status to another (see
 // store.Lifecycle): the API re-arms them for a manual retry or a resume.
 func (a *API) lifecycle() store.Lifecycle {
-	return store.Lifecycle{Deliveries: a.cfg.Deliveries}
+	return store.Lifecycle{Deliveries: a.cfg.Deliveries, Preclaims: a.cfg.Preclaims}
 }

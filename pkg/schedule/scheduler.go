@@ -81,7 +81,7 @@ func New(cfg Config) (*Scheduler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Scheduler{cfg: cfg, maxDelay: cfg.Delayer.Max, life: store.Lifecycle{Deliveries: cfg.Deliveries},
+	return &Scheduler{cfg: cfg, maxDelay: cfg.Delayer.Max, life: store.Lifecycle{Deliveries: cfg.Deliveries, Preclaims: cfg.Preclaims},
 		wake: make(chan struct{}, 1)}, nil
 }
 

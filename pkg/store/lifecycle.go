@@ -27,6 +27,11 @@ type Lifecycle struct {
 	// Retention is how long a finished delivery is kept; 0 means
 	// herald.DefaultRetention.
 	Retention time.Duration
+	// Preclaims, when set, are the first attempts ingest of the same
+	// process claimed and no job has taken yet (see Preclaims): a retry
+	// of a delivery whose preclaim ran out untaken makes its first
+	// attempt, not a second after an interrupted one.
+	Preclaims *Preclaims
 }
 
 // NewDelivery returns the delivery of an event to a webhook as its fan-out

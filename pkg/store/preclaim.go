@@ -47,8 +47,9 @@ func AttemptLease(w *herald.Webhook, deployment time.Duration) time.Duration {
 // A preclaim no job took was never attempted, and is undone so that the
 // attempt is made as the first: by the sweep, once its lease has run out
 // (its job waited in a backlog, or failed and waits for its message to
-// come again), and at a clean shutdown, once deliver has stopped (Close,
-// TakeAll, Lifecycle.Unclaim). Only a preclaim that dies with its process
+// come again), by an admin's retry then (Lifecycle.Retry, with
+// Lifecycle.Preclaims set), and at a clean shutdown, once deliver has
+// stopped (Close, TakeAll, Lifecycle.Unclaim). Only a preclaim that dies with its process
 // (killed) is a claim whose worker died: the next start records the
 // attempt as interrupted (RecoverIgnoringLeases), as it would a claimed one.
 //

@@ -39,7 +39,8 @@ var (
 )
 
 // Retry is an admin's retry of delivery d: on a pending one its next
-// attempt (number AttemptCount+1) is made due now and enqueued — the job
+// attempt (number AttemptCount+1; the first when its preclaim ran out
+// untaken, see Lifecycle.Preclaims) is made due now and enqueued — the job
 // already scheduled for that number then finds it claimed and does nothing,
 // and the attempt after it follows the webhook's schedule; a failed one, or
 // a succeeded one when force is set, is re-armed for one manual attempt
@@ -55,8 +56,20 @@ func (l Lifecycle) Retry(ctx context.Context, enq Enqueuer, d *herald.Delivery, 
 	case d.Status == herald.StatusSucceeded && !force:
 		return "", ErrSucceeded
 	case d.Status == herald.StatusPending:
+		// A preclaim whose lease ran out with no job having taken it
+		// (the job waits in a backlog): the attempt was never made, so
+		// the retry makes it as the first, as the sweep would.
+		var untaken *herald.Delivery
+		if Preclaimed(d) {
+			if untaken = l.Preclaims.Take(d.ID); untaken != nil {
+				d.AttemptCount, d.LeaseUntilMS = 0, 0
+			}
+		}
 		d.NextAttemptMS = herald.Millis(now)
 		if err := l.write(ctx, d, now); err != nil {
+			if untaken != nil {
+				l.Preclaims.Put(untaken)
+			}
 			return "", fmt.Errorf("make delivery %d due now: %w", d.ID, err)
 		}
 		return NextAttemptNow, enq.Enqueue(ctx, herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}, now)

@@ -90,3 +90,78 @@ func TestRetryOfChangedDeliveryConflicts(t *testing.T) {
 		t.Errorf("enqueued %v", enq.Got())
 	}
 }
+
+// TestRetryOfAnUntakenPreclaimMakesTheFirstAttempt: a retry of a delivery
+// whose first attempt ingest claimed (a preclaim) and whose lease ran out
+// with no job having taken it makes that attempt as the first: no
+// "interrupted" attempt 1 is recorded for an attempt never made. A failed
+// write gives the preclaim back; one no longer held (a job took it) is a
+// claimed attempt like any other.
+func TestRetryOfAnUntakenPreclaimMakesTheFirstAttempt(t *testing.T) {
+	ctx := context.Background()
+	w := &herald.Webhook{ID: "wh_1"}
+	preclaimed := func(t *testing.T) (store.Lifecycle, *herald.Delivery, time.Time) {
+		t.Helper()
+		l := store.Lifecycle{Deliveries: heraldtest.Collection(t), Preclaims: store.NewPreclaims(time.Second)}
+		d := store.NewDelivery(herald.Delivery{ID: 7, WebhookID: w.ID, EventID: "evt_1", EventType: "a.b"}, t0, store.NotPaused)
+		if !l.Preclaims.Claim(d, w, t0) {
+			t.Fatal("Claim refused")
+		}
+		if err := l.Deliveries.Create(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		d = read(t, l, d.ID)
+		l.Preclaims.Put(d)
+		return l, d, herald.FromMillis(d.LeaseUntilMS).Add(time.Second)
+	}
+
+	t.Run("untaken", func(t *testing.T) {
+		l, d, now := preclaimed(t)
+		enq := &heraldtest.Enqueuer{}
+		if kind, err := l.Retry(ctx, enq, d, false, now); kind != store.NextAttemptNow || err != nil {
+			t.Fatalf("Retry = %q, %v", kind, err)
+		}
+		if e := enq.Got(); len(e) != 1 || e[0].Job.Attempt != 1 {
+			t.Fatalf("enqueued %+v, want attempt 1", e)
+		}
+		got := read(t, l, d.ID)
+		if got.AttemptCount != 0 || got.LeaseUntilMS != 0 || got.NextAttemptMS != herald.Millis(now) {
+			t.Errorf("retried: %d attempts, lease %d, next %v; want 0, 0, now", got.AttemptCount, got.LeaseUntilMS, herald.FromMillis(got.NextAttemptMS))
+		}
+		if l.Preclaims.Holds(d.ID) {
+			t.Error("the preclaim is still held: a job would take it as written")
+		}
+		if ok, err := l.Claim(ctx, got, 1, time.Minute, now); !ok || err != nil {
+			t.Fatalf("Claim of attempt 1: %v %v", ok, err)
+		}
+		if got := read(t, l, d.ID); len(got.Attempts) != 0 {
+			t.Errorf("attempts recorded before any was made: %+v", got.Attempts)
+		}
+	})
+
+	t.Run("write fails", func(t *testing.T) {
+		l, d, now := preclaimed(t)
+		stale := *d
+		if err := l.Deliveries.Replace(ctx, d); err != nil { // a write in between
+			t.Fatal(err)
+		}
+		if _, err := l.Retry(ctx, &heraldtest.Enqueuer{}, &stale, false, now); !store.Conflict(err) {
+			t.Fatalf("Retry of a stale read = %v, want a conflict", err)
+		}
+		if !l.Preclaims.Holds(d.ID) {
+			t.Error("a retry that wrote nothing kept the preclaim")
+		}
+	})
+
+	t.Run("taken", func(t *testing.T) {
+		l, d, now := preclaimed(t)
+		l.Preclaims.Take(d.ID) // its job took it, and died
+		enq := &heraldtest.Enqueuer{}
+		if _, err := l.Retry(ctx, enq, d, false, now); err != nil {
+			t.Fatal(err)
+		}
+		if e := enq.Got(); len(e) != 1 || e[0].Job.Attempt != 2 {
+			t.Errorf("enqueued %+v, want attempt 2 (attempt 1 was claimed by a job)", e)
+		}
+	})
+}

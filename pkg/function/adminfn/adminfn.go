@@ -53,7 +53,7 @@ func Build(e function.Env) (*admin.API, error) {
 	}
 	return admin.New(admin.Config{Webhooks: e.Res.Webhooks, Table: e.Table, Revision: e.Revision, Events: e.Res.Events,
 		Deliveries: e.Res.Deliveries, Applications: e.Res.Applications, Ingest: e.Res.Ingest, OwnEvents: e.Res.OwnEvents,
-		Enqueuer: enq, ScheduleTable: e.Res.Schedule, OnSchedule: e.OnSchedule,
+		Enqueuer: enq, Preclaims: e.Preclaims, ScheduleTable: e.Res.Schedule, OnSchedule: e.OnSchedule,
 		Auth: authn, Sealer: sealer, Client: client, DeliveryTimeout: c.DeliveryTimeout,
 		Parser: function.Parser(e), HeaderPrefix: c.HeaderPrefix, HexSignature: c.HexSignature, ValidationOrigin: c.ValidationOrigin, Schedule: c.RetrySchedule,
 		AllowPrivateTargets: c.AllowPrivateTargets, AllowedTargets: c.AllowedTargetCIDRs,
