@@ -69,19 +69,20 @@ func Run(bin, addr string, env ...string) (*exec.Cmd, string, error) {
 	cmd.Env = append(append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION="+Region), env...)
 	dieWithParent(cmd)
 	announced := make(chan string, 1)
+	var stderr *os.File // the server's, when it announces its port
 	if port == "0" {
-		r, w, err := os.Pipe()
-		if err != nil {
+		var r *os.File
+		if r, stderr, err = os.Pipe(); err != nil {
 			return nil, "", err
 		}
-		cmd.Stderr = w
+		cmd.Stderr = stderr
 		go readAnnouncement(r, announced)
 	} else {
 		announced <- "http://" + addr
 	}
 	err = cmd.Start()
-	if w, ok := cmd.Stderr.(*os.File); ok {
-		w.Close() // the server has its own copy: its end ends the output
+	if stderr != nil {
+		stderr.Close() // the server has its own copy: its end ends the output
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("start moto_server: %w", err)

@@ -108,12 +108,10 @@ func (s *Scheduler) rearmOverdue(ctx context.Context, id, cutoff int64, now time
 	if leased && !ignoreLeases {
 		return false, nil // an attempt is in flight
 	}
-	if store.Preclaimed(d) && s.cfg.Preclaims.Take(d.ID) != nil {
-		// Its lease ran out with no job having taken its preclaim (the
-		// job waited in a backlog, or failed and waits for its message to
-		// come again): the attempt was never made, so it is the first.
-		d.AttemptCount = 0
-	}
+	// A preclaim whose lease ran out with no job having taken it (the job
+	// waited in a backlog, or failed and waits for its message to come
+	// again): the attempt was never made, so it is the first.
+	s.cfg.Preclaims.Undo(d)
 	job := herald.Job{DeliveryID: d.ID, Attempt: d.AttemptCount + 1}
 	// A leased one (its worker gone) is re-armed now, so its lease is
 	// cleared by Reschedule below.

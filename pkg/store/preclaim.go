@@ -144,6 +144,22 @@ func (p *Preclaims) Take(id int64) *herald.Delivery {
 	return &d
 }
 
+// Undo takes the preclaim d carries, read from the store with its lease
+// run out, when no job has taken it: the attempt was never made, so d's
+// claim is cleared (no attempt, no lease) and the next attempt is the
+// first. It returns the preclaim taken, for Put when d's write then fails;
+// nil, with d unchanged, when d carries none or a job took it.
+func (p *Preclaims) Undo(d *herald.Delivery) *herald.Delivery {
+	if !Preclaimed(d) {
+		return nil
+	}
+	taken := p.Take(d.ID)
+	if taken != nil {
+		d.AttemptCount, d.LeaseUntilMS = 0, 0
+	}
+	return taken
+}
+
 // Close makes Claim refuse from now on: the process's deliver function has
 // stopped, and a preclaim no job takes would only be undone (Unclaim).
 func (p *Preclaims) Close() {

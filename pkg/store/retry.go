@@ -59,12 +59,7 @@ func (l Lifecycle) Retry(ctx context.Context, enq Enqueuer, d *herald.Delivery, 
 		// A preclaim whose lease ran out with no job having taken it
 		// (the job waits in a backlog): the attempt was never made, so
 		// the retry makes it as the first, as the sweep would.
-		var untaken *herald.Delivery
-		if Preclaimed(d) {
-			if untaken = l.Preclaims.Take(d.ID); untaken != nil {
-				d.AttemptCount, d.LeaseUntilMS = 0, 0
-			}
-		}
+		untaken := l.Preclaims.Undo(d)
 		d.NextAttemptMS = herald.Millis(now)
 		if err := l.write(ctx, d, now); err != nil {
 			if untaken != nil {
